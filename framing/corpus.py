@@ -1,0 +1,561 @@
+"""Reading corpora: CSV, TSV, JSON Lines, JSON arrays, Parquet, folders of ``.txt`` or ``.json``
+files, and pandas DataFrames, into the ``documents`` and ``skipped`` tables.
+
+Every input record ends in exactly one of the two tables: rows read = documents + skipped, always.
+Readers stream: :func:`iter_corpus` yields chunks and never holds the whole corpus, and
+:func:`read_corpus` collects the chunks for notebook use.
+
+``documents`` columns
+---------------------
+doc_id : str
+    Unique. Taken from the id column when there is one; otherwise the path of a ``.txt`` file
+    relative to the corpus folder (without extension), or ``d`` + the first 16 hex digits of the
+    SHA-1 of outlet, title and text (deterministic: the same article gets the same id on every run).
+outlet : str
+date : datetime64[ns] (NaT where absent or unparseable)
+title : str (may be empty)
+text : str, the original text, untouched
+plus every other input column, carried through unchanged (renamed ``meta_<name>`` if it collides
+with one of the names above). :func:`framing.score` adds ``n_tokens``, ``n_sentences`` and
+``n_mentions``.
+
+``skipped`` columns
+-------------------
+source : str, ``file:line`` or ``file row N``
+doc_id : str or empty
+reason : str
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import CorpusError, closest
+
+__all__ = ["Corpus", "read_corpus", "iter_corpus", "ColumnMap", "DOCUMENT_COLUMNS", "SKIPPED_COLUMNS"]
+
+DOCUMENT_COLUMNS = ["doc_id", "outlet", "date", "title", "text"]
+SKIPPED_COLUMNS = ["source", "doc_id", "reason"]
+
+TEXT_NAMES = ("text", "content_original", "content", "body", "article", "full_text", "maintext", "story")
+OUTLET_NAMES = ("outlet", "source", "publisher", "media", "source_name", "newspaper", "site", "domain")
+DATE_NAMES = ("date", "published", "publish_date", "published_at", "pubdate", "datetime", "timestamp")
+ID_NAMES = ("doc_id", "id", "uuid", "article_id")
+TITLE_NAMES = ("title", "headline")
+
+#: Longest text scored by default (characters); longer ones are skipped with a reason.
+MAX_CHARS = 1_000_000
+CHUNK_ROWS = 2_000
+
+TABULAR = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+           ".json": "json", ".parquet": "parquet", ".pq": "parquet"}
+
+
+@dataclass
+class ColumnMap:
+    """Which input columns hold the text, outlet, date, id and title.
+
+    ``None`` means auto-detect from common names (case-insensitive): text from ``text``,
+    ``content_original``, ``content``, ``body``, ``article``...; outlet from ``outlet``, ``source``,
+    ``publisher``, ``media``...; date from ``date``, ``published``...; id from ``doc_id``, ``id``,
+    ``uuid``...; title from ``title``, ``headline``. ``outlet_value`` gives every document the same
+    outlet (a single-outlet file).
+    """
+
+    text: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    id: str | None = None
+    title: str | None = None
+    outlet_value: str | None = None
+
+    def resolve(self, columns: list[str], where: str) -> dict[str, str | None]:
+        """Map roles to actual column names, raising a clear error when text or outlet is missing."""
+        lower = {str(c).lower(): c for c in columns}
+        out: dict[str, str | None] = {}
+        for role, names in (("text", TEXT_NAMES), ("outlet", OUTLET_NAMES), ("date", DATE_NAMES),
+                            ("id", ID_NAMES), ("title", TITLE_NAMES)):
+            given = getattr(self, role)
+            if given is not None:
+                if given not in columns:
+                    raise CorpusError(
+                        f"{where}: no column '{given}' for the {role} (columns found: {_list(columns)})"
+                        f"{closest(given, columns)}; pass --{role}-col with one of them"
+                    )
+                out[role] = given
+            else:
+                out[role] = next((lower[n] for n in names if n in lower), None)
+        if out["text"] is None:
+            raise CorpusError(
+                f"{where}: no text column found (columns found: {_list(columns)})"
+                f"{closest('text', columns)}; pass --text-col NAME"
+            )
+        if out["outlet"] is None and self.outlet_value is None:
+            raise CorpusError(
+                f"{where}: no outlet column found (columns found: {_list(columns)}); pass --outlet-col NAME, "
+                "or --outlet-value NAME when the whole file is from one outlet"
+            )
+        if self.outlet_value is not None:
+            out["outlet"] = None
+        return out
+
+
+def _list(columns) -> str:
+    cols = [str(c) for c in columns]
+    return ", ".join(cols[:30]) + (f", ... ({len(cols)} in all)" if len(cols) > 30 else "") if cols else "none"
+
+
+@dataclass
+class Corpus:
+    """A read corpus: the ``documents`` and ``skipped`` tables (see the module docstring)."""
+
+    documents: pd.DataFrame
+    skipped: pd.DataFrame
+    source: str = ""
+    info: dict = field(default_factory=dict)
+
+    @property
+    def n_read(self) -> int:
+        """Records read: documents + skipped."""
+        return len(self.documents) + len(self.skipped)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __repr__(self) -> str:
+        outlets = self.documents["outlet"].nunique() if len(self.documents) else 0
+        return f"Corpus({len(self.documents)} documents from {outlets} outlets, {len(self.skipped)} skipped, source={self.source!r})"
+
+
+# ---------------------------------------------------------------------------------------- decoding
+class _DecodingReader(io.TextIOBase):
+    """A text stream over a binary file that reports undecodable bytes by file, byte and line."""
+
+    def __init__(self, path: Path, encoding: str):
+        self._path = path
+        self._f = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._dec = codecs.getincrementaldecoder(encoding)("strict")
+        self._encoding = encoding
+        self._pos = 0
+        self._nl = 0
+        self._buf = ""
+
+    def readable(self) -> bool:
+        return True
+
+    def _decode(self, data: bytes) -> str:
+        pending = self._dec.getstate()[0] if hasattr(self._dec, "getstate") else b""
+        try:
+            text = self._dec.decode(data, final=not data)
+        except UnicodeDecodeError as err:
+            off = max(err.start - len(pending), 0)
+            byte = self._pos + off
+            line = self._nl + data[:off].count(b"\n") + 1
+            bad = (pending + data)[err.start:err.start + 1].hex()
+            raise CorpusError(
+                f"{self._path}: not valid {self._encoding} at byte {byte} (line {line}, byte 0x{bad}); "
+                "re-save the file as UTF-8, or pass --encoding (e.g. cp1252 or latin-1)"
+            ) from None
+        self._pos += len(data)
+        self._nl += data.count(b"\n")
+        return text
+
+    def read(self, size: int | None = -1) -> str:
+        if size is None or size < 0:
+            out = self._buf + self._decode(self._f.read()) + self._decode(b"")
+            self._buf = ""
+            return out
+        while len(self._buf) < size:
+            data = self._f.read(max(size, 65536))
+            self._buf += self._decode(data)
+            if not data:
+                break
+        out, self._buf = self._buf[:size], self._buf[size:]
+        return out
+
+    def readline(self, size: int = -1) -> str:
+        while "\n" not in self._buf:
+            data = self._f.read(65536)
+            self._buf += self._decode(data)
+            if not data:
+                break
+        cut = self._buf.find("\n")
+        cut = len(self._buf) if cut < 0 else cut + 1
+        out, self._buf = self._buf[:cut], self._buf[cut:]
+        return out
+
+    def __iter__(self):
+        while True:
+            line = self.readline()
+            if not line:
+                return
+            yield line
+
+    def close(self) -> None:
+        self._f.close()
+        super().close()
+
+
+# ---------------------------------------------------------------------------------------- readers
+def _raw_csv(path: Path, sep: str, encoding: str, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, list[str]]]:
+    stream = _DecodingReader(path, encoding)
+    try:
+        reader = pd.read_csv(stream, sep=sep, dtype=str, keep_default_na=False, chunksize=chunk_rows)
+        row = 0
+        for chunk in reader:
+            locs = [f"{path} row {row + i + 1}" for i in range(len(chunk))]
+            row += len(chunk)
+            yield chunk, locs
+    except pd.errors.EmptyDataError:
+        raise CorpusError(f"{path}: the file is empty; a corpus file needs a header row and rows") from None
+    except pd.errors.ParserError as err:
+        raise CorpusError(f"{path}: cannot parse as {'TSV' if sep == chr(9) else 'CSV'}: {err}; check quoting "
+                          "on that line or pass the right separator") from None
+    finally:
+        stream.close()
+
+
+def _raw_jsonl(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Iterator[tuple[pd.DataFrame, list[str]]]:
+    stream = _DecodingReader(path, encoding)
+    try:
+        records, locs = [], []
+        for n, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as err:
+                skipped.append((f"{path}:{n}", "", f"invalid JSON on this line ({err.msg} at column {err.colno}); fix or remove the line"))
+                continue
+            if not isinstance(rec, dict):
+                skipped.append((f"{path}:{n}", "", "the line is JSON but not an object ({...}); each line must be one document"))
+                continue
+            records.append(rec)
+            locs.append(f"{path}:{n}")
+            if len(records) >= chunk_rows:
+                yield pd.DataFrame.from_records(records), locs
+                records, locs = [], []
+        if records:
+            yield pd.DataFrame.from_records(records), locs
+    finally:
+        stream.close()
+
+
+def _raw_json(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Iterator[tuple[pd.DataFrame, list[str]]]:
+    stream = _DecodingReader(path, encoding)
+    try:
+        head = stream.read(4096)
+        first = head.lstrip()[:1]
+        rest = stream.read()
+    finally:
+        stream.close()
+    if first != "[" and first != "{":
+        raise CorpusError(f"{path}: not a JSON array or object; for one object per line name the file .jsonl")
+    text = head + rest
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        if first == "{":  # maybe JSON Lines saved as .json
+            yield from _raw_jsonl(path, encoding, chunk_rows, skipped)
+            return
+        raise CorpusError(f"{path}:{err.lineno}: invalid JSON ({err.msg} at column {err.colno})") from None
+    if isinstance(data, dict):
+        data = [data]
+    records, locs = [], []
+    for i, rec in enumerate(data):
+        if not isinstance(rec, dict):
+            skipped.append((f"{path} item {i + 1}", "", "array item is not an object; each item must be one document"))
+            continue
+        records.append(rec)
+        locs.append(f"{path} item {i + 1}")
+        if len(records) >= chunk_rows:
+            yield pd.DataFrame.from_records(records), locs
+            records, locs = [], []
+    if records:
+        yield pd.DataFrame.from_records(records), locs
+
+
+def _raw_parquet(path: Path, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, list[str]]]:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as err:  # pyarrow raises several types for a bad file
+        raise CorpusError(f"{path}: cannot read as Parquet ({err})") from None
+    row = 0
+    for batch in pf.iter_batches(batch_size=chunk_rows):
+        df = batch.to_pandas()
+        yield df, [f"{path} row {row + i + 1}" for i in range(len(df))]
+        row += len(df)
+
+
+def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | None, skipped: list):
+    txts = sorted(p for p in root.rglob("*.txt") if p.is_file())
+    jsons = sorted(p for p in root.rglob("*.json") if p.is_file())
+    if not txts and jsons:
+        for p in jsons:
+            yield from _raw_json(p, encoding, chunk_rows, skipped)
+        return
+    if not txts:
+        raise CorpusError(f"{root}: the folder has no .txt (or .json) files")
+    meta_path = metadata or (root / "metadata.csv" if (root / "metadata.csv").exists() else None)
+    meta: dict[str, dict] = {}
+    if meta_path is not None:
+        table = pd.read_csv(meta_path, dtype=str, keep_default_na=False)
+        key = next((c for c in table.columns if c.lower() in ("file", "path", "filename")), None)
+        if key is None:
+            raise CorpusError(f"{meta_path}: the metadata file needs a 'file' column with paths relative to {root}")
+        for rec in table.to_dict("records"):
+            meta[str(Path(rec.pop(key)).with_suffix("")).replace("\\", "/")] = rec
+    records, locs = [], []
+    for p in txts:
+        rel = p.relative_to(root)
+        rid = str(rel.with_suffix("")).replace("\\", "/")
+        try:
+            text = p.read_bytes().decode(encoding)
+        except UnicodeDecodeError as err:
+            skipped.append((str(p), rid, f"not valid {encoding} at byte {err.start} (byte 0x{err.object[err.start:err.start + 1].hex()}); "
+                            "re-save as UTF-8 or pass --encoding"))
+            continue
+        rec = {"doc_id": rid, "text": text}
+        if len(rel.parts) > 1:
+            rec["outlet"] = rel.parts[0]
+        rec.update({k: v for k, v in meta.get(rid, {}).items() if v != "" or k not in rec})
+        records.append(rec)
+        locs.append(str(p))
+        if len(records) >= chunk_rows:
+            yield pd.DataFrame.from_records(records), locs
+            records, locs = [], []
+    if records:
+        yield pd.DataFrame.from_records(records), locs
+
+
+# ---------------------------------------------------------------------------------------- standardise
+def _doc_hash(outlet: str, title: str, text: str) -> str:
+    h = hashlib.sha1(f"{outlet}\x1f{title}\x1f{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    return "d" + h[:16]
+
+
+def _as_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+class _Standardiser:
+    """Turns raw record chunks into documents and skipped rows; remembers ids across chunks."""
+
+    def __init__(self, columns: ColumnMap, max_chars: int, where: str):
+        self.columns = columns
+        self.max_chars = max_chars
+        self.where = where
+        self.roles: dict[str, str | None] | None = None
+        self.seen: dict[str, str] = {}
+        self.unparsed_dates = 0
+
+    def __call__(self, raw: pd.DataFrame, locs: list[str]) -> tuple[pd.DataFrame, list[tuple]]:
+        if self.roles is None or any(c not in raw.columns for c in self.roles.values() if c):
+            self.roles = self.columns.resolve(list(raw.columns), self.where)
+        roles = self.roles
+        n = len(raw)
+        get = lambda role: raw[roles[role]].tolist() if roles.get(role) else [None] * n  # noqa: E731
+        texts, outlets, ids, titles, dates = get("text"), get("outlet"), get("id"), get("title"), get("date")
+        if self.columns.outlet_value is not None:
+            outlets = [self.columns.outlet_value] * n
+        keep_rows, out_ids, out_outlets, out_titles, skipped = [], [], [], [], []
+        for i in range(n):
+            text = _as_text(texts[i])
+            outlet = (_as_text(outlets[i]) or "").strip()
+            title = _as_text(titles[i]) or ""
+            given = (_as_text(ids[i]) or "").strip()
+            loc = locs[i]
+            reason = None
+            if text is None or text == "":
+                reason = "empty text"
+            elif not text.strip():
+                reason = "text is only whitespace"
+            elif "\x00" in text:
+                reason = f"text contains a NUL byte at character {text.index(chr(0))} (binary data in the text column?)"
+            elif len(text) > self.max_chars:
+                reason = (f"text is {len(text):,} characters, above the limit of {self.max_chars:,}; "
+                          "split the document or raise --max-chars")
+            elif not outlet:
+                reason = "no outlet (empty outlet value); fill it in or pass --outlet-value"
+            doc_id = given or (_doc_hash(outlet, title, text) if reason is None else "")
+            if reason is None:
+                first = self.seen.get(doc_id)
+                if first is not None:
+                    what = "doc_id" if given else "document (same outlet, title and text)"
+                    reason = f"duplicate {what} '{doc_id}', first seen at {first}"
+                else:
+                    self.seen[doc_id] = loc
+            if reason is not None:
+                skipped.append((loc, doc_id, reason))
+                continue
+            keep_rows.append(i)
+            out_ids.append(doc_id)
+            out_outlets.append(outlet)
+            out_titles.append(title)
+        docs = pd.DataFrame({
+            "doc_id": pd.array(out_ids, dtype=object),
+            "outlet": pd.array(out_outlets, dtype=object),
+            "date": _parse_dates([dates[i] for i in keep_rows]),
+            "title": pd.array(out_titles, dtype=object),
+            "text": pd.array([texts[i] for i in keep_rows], dtype=object),
+        })
+        if roles.get("date"):
+            self.unparsed_dates += int(sum(1 for i, d in zip(keep_rows, docs["date"]) if pd.isna(d) and _as_text(dates[i])))
+        used = {c for c in roles.values() if c}
+        extra = [c for c in raw.columns if c not in used]
+        if extra:
+            sub = raw.iloc[keep_rows][extra].reset_index(drop=True)
+            sub.columns = [f"meta_{c}" if c in DOCUMENT_COLUMNS or c in ("n_tokens", "n_sentences", "n_mentions") else c
+                           for c in extra]
+            docs = pd.concat([docs, sub], axis=1)
+        return docs, skipped
+
+
+def _parse_dates(values: list) -> pd.Series:
+    if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        return pd.Series(pd.NaT, index=range(len(values)), dtype="datetime64[ns]")
+    clean = [(_as_text(v) or None) for v in values]
+    parsed = pd.to_datetime(pd.Series(clean, dtype=object), errors="coerce", format="mixed", utc=True)
+    return parsed.dt.tz_convert(None).astype("datetime64[ns]")
+
+
+# ---------------------------------------------------------------------------------------- public API
+def iter_corpus(
+    source,
+    *,
+    text_col: str | None = None,
+    outlet_col: str | None = None,
+    date_col: str | None = None,
+    id_col: str | None = None,
+    title_col: str | None = None,
+    outlet: str | None = None,
+    format: str | None = None,
+    encoding: str = "utf-8",
+    metadata: str | Path | None = None,
+    max_chars: int = MAX_CHARS,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Stream a corpus as ``(documents, skipped)`` chunks; see :func:`read_corpus` for parameters.
+
+    The whole corpus is never held in memory: CSV, TSV, JSON Lines and Parquet are read in chunks of
+    ``chunk_rows`` records (a JSON array is parsed whole).
+    """
+    columns = ColumnMap(text_col, outlet_col, date_col, id_col, title_col, outlet)
+    if isinstance(source, Corpus):
+        yield source.documents, source.skipped
+        return
+    if isinstance(source, pd.DataFrame):
+        std = _Standardiser(columns, max_chars, "DataFrame")
+        locs = [f"row {i + 1}" for i in range(len(source))]
+        for a in range(0, max(len(source), 1), chunk_rows):
+            docs, skipped = std(source.iloc[a:a + chunk_rows].reset_index(drop=True), locs[a:a + chunk_rows])
+            yield docs, pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
+        return
+    path = Path(source)
+    if not path.exists():
+        raise CorpusError(f"{path}: no such file or folder")
+    std = _Standardiser(columns, max_chars, str(path))
+    pending: list[tuple] = []  # skips found by readers (bad JSON lines, undecodable files)
+    if path.is_dir():
+        raw_iter = _raw_folder(path, encoding, chunk_rows, Path(metadata) if metadata else None, pending)
+    else:
+        fmt = format or TABULAR.get(path.suffix.lower())
+        if fmt is None:
+            raise CorpusError(f"{path}: unknown corpus format '{path.suffix}'; use .csv, .tsv, .jsonl, .json, "
+                              ".parquet or a folder of .txt files, or pass --format")
+        if fmt in ("csv", "tsv"):
+            raw_iter = _raw_csv(path, "\t" if fmt == "tsv" else ",", encoding, chunk_rows)
+        elif fmt == "jsonl":
+            raw_iter = _raw_jsonl(path, encoding, chunk_rows, pending)
+        elif fmt == "json":
+            raw_iter = _raw_json(path, encoding, chunk_rows, pending)
+        elif fmt == "parquet":
+            raw_iter = _raw_parquet(path, chunk_rows)
+        else:
+            raise CorpusError(f"{path}: unknown format '{fmt}'; use csv, tsv, jsonl, json or parquet")
+    any_rows = False
+    for raw, locs in raw_iter:
+        any_rows = any_rows or len(raw) > 0
+        docs, skipped = std(raw, locs)
+        skipped = pending + skipped
+        pending.clear()
+        yield docs, pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
+    if pending:
+        yield pd.DataFrame(columns=DOCUMENT_COLUMNS), pd.DataFrame(pending, columns=SKIPPED_COLUMNS)
+
+
+def read_corpus(
+    source,
+    *,
+    text_col: str | None = None,
+    outlet_col: str | None = None,
+    date_col: str | None = None,
+    id_col: str | None = None,
+    title_col: str | None = None,
+    outlet: str | None = None,
+    format: str | None = None,
+    encoding: str = "utf-8",
+    metadata: str | Path | None = None,
+    max_chars: int = MAX_CHARS,
+) -> Corpus:
+    """Read a corpus of news articles into the ``documents`` and ``skipped`` tables.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        A ``.csv``, ``.tsv``, ``.jsonl``/``.ndjson``, ``.json`` (array of objects) or ``.parquet``
+        file; a folder of ``.txt`` files whose sub-folder names are the outlets (a ``metadata.csv``
+        beside them, with a ``file`` column of relative paths, may add ``outlet``, ``date``,
+        ``title`` or any other column); a folder of ``.json`` files (one object or array per
+        file); or a DataFrame.
+    text_col, outlet_col, date_col, id_col, title_col : str, optional
+        Column names; auto-detected from common names when omitted.
+    outlet : str, optional
+        One outlet for every document (a single-outlet file).
+    format : str, optional
+        ``csv``, ``tsv``, ``jsonl``, ``json`` or ``parquet``, overriding the file extension.
+    encoding : str, default "utf-8"
+    metadata : path, optional
+        Sidecar metadata CSV for a folder of ``.txt`` files (default ``metadata.csv`` in the folder).
+    max_chars : int, default 1,000,000
+        Longer texts are skipped with a reason.
+
+    Returns
+    -------
+    Corpus
+        ``documents`` and ``skipped`` DataFrames (columns in the module docstring).
+
+    Raises
+    ------
+    CorpusError
+        When the file cannot be read at all: missing text column (the message lists the columns
+        found and the closest name), undecodable bytes (file, byte offset and line), bad CSV.
+    """
+    docs, skips = [], []
+    for d, s in iter_corpus(source, text_col=text_col, outlet_col=outlet_col, date_col=date_col, id_col=id_col,
+                            title_col=title_col, outlet=outlet, format=format, encoding=encoding,
+                            metadata=metadata, max_chars=max_chars):
+        docs.append(d)
+        skips.append(s)
+    documents = pd.concat(docs, ignore_index=True) if docs else pd.DataFrame(columns=DOCUMENT_COLUMNS)
+    skipped = pd.concat(skips, ignore_index=True) if skips else pd.DataFrame(columns=SKIPPED_COLUMNS)
+    if "date" in documents:
+        documents["date"] = pd.to_datetime(documents["date"])
+    name = "DataFrame" if isinstance(source, pd.DataFrame) else str(source)
+    return Corpus(documents, skipped, name)

@@ -1,0 +1,70 @@
+"""Shared fixtures. Real-data tests read ../shared/data by a path relative to the repository.
+
+When ../shared is missing the tests that need it skip with a reason, so the suite passes on a
+user's machine; when the CI environment variable is set a missing folder is a failure instead, so
+real-data tests can never skip silently there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = (REPO / ".." / "shared").resolve()
+SEED = SHARED / "seeds" / "000_c1e418e0bd2aa12f.txt"
+
+
+def _need(path: Path) -> Path:
+    if path.exists():
+        return path
+    msg = f"real data not found at {path} (the ../shared folder beside the repository)"
+    if os.environ.get("CI"):
+        pytest.fail(msg + "; CI must have it", pytrace=False)
+    pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    return _need(SHARED)
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return _need(SEED).read_text(encoding="utf-8")
+
+
+def basil_articles(shared: Path) -> pd.DataFrame:
+    """BASIL articles as a corpus table: paragraphs joined by blank lines, sentences by spaces."""
+    rows = []
+    for path in sorted((shared / "data" / "basil" / "articles").glob("*/*.json")):
+        art = json.loads(path.read_text(encoding="utf-8"))
+        text = "\n\n".join(" ".join(p) for p in art["body-paragraphs"])
+        rows.append({"doc_id": path.stem, "outlet": art["source"].lower(), "date": art.get("date"),
+                     "title": art.get("title"), "text": text})
+    return pd.DataFrame(rows)
+
+
+def newswcl_articles(shared: Path) -> pd.DataFrame:
+    rows = []
+    for path in sorted((shared / "data" / "newswcl50" / "articles_text").glob("*.txt")):
+        event, outlet = path.stem.split("_", 1)
+        rows.append({"doc_id": path.stem, "outlet": outlet, "event": event,
+                     "text": path.read_bytes().decode("utf-8", errors="strict")})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="session")
+def basil(shared) -> pd.DataFrame:
+    _need(shared / "data" / "basil")
+    return basil_articles(shared)
+
+
+@pytest.fixture(scope="session")
+def newswcl(shared) -> pd.DataFrame:
+    _need(shared / "data" / "newswcl50")
+    return newswcl_articles(shared)

@@ -1,0 +1,147 @@
+"""An independent, slow and obvious reference matcher for tests.
+
+It shares no code with ``framing.text`` or ``framing.matcher``: it tokenises the ORIGINAL text with
+one regular expression and compares tokens word by word, implementing the documented semantics
+directly:
+
+* tokens are runs of word characters joined by apostrophes (any apostrophe variant);
+* tokens compare after NFKC, lower-casing and apostrophe unification;
+* the gap between two consecutive words of a phrase is soft (whitespace with fewer than two line
+  breaks, or punctuation without whitespace or apostrophes), hard (any other gap without a paragraph
+  break) or a paragraph break; a phrase matches where the text's gaps have the classes of the term's
+  gaps, and never across a paragraph break;
+* the last word of a phrase also matches the word followed by a possessive ``'s`` (the mention ends
+  before the ``'s``); a word ending in ``*`` matches any token starting with it;
+* entry matches inside one of the entry's exclusion phrases are dropped;
+* per lexicon, aliases and entries are separate layers; in each, matches are taken left to right,
+  longest first, never overlapping.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u2032\u0060\u00b4\uff07\u201b"
+TOKEN = re.compile(r"\w+(?:[" + APOSTROPHES + r"]\w+)*")
+TERM_WORD = re.compile(r"(\w+(?:[" + APOSTROPHES + r"]\w+)*)(\*?)")
+LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def norm_word(word: str) -> str:
+    word = unicodedata.normalize("NFKC", word).lower()
+    for a in APOSTROPHES[1:]:
+        word = word.replace(a, "'")
+    return word
+
+
+def gap_class(gap: str) -> str:
+    if len(LINE_BREAK.findall(gap)) >= 2:
+        return "paragraph"
+    if gap.isspace() or not any(ch.isspace() or ch in APOSTROPHES for ch in gap):
+        return "soft"
+    return "hard"
+
+
+def term_words(term: str) -> list[tuple[str, bool]]:
+    """(word, wildcard, class of the gap before the word) for each word of a term."""
+    words, prev_end = [], None
+    for m in TERM_WORD.finditer(term):
+        gap = None if prev_end is None else gap_class(term[prev_end:m.start()])
+        if gap == "paragraph":
+            raise ValueError(f"reference matcher: term {term!r} spans a paragraph")
+        words.append((norm_word(m.group(1)), m.group(2) == "*", gap))
+        prev_end = m.end()
+    return words
+
+
+def word_match(word: str, wild: bool, token: str, last: bool) -> int | None:
+    """Characters of the token taken by the word (None: no match)."""
+    if wild:
+        body = token[:-2] if last and token.endswith("'s") and len(token) > 2 else token
+        return len(body) if body.startswith(word) else None
+    if token == word:
+        return len(token)
+    if last and token == word + "'s":
+        return len(word)
+    return None
+
+
+class ReferenceMatcher:
+    def __init__(self, lexicons):
+        # (lexicon, layer, kind, unit, entry, category, referent, words)
+        self.patterns = []
+        unit = 0
+        for lex in lexicons:
+            for ref in lex.referents.values():
+                for alias in ref.aliases:
+                    self.patterns.append((lex.name, "alias", "match", unit, f"referent/{ref.id}", "referent", ref.id,
+                                          term_words(alias)))
+                unit += 1
+            for e in lex.entries:
+                for s in [e.term, *e.variants]:
+                    self.patterns.append((lex.name, "entry", "match", unit, f"{e.category}/{e.term}", e.category,
+                                          e.referent, term_words(s)))
+                for x in e.exclude:
+                    self.patterns.append((lex.name, "entry", "exclude", unit, None, None, None, term_words(x)))
+                unit += 1
+
+    def _patterns_at(self, token: str):
+        return self.patterns
+
+    def find(self, text: str) -> list[tuple[int, int, str, str, str, str | None]]:
+        """Mentions as (start, end, lexicon, entry, category, referent), sorted."""
+        toks = [(m.start(), m.end(), norm_word(m.group())) for m in TOKEN.finditer(text)]
+        gaps = [None] + [gap_class(text[toks[i - 1][1]:toks[i][0]]) for i in range(1, len(toks))]
+        cands = []
+        for i in range(len(toks)):
+            for pat in self._patterns_at(toks[i][2]):
+                words = pat[7]
+                if i + len(words) > len(toks):
+                    continue
+                end = None
+                for k, (w, wild, gap) in enumerate(words):
+                    if k > 0 and gaps[i + k] != gap:
+                        end = None
+                        break
+                    last = k == len(words) - 1
+                    took = word_match(w, wild, toks[i + k][2], last)
+                    if took is None:
+                        end = None
+                        break
+                    end = toks[i + k][0] + took
+                if end is not None:
+                    cands.append((toks[i][0], end, pat))
+        excl = [(s, e, p[0], p[3]) for s, e, p in cands if p[2] == "exclude"]
+        kept = [(s, e, p) for s, e, p in cands if p[2] == "match"
+                and not any(xs <= s and e <= xe and xl == p[0] and xu == p[3] for xs, xe, xl, xu in excl)]
+        out = []
+        for layer in sorted({(p[0], p[1]) for _, _, p in kept}):
+            group = sorted([c for c in kept if (c[2][0], c[2][1]) == layer], key=lambda c: (c[0], -(c[1] - c[0])))
+            last_end, last_span = -1, None
+            for s, e, p in group:
+                if s >= last_end or (s, e) == last_span:
+                    out.append((s, e, p[0], p[4], p[5], p[6]))
+                    last_end, last_span = e, (s, e)
+        return sorted(set(out))
+
+
+class IndexedReferenceMatcher(ReferenceMatcher):
+    """The same matcher, with patterns looked up by first word so that corpora run in seconds."""
+
+    def __init__(self, lexicons):
+        super().__init__(lexicons)
+        self.by_first: dict[str, list] = {}
+        self.wild_first = []
+        for pat in self.patterns:
+            w, wild, _ = pat[7][0]
+            if wild:
+                self.wild_first.append(pat)
+            else:
+                self.by_first.setdefault(w, []).append(pat)
+
+    def _patterns_at(self, token: str):
+        out = self.by_first.get(token, []) + self.wild_first
+        if token.endswith("'s"):
+            out = out + self.by_first.get(token[:-2], [])
+        return out

@@ -1,0 +1,87 @@
+"""The command line: outputs, summaries, and exit code 2 with a one-line reason on bad input."""
+
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from framing.cli import main
+
+
+def test_score_writes_tables_and_summary(tmp_path, capsys):
+    assert main(["score", "--demo", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    m = pd.read_csv(tmp_path / "mentions.csv")
+    d = pd.read_csv(tmp_path / "documents.csv")
+    s = pd.read_csv(tmp_path / "skipped.csv")
+    assert "text" not in d.columns and {"doc_id", "outlet", "n_tokens", "n_sentences", "n_mentions"} <= set(d.columns)
+    assert len(m) == d["n_mentions"].sum() and f"{len(m)} mentions" in out
+    assert f"read {len(d) + len(s)} documents: {len(d)} scored, {len(s)} skipped" in out
+    assert list(m.columns[:6]) == ["doc_id", "outlet", "sentence", "start", "end", "surface"]
+
+
+def test_score_accepts_a_folder_with_outlet_subfolders(tmp_path, seed_text):
+    corpus = tmp_path / "corpus" / "new_arab"
+    corpus.mkdir(parents=True)
+    (corpus / "seed.txt").write_text(seed_text, encoding="utf-8")
+    assert main(["score", str(tmp_path / "corpus"), "--lexicon", "libya", "--out", str(tmp_path / "o")]) == 0
+    m = pd.read_csv(tmp_path / "o" / "mentions.csv")
+    assert set(m["outlet"]) == {"new_arab"} and (m["category"] == "referent").any()
+    assert all(seed_text[a:b] == s for a, b, s in zip(m["start"], m["end"], m["surface"]))
+
+
+def test_compare_from_score_dir_equals_compare_from_corpus(tmp_path):
+    assert main(["score", "--demo", "--out", str(tmp_path / "s")]) == 0
+    assert main(["compare", str(tmp_path / "s"), "--out", str(tmp_path / "a")]) == 0
+    assert main(["compare", "--demo", "--out", str(tmp_path / "b")]) == 0
+    for name in ("outlet_category", "referent_labels", "referent_attention"):
+        a = pd.read_csv(tmp_path / "a" / f"{name}.csv")
+        b = pd.read_csv(tmp_path / "b" / f"{name}.csv")
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+        assert (tmp_path / "b" / f"{name}.md").read_text().startswith("|")
+
+
+def test_count_writes_matrix(tmp_path):
+    assert main(["count", "--demo", "--out", str(tmp_path)]) == 0
+    c = pd.read_csv(tmp_path / "counts.csv")
+    assert list(c.columns[:3]) == ["doc_id", "outlet", "n_tokens"] and "referent" in c.columns
+
+
+def test_kwic_prints_context(capsys):
+    assert main(["kwic", "--demo", "--lexicon", "libya", "--term", "renegade general", "--width", "20"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines and all("[" in line and "]" in line for line in lines)
+    surfaces = [line.split("[", 1)[1].split("]")[0].lower() for line in lines]
+    assert surfaces.count("renegade general") >= 2  # and the entry's variants ("renegade commander")
+
+
+def test_lexicon_validate_exit_codes(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\ncategories: {a: {}}\nentries:\n  - {term: y, category: b}\n")
+    assert main(["lexicon", "validate", "libya", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "libya: ok" in out and f"{bad}:4: entry 'y' has unknown category 'b'" in out
+
+
+@pytest.mark.parametrize("args, reason", [
+    (["score", "nope.csv", "--lexicon", "libya", "--out", "o"], "framing: error: nope.csv: no such file or folder"),
+    (["score", "--demo", "--lexicon", "nolex.yaml", "--out", "o"], "framing: error: nolex.yaml: lexicon file not found"),
+    (["score", "--out", "o"], "framing: error: no corpus given"),
+])
+def test_bad_input_exits_2_with_one_line(args, reason, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(reason) and err.count("\n") == 1
+
+
+def test_console_script_help_everywhere():
+    exe = shutil.which("framing")
+    cmd = [exe] if exe else [sys.executable, "-m", "framing.cli"]
+    for sub in ([], ["score"], ["count"], ["compare"], ["kwic"], ["lexicon"], ["lexicon", "validate"]):
+        r = subprocess.run(cmd + sub + ["--help"], capture_output=True, text=True)
+        assert r.returncode == 0 and "usage:" in r.stdout
+    r = subprocess.run(cmd + ["score", "--demo"], capture_output=True, text=True)
+    assert r.returncode == 2  # argparse: --out missing

@@ -1,0 +1,142 @@
+"""Corpus reading: every format, column mapping, and a table of bad inputs with exact reasons."""
+
+import json
+
+import pandas as pd
+import pytest
+
+import framing
+from framing.errors import CorpusError
+
+ROWS = [
+    {"id": "a1", "source": "Herald", "date": "2018-05-03", "headline": "One", "body": "The renegade general spoke."},
+    {"id": "a2", "source": "Voice", "date": "June 4, 2018", "headline": "Two", "body": "Field Marshal Haftar spoke."},
+]
+
+
+def _write(tmp_path, fmt):
+    df = pd.DataFrame(ROWS)
+    path = tmp_path / f"c.{fmt}"
+    if fmt == "csv":
+        df.to_csv(path, index=False)
+    elif fmt == "tsv":
+        df.to_csv(path, index=False, sep="\t")
+    elif fmt == "jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in ROWS), encoding="utf-8")
+    elif fmt == "json":
+        path.write_text(json.dumps(ROWS), encoding="utf-8")
+    elif fmt == "parquet":
+        df.to_parquet(path)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "jsonl", "json", "parquet"])
+def test_every_format_reads_the_same_table(tmp_path, fmt):
+    c = framing.read_corpus(_write(tmp_path, fmt))
+    d = c.documents
+    assert list(d["doc_id"]) == ["a1", "a2"] and list(d["outlet"]) == ["Herald", "Voice"]
+    assert list(d["title"]) == ["One", "Two"] and d["text"][1] == ROWS[1]["body"]
+    assert list(d["date"].dt.strftime("%Y-%m-%d")) == ["2018-05-03", "2018-06-04"]
+    assert c.skipped.empty and c.n_read == 2
+
+
+def test_folder_of_txt_files_with_outlet_subfolders_and_sidecar(tmp_path):
+    for outlet, name, text in [("herald", "x", "Renegade general."), ("voice", "y", "The army."), ("voice", "z", "  ")]:
+        (tmp_path / outlet).mkdir(exist_ok=True)
+        (tmp_path / outlet / f"{name}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,date,title\nherald/x.txt,2018-05-01,Ex\n", encoding="utf-8")
+    c = framing.read_corpus(tmp_path)
+    assert list(c.documents["doc_id"]) == ["herald/x", "voice/y"]
+    assert list(c.documents["outlet"]) == ["herald", "voice"]
+    assert c.documents["title"][0] == "Ex" and str(c.documents["date"][0].date()) == "2018-05-01"
+    assert c.skipped.to_dict("records") == [{"source": str(tmp_path / "voice" / "z.txt"), "doc_id": "voice/z",
+                                             "reason": "text is only whitespace"}]
+
+
+def test_explicit_columns_and_constant_outlet(tmp_path):
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"words": ["Haftar's forces."], "when": ["2018-01-02"]}).to_csv(path, index=False)
+    c = framing.read_corpus(path, text_col="words", date_col="when", outlet="Solo")
+    assert c.documents["outlet"][0] == "Solo" and c.documents["doc_id"][0].startswith("d")
+    again = framing.read_corpus(path, text_col="words", date_col="when", outlet="Solo")
+    assert again.documents["doc_id"][0] == c.documents["doc_id"][0]  # deterministic ids
+
+
+def test_metadata_columns_are_carried_through(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"text": "x y", "outlet": "A", "leaning": "left", "n_tokens": 5}) + "\n")
+    d = framing.read_corpus(path).documents
+    assert d["leaning"][0] == "left" and d["meta_n_tokens"][0] == 5
+
+
+# ----------------------------------------------------------------------------------- bad inputs
+def test_missing_text_column_lists_columns_and_suggests(tmp_path):
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"txt": ["a"], "outlet": ["b"]}).to_csv(path, index=False)
+    with pytest.raises(CorpusError) as err:
+        framing.read_corpus(path)
+    assert str(err.value) == (f"{path}: no text column found (columns found: txt, outlet); did you mean 'txt'?; "
+                              "pass --text-col NAME")
+
+
+def test_non_utf8_bytes_name_file_byte_and_line(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"text,outlet\nfine,A\ncaf\xe9 au lait,B\n")
+    with pytest.raises(CorpusError) as err:
+        framing.read_corpus(path)
+    assert str(err.value) == (f"{path}: not valid utf-8 at byte 22 (line 3, byte 0xe9); re-save the file as UTF-8, "
+                              "or pass --encoding (e.g. cp1252 or latin-1)")
+    assert framing.read_corpus(path, encoding="cp1252").documents["text"][1] == "caf\u00e9 au lait"
+
+
+def test_non_utf8_txt_file_is_skipped_with_byte_offset(tmp_path):
+    (tmp_path / "herald").mkdir()
+    (tmp_path / "herald" / "a.txt").write_bytes(b"ok text")
+    (tmp_path / "herald" / "b.txt").write_bytes(b"bad \xff byte")
+    c = framing.read_corpus(tmp_path)
+    assert len(c.documents) == 1
+    assert c.skipped["reason"][0] == "not valid utf-8 at byte 4 (byte 0xff); re-save as UTF-8 or pass --encoding"
+
+
+def test_table_of_bad_rows_each_skipped_with_its_reason(tmp_path):
+    big = "word " * 1_000_000  # a 5 MB article
+    rows = [
+        {"doc_id": "ok", "outlet": "A", "text": "Fine text."},
+        {"doc_id": "empty", "outlet": "A", "text": ""},
+        {"doc_id": "blank", "outlet": "A", "text": " \n\t "},
+        {"doc_id": "nul", "outlet": "A", "text": "abc\x00def"},
+        {"doc_id": "huge", "outlet": "A", "text": big},
+        {"doc_id": "ok", "outlet": "B", "text": "Another text."},
+        {"doc_id": "noout", "outlet": "", "text": "Text."},
+    ]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{not json\n", encoding="utf-8")
+    c = framing.read_corpus(path)
+    assert list(c.documents["doc_id"]) == ["ok"]
+    reasons = dict(zip(c.skipped["source"], c.skipped["reason"]))
+    assert reasons == {
+        f"{path}:8": "invalid JSON on this line (Expecting property name enclosed in double quotes at column 2); fix or remove the line",
+        f"{path}:2": "empty text",
+        f"{path}:3": "text is only whitespace",
+        f"{path}:4": "text contains a NUL byte at character 3 (binary data in the text column?)",
+        f"{path}:5": "text is 5,000,000 characters, above the limit of 1,000,000; split the document or raise --max-chars",
+        f"{path}:6": f"duplicate doc_id 'ok', first seen at {path}:1",
+        f"{path}:7": "no outlet (empty outlet value); fill it in or pass --outlet-value",
+    }
+    assert c.n_read == 8  # every input line accounted for
+    assert len(framing.read_corpus(path, max_chars=6_000_000).documents) == 2
+
+
+def test_unknown_format_and_missing_file(tmp_path):
+    (tmp_path / "c.xml").write_text("<a/>")
+    with pytest.raises(CorpusError, match=r"unknown corpus format '\.xml'"):
+        framing.read_corpus(tmp_path / "c.xml")
+    with pytest.raises(CorpusError, match="no such file or folder"):
+        framing.read_corpus(tmp_path / "nope.csv")
+
+
+def test_basil_and_newswcl_every_article_accounted_for(basil, newswcl):
+    for df, n, outlets in [(basil, 300, 3), (newswcl, 50, 5)]:
+        c = framing.read_corpus(df)
+        assert len(c.documents) + len(c.skipped) == n == len(c.documents)
+        assert c.documents["outlet"].nunique() == outlets

@@ -1,0 +1,120 @@
+"""Matching semantics, checked on edge cases and against an independent reference matcher."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import framing
+from framing.lexicon import Category, Entry, Lexicon, Referent, parse_yaml
+from framing.matcher import CompiledMatcher
+
+from reference_matcher import IndexedReferenceMatcher, ReferenceMatcher
+
+LEX = parse_yaml("""
+name: t
+referents:
+  haftar: {name: Khalifa Haftar, aliases: [Haftar, Hafter, Khalifa Haftar]}
+  lna: {name: LNA, aliases: [LNA, "Haftar's forces"]}
+categories:
+  label: {}
+  group: {}
+  other: {}
+entries:
+  - {term: renegade general, category: label, referent: haftar, valence: -0.8}
+  - {term: general, category: label, exclude: [general election, attorney general]}
+  - {term: militia*, category: group}
+  - {term: army, category: group, exclude: [salvation army]}
+  - {term: army chief, category: label}
+  - {term: self-styled general, category: label}
+  - {term: LNA militia, category: group}
+  - {term: touch, category: other}
+  - {term: Brig. Gen., category: label}
+  - {term: U.N.-backed government, category: other}
+  - {term: anti* campaign, category: other}
+  - {term: war, category: other}
+""")
+
+
+def spans(text, lex=LEX):
+    m = CompiledMatcher([lex])
+    return [(text[s:e], t.category, t.referent) for s, e, t in m.find_text(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Touché, he said.", []),  # Unicode word boundary: no 'touch' inside 'touché'
+    ("software and warlords", []),  # whole words only
+    ("a renegade\ngeneral", [("renegade\ngeneral", "label", "haftar")]),  # line break inside a phrase
+    ("a renegade  general", [("renegade  general", "label", "haftar")]),  # double space
+    ("a renegade, general", [("general", "label", None)]),  # comma breaks the phrase
+    ("renegade general.\n\nGeneral", [("renegade general", "label", "haftar"), ("General", "label", None)]),
+    ("the self styled general and the self-styled general and the self\u2013styled general",
+     [("self styled general", "label", None), ("self-styled general", "label", None),
+      ("self\u2013styled general", "label", None)]),  # hyphen/space/dash equivalence
+    ("The army chiefs met", [("army", "group", None)]),  # a longer match that fails its boundary does not hide a shorter one
+    ("the army chief", [("army chief", "label", None)]),  # longest match
+    ("the Salvation Army and the army", [("army", "group", None)]),  # exclusion
+    ("the general election", []),
+    ("militias, militiamen and Militia's", [("militias", "group", None), ("militiamen", "group", None),
+                                            ("Militia", "group", None)]),  # wildcard and possessive
+    ("Haftar\u2019s militia", [("Haftar", "referent", "haftar"), ("militia", "group", None)]),
+    ("Haftar's forces", [("Haftar's forces", "referent", "lna")]),  # longest alias wins in the alias layer
+    ("the LNA militia", [("LNA", "referent", "lna"), ("LNA militia", "group", None)]),  # two layers
+    ("Brig. Gen. Hafter", [("Brig. Gen", "label", None), ("Hafter", "referent", "haftar")]),
+    ("a U.N.-backed government", [("U.N.-backed government", "other", None)]),
+    ("anti-terror campaign", []),  # a wildcard covers the rest of one word only
+    ("antiterror campaign", [("antiterror campaign", "other", None)]),
+    ("war-torn", [("war", "other", None)]),
+    ("\uff37\uff21\uff32 and \ufb01ghting", [("\uff37\uff21\uff32", "other", None)]),  # NFKC; offsets into original
+])
+def test_semantics(text, expected):
+    assert spans(text) == expected
+
+
+def test_several_lexicons_each_match_the_same_tokens():
+    other = Lexicon(name="other", categories={"c": Category("c")}, entries=[Entry("general", "c")])
+    m = CompiledMatcher([LEX, other])
+    got = [(t.lexicon, t.category) for _, _, t in m.find_text("a renegade general")]
+    assert got == [("t", "label"), ("other", "c")]
+
+
+def test_duplicate_lexicon_names_are_refused():
+    with pytest.raises(framing.LexiconError, match="both named 't'"):
+        CompiledMatcher([LEX, LEX])
+
+
+WORDS = ["renegade", "general", "army", "chief", "militia", "militias", "haftar", "hafter", "lna", "war",
+         "salvation", "self", "styled", "touch", "touché", "brig", "gen", "u", "n", "backed", "government", "x"]
+GAPS = [" ", "  ", "\n", "\n\n", ", ", "-", ".-", ". ", "'s ", "\u2019s ", " \u2013 ", "\u00a0", "/", "'"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(GAPS), st.booleans()), min_size=1, max_size=14))
+def test_agrees_with_reference_on_generated_texts(parts):
+    text = "".join((w.upper() if up else w) + g for w, g, up in parts)
+    m = CompiledMatcher([LEX])
+    ours = sorted({(s, e, t.lexicon, t.entry, t.category, t.referent) for s, e, t in m.find_text(text)})
+    assert ours == ReferenceMatcher([LEX]).find(text)
+
+
+@pytest.mark.parametrize("corpus", ["basil", "newswcl"])
+def test_agrees_with_reference_on_real_corpora(corpus, request):
+    """Every mention on BASIL (300 articles) and NewsWCL50 (50) equals the brute-force reference."""
+    docs = request.getfixturevalue(corpus)
+    lexicons = [framing.load_lexicon("libya"), framing.load_lexicon("loaded_language")]
+    result = framing.score(docs, lexicons, sentences=False)
+    assert len(result.documents) + len(result.skipped) == len(docs)
+    assert len(result.documents) == len(docs)
+    ref = IndexedReferenceMatcher(lexicons)
+    ours = {}
+    for r in result.mentions.itertuples(index=False):
+        ours.setdefault(r.doc_id, []).append((r.start, r.end, r.lexicon, r.entry, r.category,
+                                              None if r.referent is None or r.referent != r.referent else r.referent))
+    differing = []
+    for doc_id, text in zip(result.documents["doc_id"], result.documents["text"]):
+        if sorted(ours.get(doc_id, [])) != ref.find(text):
+            differing.append(doc_id)
+    assert differing == []
+    assert len(result.mentions) > 100
+    # offsets slice back to the surface
+    texts = dict(zip(result.documents["doc_id"], result.documents["text"]))
+    assert all(texts[r.doc_id][r.start:r.end] == r.surface for r in result.mentions.itertuples())

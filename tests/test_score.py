@@ -1,0 +1,115 @@
+"""Scoring and the first comparisons: the seed article, the demo corpus, counts and rates by hand."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import framing
+from framing.lexicon import parse_yaml
+
+SMALL = parse_yaml("""
+name: small
+referents:
+  haftar: {name: Khalifa Haftar, aliases: [Haftar]}
+categories:
+  label: {}
+  group: {}
+entries:
+  - {term: warlord, category: label, referent: haftar, valence: -1}
+  - {term: field marshal, category: label, referent: haftar, valence: 0.5}
+  - {term: militia*, category: group}
+""")
+
+
+def test_seed_article_must_show(seed_text):
+    res = framing.score(pd.DataFrame({"text": [seed_text], "outlet": ["seed"]}), "libya")
+    m = res.mentions
+    assert all(seed_text[s:e] == surf for s, e, surf in zip(m["start"], m["end"], m["surface"]))
+    labels = m[m["category"] != "referent"]
+    by_term = {t.lower(): set(g["referent"].dropna()) for t, g in labels.groupby("surface")}
+    assert by_term["renegade general"] == {"haftar"}
+    assert by_term["self-styled general"] == {"haftar"}
+    assert "militia" in by_term and "militia leader" in by_term
+    # the Hafter spelling resolves to the Haftar referent
+    hafter = m[m["surface"].str.contains("Hafter")]
+    assert len(hafter) == 1 and hafter["referent"].iloc[0] == "haftar" and hafter["category"].iloc[0] == "referent"
+    # the LNA is named in several ways, all resolving to the same referent
+    lna = set(m.loc[m["referent"] == "lna", "surface"])
+    assert {"LNA", "Libya National Army", "Haftar's forces"} <= lna
+    assert (m["voice"] == "author").all() and set(m.columns) >= set(framing.score.__globals__["MENTION_COLUMNS"])
+    # sentence index: the mention's start lies in that sentence
+    from framing.text import sentence_spans
+
+    sents = sentence_spans(seed_text)
+    assert all(sents[s][0] <= st < sents[s][1] for s, st in zip(m["sentence"], m["start"]))
+    assert res.documents["n_sentences"][0] == len(sents)
+
+
+def test_count_equals_an_independent_count_of_mentions():
+    demo = framing.demo_corpus()
+    lexicons = ["libya", "loaded_language"]
+    res = framing.score(demo, lexicons, sentences=False)
+    counts = framing.count(demo, lexicons)
+    assert list(counts["doc_id"]) == list(res.documents["doc_id"])
+    m = res.mentions
+    for cat in counts.columns[3:]:
+        expected = m[m["category"] == cat].groupby("doc_id").size().reindex(counts["doc_id"], fill_value=0)
+        assert np.array_equal(counts[cat].to_numpy(), expected.to_numpy()), cat
+    assert (counts["n_tokens"] == res.documents["n_tokens"]).all()
+
+
+def test_demo_corpus_outlets_differ_in_word_choice():
+    res = framing.score(framing.demo_corpus(), ["libya", "loaded_language"])
+    assert len(res.documents) >= 24 and res.documents["outlet"].nunique() >= 4 and res.skipped.empty
+    labels = framing.referent_labels(res.mentions, referent="haftar")
+    top = labels[labels["lexicon"] == "libya"].groupby("outlet")["term"].apply(set)
+    herald = {t.lower() for t in top["The Coastal Herald"]}
+    voice = {t.lower() for t in top["Cyrenaica Voice"]}
+    assert "renegade general" in herald and "field marshal" in voice
+    assert "renegade general" not in voice
+    # zero-mention documents exist and are counted in the exposure
+    assert (res.documents["n_mentions"] == 0).any() or (res.documents["n_mentions"] > 0).all()
+
+
+def _toy():
+    docs = pd.DataFrame({
+        "doc_id": ["a", "b", "c", "d"],
+        "outlet": ["X", "X", "Y", "Y"],
+        "text": ["Haftar the warlord and his militias. Haftar again.",  # 8 tokens
+                 "Nothing here at all.",  # 4 tokens
+                 "Field Marshal Haftar, a warlord? No: Field Marshal.",  # 8 tokens
+                 "Militiamen."],  # 1 token
+    })
+    return framing.score(docs, SMALL)
+
+
+def test_outlet_category_by_hand():
+    res = _toy()
+    assert list(res.documents["n_tokens"]) == [8, 4, 8, 1]
+    t = framing.compare(res)["outlet_category"].set_index(["outlet", "category"])
+    # X: label 1 (warlord) in doc a; group 1 (militias); referent 2; tokens 12, 2 documents
+    assert t.loc[("X", "label"), ["mentions", "documents", "n_documents", "tokens"]].tolist() == [1, 1, 2, 12]
+    assert t.loc[("X", "label"), "rate_per_1k"] == pytest.approx(1000 * 1 / 12)
+    assert t.loc[("X", "label"), "doc_share"] == pytest.approx(0.5)
+    # Y: label 3 (field marshal x2, warlord), group 1 (in d), referent 1; tokens 9
+    assert t.loc[("Y", "label"), ["mentions", "documents", "tokens"]].tolist() == [3, 1, 9]
+    assert t.loc[("Y", "group"), "rate_per_1k"] == pytest.approx(1000 / 9)
+    assert t.loc[("Y", "referent"), "mentions"] == 1 and t.loc[("X", "referent"), "mentions"] == 2
+
+
+def test_referent_labels_by_hand():
+    labels = framing.compare(_toy())["referent_labels"]
+    y = labels[labels["outlet"] == "Y"].set_index("term")
+    assert y.loc["field marshal", "count"] == 2 and y.loc["field marshal", "share"] == pytest.approx(2 / 3)
+    assert y.loc["warlord", "share"] == pytest.approx(1 / 3) and y.loc["warlord", "valence"] == -1
+    x = labels[labels["outlet"] == "X"]
+    assert x["term"].tolist() == ["warlord"] and x["share"].tolist() == [1.0]
+    att = framing.compare(_toy())["referent_attention"].set_index("outlet")
+    assert att.loc["X", "mentions"] == 2 and att.loc["X", "documents"] == 1 and att.loc["X", "doc_share"] == 0.5
+
+
+def test_kwic_slices_original_text():
+    res = _toy()
+    k = framing.kwic(res.mentions, res.documents, term="Field-Marshal", width=10)
+    assert k["match"].tolist() == ["Field Marshal", "Field Marshal"]
+    assert k["right"][0] == " Haftar, a"
