@@ -35,7 +35,7 @@ import ahocorasick_rs
 import numpy as np
 
 from .lexicon.model import REFERENT_CATEGORY, Lexicon
-from .text import MatchForm, match_form, normalize_term
+from .text import FormBatch, _codes, normalize_term
 
 __all__ = ["CompiledMatcher", "Target", "MATCH_POLICY"]
 
@@ -163,34 +163,24 @@ class CompiledMatcher:
         self._ac = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.Standard) if self.keys else None
 
     # ------------------------------------------------------------------ matching
-    def find(self, forms: Sequence[MatchForm]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Find all mentions in a batch of match forms.
+    def find(self, batch: FormBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Find all mentions in a batch of texts.
 
         Parameters
         ----------
-        forms : sequence of MatchForm
-            From :func:`framing.text.match_form`.
+        batch : FormBatch
+            From :meth:`framing.text.FormBatch.build`.
 
         Returns
         -------
         doc, start, end, target : numpy.ndarray
-            One element per mention, sorted by document, start, end and target: the document's
-            position in ``forms``, offsets into the ORIGINAL text, and an index into ``targets``.
+            One element per mention, sorted by text, start, end and target: the text's position in
+            the batch, offsets into the ORIGINAL text, and an index into ``targets``.
         """
         empty = np.zeros(0, dtype=np.int64)
-        if not forms or self._ac is None:
+        if len(batch) == 0 or self._ac is None:
             return empty, empty, empty, empty
-        pieces = []
-        bases = np.zeros(len(forms), dtype=np.int64)
-        pos = 0
-        for i, f in enumerate(forms):
-            pieces.append(" ")
-            bases[i] = pos + 1
-            pieces.append(f.text)
-            pieces.append(" \n")
-            pos += len(f.text) + 3
-        pieces.append("   ")
-        big = "".join(pieces)
+        big = batch.text
         raw = self._ac.find_matches_as_indexes(big, overlapping=True)
         if not raw:
             return empty, empty, empty, empty
@@ -203,30 +193,31 @@ class CompiledMatcher:
         tid = self._tids[self._ptr[key][rows] + offs]
         start, end = start[rows], end[rows]
 
-        codes = _codes(big)
+        codes = np.concatenate((_codes(big), np.zeros(3, dtype=np.uint8)))  # room to look past the end
         end = end.copy()
         ok = np.ones(len(tid), dtype=bool)
         wild = self._wild[tid]
+        sep = (codes == _SPACE) | (codes == _NL) | (codes == 0)
         if wild.any():
-            spaces = np.flatnonzero((codes == _SPACE) | (codes == _NL))
-            nxt = spaces[np.searchsorted(spaces, end[wild])]
+            seps = np.flatnonzero(sep)
+            nxt = seps[np.searchsorted(seps, end[wild])]
             poss = (codes[nxt - 1] == _S) & (codes[nxt - 2] == _APOS)
             end[wild] = np.where(poss, nxt - 2, nxt)
         plain = ~wild & ~self._tail[tid]
-        c0 = codes[end[plain]]
-        c2 = codes[end[plain] + 2]
-        possessive = (c0 == _APOS) & (codes[end[plain] + 1] == _S) & ((c2 == _SPACE) | (c2 == _NL))
-        ok[plain] = (c0 == _SPACE) | (c0 == _NL) | possessive
+        pe = end[plain]
+        possessive = (codes[pe] == _APOS) & (codes[pe + 1] == _S) & sep[pe + 2]
+        ok[plain] = sep[pe] | possessive
         for i in np.flatnonzero(self._tail[tid]):
             m = self.targets[tid[i]].tail.match(big, int(end[i]))
             if m is None:
                 ok[i] = False
             else:
                 e = m.end()
-                end[i] = e - 2 if big.endswith("'s", 0, e) and big[e:e + 1] in (" ", "\n") else e
+                end[i] = e - 2 if big.endswith("'s", 0, e) and big[e:e + 1] in (" ", "\n", "\x00") else e
         tid, start, end = tid[ok], start[ok], end[ok]
-        doc = np.searchsorted(bases, start, side="right") - 1
-        start, end = start - bases[doc], end - bases[doc]
+        order = np.argsort(batch.starts, kind="stable")
+        seg = np.searchsorted(batch.starts[order], start, side="right") - 1
+        doc = order[seg]
 
         is_excl = self._exclude[tid]
         if is_excl.any():
@@ -241,27 +232,13 @@ class CompiledMatcher:
             tid, start, end, doc = tid[keep], start[keep], end[keep], doc[keep]
 
         doc, start, end, tid = _longest(doc, self._group[tid], start, end, tid)
-        # Map match-form offsets back to the original texts.
-        if any(f.starts is not None for f in forms):
-            start, end = start.copy(), end.copy()
-            bounds = np.searchsorted(doc, np.arange(len(forms) + 1))
-            for d, f in enumerate(forms):
-                a, b = bounds[d], bounds[d + 1]
-                if f.starts is not None and b > a:
-                    start[a:b], end[a:b] = f.to_original(start[a:b], end[a:b])
+        start, end = batch.to_original(doc, start, end)
         return doc, start, end, tid
 
     def find_text(self, text: str) -> list[tuple[int, int, Target]]:
         """Mentions in one text as ``(start, end, target)`` tuples; a convenience for exploring."""
-        _, s, e, t = self.find([match_form(text)])
+        _, s, e, t = self.find(FormBatch.build([text]))
         return [(int(a), int(b), self.targets[k]) for a, b, k in zip(s, e, t)]
-
-
-def _codes(big: str) -> np.ndarray:
-    """Code points of a string as an array indexable by character position."""
-    if big.isascii():
-        return np.frombuffer(big.encode("ascii"), dtype=np.uint8)
-    return np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
 
 
 def _longest(doc, group, start, end, tid):

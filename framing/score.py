@@ -31,7 +31,7 @@ from tqdm.auto import tqdm
 from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, iter_corpus
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
-from .text import NORMALISATION_POLICY, TOKEN_POLICY, count_words, match_form, sentence_spans
+from .text import NORMALISATION_POLICY, TOKEN_POLICY, FormBatch, sentence_spans
 
 __all__ = ["score", "count", "iter_score", "ScoreResult", "compile_lexicons", "MENTION_COLUMNS"]
 
@@ -101,10 +101,10 @@ def _mentions_frame(docs: pd.DataFrame, matcher: CompiledMatcher, doc, start, en
 
 def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool):
     texts = docs["text"].tolist()
-    forms = [match_form(t) for t in texts]
-    doc, start, end, tid = matcher.find(forms)
+    batch = FormBatch.build(texts)
+    doc, start, end, tid = matcher.find(batch)
     docs = docs.copy()
-    docs["n_tokens"] = np.asarray([count_words(f) for f in forms], dtype=np.int64)
+    docs["n_tokens"] = batch.n_tokens
     sent_index = np.zeros(len(doc), dtype=np.int64)
     if sentences:
         n_sent = np.zeros(len(docs), dtype=np.int64)
@@ -217,12 +217,12 @@ def iter_count(source, lexicons, *, progress: bool | None = None, chunk_rows: in
     bar = tqdm(unit="doc", desc="counting", disable=None if progress is None else not progress, leave=False)
     try:
         for docs, skipped in iter_corpus(source, chunk_rows=chunk_rows, **read_options):
-            forms = [match_form(t) for t in docs["text"].tolist()]
-            doc, _, _, tid = matcher.find(forms)
+            batch = FormBatch.build(docs["text"].tolist())
+            doc, _, _, tid = matcher.find(batch)
             flat = doc * ncat + matcher.target_category[tid]
             mat = np.bincount(flat, minlength=len(docs) * ncat).reshape(len(docs), ncat) if ncat else np.zeros((len(docs), 0), int)
             out = pd.DataFrame(mat.astype(np.int64), columns=matcher.categories)
-            out.insert(0, "n_tokens", np.asarray([count_words(f) for f in forms], dtype=np.int64))
+            out.insert(0, "n_tokens", batch.n_tokens)
             out.insert(0, "outlet", docs["outlet"].to_numpy())
             out.insert(0, "doc_id", docs["doc_id"].to_numpy())
             bar.update(len(docs) + len(skipped))

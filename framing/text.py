@@ -46,6 +46,7 @@ import numpy as np
 
 __all__ = [
     "MatchForm",
+    "FormBatch",
     "match_form",
     "normalize_term",
     "word_spans",
@@ -69,7 +70,7 @@ _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def _build_table() -> dict[int, int]:
-    table: dict[int, int] = {}
+    table: dict[int, int] = {0: 0}  # NUL separates documents in a batch (texts never hold one)
     for ch in _SPACES:
         table[ord(ch)] = 0x20
     for ch in _APOSTROPHES:
@@ -89,15 +90,34 @@ def _build_table() -> dict[int, int]:
 
 
 _TABLE = _build_table()
-# Any character that is neither a word character, a space nor an apostrophe (after translation).
-_NONWORD_RE = re.compile(r"[^\w \n']")
+# The ASCII part of the table as a byte table. It is applied to UTF-8 bytes (every byte of a
+# multi-byte character is >= 0x80 and left alone), then apostrophe variants are unified; any other
+# non-word character becomes a space in _finish. Much faster than str.translate with a dict.
+_BYTE_TABLE = bytes(_TABLE.get(i, i) for i in range(128)) + bytes(range(128, 256))
+
+
+def _translate(low: str) -> str:
+    """Typographic translation of lower-cased text: ASCII punctuation to spaces, apostrophes unified.
+
+    Lengths are kept (one character for one character).
+    """
+    if low.isascii():
+        return low.encode("ascii").translate(_BYTE_TABLE).decode("ascii")
+    out = low.encode("utf-8").translate(_BYTE_TABLE).decode("utf-8")
+    for ch in _APOSTROPHES:
+        if ch in out:
+            out = out.replace(ch, "'")
+    return out
+
+
+_NONWORD_RE = re.compile(r"[^\w \n'\x00]")
 # An apostrophe not standing between two word characters.
-_LONE_APOSTROPHE_RE = re.compile(r"(?<!\w)'|'(?!\w)")
-# Gaps in the ORIGINAL text whose match form differs from their translation: whitespace runs,
-# runs of punctuation between words, and gaps of three or more non-word characters between words.
-_GAP_RE = re.compile(r"(?<=\w)\W{3,}(?=\w)|(?<=\w)[^\w\s']{2,}(?=\w)|\s{2,}")
+_LONE_APOSTROPHE_RE = re.compile(r"'(?:(?!\w)|(?<!\w.))")  # starts with a literal: fast scan
+# Gaps between words are the runs of spaces of the finished translation (every non-word character,
+# lone apostrophes included, is a space there); only runs of two or more can need an edit.
+_SPACE_RUN_RE = re.compile(r"  +")
 _APOSTROPHE_SET = frozenset("'" + _APOSTROPHES)
-_WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
+_WORD_RE = re.compile(r"\w+(?:['" + _APOSTROPHES + r"]\w+)*")
 
 
 @dataclass(frozen=True)
@@ -128,7 +148,9 @@ class MatchForm:
 
 def gap_class(gap: str) -> str:
     """Class of a gap between two words: ``soft``, ``hard`` or ``paragraph`` (module docstring)."""
-    breaks = sum(gap.count(ch) for ch in _LINE_BREAKS) - gap.count("\r\n")
+    breaks = gap.count("\n") + gap.count("\r") - gap.count("\r\n")
+    if not gap.isascii():
+        breaks += sum(gap.count(ch) for ch in _LINE_BREAKS[2:])
     if breaks >= 2:
         return "paragraph"
     if gap.isspace():
@@ -141,15 +163,40 @@ def gap_class(gap: str) -> str:
 _GAP_FORM = {"soft": " ", "hard": "  ", "paragraph": "\n "}
 
 
-def _gap_edits(text: str) -> list[tuple[int, int, str]]:
-    """Edits ``(start, end, replacement)`` of the original text that give gaps their class form."""
-    out = []
-    for m in _GAP_RE.finditer(text):
-        gap = m.group()
+def _apply_gaps(m0: str, text: str, starts: np.ndarray | None, ends: np.ndarray | None) -> MatchForm:
+    """Give every gap between words its class form (module docstring, step 4).
+
+    ``m0`` is the finished translation of ``text``; ``starts``/``ends`` map its characters to the
+    original (None: identity).
+    """
+    n = len(m0)
+    edits = []
+    for m in _SPACE_RUN_RE.finditer(m0):
+        a, b = m.span()
+        if a == 0 or b == n:  # not between two words: no phrase can use it
+            continue
+        oa, ob = (a, b) if starts is None else (int(starts[a]), int(ends[b - 1]))
+        gap = text[oa:ob]
+        if len(gap) == 2 and gap[0].isspace() != gap[1].isspace():
+            continue  # ", " or " (": a hard gap already in its form
         form = _GAP_FORM[gap_class(gap)]
-        if len(form) < len(gap) or form[0] == "\n":
-            out.append((m.start(), m.end(), form))
-    return out
+        if form != m0[a:b]:
+            edits.append((a, b, form))
+    if not edits:
+        return MatchForm(m0, starts, ends)
+    pieces, index = [], []
+    prev = 0
+    for a, b, form in edits:
+        pieces.append(m0[prev:a])
+        pieces.append(form)
+        index.append(np.arange(prev, a + len(form), dtype=np.int64))
+        prev = b
+    pieces.append(m0[prev:])
+    index.append(np.arange(prev, n, dtype=np.int64))
+    keep = np.concatenate(index)
+    if starts is None:
+        return MatchForm("".join(pieces), keep, keep + 1)
+    return MatchForm("".join(pieces), starts[keep], ends[keep])
 
 
 def _finish(m: str) -> str:
@@ -178,56 +225,254 @@ def match_form(text: str) -> MatchForm:
     >>> mf.text
     'the self styled  field marshal '
     """
-    low = text.lower()
-    simple = len(low) == len(text)
-    if simple:
-        low = low.translate(_TABLE)
-        simple = low.isascii() or unicodedata.is_normalized("NFKC", low)
-    edits = _gap_edits(text) if (not simple or "  " in low) else []
-    if not simple:
-        return _match_form_slow(text, edits)
-    if not edits:
-        return MatchForm(_finish(low))
-    pieces: list[str] = []
-    index: list[np.ndarray] = []
-    prev = 0
-    for a, b, form in edits:
-        pieces.append(low[prev:a])
-        pieces.append(form)
-        index.append(np.arange(prev, a + len(form), dtype=np.int64))
-        prev = b
-    pieces.append(low[prev:])
-    index.append(np.arange(prev, len(text), dtype=np.int64))
-    starts = np.concatenate(index)
-    return MatchForm(_finish("".join(pieces)), starts, starts + 1)
+    batch = FormBatch.build([text])
+    return batch.form(0)
 
 
-def _match_form_slow(text: str, edits: list[tuple[int, int, str]]) -> MatchForm:
-    # Character by character, for texts where NFKC or lower-casing changes lengths. Combining
-    # sequences are normalised as a unit (a base character and its combining marks).
-    at = {a: (b, form) for a, b, form in edits}
+# Per-code-point flags of the ORIGINAL text used to classify gaps (code points >= 65536 are none).
+def _flags(chars: str) -> np.ndarray:
+    out = np.zeros(0x10000, dtype=bool)
+    out[[ord(c) for c in chars]] = True
+    return out
+
+
+_IS_SPACE = _flags(_SPACES)
+_IS_BREAK = _flags(_LINE_BREAKS)
+_IS_APOS = _flags("'" + _APOSTROPHES)
+_SEPARATORS = (0, 10, 32)
+
+
+def _needs_slow_path(ch: str) -> bool:
+    """A character whose lower case or NFKC form changes lengths, or that may compose with others."""
+    low = ch.lower()
+    return len(low) != 1 or unicodedata.combining(ch) != 0 or not unicodedata.is_normalized("NFKC", _finish(_translate(low)))
+
+
+def _codes(s: str) -> np.ndarray:
+    """One byte per character of ``s``: its code if ASCII, else ``?`` (63). Indexable by position."""
+    return np.frombuffer(s.encode("ascii", "replace"), dtype=np.uint8)
+
+
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
+
+
+@dataclass
+class FormBatch:
+    """The match forms of many texts in one string, as the matcher searches them.
+
+    Layout: for every text, a NUL, a space, its match form and a space; then a final NUL. Gaps are
+    classified for the whole batch at once with NumPy, so the cost per text is a few string
+    operations in C. Texts whose length changes under lower-casing or NFKC (rare) take a slower
+    character-by-character path and are appended after the others.
+
+    Attributes
+    ----------
+    text : str
+        The concatenated match forms.
+    starts, ends : numpy.ndarray
+        Text ``d``'s match form is ``text[starts[d]:ends[d]]``.
+    n_tokens : numpy.ndarray
+        Word tokens of each text (see :func:`count_words`).
+    """
+
+    text: str
+    starts: np.ndarray
+    ends: np.ndarray
+    n_tokens: np.ndarray
+    _keep: np.ndarray | None  # batch position -> position in the concatenated originals (fast texts)
+    _orig_base: np.ndarray  # start of each fast text in the concatenated originals, by text
+    _slow: dict[int, MatchForm]
+    _fast_end: int  # batch positions before this belong to fast texts
+
+    @classmethod
+    def build(cls, texts: list[str]) -> "FormBatch":
+        """Match forms of ``texts`` (NUL characters in a text are read as spaces)."""
+        texts = [t.replace("\x00", " ") if "\x00" in t else t for t in texts]
+        n_docs = len(texts)
+        big_o = "".join(["\x00 " + t + " " for t in texts]) + "\x00"
+        lengths = np.fromiter((len(t) + 3 for t in texts), dtype=np.int64, count=n_docs)
+        orig_base = np.concatenate(([0], np.cumsum(lengths)[:-1])) + 2 if n_docs else np.zeros(0, np.int64)
+        low = big_o.lower()
+        slow_ids: list[int] = []
+        if len(low) != len(big_o):
+            slow_ids = [i for i, t in enumerate(texts) if len(t.lower()) != len(t)]
+            low = "".join(["\x00 " + (t.lower() if i not in slow_ids else " " * len(t)) + " "
+                           for i, t in enumerate(texts)]) + "\x00"
+        low = _finish(_translate(low))
+        if not low.isascii() and not unicodedata.is_normalized("NFKC", low):
+            # texts holding a character whose NFKC form differs take the slow path
+            bad_chars = [c for c in set(_NON_ASCII_RE.findall(low)) if _needs_slow_path(c)]
+            more = [i for i, t in enumerate(texts) if i not in slow_ids and not t.isascii()
+                    and any(c in t for c in bad_chars)]
+            if more:
+                pieces, prev = [], 0
+                for i in more:  # blank the slow texts out of the batch; they are appended below
+                    a = int(orig_base[i])
+                    pieces += [low[prev:a], " " * len(texts[i])]
+                    prev = a + len(texts[i])
+                pieces.append(low[prev:])
+                low = "".join(pieces)
+                slow_ids = sorted(slow_ids + more)
+        final, keep = _classify_gaps(low, big_o)
+        fast_end = len(final) - 1
+        slow = {i: _match_form_slow(texts[i]) for i in slow_ids}
+        if slow:
+            final = final[:-1] + "".join("\x00 " + slow[i].text + " " for i in slow_ids) + "\x00"
+        codes = _codes(final)
+        nul = np.flatnonzero(codes == 0)
+        seg_starts, seg_ends = nul[:-1] + 2, nul[1:] - 1
+        starts, ends = seg_starts[:n_docs].copy(), seg_ends[:n_docs].copy()
+        starts[slow_ids], ends[slow_ids] = seg_starts[n_docs:], seg_ends[n_docs:]
+        is_word = (codes != 0) & (codes != 10) & (codes != 32)
+        first = np.flatnonzero(is_word[1:] & ~is_word[:-1]) + 1  # positions where a word starts
+        n_tokens = np.searchsorted(first, ends) - np.searchsorted(first, starts)
+        return cls(final, starts, ends, n_tokens.astype(np.int64), keep, orig_base,
+                   slow, fast_end)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def to_original(self, doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Map batch positions ``[start, end)`` in texts ``doc`` to offsets into those texts."""
+        doc = np.asarray(doc, dtype=np.int64)
+        start = np.asarray(start, dtype=np.int64)
+        end = np.asarray(end, dtype=np.int64)
+        o_start, o_end = start.copy(), end.copy()
+        fast = start < self._fast_end
+        if fast.any():
+            s, e = start[fast], end[fast]
+            if self._keep is not None:
+                s, e = self._keep[s], self._keep[e - 1] + 1
+            base = self._orig_base[doc[fast]]
+            o_start[fast], o_end[fast] = s - base, e - base
+        for i in np.flatnonzero(~fast):
+            d = int(doc[i])
+            a, b = int(start[i] - self.starts[d]), int(end[i] - self.starts[d])
+            o_start[i], o_end[i] = self._slow[d].to_original(a, b)
+        return o_start, o_end
+
+    def form(self, d: int) -> MatchForm:
+        """The :class:`MatchForm` of text ``d``."""
+        if d in self._slow:
+            return self._slow[d]
+        a, b = int(self.starts[d]), int(self.ends[d])
+        text = self.text[a:b]
+        if self._keep is None:
+            return MatchForm(text)
+        idx = self._keep[a:b] - self._orig_base[d]
+        if np.array_equal(idx, np.arange(b - a)):
+            return MatchForm(text)
+        return MatchForm(text, idx, idx + 1)
+
+
+def _classify_gaps(m0: str, orig: str) -> tuple[str, np.ndarray | None]:
+    """Give every gap between words its class form, for a whole batch (module docstring, step 4).
+
+    Returns the new string and, where it changed, the map from its positions to ``m0``'s.
+    """
+    mc = _codes(m0)
+    n = len(mc)
+    sp = mc == 32
+    edges = np.flatnonzero(sp[1:] != sp[:-1]) + 1  # run starts and ends alternate (text ends in NUL)
+    a, b = edges[0::2], edges[1::2]
+    length = b - a
+    sel = (length >= 2) & (a > 0) & (b < n)
+    a, b, length = a[sel], b[sel], length[sel]
+    sel = (mc[a - 1] != 0) & (mc[b] != 0)  # runs touching a separator are not between two words
+    a, b, length = a[sel], b[sel], length[sel]
+    if len(a) == 0:
+        return m0, None
+    oc = _codes(orig)
+    # Count whitespace, line breaks (CRLF as one) and apostrophes in each gap by gathering the gap's
+    # characters position by position: gaps are short, so this touches few characters. Non-ASCII
+    # characters (a "?" in ``oc``) are looked up in the string itself.
+    width = int(min(length.max(), 16))
+    n_ws = np.zeros(len(a), dtype=np.int64)
+    n_br = np.zeros(len(a), dtype=np.int64)
+    n_ap = np.zeros(len(a), dtype=np.int64)
+    prev_cr = np.zeros(len(a), dtype=bool)
+    for k in range(width):
+        valid = k < length
+        pos = np.minimum(a + k, n - 1)
+        c = oc[pos]
+        ws, br, ap = _IS_SPACE[c], _IS_BREAK[c], _IS_APOS[c]
+        other = np.flatnonzero(valid & (c == 63))
+        if len(other):
+            chars = [orig[p] for p in pos[other].tolist()]
+            codes = np.asarray([ord(ch) if ord(ch) < 0x10000 else 0 for ch in chars], dtype=np.int64)
+            ws[other], br[other], ap[other] = _IS_SPACE[codes], _IS_BREAK[codes], _IS_APOS[codes]
+        n_ws += valid & ws
+        n_ap += valid & ap
+        n_br += valid & br & ~(prev_cr & (c == 10))
+        prev_cr = valid & (c == 13)
+    for i in np.flatnonzero(length > width):  # long runs: count in Python
+        gap = orig[a[i]:b[i]]
+        n_ws[i] = sum(ch.isspace() for ch in gap)
+        n_ap[i] = sum(ch in _APOSTROPHE_SET for ch in gap)
+        n_br[i] = sum(gap.count(ch) for ch in _LINE_BREAKS) - gap.count("\r\n")
+    para = n_br >= 2
+    soft = ~para & ((n_ws == length) | ((n_ws == 0) & (n_ap == 0)))
+    form_len = np.where(soft, 1, 2)
+    edit = (form_len < length) | para
+    a, b, form_len, para = a[edit], b[edit], form_len[edit], para[edit]
+    if len(a) == 0:
+        return m0, None
+    cut_from = a + form_len
+    cut_len = b - cut_from
+    total = int(cut_len.sum())
+    cut = np.repeat(cut_from - np.concatenate(([0], np.cumsum(cut_len)[:-1])), cut_len) + np.arange(total)
+    mask = np.ones(n, dtype=bool)
+    mask[cut] = False
+    keep = np.flatnonzero(mask)
+    pieces, prev = [], 0
+    for x, y, f, p in zip(a.tolist(), b.tolist(), form_len.tolist(), para.tolist()):
+        pieces.append(m0[prev:x])
+        pieces.append("\n " if p else " " * f)
+        prev = y
+    pieces.append(m0[prev:])
+    return "".join(pieces), keep
+
+
+_ASCII_RUN_RE = re.compile(r"[\x00-\x7f]+")
+
+
+def _match_form_slow(text: str) -> MatchForm:
+    # For texts where NFKC or lower-casing changes lengths: ASCII runs in bulk, every other character
+    # (with the combining marks that follow it) normalised on its own.
     pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
     i, n = 0, len(text)
+    for m in _ASCII_RUN_RE.finditer(text):
+        a, b = m.span()
+        while i < a:  # the non-ASCII characters before this run
+            j = i + 1
+            while j < a and unicodedata.combining(text[j]):
+                j += 1
+            piece = unicodedata.normalize("NFKC", text[i:j]).lower()
+            pieces.append(piece)
+            starts.append(np.full(len(piece), i, dtype=np.int64))
+            ends.append(np.full(len(piece), j, dtype=np.int64))
+            i = j
+        pieces.append(text[a:b].lower())
+        starts.append(np.arange(a, b, dtype=np.int64))
+        ends.append(np.arange(a + 1, b + 1, dtype=np.int64))
+        i = b
     while i < n:
-        if i in at:
-            b, form = at[i]
-            pieces.append(form)
-            starts.extend(range(i, i + len(form)))
-            ends.extend(range(i + 1, i + len(form) + 1))
-            i = b
-            continue
         j = i + 1
         while j < n and unicodedata.combining(text[j]):
             j += 1
-        piece = unicodedata.normalize("NFKC", text[i:j]).lower().translate(_TABLE)
+        piece = unicodedata.normalize("NFKC", text[i:j]).lower()
         pieces.append(piece)
-        starts.extend([i] * len(piece))
-        ends.extend([j] * len(piece))
+        starts.append(np.full(len(piece), i, dtype=np.int64))
+        ends.append(np.full(len(piece), j, dtype=np.int64))
         i = j
-    m = "".join(pieces)
-    return MatchForm(_finish(m), np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64))
+    m0 = _finish(_translate("".join(pieces)))  # translation keeps lengths: one call for the text
+    empty = np.zeros(0, dtype=np.int64)
+    return _apply_gaps(m0, text, np.concatenate(starts) if starts else empty,
+                       np.concatenate(ends) if ends else empty)
 
 
 @lru_cache(maxsize=65536)
