@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import framing
-from framing.lexicon import Category, Entry, Lexicon, Referent, parse_yaml
+from framing.lexicon import Category, Entry, Lexicon, parse_yaml
 from framing.matcher import CompiledMatcher
 
 from reference_matcher import IndexedReferenceMatcher, ReferenceMatcher

@@ -1,0 +1,44 @@
+"""The ``framing`` command line: nouns and verbs mirror the Python API.
+
+One module per noun registers its sub-commands (``score``, ``compare``, ``lexicon`` ...). Exit codes:
+0 success, 1 a check failed (``lexicon validate`` found problems), 2 bad input (a one-line reason on
+standard error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import __version__
+from ..errors import FramingError
+from . import compare, lexicon, score
+
+#: Modules that register sub-commands, in the order they appear in ``framing --help``.
+COMMAND_MODULES = [score, compare, lexicon]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="framing", description="Measure how news outlets label actors and events.")
+    parser.add_argument("--version", action="version", version=f"framing {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except FramingError as err:
+        print(f"framing: error: {str(err).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `framing kwic ... | head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

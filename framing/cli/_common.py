@@ -1,0 +1,76 @@
+"""Pieces shared by the command-line modules: corpus options, the demo switch, score folders."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from .._resources import bundled_lexicons, demo_corpus
+from ..errors import FramingError
+
+DEFAULT_DEMO_LEXICONS = ["libya", "loaded_language"]
+
+
+# ------------------------------------------------------------------------------------------ parsers
+def corpus_args(p: argparse.ArgumentParser, *, score_dir: bool = False) -> None:
+    what = "corpus file or folder, or a folder written by `framing score`" if score_dir else "corpus file or folder"
+    p.add_argument("corpus", nargs="?", help=f"{what} (.csv .tsv .jsonl .json .parquet, or a folder of .txt files "
+                                             "in one sub-folder per outlet)")
+    p.add_argument("--demo", action="store_true", help="use the bundled synthetic demo corpus (and, unless "
+                                                       "--lexicon is given, the bundled lexicons)")
+    p.add_argument("--lexicon", "-l", action="append", default=[], metavar="L",
+                   help=f"lexicon file or bundled name ({', '.join(bundled_lexicons())}); repeat for several")
+    g = p.add_argument_group("reading the corpus")
+    g.add_argument("--text-col", help="column holding the article text (default: auto-detect text/content/body/article)")
+    g.add_argument("--outlet-col", help="column holding the outlet (default: auto-detect outlet/source/publisher/media)")
+    g.add_argument("--date-col", help="column holding the date (default: auto-detect date/published)")
+    g.add_argument("--id-col", help="column holding a document id (default: auto-detect doc_id/id/uuid, else generated)")
+    g.add_argument("--title-col", help="column holding the title (default: auto-detect title/headline)")
+    g.add_argument("--outlet-value", dest="outlet_value", metavar="NAME", help="one outlet for every document (a single-outlet file)")
+    g.add_argument("--format", choices=["csv", "tsv", "jsonl", "json", "parquet"], help="override the file extension")
+    g.add_argument("--encoding", default="utf-8", help="text encoding of the corpus (default utf-8)")
+    g.add_argument("--metadata", help="sidecar CSV for a folder of .txt files (default: metadata.csv in the folder)")
+    g.add_argument("--max-chars", type=int, default=1_000_000, help="skip longer texts (default 1,000,000)")
+
+
+def read_options(args) -> dict:
+    return dict(text_col=args.text_col, outlet_col=args.outlet_col, date_col=args.date_col, id_col=args.id_col,
+                title_col=args.title_col, outlet=args.outlet_value, format=args.format, encoding=args.encoding,
+                metadata=args.metadata, max_chars=args.max_chars)
+
+
+def source_and_lexicons(args):
+    if args.demo:
+        if args.corpus:
+            raise FramingError("give either a corpus or --demo, not both")
+        return demo_corpus(), args.lexicon or DEFAULT_DEMO_LEXICONS
+    if not args.corpus:
+        raise FramingError("no corpus given; pass a corpus file or folder, or --demo")
+    if not args.lexicon:
+        raise FramingError("no lexicon given; pass --lexicon FILE (bundled: " + ", ".join(bundled_lexicons()) + ")")
+    return args.corpus, args.lexicon
+
+
+
+def write_lexicon_tables(lexicons, out: Path) -> None:
+    """``categories.csv`` and ``referents.csv``: what the lexicons could have matched (for zero rows)."""
+    cats, refs = [], []
+    for lex in lexicons:
+        if lex.referents:
+            cats.append((lex.name, lex.version, "referent", "occurrences of a referent's aliases"))
+        cats += [(lex.name, lex.version, c.id, c.description or "") for c in lex.categories.values()]
+        refs += [(lex.name, r.id, r.name) for r in lex.referents.values()]
+    pd.DataFrame(cats, columns=["lexicon", "version", "category", "description"]).to_csv(
+        out / "categories.csv", index=False, lineterminator="\n")
+    pd.DataFrame(refs, columns=["lexicon", "referent", "name"]).to_csv(out / "referents.csv", index=False,
+                                                                       lineterminator="\n")
+
+
+def load_score_dir(folder: Path):
+    mentions = pd.read_csv(folder / "mentions.csv", dtype={"doc_id": str, "outlet": str, "referent": str},
+                           keep_default_na=False, na_values={"referent": [""], "valence": [""]})
+    documents = pd.read_csv(folder / "documents.csv", dtype={"doc_id": str, "outlet": str}, keep_default_na=False)
+    mentions["referent"] = mentions["referent"].replace("", None)
+    return mentions, documents

@@ -1,0 +1,99 @@
+"""``framing score``, ``framing count`` and ``framing kwic``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..kwic import format_kwic, kwic
+from ..score import compile_lexicons, iter_count, iter_score, score
+from ._common import corpus_args, read_options, source_and_lexicons, write_lexicon_tables
+
+
+def register(sub) -> None:
+    p = sub.add_parser("score", help="find every mention; write mentions.csv, documents.csv, skipped.csv",
+                       description="Find every mention of every lexicon term and referent alias. Writes "
+                                   "DIR/mentions.csv, DIR/documents.csv (without text) and DIR/skipped.csv.")
+    corpus_args(p)
+    p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--no-sentences", action="store_true", help="skip sentence splitting (faster; sentence = 0)")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("count", help="document x category counts (LIWC-style): DIR/counts.csv",
+                       description="The fast path: one row per document, one count column per category.")
+    corpus_args(p)
+    p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder")
+    p.set_defaults(func=cmd_count)
+
+    p = sub.add_parser("kwic", help="print key-word-in-context lines",
+                       description="Print each mention with its context, sliced from the original text.")
+    corpus_args(p)
+    p.add_argument("--term", help="only this term (case, hyphens and quotes ignored)")
+    p.add_argument("--outlet", dest="only_outlet", metavar="OUTLET", help="only this outlet")
+    p.add_argument("--category", help="only this category")
+    p.add_argument("--referent", help="only labels and aliases of this referent id")
+    p.add_argument("--width", type=int, default=40, help="context characters on each side (default 40)")
+    p.add_argument("--limit", type=int, default=None, help="at most N lines")
+    p.set_defaults(func=cmd_kwic)
+
+
+def cmd_score(args) -> int:
+    source, lexicons = source_and_lexicons(args)
+    matcher = compile_lexicons(lexicons)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {name: out / f"{name}.csv" for name in ("mentions", "documents", "skipped")}
+    n_docs = n_ment = n_skip = 0
+    first = True
+    outlets: dict[str, int] = {}
+    for docs, ments, skipped in iter_score(source, matcher, sentences=not args.no_sentences, **read_options(args)):
+        mode = "w" if first else "a"
+        ments.to_csv(paths["mentions"], mode=mode, header=first, index=False, lineterminator="\n")
+        docs.drop(columns=["text"]).to_csv(paths["documents"], mode=mode, header=first, index=False,
+                                           lineterminator="\n", date_format="%Y-%m-%d %H:%M:%S")
+        skipped.to_csv(paths["skipped"], mode=mode, header=first, index=False, lineterminator="\n")
+        first = False
+        n_docs += len(docs)
+        n_ment += len(ments)
+        n_skip += len(skipped)
+        for o, c in docs["outlet"].value_counts().items():
+            outlets[o] = outlets.get(o, 0) + int(c)
+    write_lexicon_tables(matcher.lexicons, out)
+    lex = ", ".join(f"{x.name} {x.version}" for x in matcher.lexicons)
+    print(f"read {n_docs + n_skip} documents: {n_docs} scored, {n_skip} skipped"
+          f"{' (see skipped.csv)' if n_skip else ''}; {len(outlets)} outlets")
+    print(f"{n_ment} mentions with lexicons {lex}")
+    print(f"wrote {', '.join(str(p) for p in paths.values())}")
+    return 0
+
+
+def cmd_count(args) -> int:
+    source, lexicons = source_and_lexicons(args)
+    matcher = compile_lexicons(lexicons)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    first = True
+    n_docs = n_skip = 0
+    for counts, skipped in iter_count(source, matcher, **read_options(args)):
+        mode = "w" if first else "a"
+        counts.to_csv(out / "counts.csv", mode=mode, header=first, index=False, lineterminator="\n")
+        skipped.to_csv(out / "skipped.csv", mode=mode, header=first, index=False, lineterminator="\n")
+        first = False
+        n_docs += len(counts)
+        n_skip += len(skipped)
+    print(f"read {n_docs + n_skip} documents: {n_docs} counted, {n_skip} skipped; "
+          f"{len(matcher.categories)} categories; wrote {out / 'counts.csv'}")
+    return 0
+
+
+
+def cmd_kwic(args) -> int:
+    source, lexicons = source_and_lexicons(args)
+    result = score(source, lexicons, sentences=False, **read_options(args))
+    table = kwic(result.mentions, result.documents, term=args.term, outlet=args.only_outlet,
+                 category=args.category, referent=args.referent, width=args.width, limit=args.limit)
+    if table.empty:
+        print("no mentions match these filters", file=sys.stderr)
+        return 0
+    print(format_kwic(table, args.width))
+    return 0
