@@ -24,7 +24,8 @@ import pandas as pd
 
 from .lexicon.model import REFERENT_CATEGORY
 
-__all__ = ["compare", "outlet_category", "referent_labels", "referent_attention", "filter_voice"]
+__all__ = ["compare", "outlet_category", "referent_labels", "referent_attention", "filter_voice", "labels_by_voice",
+           "voice_shares"]
 
 
 def filter_voice(mentions: pd.DataFrame, voice: str | Sequence[str] | None) -> pd.DataFrame:
@@ -151,8 +152,8 @@ def compare(result, documents: pd.DataFrame | None = None, *, voice: str | Seque
     Returns
     -------
     dict of DataFrame
-        ``outlet_category``, ``referent_labels`` and ``referent_attention`` (see the module
-        docstring).
+        ``outlet_category``, ``referent_labels``, ``referent_attention`` (see the module
+        docstring) and ``voice_shares`` (:func:`voice_shares`, always over all voices).
     """
     if documents is None:
         mentions, documents = result.mentions, result.documents
@@ -171,4 +172,53 @@ def compare(result, documents: pd.DataFrame | None = None, *, voice: str | Seque
         "outlet_category": outlet_category(mentions, documents, categories=categories, voice=voice),
         "referent_labels": referent_labels(mentions, voice=voice),
         "referent_attention": referent_attention(mentions, documents, voice=voice, referents=refs),
+        "voice_shares": voice_shares(mentions),
     }
+
+
+VOICE_ORDER = ["author", "quoted", "attributed", "scare_quoted"]
+
+
+def labels_by_voice(mentions: pd.DataFrame, *, referent: str | None = None) -> pd.DataFrame:
+    """Labels per referent and outlet, counted separately in each voice.
+
+    Returns
+    -------
+    DataFrame
+        referent, outlet, term, category, valence, one count column per voice (``author`` is the
+        outlet's own word choice), total, own_share (author / total).
+    """
+    m = mentions[mentions["referent"].notna() & (mentions["category"] != REFERENT_CATEGORY)]
+    if referent is not None:
+        m = m[m["referent"] == referent]
+    cols = ["referent", "outlet", "term", "category"]
+    if m.empty:
+        return pd.DataFrame(columns=[*cols, "valence", *VOICE_ORDER, "total", "own_share"])
+    wide = m.pivot_table(index=cols, columns="voice", values="doc_id", aggfunc="size", fill_value=0)
+    wide = wide.reindex(columns=VOICE_ORDER, fill_value=0)
+    wide.columns.name = None
+    out = wide.reset_index()
+    val = m.groupby(cols)["valence"].first().reset_index()
+    out = out.merge(val, on=cols, how="left")
+    out["total"] = out[VOICE_ORDER].sum(axis=1)
+    out["own_share"] = out["author"] / out["total"]
+    out = out.sort_values(["referent", "outlet", "total", "term"], ascending=[True, True, False, True], kind="stable")
+    return out[[*cols, "valence", *VOICE_ORDER, "total", "own_share"]].reset_index(drop=True)
+
+
+def voice_shares(mentions: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """How much of each outlet's loaded language is its own: mentions per voice and shares.
+
+    Alias occurrences (category ``referent``) are left out: they are names, not loaded language.
+    Returns one row per outlet with a count and a share column per voice.
+    """
+    m = mentions[mentions["category"] != REFERENT_CATEGORY]
+    counts = m.pivot_table(index=by, columns="voice", values="doc_id", aggfunc="size", fill_value=0)
+    counts = counts.reindex(columns=VOICE_ORDER, fill_value=0)
+    counts.columns.name = None
+    total = counts.sum(axis=1)
+    out = counts.copy()
+    out["total"] = total
+    for v in VOICE_ORDER:
+        out[f"{v}_share"] = counts[v] / total.where(total > 0)
+    return out.reset_index()

@@ -31,12 +31,15 @@ from tqdm.auto import tqdm
 from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, iter_corpus
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
+from .descriptors import DESCRIPTOR_COLUMNS, DESCRIPTOR_POLICY, extract, link_referents
+from .lexicon.model import REFERENT_CATEGORY
 from .text import NORMALISATION_POLICY, TOKEN_POLICY, FormBatch, sentence_spans
+from .voice import VOICE_POLICY, Attribution, _Doc, _segments, flags, voice_of
 
 __all__ = ["score", "count", "iter_score", "ScoreResult", "compile_lexicons", "MENTION_COLUMNS"]
 
 MENTION_COLUMNS = ["doc_id", "outlet", "sentence", "start", "end", "surface", "entry", "term", "category",
-                   "referent", "valence", "voice", "lexicon"]
+                   "referent", "valence", "voice", "lexicon", "source", "negated", "hedged", "referent_link"]
 
 @dataclass
 class ScoreResult:
@@ -49,6 +52,7 @@ class ScoreResult:
     documents: pd.DataFrame
     skipped: pd.DataFrame
     lexicons: list[Lexicon] = field(default_factory=list)
+    descriptors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DESCRIPTOR_COLUMNS))
 
     def __iter__(self):
         return iter((self.mentions, self.documents))
@@ -56,7 +60,8 @@ class ScoreResult:
     @property
     def policies(self) -> dict[str, str]:
         """Versioned names of the policies that produced these tables."""
-        return {"normalise": NORMALISATION_POLICY, "tokens": TOKEN_POLICY, "match": MATCH_POLICY}
+        return {"normalise": NORMALISATION_POLICY, "tokens": TOKEN_POLICY, "match": MATCH_POLICY,
+                "voice": VOICE_POLICY, "descriptors": DESCRIPTOR_POLICY}
 
     def __repr__(self) -> str:
         return (f"ScoreResult({len(self.mentions)} mentions in {len(self.documents)} documents, "
@@ -95,35 +100,70 @@ def _mentions_frame(docs: pd.DataFrame, matcher: CompiledMatcher, doc, start, en
         "valence": np.asarray([np.nan if targets[t].valence is None else targets[t].valence for t in tl], dtype=float),
         "voice": "author",
         "lexicon": [targets[t].lexicon for t in tl],
-    }, columns=MENTION_COLUMNS)
+    }, columns=MENTION_COLUMNS[:13])
     return out
 
 
-def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool):
+def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, voice: bool = True):
     texts = docs["text"].tolist()
     batch = FormBatch.build(texts)
     doc, start, end, tid = matcher.find(batch)
     docs = docs.copy()
     docs["n_tokens"] = batch.n_tokens
     sent_index = np.zeros(len(doc), dtype=np.int64)
-    if sentences:
-        n_sent = np.zeros(len(docs), dtype=np.int64)
-        bounds = np.searchsorted(doc, np.arange(len(docs) + 1))
-        for i, text in enumerate(texts):
-            spans = sentence_spans(text)
-            n_sent[i] = len(spans)
-            a, b = bounds[i], bounds[i + 1]
-            if b > a:
-                starts = np.asarray([s for s, _ in spans], dtype=np.int64)
-                sent_index[a:b] = np.maximum(np.searchsorted(starts, start[a:b], side="right") - 1, 0)
+    bounds = np.searchsorted(doc, np.arange(len(docs) + 1))
+    mentions = _mentions_frame(docs, matcher, doc, start, end, tid, sent_index)
+    n_sent = np.zeros(len(docs), dtype=np.int64)
+    voices = np.full(len(doc), "author", dtype=object)
+    sources = np.full(len(doc), "", dtype=object)
+    negated = np.zeros(len(doc), dtype=bool)
+    hedged = np.zeros(len(doc), dtype=bool)
+    desc_rows: list[tuple] = []
+    names = {r.id: r.name for lex in matcher.lexicons for r in lex.referents.values()}
+    att = Attribution.default() if voice else None
+    for i, text in enumerate(texts):
+        a, b = bounds[i], bounds[i + 1]
+        if not sentences and not (voice and b > a):
+            continue
+        if voice and b > a:
+            d = _Doc(text, att)
+            spans = d.sents
+        else:
+            d, spans = None, sentence_spans(text)
+        n_sent[i] = len(spans)
+        if b == a:
+            continue
+        starts = np.asarray([s for s, _ in spans], dtype=np.int64)
+        sent_index[a:b] = np.maximum(np.searchsorted(starts, start[a:b], side="right") - 1, 0)
+        if d is None:
+            continue
+        m = mentions.iloc[a:b]
+        persons = [(s_, names.get(r_, "")) for s_, r_, c_ in zip(m["start"], m["referent"], m["category"])
+                   if c_ == REFERENT_CATEGORY]
+        segs = _segments(d, persons)
+        voices[a:b], sources[a:b] = voice_of(segs, start[a:b], end[a:b])
+        negated[a:b], hedged[a:b] = flags(text, start[a:b], doc=d)
+        rows = extract(text, m, d, None)
+        if rows:
+            dv, _ = voice_of(segs, np.asarray([r[2] for r in rows]), np.asarray([r[3] for r in rows]))
+            did, out = docs["doc_id"].iat[i], docs["outlet"].iat[i]
+            desc_rows += [(did, out, r[0], r[1], r[2], r[3], r[4], v, r[5], r[6]) for r, v in zip(rows, dv)]
+    if sentences or voice:
         docs["n_sentences"] = n_sent
+        mentions["sentence"] = sent_index
     docs["n_mentions"] = np.bincount(doc, minlength=len(docs)).astype(np.int64)
-    return docs, _mentions_frame(docs, matcher, doc, start, end, tid, sent_index)
+    mentions["voice"] = voices
+    mentions["source"] = sources
+    mentions["negated"] = negated
+    mentions["hedged"] = hedged
+    desc = pd.DataFrame(desc_rows, columns=DESCRIPTOR_COLUMNS)
+    mentions = link_referents(mentions, desc)
+    return docs, mentions, desc
 
 
-def iter_score(source, lexicons, *, sentences: bool = True, progress: bool | None = None,
-               chunk_rows: int = CHUNK_ROWS, **read_options) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
-    """Score a corpus chunk by chunk: yields ``(documents, mentions, skipped)`` per chunk.
+def iter_score(source, lexicons, *, sentences: bool = True, voice: bool = True, progress: bool | None = None,
+               chunk_rows: int = CHUNK_ROWS, **read_options) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
+    """Score a corpus chunk by chunk: yields ``(documents, mentions, skipped, descriptors)`` per chunk.
 
     Memory stays bounded by the chunk size whatever the corpus size; the command line writes each
     chunk as it comes. Parameters as in :func:`score`.
@@ -132,14 +172,15 @@ def iter_score(source, lexicons, *, sentences: bool = True, progress: bool | Non
     bar = tqdm(unit="doc", desc="scoring", disable=None if progress is None else not progress, leave=False)
     try:
         for docs, skipped in iter_corpus(source, chunk_rows=chunk_rows, **read_options):
-            d, m = _score_chunk(docs, matcher, sentences)
+            d, m, desc = _score_chunk(docs, matcher, sentences, voice)
             bar.update(len(docs) + len(skipped))
-            yield d, m, skipped
+            yield d, m, skipped, desc
     finally:
         bar.close()
 
 
-def score(corpus, lexicons, *, sentences: bool = True, progress: bool | None = None, **read_options) -> ScoreResult:
+def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progress: bool | None = None,
+          **read_options) -> ScoreResult:
     """Find every mention of every lexicon term and referent alias in a corpus.
 
     Parameters
@@ -151,7 +192,12 @@ def score(corpus, lexicons, *, sentences: bool = True, progress: bool | None = N
         E.g. ``"libya"`` (shipped), ``"my.yaml"``, or ``[lex1, lex2]``.
     sentences : bool, default True
         Compute the ``sentence`` of every mention and ``n_sentences`` of every document (NLTK
-        Punkt; the costliest step). With False, ``sentence`` is 0.
+        Punkt; the costliest step). With False, sentences are split only in documents with
+        mentions (when ``voice`` is on) and ``n_sentences`` is 0 elsewhere.
+    voice : bool, default True
+        Attribute every mention to a voice (:mod:`framing.voice`), flag negation and hedging, and
+        extract the descriptors attached to referents (:mod:`framing.descriptors`). With False,
+        ``voice`` is ``author`` everywhere and no descriptors are extracted.
     progress : bool, optional
         Show a progress bar; by default only when writing to a terminal.
 
@@ -168,17 +214,20 @@ def score(corpus, lexicons, *, sentences: bool = True, progress: bool | None = N
     >>> res.mentions[["outlet", "surface", "category"]].head(3)  # doctest: +SKIP
     """
     matcher = compile_lexicons(lexicons)
-    docs, ments, skips = [], [], []
-    for d, m, s in iter_score(corpus, matcher, sentences=sentences, progress=progress, **read_options):
+    docs, ments, skips, descs = [], [], [], []
+    for d, m, s, ds in iter_score(corpus, matcher, sentences=sentences, voice=voice, progress=progress,
+                                  **read_options):
         docs.append(d)
         ments.append(m)
         skips.append(s)
+        descs.append(ds)
     documents = _concat(docs)
     if "date" in documents:
         documents["date"] = pd.to_datetime(documents["date"])
     mentions = _concat(ments, MENTION_COLUMNS)
     skipped = _concat(skips, SKIPPED_COLUMNS)
-    return ScoreResult(mentions, documents, skipped, matcher.lexicons)
+    descriptors = _concat(descs, DESCRIPTOR_COLUMNS)
+    return ScoreResult(mentions, documents, skipped, matcher.lexicons, descriptors)
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str] | None = None) -> pd.DataFrame:

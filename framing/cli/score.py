@@ -5,7 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..comparison import labels_by_voice
+from ..errors import FramingError
 from ..kwic import format_kwic, kwic
+from ..tables import to_markdown, write_table
 from ..score import compile_lexicons, iter_count, iter_score, score
 from ._common import corpus_args, read_options, source_and_lexicons, write_lexicon_tables
 
@@ -16,8 +19,20 @@ def register(sub) -> None:
                                    "DIR/mentions.csv, DIR/documents.csv (without text) and DIR/skipped.csv.")
     corpus_args(p)
     p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder")
-    p.add_argument("--no-sentences", action="store_true", help="skip sentence splitting (faster; sentence = 0)")
+    p.add_argument("--no-sentences", action="store_true",
+                   help="split sentences only in documents with mentions (faster; n_sentences = 0 elsewhere)")
+    p.add_argument("--no-voice", action="store_true",
+                   help="skip voice attribution and descriptors (voice = author everywhere)")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("labels", help="the labels each outlet gives a referent, own voice apart from quotes",
+                       description="Print, for one referent, every label each outlet applies to it, with counts "
+                                   "in the outlet's own voice (author) and in quoted, attributed and scare-quoted "
+                                   "text, and the descriptors found next to its names.")
+    corpus_args(p)
+    p.add_argument("--referent", required=True, help="referent id (e.g. haftar)")
+    p.add_argument("--out", "-o", metavar="DIR", help="also write labels.csv and descriptors.csv here")
+    p.set_defaults(func=cmd_labels)
 
     p = sub.add_parser("count", help="document x category counts (LIWC-style): DIR/counts.csv",
                        description="The fast path: one row per document, one count column per category.")
@@ -42,12 +57,14 @@ def cmd_score(args) -> int:
     matcher = compile_lexicons(lexicons)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {name: out / f"{name}.csv" for name in ("mentions", "documents", "skipped")}
+    paths = {name: out / f"{name}.csv" for name in ("mentions", "documents", "skipped", "descriptors")}
     n_docs = n_ment = n_skip = 0
     first = True
     outlets: dict[str, int] = {}
-    for docs, ments, skipped in iter_score(source, matcher, sentences=not args.no_sentences, **read_options(args)):
+    for docs, ments, skipped, desc in iter_score(source, matcher, sentences=not args.no_sentences,
+                                                 voice=not args.no_voice, **read_options(args)):
         mode = "w" if first else "a"
+        desc.to_csv(paths["descriptors"], mode=mode, header=first, index=False, lineterminator="\n")
         ments.to_csv(paths["mentions"], mode=mode, header=first, index=False, lineterminator="\n")
         docs.drop(columns=["text"]).to_csv(paths["documents"], mode=mode, header=first, index=False,
                                            lineterminator="\n", date_format="%Y-%m-%d %H:%M:%S")
@@ -96,4 +113,29 @@ def cmd_kwic(args) -> int:
         print("no mentions match these filters", file=sys.stderr)
         return 0
     print(format_kwic(table, args.width))
+    return 0
+
+
+def cmd_labels(args) -> int:
+    source, lexicons = source_and_lexicons(args)
+    result = score(source, lexicons, sentences=False, **read_options(args))
+    known = {r for lex in result.lexicons for r in lex.referents}
+    if args.referent not in known:
+        raise FramingError(f"unknown referent '{args.referent}'; the lexicons define: {', '.join(sorted(known))}")
+    table = labels_by_voice(result.mentions, referent=args.referent)
+    desc = result.descriptors[result.descriptors["referent"] == args.referent]
+    print(f"Labels of '{args.referent}' by outlet; 'own' = the outlet's own voice (author), "
+          "the rest quoted, attributed or scare-quoted:\n")
+    print(to_markdown(table.drop(columns=["referent"])) if len(table) else "no labels found\n")
+    free = desc[desc["entry"] == ""]
+    if len(free):
+        top = (free.assign(descriptor=free["descriptor"].str.lower())
+               .groupby(["outlet", "descriptor"]).size().rename("count").reset_index()
+               .sort_values(["outlet", "count", "descriptor"], ascending=[True, False, True])
+               .groupby("outlet").head(5))
+        print("Descriptors next to its names that no lexicon entry covers (candidates):\n")
+        print(to_markdown(top))
+    if args.out:
+        write_table(table, Path(args.out) / "labels")
+        write_table(desc, Path(args.out) / "descriptors")
     return 0

@@ -1,0 +1,532 @@
+"""Whose words: quotations, attributions, scare quotes, negation and hedging.
+
+:func:`segments` returns the regions of a text that are not in the outlet's own voice:
+
+``quoted``
+    Inside quotation marks (curly, straight, single and guillemets), including newspaper-style
+    multi-paragraph quotations (a paragraph that opens a quotation and does not close it, followed by
+    a paragraph that opens with a quotation mark again).
+``scare_quoted``
+    A short quotation (one to four words, no sentence-final punctuation inside) used as a label in the
+    outlet's own sentence, not introduced by a verb of saying or naming: only a few dozen "remnant"
+    fighters.
+``attributed``
+    Reported speech and attribution frames outside quotation marks: "X said (that) ...",
+    "..., X said.", "According to X, ...", "X called/described/branded Y (as) Z", "what X calls Z",
+    "X has cast himself as Z", and headline-style "X: ...".
+
+Everything else is ``author``. The rules run over word tokens (``framing.text.word_spans``) and
+sentences (NLTK Punkt, ``framing.text.sentence_spans``) with the word lists of
+``lexicons/attribution.yaml`` (verbs of saying and naming, attribution phrases, negators, hedges):
+no downloaded model.
+
+A trailing "..., according to X." is deliberately *not* an attribution of wording: the outlet is
+paraphrasing, and the descriptors it uses in that sentence are its own choice ("fighters opposed to
+militia leader Khalifa Hafter remain in Derna, according to forces under the self-styled general's
+control": the forces would never call Haftar a militia leader). A sentence-initial "According to X,
+..." introduces reported content and is attributed.
+
+The policy has a versioned name, :data:`VOICE_POLICY`, recorded with results.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .text import _APOSTROPHES, sentence_spans, word_spans
+
+__all__ = ["segments", "voice_of", "VOICE_POLICY", "VOICES", "Attribution", "flags"]
+
+VOICE_POLICY = "framing.voice.rules.v1"
+VOICES = ("author", "quoted", "attributed", "scare_quoted")
+
+_OPEN_DOUBLE = "\u201c\u00ab\u201e\u201f"
+_CLOSE_DOUBLE = "\u201d\u00bb"
+_OPEN_SINGLE = "\u2018\u2039"
+_CLOSE_SINGLE = "\u2019\u203a"
+_QUOTE_CHARS = _OPEN_DOUBLE + _CLOSE_DOUBLE + '"' + _OPEN_SINGLE + _CLOSE_SINGLE + "'"
+_QUOTE_RE = re.compile("[" + re.escape(_QUOTE_CHARS) + "]")
+_LINE_RE = re.compile(r"[^\n\r\u2028\u2029]+")
+_CLAUSE_PUNCT = set(",;:()[]\u2014\u2013") | {"--"}
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+_PARTICLES = {"on", "for", "off", "in", "up", "out", "back", "upon"}
+_AUXILIARIES = {"has", "have", "had", "is", "was", "were", "are", "be", "been", "being", "will", "would", "also",
+                "shall", "should", "could", "can", "may", "might", "must", "did", "does", "do", "not", "never",
+                "then", "later", "once", "again", "previously", "today", "yesterday"}
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our"}
+_ORG_WORDS = {"army", "government", "council", "forces", "force", "brigades", "brigade", "group", "state",
+              "party", "nations", "union", "ministry", "parliament", "house", "court", "agency", "committee",
+              "organization", "organisation", "front", "movement", "coalition", "alliance", "office", "assembly"}
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Word lists from the attribution lexicon, lower-cased, as tuples of words."""
+
+    speech: frozenset
+    naming: frozenset
+    phrases: frozenset
+    negators: frozenset
+    hedges: frozenset
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def default(cls) -> "Attribution":
+        from .lexicon import load_lexicon
+
+        return cls.from_lexicon(load_lexicon("attribution"))
+
+    @classmethod
+    def from_lexicon(cls, lex) -> "Attribution":
+        groups: dict[str, set] = {c: set() for c in ("speech_verb", "naming_verb", "attribution_phrase", "negator", "hedge")}
+        for e in lex.entries:
+            for s in e.surfaces:
+                groups.setdefault(e.category, set()).add(tuple(_norm(w) for w in re.findall(r"[\w'\u2019-]+", s)))
+        hedges = groups["hedge"] | {("alleged",)}
+        return cls(frozenset(groups["speech_verb"]), frozenset(groups["naming_verb"]),
+                   frozenset(groups["attribution_phrase"]), frozenset(groups["negator"]), frozenset(hedges))
+
+
+def _norm(word: str) -> str:
+    w = word.lower()
+    for a in _APOSTROPHES:
+        w = w.replace(a, "'")
+    return w
+
+
+class _Doc:
+    """Tokens and sentences of one text, with helpers for the rules."""
+
+    def __init__(self, text: str, att: Attribution):
+        self.text = text
+        self.att = att
+        self.tokens = word_spans(text)
+        self.words = [_norm(text[a:b]) for a, b in self.tokens]
+        self.starts = [a for a, _ in self.tokens]
+        self.sents = sentence_spans(text)
+
+    def tok_index(self, pos: int) -> int:
+        """Index of the first token starting at or after ``pos``."""
+        return bisect_right(self.starts, pos - 1)
+
+    def match_at(self, i: int, phrases) -> int:
+        """Length in tokens of the longest phrase of ``phrases`` starting at token ``i`` (0: none).
+
+        A word that is the second part of a hyphenated compound ("self-styled") never matches.
+        """
+        best = 0
+        if i > 0 and self.gap_before(i) == "-":
+            return 0
+        for n in (4, 3, 2, 1):
+            if i + n <= len(self.words) and tuple(self.words[i:i + n]) in phrases:
+                # a phrase must not run across punctuation
+                if all(self._joined(i + k) for k in range(1, n)):
+                    return n
+        return best
+
+    def _joined(self, i: int) -> bool:
+        gap = self.text[self.tokens[i - 1][1]:self.tokens[i][0]]
+        return gap.strip() == "" or gap == "-"
+
+    def gap_before(self, i: int) -> str:
+        a = self.tokens[i - 1][1] if i > 0 else 0
+        return self.text[a:self.tokens[i][0]]
+
+
+def _quote_marks(line: str) -> list[tuple[int, str]]:
+    """Quotation marks of one paragraph as ``(position, "open"|"close")``; apostrophes are skipped.
+
+    Curly marks and guillemets say which they are; a straight mark opens when it follows a space or
+    an opening bracket and precedes a non-space, and closes otherwise. Single marks count only where
+    they cannot be an apostrophe (not between two letters, not after a letter when opening).
+    """
+    out = []
+    for m in _QUOTE_RE.finditer(line):
+        ch, p = m.group(), m.start()
+        prev = line[p - 1] if p > 0 else " "
+        nxt = line[p + 1] if p + 1 < len(line) else " "
+        if ch in _OPEN_DOUBLE:
+            out.append((p, "open", "d"))
+        elif ch in _CLOSE_DOUBLE:
+            out.append((p, "close", "d"))
+        elif ch == '"':
+            opening = (prev.isspace() or prev in "([{\u2014\u2013-/") and not nxt.isspace()
+            out.append((p, "open" if opening else "close", "d"))
+        else:
+            if prev.isalnum() and nxt.isalnum():
+                continue  # an apostrophe inside a word
+            if ch in _OPEN_SINGLE or (ch == "'" and (prev.isspace() or prev in "([\u201c\"") and nxt.isalnum()):
+                out.append((p, "open", "s"))
+            elif (ch in _CLOSE_SINGLE or ch == "'") and not prev.isspace() and not nxt.isalnum():
+                out.append((p, "close", "s"))
+    return out
+
+
+def _quote_regions(text: str) -> list[tuple[int, int]]:
+    """Quotation regions ``[start, end)`` including their quotation marks (outermost only).
+
+    Marks pair up within a paragraph (nested quotations inside). A double quotation left open at the
+    end of a paragraph runs on into the next paragraphs when a later paragraph opens with a quotation
+    mark (newspaper convention) or closes it before opening another; otherwise it ends with its
+    paragraph. A closing mark with no opening one closes a quotation that began at the paragraph
+    start or after the last closed quotation.
+    """
+    regions: list[tuple[int, int]] = []
+    lines = [(m.start(), m.end()) for m in _LINE_RE.finditer(text) if m.group().strip()]
+    marks = [_quote_marks(text[a:b]) for a, b in lines]
+    leads = [len(text[a:b]) - len(text[a:b].lstrip()) for a, b in lines]
+
+    def continues(n: int) -> bool:
+        for mk, lead in zip(marks[n + 1:n + 5], leads[n + 1:n + 5]):
+            doubles = [x for x in mk if x[2] == "d"]
+            if doubles:
+                return doubles[0][1] == "close" or (doubles[0][0] == lead and doubles[0][1] == "open")
+        return False
+
+    pending = None  # start of a double quotation running on from an earlier paragraph
+    for n, ((la, lb), mk) in enumerate(zip(lines, marks)):
+        stack: list[tuple[int, str]] = []
+        if pending is not None:
+            if mk and mk[0] == (leads[n], "open", "d"):  # the paragraph reopens the quotation
+                regions.append((pending, la))
+            else:
+                stack = [(pending, "d")]
+            pending = None
+        last_close = la
+        for p, kind, q in mk:
+            pos = la + p
+            if kind == "open":
+                stack.append((pos, q))
+                continue
+            idx = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][1] == q), None)
+            if idx is not None:
+                start = stack[idx][0]
+                del stack[idx:]
+                if not stack:
+                    regions.append((start, pos + 1))
+                    last_close = pos + 1
+            elif q == "d" and not stack:
+                regions.append((last_close, pos + 1))
+                last_close = pos + 1
+            # an unmatched single closing mark is an apostrophe (rebels'): ignored
+        doubles = [st for st, sq in stack if sq == "d"]
+        if doubles:
+            if continues(n):
+                pending = doubles[0]
+            else:
+                regions.append((doubles[0], lb))
+    if pending is not None:
+        regions.append((pending, lines[-1][1]))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(regions):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _clause_start(d: _Doc, i: int, sent_start: int) -> int:
+    """Token index where the clause holding token ``i`` starts (after the last clause punctuation)."""
+    j = i
+    while j > 0 and d.starts[j - 1] >= sent_start:
+        gap = d.gap_before(j)
+        if any(c in _CLAUSE_PUNCT for c in gap) or any(c in '"\u201c\u201d' for c in gap):
+            return j
+        j -= 1
+    return j
+
+
+def _noun_phrase_before(d: _Doc, i: int, sent_start: int, max_words: int = 6) -> tuple[int, int] | None:
+    """Token range of the subject-like phrase ending before token ``i`` (a speech verb)."""
+    j = i
+    while j > 0 and i - j < max_words and d.starts[j - 1] >= sent_start:
+        gap = d.gap_before(j)
+        if any(c in _CLAUSE_PUNCT for c in gap) or any(c in _QUOTE_CHARS for c in gap):
+            break
+        j -= 1
+    while j < i and d.words[j] in {"and", "but", "as", "which", "who", "that", "while", "when", "what"}:
+        j += 1
+    k = i
+    while k > j and (d.words[k - 1] in _AUXILIARIES or d.words[k - 1].endswith("ly")):
+        k -= 1
+    return (j, k) if j < k else None
+
+
+def _phrase_text(d: _Doc, rng: tuple[int, int] | None) -> str:
+    if rng is None:
+        return ""
+    a, b = rng
+    return d.text[d.tokens[a][0]:d.tokens[b - 1][1]]
+
+
+def _attributions(d: _Doc, quotes: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
+    """Attributed regions ``(start, end, source, rule)`` outside quotation marks."""
+    out = []
+    att = d.att
+    in_quote = np.zeros(len(d.tokens), dtype=bool)
+    for qa, qb in quotes:
+        in_quote[d.tok_index(qa):d.tok_index(qb)] = True
+    for sa, sb in d.sents:
+        ti, tj = d.tok_index(sa), d.tok_index(sb)
+        if ti >= tj:
+            continue
+        # headline style "X: ..." at the start of a line
+        for k in range(ti, min(ti + 5, tj - 1)):
+            gap = d.gap_before(k + 1)
+            if gap.strip() == ":" and (sa == 0 or d.text[sa - 1] in "\n\r"):
+                if d.text[d.tokens[ti][0]].isupper():
+                    out.append((d.tokens[k + 1][0], sb, _phrase_text(d, (ti, k + 1)), "headline"))
+                break
+            if gap.strip():
+                break
+        i = ti
+        last_subject = ""
+        while i < tj:
+            if in_quote[i]:
+                i += 1
+                continue
+            n = d.match_at(i, att.phrases)
+            if n:  # "According to X, CLAUSE" at the start of a sentence
+                if i == ti or (i == ti + 1 and d.words[ti] in {"but", "and", "yet"}):
+                    k = i + n
+                    while k < tj and not any(c in ",;:" for c in d.gap_before(k)):
+                        k += 1
+                    if k < tj:
+                        out.append((d.tokens[k][0], sb, _phrase_text(d, (i + n, k)), "according_to"))
+                i += n
+                continue
+            n = d.match_at(i, att.naming)
+            if n and i + n < tj and d.words[i + n] in _PARTICLES:
+                n = 0  # "called on", "called for": not naming
+            if n:  # "X called Y (as) Z", "calling Y as Z", "what X calls Z": to the end of the clause
+                k = i + n
+                while k < tj and not any(c in ",;:()\u2014" for c in d.gap_before(k)) and not in_quote[k]:
+                    k += 1
+                if k > i + n:
+                    subj = _noun_phrase_before(d, i, sa)
+                    src = _phrase_text(d, subj)
+                    if (subj is None or "," in d.gap_before(i)) and d.words[i].endswith("ing"):
+                        src = last_subject or (d.text[d.tokens[ti][0]:d.tokens[ti][1]]
+                                               if d.words[ti] in _PRONOUNS else src)
+                    out.append((d.tokens[i + n][0], d.tokens[k - 1][1], src, "naming"))
+                    last_subject = src or last_subject
+                i += n
+                continue
+            n = d.match_at(i, att.speech)
+            if n:
+                subj = _noun_phrase_before(d, i, sa)
+                after = i + n
+                gap_after = d.gap_before(after) if after < tj else ""
+                trailing_tag = i > ti and any(c in "," for c in d.gap_before(subj[0] if subj else i)) and (
+                    after >= tj or gap_after.strip() in (".", "")) and tj - i <= 8
+                if trailing_tag or (subj is None and i > ti and "," in d.gap_before(i)):
+                    # "CLAUSE, X said." / "CLAUSE, said X.": the clause before the tag
+                    tag_start = subj[0] if subj else i
+                    clause = _clause_start(d, tag_start - 1, sa) if tag_start > ti else ti
+                    while clause > ti and not in_quote[clause - 1]:
+                        clause = _clause_start(d, clause - 1, sa)
+                    if tag_start > clause:
+                        src = subj if subj else ((after, tj) if after < tj else None)
+                        out.append((d.tokens[clause][0], d.tokens[tag_start - 1][1], _phrase_text(d, src), "speech_tag"))
+                elif after < tj and not any(c in _QUOTE_CHARS for c in gap_after) and subj is not None:
+                    # "X said (that) CLAUSE": to the end of the sentence
+                    if not in_quote[after]:
+                        body = after + 1 if d.words[after] == "that" and after + 1 < tj else after
+                        out.append((d.tokens[body][0], sb, _phrase_text(d, subj), "reported_speech"))
+                i += n
+                continue
+            i += 1
+    return out
+
+
+def _scare(d: _Doc, qa: int, qb: int) -> bool:
+    """Whether the quotation ``[qa, qb)`` is a scare quote (see the module docstring)."""
+    inner = d.text[qa + 1:qb - 1].strip()
+    words = re.findall(r"\w+(?:['\u2019]\w+)*", inner)
+    if not 1 <= len(words) <= 4:
+        return False
+    if re.search(r"[.!?,]$", inner.rstrip("\u201d\"'\u2019 ")) or qb - 1 < qa + 1:
+        return False  # a quotation ending in a full stop or comma is a partial quotation of a source
+    i = d.tok_index(qa)
+    sent = next(((a, b) for a, b in d.sents if a <= qa < b), (0, len(d.text)))
+    # a whole sentence or line in quotation marks is a quotation
+    before = d.text[sent[0]:qa].strip()
+    after = d.text[qb:sent[1]].strip(" .,;:!?")
+    if not before and not after:
+        return False
+    # introduced by a verb of saying or naming (or "as") earlier in the sentence: a partial quote
+    for k in range(max(0, i - 12), i):
+        if d.tokens[k][0] < sent[0]:
+            continue
+        if d.match_at(k, d.att.speech) or d.match_at(k, d.att.naming) or (d.words[k] == "as" and k >= i - 3):
+            return False
+    # followed by a speech tag (""X," said Y")
+    j = d.tok_index(qb)
+    for k in range(j, min(j + 6, len(d.tokens))):
+        if d.tokens[k][0] >= sent[1] or (k > j and any(c in ",;:.()" for c in d.gap_before(k))):
+            break
+        if d.match_at(k, d.att.speech):
+            return False
+    return True
+
+
+def _person_referent(name: str) -> bool:
+    words = name.split()
+    return len(words) >= 2 and all(w[:1].isupper() for w in words) and not any(w.lower() in _ORG_WORDS for w in words)
+
+
+def segments(text: str, *, attribution: Attribution | None = None, referents: list[tuple[int, str]] | None = None) -> pd.DataFrame:
+    """Regions of ``text`` that are not in the outlet's own voice.
+
+    Parameters
+    ----------
+    text : str
+    attribution : Attribution, optional
+        Word lists; by default those of the shipped ``attribution`` lexicon.
+    referents : list of (offset, name), optional
+        Offsets of person names mentioned in the text; a pronoun source ("he said") is resolved to
+        the last one before it.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``start``, ``end`` (offsets into ``text``), ``voice`` (``quoted``, ``attributed`` or
+        ``scare_quoted``) and ``source`` (the speaker read from the attribution, or empty). Regions
+        do not overlap and are sorted; quotations take precedence over attributions.
+
+    Examples
+    --------
+    >>> segments('Only "remnant" fighters remain, the army said.').values.tolist()
+    [[0, 30, 'attributed', 'the army'], [5, 14, 'scare_quoted', '']]
+    """
+    att = attribution or Attribution.default()
+    d = _Doc(text, att)
+    return _segments(d, referents)
+
+
+def _segments(d: _Doc, referents=None) -> pd.DataFrame:
+    quotes = _quote_regions(d.text)
+    rows = []
+    scare = [q for q in quotes if _scare(d, *q)]
+    real = [q for q in quotes if q not in scare]
+    attributed = _attributions(d, real)
+    for qa, qb in real:
+        rows.append((qa, qb, "quoted", _quote_source(d, qa, qb)))
+    # attributed regions minus quotations (quotations take precedence)
+    for a, b, src, _rule in attributed:
+        for piece in _subtract((a, b), [(qa, qb) for qa, qb in real]):
+            rows.append((piece[0], piece[1], "attributed", src))
+    for qa, qb in scare:
+        rows.append((qa, qb, "scare_quoted", ""))
+    if referents:
+        starts = [o for o, _ in referents]
+        rows = [(a, b, v, _resolve(src, a, starts, referents)) for a, b, v, src in rows]
+    df = pd.DataFrame(rows, columns=["start", "end", "voice", "source"])
+    df = df.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
+    return df.astype({"start": np.int64, "end": np.int64})
+
+
+def _resolve(src: str, at: int, starts: list[int], referents) -> str:
+    if src.lower() in _PRONOUNS - {"it", "we", "i", "you", "they"}:
+        k = bisect_right(starts, at) - 1
+        while k >= 0:
+            if _person_referent(referents[k][1]):
+                return referents[k][1]
+            k -= 1
+    return src
+
+
+def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = [span]
+    for ha, hb in holes:
+        nxt = []
+        for a, b in out:
+            if hb <= a or ha >= b:
+                nxt.append((a, b))
+                continue
+            if a < ha:
+                nxt.append((a, ha))
+            if hb < b:
+                nxt.append((hb, b))
+        out = nxt
+    return [(a, b) for a, b in out if b > a]
+
+
+def _quote_source(d: _Doc, qa: int, qb: int) -> str:
+    """Speaker of a quotation from a speech tag right after it (", X said") or before it ("X said: ")."""
+    sent_end = next((b for a, b in d.sents if a <= qb - 1 < b), len(d.text))
+    i = d.tok_index(qb)
+    j = i
+    while j < len(d.tokens) and d.tokens[j][0] < sent_end and j - i < 8:
+        if j > i and any(c in ",;:.()" for c in d.gap_before(j)):
+            break
+        if d.match_at(j, d.att.speech):
+            if j > i:
+                return _phrase_text(d, (i, j))
+            # "said X": up to the clause end
+            k = j + 1
+            while k < len(d.tokens) and d.tokens[k][0] < sent_end and not any(c in ",.;" for c in d.gap_before(k)) and k - j < 7:
+                k += 1
+            return _phrase_text(d, (j + 1, k)) if k > j + 1 else ""
+        j += 1
+    # "X said: "...""
+    i = d.tok_index(qa) - 1
+    sent_start = next((a for a, b in d.sents if a <= qa < b), 0)
+    for j in range(i, max(-1, i - 3), -1):
+        if j >= 0 and d.tokens[j][0] >= sent_start and d.match_at(j, d.att.speech):
+            return _phrase_text(d, _noun_phrase_before(d, j, sent_start))
+    return ""
+
+
+def voice_of(segs: pd.DataFrame, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Voice and source of spans ``[starts, ends)`` from a segments table.
+
+    A span takes the voice of the innermost segment holding its middle character (a scare quote
+    inside an attributed clause is ``scare_quoted``); ``author`` where none does.
+    """
+    voice = np.full(len(starts), "author", dtype=object)
+    source = np.full(len(starts), "", dtype=object)
+    if len(segs) == 0 or len(starts) == 0:
+        return voice, source
+    mid = (np.asarray(starts) + np.asarray(ends) - 1) // 2
+    rank = {"attributed": 0, "quoted": 1, "scare_quoted": 2}
+    order = sorted(range(len(segs)), key=lambda r: rank[segs["voice"].iat[r]])
+    for r in order:
+        a, b = segs["start"].iat[r], segs["end"].iat[r]
+        inside = (mid >= a) & (mid < b)
+        voice[inside] = segs["voice"].iat[r]
+        source[inside] = segs["source"].iat[r]
+    return voice, source
+
+
+def flags(text: str, starts, *, attribution: Attribution | None = None, doc: _Doc | None = None,
+          window: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """``negated`` and ``hedged`` flags for mentions starting at ``starts``.
+
+    A mention is negated when a negator (not, no, never, n't forms, deny, reject ...) and hedged when
+    a hedge (alleged, reportedly, so-called, purported, what appears to be ...) stands among the
+    ``window`` words before it in the same clause.
+    """
+    att = attribution or Attribution.default()
+    d = doc or _Doc(text, att)
+    neg = np.zeros(len(starts), dtype=bool)
+    hedge = np.zeros(len(starts), dtype=bool)
+    sent_starts = [a for a, _ in d.sents]
+    for m, s in enumerate(starts):
+        i = d.tok_index(int(s))
+        k = bisect_right(sent_starts, int(s)) - 1
+        sa = d.sents[k][0] if k >= 0 else 0
+        c = _clause_start(d, i, sa) if i < len(d.tokens) else i
+        for j in range(max(c, i - window), i):
+            if not neg[m] and d.match_at(j, att.negators):
+                neg[m] = True
+            if not hedge[m] and d.match_at(j, att.hedges):
+                hedge[m] = True
+    return neg, hedge
