@@ -162,6 +162,16 @@ class CompiledMatcher:
         self.target_category = np.asarray([self._cat_index[t.category] for t in targets], dtype=np.int64)
         self._ac = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.Standard) if self.keys else None
 
+    def __getstate__(self):  # the automaton is rebuilt from its keys (for process pools that pickle)
+        state = self.__dict__.copy()
+        state["_ac"] = None
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self.keys:
+            self._ac = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+
     # ------------------------------------------------------------------ matching
     def find(self, batch: FormBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Find all mentions in a batch of texts.

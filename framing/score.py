@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ._parallel import ordered_map, resolve_jobs
 from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, iter_corpus
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
@@ -161,26 +162,35 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     return docs, mentions, desc
 
 
+def _score_task(state: dict, item):
+    docs, skipped = item
+    d, m, desc = _score_chunk(docs, state["matcher"], state["sentences"], state["voice"])
+    return d, m, skipped, desc
+
+
 def iter_score(source, lexicons, *, sentences: bool = True, voice: bool = True, progress: bool | None = None,
-               chunk_rows: int = CHUNK_ROWS, **read_options) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
+               chunk_rows: int = CHUNK_ROWS, jobs: int | None = None,
+               **read_options) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
     """Score a corpus chunk by chunk: yields ``(documents, mentions, skipped, descriptors)`` per chunk.
 
     Memory stays bounded by the chunk size whatever the corpus size; the command line writes each
-    chunk as it comes. Parameters as in :func:`score`.
+    chunk as it comes. With ``jobs`` > 1, chunks are scored in that many processes and still come
+    back in input order. Other parameters as in :func:`score`.
     """
     matcher = compile_lexicons(lexicons)
+    state = {"matcher": matcher, "sentences": sentences, "voice": voice}
     bar = tqdm(unit="doc", desc="scoring", disable=None if progress is None else not progress, leave=False)
     try:
-        for docs, skipped in iter_corpus(source, chunk_rows=chunk_rows, **read_options):
-            d, m, desc = _score_chunk(docs, matcher, sentences, voice)
-            bar.update(len(docs) + len(skipped))
+        chunks = iter_corpus(source, chunk_rows=chunk_rows, **read_options)
+        for d, m, skipped, desc in ordered_map(_score_task, chunks, state=state, jobs=resolve_jobs(jobs)):
+            bar.update(len(d) + len(skipped))
             yield d, m, skipped, desc
     finally:
         bar.close()
 
 
 def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progress: bool | None = None,
-          **read_options) -> ScoreResult:
+          jobs: int | None = None, chunk_rows: int = CHUNK_ROWS, **read_options) -> ScoreResult:
     """Find every mention of every lexicon term and referent alias in a corpus.
 
     Parameters
@@ -200,6 +210,9 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
         ``voice`` is ``author`` everywhere and no descriptors are extracted.
     progress : bool, optional
         Show a progress bar; by default only when writing to a terminal.
+    jobs : int, optional
+        Processes to score with (0: all cores); results are identical to one process, row order
+        included.
 
     Returns
     -------
@@ -216,7 +229,7 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
     matcher = compile_lexicons(lexicons)
     docs, ments, skips, descs = [], [], [], []
     for d, m, s, ds in iter_score(corpus, matcher, sentences=sentences, voice=voice, progress=progress,
-                                  **read_options):
+                                  jobs=jobs, chunk_rows=chunk_rows, **read_options):
         docs.append(d)
         ments.append(m)
         skips.append(s)
@@ -237,7 +250,8 @@ def _concat(frames: list[pd.DataFrame], columns: list[str] | None = None) -> pd.
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
 
 
-def count(corpus, lexicons, *, progress: bool | None = None, **read_options) -> pd.DataFrame:
+def count(corpus, lexicons, *, progress: bool | None = None, jobs: int | None = None, chunk_rows: int = CHUNK_ROWS,
+          **read_options) -> pd.DataFrame:
     """The document × category count matrix (LIWC-style output): the fast path.
 
     Parameters
@@ -253,28 +267,35 @@ def count(corpus, lexicons, *, progress: bool | None = None, **read_options) -> 
         counted with exactly the same matching as :func:`score`.
     """
     matcher = compile_lexicons(lexicons)
-    frames = list(iter_count(corpus, matcher, progress=progress, **read_options))
+    frames = list(iter_count(corpus, matcher, progress=progress, jobs=jobs, chunk_rows=chunk_rows, **read_options))
     counts = [c for c, _ in frames]
     return _concat(counts, ["doc_id", "outlet", "n_tokens", *matcher.categories])
 
 
-def iter_count(source, lexicons, *, progress: bool | None = None, chunk_rows: int = CHUNK_ROWS,
-               **read_options) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Stream ``(counts, skipped)`` chunks; see :func:`count`."""
-    matcher = compile_lexicons(lexicons)
+def _count_task(state: dict, item):
+    docs, skipped = item
+    matcher = state["matcher"]
     ncat = len(matcher.categories)
+    batch = FormBatch.build(docs["text"].tolist())
+    doc, _, _, tid = matcher.find(batch)
+    flat = doc * ncat + matcher.target_category[tid]
+    mat = np.bincount(flat, minlength=len(docs) * ncat).reshape(len(docs), ncat)
+    out = pd.DataFrame(mat.astype(np.int64), columns=matcher.categories)
+    out.insert(0, "n_tokens", batch.n_tokens)
+    out.insert(0, "outlet", docs["outlet"].to_numpy())
+    out.insert(0, "doc_id", docs["doc_id"].to_numpy())
+    return out, skipped
+
+
+def iter_count(source, lexicons, *, progress: bool | None = None, chunk_rows: int = CHUNK_ROWS,
+               jobs: int | None = None, **read_options) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Stream ``(counts, skipped)`` chunks; see :func:`count`."""
+    state = {"matcher": compile_lexicons(lexicons)}
     bar = tqdm(unit="doc", desc="counting", disable=None if progress is None else not progress, leave=False)
     try:
-        for docs, skipped in iter_corpus(source, chunk_rows=chunk_rows, **read_options):
-            batch = FormBatch.build(docs["text"].tolist())
-            doc, _, _, tid = matcher.find(batch)
-            flat = doc * ncat + matcher.target_category[tid]
-            mat = np.bincount(flat, minlength=len(docs) * ncat).reshape(len(docs), ncat) if ncat else np.zeros((len(docs), 0), int)
-            out = pd.DataFrame(mat.astype(np.int64), columns=matcher.categories)
-            out.insert(0, "n_tokens", batch.n_tokens)
-            out.insert(0, "outlet", docs["outlet"].to_numpy())
-            out.insert(0, "doc_id", docs["doc_id"].to_numpy())
-            bar.update(len(docs) + len(skipped))
+        chunks = iter_corpus(source, chunk_rows=chunk_rows, **read_options)
+        for out, skipped in ordered_map(_count_task, chunks, state=state, jobs=resolve_jobs(jobs)):
+            bar.update(len(out) + len(skipped))
             yield out, skipped
     finally:
         bar.close()

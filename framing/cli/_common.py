@@ -68,9 +68,23 @@ def write_lexicon_tables(lexicons, out: Path) -> None:
                                                                        lineterminator="\n")
 
 
+def is_score_dir(path) -> bool:
+    """Whether ``path`` is a folder written by ``framing score`` (CSV or Parquet)."""
+    p = Path(path) if path else None
+    return bool(p) and p.is_dir() and any((p / f"mentions.{x}").exists() for x in ("csv", "parquet"))
+
+
 def load_score_dir(folder: Path):
-    mentions = pd.read_csv(folder / "mentions.csv", dtype={"doc_id": str, "outlet": str, "referent": str},
+    """The mentions and documents tables of a folder written by ``framing score``."""
+    folder = Path(folder)
+    if (folder / "mentions.parquet").exists():
+        mentions = pd.read_parquet(folder / "mentions.parquet")
+        documents = pd.read_parquet(folder / "documents.parquet")
+        mentions["referent"] = mentions["referent"].astype(object).where(mentions["referent"].notna(), None)
+        return mentions, documents
+    mentions = pd.read_csv(folder / "mentions.csv", dtype={"doc_id": str, "outlet": str, "referent": str,
+                                                           "source": str, "referent_link": str},
                            keep_default_na=False, na_values={"referent": [""], "valence": [""]})
     documents = pd.read_csv(folder / "documents.csv", dtype={"doc_id": str, "outlet": str}, keep_default_na=False)
-    mentions["referent"] = mentions["referent"].replace("", None)
+    mentions["referent"] = mentions["referent"].astype(object).where(mentions["referent"].notna() & (mentions["referent"] != ""), None)
     return mentions, documents

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..comparison import labels_by_voice
 from ..errors import FramingError
 from ..kwic import format_kwic, kwic
+from ..outputs import ChunkWriter
 from ..tables import to_markdown, write_table
 from ..score import compile_lexicons, iter_count, iter_score, score
 from ._common import corpus_args, read_options, source_and_lexicons, write_lexicon_tables
@@ -23,6 +24,9 @@ def register(sub) -> None:
                    help="split sentences only in documents with mentions (faster; n_sentences = 0 elsewhere)")
     p.add_argument("--no-voice", action="store_true",
                    help="skip voice attribution and descriptors (voice = author everywhere)")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="processes (0: all cores); same rows as one process")
+    p.add_argument("--output-format", choices=["csv", "parquet"], default="csv",
+                   help="format of mentions/documents/skipped/descriptors (default csv)")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("labels", help="the labels each outlet gives a referent, own voice apart from quotes",
@@ -38,6 +42,7 @@ def register(sub) -> None:
                        description="The fast path: one row per document, one count column per category.")
     corpus_args(p)
     p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="processes (0: all cores); same rows as one process")
     p.set_defaults(func=cmd_count)
 
     p = sub.add_parser("kwic", help="print key-word-in-context lines",
@@ -57,24 +62,24 @@ def cmd_score(args) -> int:
     matcher = compile_lexicons(lexicons)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {name: out / f"{name}.csv" for name in ("mentions", "documents", "skipped", "descriptors")}
+    fmt = args.output_format
+    writers = {name: ChunkWriter(out / name, fmt) for name in ("mentions", "documents", "skipped", "descriptors")}
+    paths = {name: w.path for name, w in writers.items()}
     n_docs = n_ment = n_skip = 0
-    first = True
     outlets: dict[str, int] = {}
     for docs, ments, skipped, desc in iter_score(source, matcher, sentences=not args.no_sentences,
-                                                 voice=not args.no_voice, **read_options(args)):
-        mode = "w" if first else "a"
-        desc.to_csv(paths["descriptors"], mode=mode, header=first, index=False, lineterminator="\n")
-        ments.to_csv(paths["mentions"], mode=mode, header=first, index=False, lineterminator="\n")
-        docs.drop(columns=["text"]).to_csv(paths["documents"], mode=mode, header=first, index=False,
-                                           lineterminator="\n", date_format="%Y-%m-%d %H:%M:%S")
-        skipped.to_csv(paths["skipped"], mode=mode, header=first, index=False, lineterminator="\n")
-        first = False
+                                                 voice=not args.no_voice, jobs=args.jobs, **read_options(args)):
+        writers["descriptors"].write(desc)
+        writers["mentions"].write(ments)
+        writers["documents"].write(docs.drop(columns=["text"]))
+        writers["skipped"].write(skipped)
         n_docs += len(docs)
         n_ment += len(ments)
         n_skip += len(skipped)
         for o, c in docs["outlet"].value_counts().items():
             outlets[o] = outlets.get(o, 0) + int(c)
+    for w in writers.values():
+        w.close()
     write_lexicon_tables(matcher.lexicons, out)
     lex = ", ".join(f"{x.name} {x.version}" for x in matcher.lexicons)
     print(f"read {n_docs + n_skip} documents: {n_docs} scored, {n_skip} skipped"
@@ -91,7 +96,7 @@ def cmd_count(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     first = True
     n_docs = n_skip = 0
-    for counts, skipped in iter_count(source, matcher, **read_options(args)):
+    for counts, skipped in iter_count(source, matcher, jobs=args.jobs, **read_options(args)):
         mode = "w" if first else "a"
         counts.to_csv(out / "counts.csv", mode=mode, header=first, index=False, lineterminator="\n")
         skipped.to_csv(out / "skipped.csv", mode=mode, header=first, index=False, lineterminator="\n")

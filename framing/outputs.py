@@ -1,0 +1,67 @@
+"""Writing tables chunk by chunk (CSV or Parquet) so that scoring never holds all mentions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["ChunkWriter"]
+
+
+class ChunkWriter:
+    """Append DataFrame chunks to ``path`` as CSV or Parquet (``pyarrow``), header/schema once.
+
+    Object columns are written as strings (missing values stay missing), so every chunk has the same
+    Parquet schema even when a column is empty in the first chunk.
+    """
+
+    def __init__(self, path: str | Path, format: str = "csv"):
+        if format not in ("csv", "parquet"):
+            raise ValueError(f"unknown output format {format!r}; use csv or parquet")
+        self.path = Path(path).with_suffix("." + format)
+        self.format = format
+        self._first = True
+        self._writer = None
+        self._schema = None
+
+    def write(self, df: pd.DataFrame) -> None:
+        if self.format == "csv":
+            df.to_csv(self.path, mode="w" if self._first else "a", header=self._first, index=False,
+                      lineterminator="\n", date_format="%Y-%m-%d %H:%M:%S")
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            if self._schema is None:
+                fields = []
+                for col in df.columns:
+                    kind = df[col].dtype.kind
+                    typ = {"i": pa.int64(), "u": pa.int64(), "f": pa.float64(), "b": pa.bool_(),
+                           "M": pa.timestamp("ns")}.get(kind, pa.string())
+                    fields.append(pa.field(str(col), typ))
+                self._schema = pa.schema(fields)
+                self._writer = pq.ParquetWriter(self.path, self._schema)
+            cols = {}
+            for f in self._schema:
+                s = df[f.name]
+                if f.type == pa.string():
+                    values = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
+                              for v in s.tolist()]
+                    cols[f.name] = pa.array(values, type=f.type)
+                else:
+                    cols[f.name] = pa.array(s, type=f.type)
+            self._writer.write_table(pa.table(cols, schema=self._schema))
+        self._first = False
+
+    def close(self) -> None:
+        if self._first and self.format == "csv":
+            self.path.write_text("", encoding="utf-8")
+        if self._writer is not None:
+            self._writer.close()
+
+    def __enter__(self) -> "ChunkWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
