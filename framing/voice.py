@@ -93,6 +93,17 @@ class Attribution:
                    frozenset(groups["attribution_phrase"]), frozenset(groups["negator"]), frozenset(hedges))
 
 
+_FIRST_WORDS: dict[frozenset, frozenset] = {}
+
+
+def _first_words(phrases: frozenset) -> frozenset:
+    """First words of a set of phrases (cached): most tokens are rejected by one set lookup."""
+    got = _FIRST_WORDS.get(phrases)  # a frozenset caches its hash: the lookup is cheap
+    if got is None:
+        got = _FIRST_WORDS[phrases] = frozenset(p[0] for p in phrases)
+    return got
+
+
 def _norm(word: str) -> str:
     w = word.lower()
     for a in _APOSTROPHES:
@@ -121,6 +132,8 @@ class _Doc:
         A word that is the second part of a hyphenated compound ("self-styled") never matches.
         """
         best = 0
+        if i >= len(self.words) or self.words[i] not in _first_words(phrases):
+            return 0
         if i > 0 and self.gap_before(i) == "-":
             return 0
         for n in (4, 3, 2, 1):
