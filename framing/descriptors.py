@@ -30,6 +30,8 @@ measured on NewsWCL50 (see the tests and the issue notes).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -61,6 +63,14 @@ _DETERMINERS = {"the", "a", "an"}
 _DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "i")
 
 
+class _Row(NamedTuple):
+    start: int
+    end: int
+    category: str
+    referent: str | None
+    lexicon: str
+
+
 def _verb_like(word: str, text: str, span: tuple[int, int]) -> bool:
     """A word that is probably a verb (past or present participle), unless part of a compound."""
     a, b = span
@@ -74,8 +84,9 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
     Parameters
     ----------
     text : str
-    doc_mentions : DataFrame
-        The text's mentions (start, end, category, referent, entry, lexicon).
+    doc_mentions : mapping of column name to sequence
+        The text's mentions (start, end, category, referent, entry, lexicon): a DataFrame or a dict
+        of lists.
     d : framing.voice._Doc
         Tokens and sentences of the text.
     voices : callable
@@ -90,9 +101,9 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
     toks, words = d.tokens, d.words
     n = len(toks)
     sent_bounds = d.sents
-    entries = doc_mentions[doc_mentions["category"] != REFERENT_CATEGORY]
-    ent_spans = list(zip(entries["start"].tolist(), entries["end"].tolist(), entries["entry"].tolist(),
-                         entries["lexicon"].tolist()))
+    dm = doc_mentions
+    ent_spans = [(s_, e_, id_, lx_) for s_, e_, id_, lx_, c_ in
+                 zip(dm["start"], dm["end"], dm["entry"], dm["lexicon"], dm["category"]) if c_ != REFERENT_CATEGORY]
     ent_by_start = {}
     for s, e, eid, lx in ent_spans:
         ent_by_start.setdefault(s, []).append((e, eid, lx))
@@ -148,7 +159,8 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
 
     tok_start = {s: k for k, (s, _) in enumerate(toks)}
     tok_end = {e: k for k, (_, e) in enumerate(toks)}
-    for r in doc_mentions.itertuples(index=False):
+    rows = [_Row(*vals) for vals in zip(dm["start"], dm["end"], dm["category"], dm["referent"], dm["lexicon"])]
+    for r in rows:
         if r.referent is None or r.referent != r.referent:
             continue
         i0 = tok_start.get(r.start)

@@ -121,6 +121,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     hedged = np.zeros(len(doc), dtype=bool)
     desc_rows: list[tuple] = []
     names = {r.id: r.name for lex in matcher.lexicons for r in lex.referents.values()}
+    cols = {k: mentions[k].tolist() for k in ("start", "end", "category", "referent", "entry", "lexicon")}
     att = Attribution.default() if voice else None
     for i, text in enumerate(texts):
         a, b = bounds[i], bounds[i + 1]
@@ -138,7 +139,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
         sent_index[a:b] = np.maximum(np.searchsorted(starts, start[a:b], side="right") - 1, 0)
         if d is None:
             continue
-        m = mentions.iloc[a:b]
+        m = {k: cols[k][a:b] for k in cols}
         persons = [(s_, names.get(r_, "")) for s_, r_, c_ in zip(m["start"], m["referent"], m["category"])
                    if c_ == REFERENT_CATEGORY]
         segs = _segments(d, persons)

@@ -104,6 +104,9 @@ def _first_words(phrases: frozenset) -> frozenset:
     return got
 
 
+_APOS_TABLE = {ord(a): "'" for a in _APOSTROPHES}
+
+
 def _norm(word: str) -> str:
     w = word.lower()
     for a in _APOSTROPHES:
@@ -118,7 +121,12 @@ class _Doc:
         self.text = text
         self.att = att
         self.tokens = word_spans(text)
-        self.words = [_norm(text[a:b]) for a, b in self.tokens]
+        low = text.lower()
+        if len(low) == len(text):  # one translation for the text, then slices
+            low = low.translate(_APOS_TABLE)
+            self.words = [low[a:b] for a, b in self.tokens]
+        else:
+            self.words = [_norm(text[a:b]) for a, b in self.tokens]
         self.starts = [a for a, _ in self.tokens]
         self.sents = sentence_spans(text)
 
@@ -421,10 +429,11 @@ def segments(text: str, *, attribution: Attribution | None = None, referents: li
     """
     att = attribution or Attribution.default()
     d = _Doc(text, att)
-    return _segments(d, referents)
+    df = pd.DataFrame(_segments(d, referents), columns=["start", "end", "voice", "source"])
+    return df.astype({"start": np.int64, "end": np.int64})
 
 
-def _segments(d: _Doc, referents=None) -> pd.DataFrame:
+def _segments(d: _Doc, referents=None) -> list[tuple[int, int, str, str]]:
     quotes = _quote_regions(d.text)
     rows = []
     scare = [q for q in quotes if _scare(d, *q)]
@@ -441,9 +450,7 @@ def _segments(d: _Doc, referents=None) -> pd.DataFrame:
     if referents:
         starts = [o for o, _ in referents]
         rows = [(a, b, v, _resolve(src, a, starts, referents)) for a, b, v, src in rows]
-    df = pd.DataFrame(rows, columns=["start", "end", "voice", "source"])
-    df = df.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
-    return df.astype({"start": np.int64, "end": np.int64})
+    return sorted(rows, key=lambda r: (r[0], r[1]))
 
 
 def _resolve(src: str, at: int, starts: list[int], referents) -> str:
@@ -498,24 +505,23 @@ def _quote_source(d: _Doc, qa: int, qb: int) -> str:
     return ""
 
 
-def voice_of(segs: pd.DataFrame, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Voice and source of spans ``[starts, ends)`` from a segments table.
+def voice_of(segs, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Voice and source of spans ``[starts, ends)`` from a segments table (or its rows).
 
     A span takes the voice of the innermost segment holding its middle character (a scare quote
     inside an attributed clause is ``scare_quoted``); ``author`` where none does.
     """
     voice = np.full(len(starts), "author", dtype=object)
     source = np.full(len(starts), "", dtype=object)
-    if len(segs) == 0 or len(starts) == 0:
+    rows = list(segs.itertuples(index=False, name=None)) if isinstance(segs, pd.DataFrame) else segs
+    if not rows or len(starts) == 0:
         return voice, source
     mid = (np.asarray(starts) + np.asarray(ends) - 1) // 2
     rank = {"attributed": 0, "quoted": 1, "scare_quoted": 2}
-    order = sorted(range(len(segs)), key=lambda r: rank[segs["voice"].iat[r]])
-    for r in order:
-        a, b = segs["start"].iat[r], segs["end"].iat[r]
+    for a, b, v, src in sorted(rows, key=lambda r: rank[r[2]]):
         inside = (mid >= a) & (mid < b)
-        voice[inside] = segs["voice"].iat[r]
-        source[inside] = segs["source"].iat[r]
+        voice[inside] = v
+        source[inside] = src
     return voice, source
 
 
