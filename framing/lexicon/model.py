@@ -20,6 +20,19 @@ __all__ = ["Entry", "Referent", "Category", "Lexicon", "validate", "REFERENT_CAT
 REFERENT_CATEGORY = "referent"
 
 _ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$")
+# Terms already in match form: ASCII lower-case words (apostrophes inside, an optional trailing
+# wildcard) separated by single spaces. normalize_term returns them unchanged, so they skip it.
+_PLAIN_TERM = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*\*?(?: [a-z0-9]+(?:'[a-z0-9]+)*\*?)*")
+
+
+def term_key(term: str) -> str:
+    """The match form of a term (:func:`framing.text.normalize_term`), with a fast path for plain
+    ASCII words: readers of large lexicons normalise thousands of terms."""
+    if term.isascii():
+        low = term.lower()
+        if _PLAIN_TERM.fullmatch(low):
+            return low
+    return normalize_term(term)
 
 
 @dataclass
@@ -97,6 +110,11 @@ class Lexicon:
 
         Lexicon(name="demo", categories={"label": Category("label")},
                 entries=[Entry("warlord", "label", valence=-0.8)])
+
+    ``unique_terms`` is True for the native format (a term belongs to one entry) and False for
+    formats where one word may sit in several categories (LIWC, quanteda, MPQA ...): such a word is
+    several entries with the same term, each producing its own mention on the same span.
+    ``attrs`` keeps what a reader learned about the file (its ``format``, lines it ``skipped``).
     """
 
     name: str
@@ -107,6 +125,8 @@ class Lexicon:
     categories: dict[str, Category] = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)
     path: str | None = None
+    unique_terms: bool = True
+    attrs: dict[str, Any] = field(default_factory=dict)
 
     def where(self, line: int | None) -> str:
         """``file:line`` (or the lexicon name) for messages."""
@@ -130,13 +150,13 @@ def _term_problem(term: Any) -> str | None:
         for word in term.split():
             if "*" in word[:-1] or word == "*":
                 return "has a '*' that is not at the end of a word (only prefix wildcards such as 'militia*' are supported)"
-    norm = normalize_term(term)
+    norm = term_key(term)
     if not norm.replace("*", "").strip():
         return "normalises to nothing (it has no letters or digits)"
     return None
 
 
-def validate(lexicon: Lexicon, *, unique_terms: bool = True) -> list[str]:
+def validate(lexicon: Lexicon, *, unique_terms: bool | None = None) -> list[str]:
     """Check a lexicon and return every problem found (an empty list when it is valid).
 
     Checks: a name; categories and referents with valid ids (``referent`` is reserved); every
@@ -148,9 +168,10 @@ def validate(lexicon: Lexicon, *, unique_terms: bool = True) -> list[str]:
     Parameters
     ----------
     lexicon : Lexicon
-    unique_terms : bool, default True
+    unique_terms : bool, optional
         Report a term that appears in two entries. Formats that allow a word in several categories
-        (LIWC) pass False.
+        (LIWC) pass False; a term twice in the same category is still reported, since it would be
+        counted twice. Default: the lexicon's own ``unique_terms``.
 
     Returns
     -------
@@ -159,6 +180,8 @@ def validate(lexicon: Lexicon, *, unique_terms: bool = True) -> list[str]:
     """
     problems: list[str] = []
     at = lexicon.where
+    if unique_terms is None:
+        unique_terms = lexicon.unique_terms
 
     if not lexicon.name or not isinstance(lexicon.name, str):
         problems.append(f"{at(None)}: the lexicon has no 'name'; add `name: my_lexicon` at the top")
@@ -181,7 +204,7 @@ def validate(lexicon: Lexicon, *, unique_terms: bool = True) -> list[str]:
             if bad:
                 problems.append(f"{at(ref.line)}: alias {alias!r} of referent '{rid}' {bad}")
                 continue
-            key = normalize_term(alias)
+            key = term_key(alias)
             if key in seen_alias:
                 other, line = seen_alias[key]
                 problems.append(
@@ -192,6 +215,7 @@ def validate(lexicon: Lexicon, *, unique_terms: bool = True) -> list[str]:
                 seen_alias[key] = (rid, ref.line)
 
     seen_term: dict[str, tuple[str, int | None]] = {}
+    seen_in_category: dict[tuple[str, str], tuple[str, int | None]] = {}
     for e in lexicon.entries:
         where = at(e.line)
         if e.category not in lexicon.categories:
@@ -214,15 +238,22 @@ def validate(lexicon: Lexicon, *, unique_terms: bool = True) -> list[str]:
                 what = "term" if surface is e.term else "variant"
                 problems.append(f"{where}: {what} {surface!r} {bad}")
                 continue
-            key = normalize_term(surface)
+            key = term_key(surface)
             if key in seen_term and unique_terms:
                 other, line = seen_term[key]
                 problems.append(
                     f"{where}: term {surface!r} duplicates {other!r} (line {line}); terms are compared "
                     "ignoring case, hyphens and punctuation: merge the two entries"
                 )
+            elif not unique_terms and (e.category, key) in seen_in_category:
+                other, line = seen_in_category[(e.category, key)]
+                problems.append(
+                    f"{where}: term {surface!r} duplicates {other!r} (line {line}) in category "
+                    f"{e.category!r}; it would be counted twice: merge the two entries"
+                )
             else:
                 seen_term.setdefault(key, (e.term, e.line))
+            seen_in_category.setdefault((e.category, key), (e.term, e.line))
         for phrase in e.exclude:
             bad = _term_problem(phrase)
             if bad:

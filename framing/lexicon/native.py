@@ -3,8 +3,9 @@
 The keys are a public contract (README): top level ``name``, ``version``, ``language``,
 ``description``, ``referents`` (id -> {``name``, ``aliases``}), ``categories`` (id ->
 {``description``}), ``entries`` (a list of {``term``, ``category``, and optional ``referent``,
-``valence``, ``variants``, ``exclude``, ``notes``, ``source``}). Unknown keys are errors naming file
-and line. The reader walks PyYAML's node tree (``yaml.compose``) instead of ``safe_load`` so that
+``valence``, ``variants``, ``exclude``, ``notes``, ``source``, ``attrs``}). ``attrs`` is a mapping of
+format-specific attributes kept from other formats (MPQA parts of speech, eMFD scores, weights), so
+that a conversion through YAML loses nothing. Unknown keys are errors naming file and line. The reader walks PyYAML's node tree (``yaml.compose``) instead of ``safe_load`` so that
 every problem can name the line it is on.
 """
 
@@ -18,12 +19,12 @@ import yaml
 from ..errors import LexiconError, closest
 from .model import Category, Entry, Lexicon, Referent, validate
 
-__all__ = ["read_yaml", "write_yaml", "parse_yaml", "TOP_KEYS", "ENTRY_KEYS"]
+__all__ = ["read_yaml", "write_yaml", "dumps_yaml", "parse_yaml", "TOP_KEYS", "ENTRY_KEYS"]
 
 TOP_KEYS = ("name", "version", "language", "description", "referents", "categories", "entries")
 REFERENT_KEYS = ("name", "aliases")
 CATEGORY_KEYS = ("description",)
-ENTRY_KEYS = ("term", "category", "referent", "valence", "variants", "exclude", "notes", "source")
+ENTRY_KEYS = ("term", "category", "referent", "valence", "variants", "exclude", "notes", "source", "attrs")
 
 
 class _Problems(list):
@@ -131,6 +132,7 @@ def _parse(text: str, path: str) -> tuple[Lexicon | None, list[str]]:
         language=_text(get("language"), path, probs, "language") or "en",
         description=_text(get("description"), path, probs, "description"),
         path=path,
+        attrs={"format": "yaml"},
     )
     if get("referents") is not None:
         for rid, (knode, vnode) in _mapping(get("referents"), path, probs, "referents", None).items():
@@ -177,6 +179,12 @@ def _entry(node, path, probs) -> list[Entry]:
                 probs.add(path, val("valence"), f"valence {raw!r} of entry {term!r} is not a number; use a number from -1 to 1")
         else:
             valence = float(raw)
+    attrs: dict[str, Any] = {}
+    if val("attrs") is not None:
+        if not isinstance(val("attrs"), yaml.MappingNode):
+            probs.add(path, val("attrs"), f"attrs of entry {term!r} must be a mapping (key: value lines)")
+        else:
+            attrs = _LOADER.construct_object(val("attrs"), deep=True)
     if term is None or category is None:
         return []
     return [
@@ -190,6 +198,7 @@ def _entry(node, path, probs) -> list[Entry]:
             notes=_text(val("notes"), path, probs, "notes"),
             source=_text(val("source"), path, probs, "source"),
             line=line,
+            attrs=attrs,
         )
     ]
 
@@ -243,12 +252,18 @@ def to_dict(lexicon: Lexicon) -> dict:
         for key in ("notes", "source"):
             if getattr(e, key):
                 d[key] = getattr(e, key)
+        if e.attrs:
+            d["attrs"] = dict(e.attrs)
         entries.append(d)
     out["entries"] = entries
     return out
 
 
+def dumps_yaml(lexicon: Lexicon) -> str:
+    """The native YAML text of a lexicon (keys in contract order)."""
+    return yaml.safe_dump(to_dict(lexicon), sort_keys=False, allow_unicode=True, width=100)
+
+
 def write_yaml(lexicon: Lexicon, path: str | Path) -> None:
     """Write a lexicon in the native YAML format (UTF-8, keys in contract order)."""
-    text = yaml.safe_dump(to_dict(lexicon), sort_keys=False, allow_unicode=True, width=100)
-    Path(path).write_text(text, encoding="utf-8")
+    Path(path).write_text(dumps_yaml(lexicon), encoding="utf-8")
