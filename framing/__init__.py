@@ -16,6 +16,7 @@ from .kwic import kwic
 from .lexicon import Lexicon, load_lexicon
 from .matcher import CompiledMatcher
 from .score import ScoreResult, compile_lexicons, count, score
+from . import stats  # noqa: E402  (a subpackage: framing.stats.rates, .log_odds ...)
 
 __version__ = "0.1.0"
 
@@ -36,6 +37,7 @@ __all__ = [
     "referent_labels",
     "referent_attention",
     "kwic",
+    "stats",
     "demo_corpus",
     "bundled_lexicons",
     "FramingError",

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .stats import log_odds
 from .lexicon import Lexicon, load_lexicon
 from .lexicon.model import REFERENT_CATEGORY, term_key
 from .matcher import CompiledMatcher
@@ -510,39 +511,6 @@ def suggest_descriptors(corpus, lexicons, *, referent: str | None = None, catego
     return pd.DataFrame(out, columns=CANDIDATE_COLUMNS)
 
 
-def _log_odds(counts: pd.DataFrame, *, group_col: str = "group", term_col: str = "term", count_col: str = "count",
-              prior: str = "uniform", alpha: float = 0.01) -> pd.DataFrame:
-    """Log-odds ratio with a Dirichlet prior, each group against the rest (Monroe et al. 2008, eq. 16-22).
-
-    A fallback for :func:`framing.stats.log_odds`, which computes the same numbers (checked on random
-    tables) and is used when it can be imported. TODO: drop this copy once framing.stats is released.
-
-    delta_w = log((y_w + a_w) / (n + a0 - y_w - a_w)) - log((r_w + a_w) / (m + a0 - r_w - a_w)),
-    var = 1 / (y_w + a_w) + 1 / (r_w + a_w), z = delta / sqrt(var), where y are the group's counts
-    (total n), r the rest's (total m), a_w = alpha (``uniform``) or alpha * V * p_w with p_w the
-    pooled share of w (``informative``), a0 = sum of a_w.
-    """
-    wide = counts.pivot_table(index=term_col, columns=group_col, values=count_col, aggfunc="sum", fill_value=0)
-    y_all = wide.to_numpy(dtype=float)
-    total = y_all.sum(axis=1)
-    if prior == "uniform":
-        a = np.full(len(wide), alpha)
-    else:
-        a = alpha * len(wide) * total / total.sum()
-    a0 = a.sum()
-    rows = []
-    for j, g in enumerate(wide.columns):
-        y = y_all[:, j]
-        rest = total - y
-        n, m = y.sum(), rest.sum()
-        delta = np.log((y + a) / (n + a0 - y - a)) - np.log((rest + a) / (m + a0 - rest - a))
-        var = 1 / (y + a) + 1 / (rest + a)
-        rows.append(pd.DataFrame({"term": wide.index, "group": g, "reference": "rest", "count": y.astype(np.int64),
-                                  "count_reference": rest.astype(np.int64), "delta": delta, "variance": var,
-                                  "z": delta / np.sqrt(var)}))
-    return pd.concat(rows, ignore_index=True)
-
-
 def suggest_distinctive(corpus, lexicons, *, category: str | None = None, max_n: int = 2, min_count: int = 5,
                         min_documents: int = 3, top: int = 20, examples: int = 2, alpha: float = 0.01,
                         names: bool = False, _tokens: _Tokens | None = None) -> pd.DataFrame:
@@ -606,10 +574,6 @@ def suggest_distinctive(corpus, lexicons, *, category: str | None = None, max_n:
     if not frames or not sum(len(f) for f in frames):
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     counts = pd.concat(frames, ignore_index=True)
-    try:
-        from .stats import log_odds
-    except ImportError:  # pragma: no cover - framing.stats not installed
-        log_odds = _log_odds
     lo = log_odds(counts, group_col="group", term_col="term", count_col="count", contrast="one_vs_rest",
                   prior="uniform", alpha=alpha)
     lo = lo[lo["z"] > 0].sort_values(["group", "z"], ascending=[True, False])
