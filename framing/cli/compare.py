@@ -14,7 +14,7 @@ from ..corpus import read_corpus
 from ..errors import FramingError
 from ..score import score
 from ..tables import FORMATS, to_markdown, write_table
-from ._common import corpus_args, load_score_dir, read_options, source_and_lexicons
+from ._common import corpus_args, is_score_dir, load_score_dir, read_options, source_and_lexicons
 
 #: ``--stat`` values and the tables each writes.
 STATS = {
@@ -100,7 +100,7 @@ def register(sub) -> None:
 
 
 def _is_score_dir(corpus) -> bool:
-    return bool(corpus) and Path(corpus).is_dir() and (Path(corpus) / "mentions.csv").exists()
+    return is_score_dir(corpus)
 
 
 def _load(args, stat_names: list[str]):
