@@ -20,6 +20,14 @@ from . import stats  # noqa: E402  (a subpackage: framing.stats.rates, .log_odds
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name):  # plots, report, study and manifest load matplotlib etc. only when first used
+    if name in ("plots", "report", "study", "manifest"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'framing' has no attribute {name!r}")
+
 __all__ = [
     "__version__",
     "read_corpus",

@@ -39,6 +39,10 @@ from .voice import VOICE_POLICY, Attribution, _Doc, _segments, flags, voice_of
 
 __all__ = ["score", "count", "iter_score", "ScoreResult", "compile_lexicons", "MENTION_COLUMNS"]
 
+#: Versioned names of the policies behind every table (recorded in manifests).
+POLICIES = {"normalise": NORMALISATION_POLICY, "tokens": TOKEN_POLICY, "match": MATCH_POLICY,
+            "voice": VOICE_POLICY, "descriptors": DESCRIPTOR_POLICY}
+
 MENTION_COLUMNS = ["doc_id", "outlet", "sentence", "start", "end", "surface", "entry", "term", "category",
                    "referent", "valence", "voice", "lexicon", "source", "negated", "hedged", "referent_link"]
 
@@ -61,8 +65,7 @@ class ScoreResult:
     @property
     def policies(self) -> dict[str, str]:
         """Versioned names of the policies that produced these tables."""
-        return {"normalise": NORMALISATION_POLICY, "tokens": TOKEN_POLICY, "match": MATCH_POLICY,
-                "voice": VOICE_POLICY, "descriptors": DESCRIPTOR_POLICY}
+        return dict(POLICIES)
 
     def __repr__(self) -> str:
         return (f"ScoreResult({len(self.mentions)} mentions in {len(self.documents)} documents, "

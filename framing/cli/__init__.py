@@ -12,10 +12,10 @@ import sys
 
 from .. import __version__
 from ..errors import FramingError
-from . import compare, lexicon, score
+from . import compare, lexicon, report, score, study
 
 #: Modules that register sub-commands, in the order they appear in ``framing --help``.
-COMMAND_MODULES = [score, compare, lexicon]
+COMMAND_MODULES = [score, compare, lexicon, report, study]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -88,3 +88,15 @@ def load_score_dir(folder: Path):
     documents = pd.read_csv(folder / "documents.csv", dtype={"doc_id": str, "outlet": str}, keep_default_na=False)
     mentions["referent"] = mentions["referent"].astype(object).where(mentions["referent"].notna() & (mentions["referent"] != ""), None)
     return mentions, documents
+
+
+def record_run(args, out, *, command: str, inputs=(), lexicons=(), parameters=None, counts=None,
+               policies=None) -> None:
+    """Write ``out/manifest.json`` for a command run (see :mod:`framing.manifest`)."""
+    from ..manifest import argv_from_namespace, write_manifest
+
+    parser = getattr(args, "_parser", None)
+    argv = argv_from_namespace(parser, args, prefix=["framing", *command.split()]) if parser else None
+    write_manifest(out, command={"argv": argv, "cwd": Path.cwd().as_posix()},
+                   inputs=[str(i) for i in inputs if i], lexicons=list(lexicons), parameters=parameters or {},
+                   counts=counts or {}, policies=policies or {})

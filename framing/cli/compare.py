@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 import json
 from pathlib import Path
 
@@ -14,7 +16,10 @@ from ..corpus import read_corpus
 from ..errors import FramingError
 from ..score import score
 from ..tables import FORMATS, to_markdown, write_table
-from ._common import corpus_args, is_score_dir, load_score_dir, read_options, source_and_lexicons
+from .._resources import bundled_lexicons, demo_corpus
+from ..score import POLICIES
+from ._common import (DEFAULT_DEMO_LEXICONS, corpus_args, is_score_dir, load_score_dir, read_options, record_run,
+                      source_and_lexicons)
 
 #: ``--stat`` values and the tables each writes.
 STATS = {
@@ -96,7 +101,7 @@ def register(sub) -> None:
     w.add_argument("--center", action="store_true", help="centre the rolling window (default: trailing)")
     p.add_argument("--formats", default="csv,md,tex", help=f"table formats, comma list of {', '.join(FORMATS)} "
                                                            "(default all)")
-    p.set_defaults(func=cmd_compare)
+    p.set_defaults(func=cmd_compare, _parser=p)
 
 
 def _is_score_dir(corpus) -> bool:
@@ -215,6 +220,7 @@ def _count_terms(args, mentions, documents):
 
 
 def cmd_compare(args) -> int:
+    as_given = argparse.Namespace(**vars(args))  # for the manifest, before options are parsed further
     out = Path(args.out)
     stat_names = _comma_list(args.stat) or ["tables"]
     unknown = [s for s in stat_names if s not in STATS]
@@ -355,6 +361,13 @@ def cmd_compare(args) -> int:
         path = out / "parameters.json"
         path.write_text(json.dumps(params, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
+    source = args.corpus if args.corpus else (str(demo_corpus()) if args.demo else None)
+    lex_inputs = [] if _is_score_dir(args.corpus) else [
+        str(bundled_lexicons().get(x, x)) for x in (args.lexicon or (DEFAULT_DEMO_LEXICONS if args.demo else []))]
+    record_run(as_given, out, command="compare", inputs=[source, *lex_inputs],
+               parameters={"stat": stat_names, "by": by, **boot}, counts={"mentions": len(mentions),
+                                                                          "documents": len(documents)},
+               policies=POLICIES)
     print("\n\n".join(printed))
-    print(f"wrote {len(written)} files to {out}/")
+    print(f"wrote {len(written)} files and manifest.json to {out}/")
     return 0

@@ -10,8 +10,8 @@ from ..errors import FramingError
 from ..kwic import format_kwic, kwic
 from ..outputs import ChunkWriter
 from ..tables import to_markdown, write_table
-from ..score import compile_lexicons, iter_count, iter_score, score
-from ._common import corpus_args, read_options, source_and_lexicons, write_lexicon_tables
+from ..score import POLICIES, compile_lexicons, iter_count, iter_score, score
+from ._common import corpus_args, read_options, record_run, source_and_lexicons, write_lexicon_tables
 
 
 def register(sub) -> None:
@@ -27,7 +27,7 @@ def register(sub) -> None:
     p.add_argument("--jobs", "-j", type=int, default=1, help="processes (0: all cores); same rows as one process")
     p.add_argument("--output-format", choices=["csv", "parquet"], default="csv",
                    help="format of mentions/documents/skipped/descriptors (default csv)")
-    p.set_defaults(func=cmd_score)
+    p.set_defaults(func=cmd_score, _parser=p)
 
     p = sub.add_parser("labels", help="the labels each outlet gives a referent, own voice apart from quotes",
                        description="Print, for one referent, every label each outlet applies to it, with counts "
@@ -43,7 +43,7 @@ def register(sub) -> None:
     corpus_args(p)
     p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder")
     p.add_argument("--jobs", "-j", type=int, default=1, help="processes (0: all cores); same rows as one process")
-    p.set_defaults(func=cmd_count)
+    p.set_defaults(func=cmd_count, _parser=p)
 
     p = sub.add_parser("kwic", help="print key-word-in-context lines",
                        description="Print each mention with its context, sliced from the original text.")
@@ -85,7 +85,12 @@ def cmd_score(args) -> int:
     print(f"read {n_docs + n_skip} documents: {n_docs} scored, {n_skip} skipped"
           f"{' (see skipped.csv)' if n_skip else ''}; {len(outlets)} outlets")
     print(f"{n_ment} mentions with lexicons {lex}")
-    print(f"wrote {', '.join(str(p) for p in paths.values())}")
+    record_run(args, out, command="score", inputs=[source], lexicons=matcher.lexicons,
+               parameters={"sentences": not args.no_sentences, "voice": not args.no_voice,
+                           "output_format": fmt, **read_options(args)},
+               counts={"read": n_docs + n_skip, "scored": n_docs, "skipped": n_skip, "mentions": n_ment},
+               policies=POLICIES)
+    print(f"wrote {', '.join(str(p) for p in paths.values())} and {out / 'manifest.json'}")
     return 0
 
 
@@ -103,6 +108,9 @@ def cmd_count(args) -> int:
         first = False
         n_docs += len(counts)
         n_skip += len(skipped)
+    record_run(args, out, command="count", inputs=[source], lexicons=matcher.lexicons,
+               parameters=read_options(args),
+               counts={"read": n_docs + n_skip, "scored": n_docs, "skipped": n_skip}, policies=POLICIES)
     print(f"read {n_docs + n_skip} documents: {n_docs} counted, {n_skip} skipped; "
           f"{len(matcher.categories)} categories; wrote {out / 'counts.csv'}")
     return 0
