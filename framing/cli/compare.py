@@ -365,8 +365,8 @@ def cmd_compare(args) -> int:
     lex_inputs = [] if _is_score_dir(args.corpus) else [
         str(bundled_lexicons().get(x, x)) for x in (args.lexicon or (DEFAULT_DEMO_LEXICONS if args.demo else []))]
     record_run(as_given, out, command="compare", inputs=[source, *lex_inputs],
-               parameters={"stat": stat_names, "by": by, **boot}, counts={"mentions": len(mentions),
-                                                                          "documents": len(documents)},
+               parameters={"stat": stat_names, "by": by, **boot},
+               counts={"mentions": 0 if mentions is None else len(mentions), "documents": len(documents)},
                policies=POLICIES)
     print("\n\n".join(printed))
     print(f"wrote {len(written)} files and manifest.json to {out}/")
