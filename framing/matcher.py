@@ -9,7 +9,8 @@ Matching semantics (the same for every lexicon format; see DESIGN.md and :mod:`f
 * within one lexicon, entries and referent aliases form two layers: in each layer the longest match
   wins where matches overlap (then the earliest entry), and each token belongs to at most one mention
   per layer. Aliases are a separate layer so that a label containing a name ("LNA militia") and
-  the name itself ("LNA") are both recorded;
+  the name itself ("LNA") are both recorded. In a lexicon whose words may sit in several categories
+  (LIWC, quanteda ...: ``Lexicon.unique_terms`` is False), a span counts once in each category;
 * an entry's ``exclude`` phrases veto its matches that lie inside them (``army`` but not
   ``salvation army``).
 
@@ -40,7 +41,7 @@ from .text import FormBatch, _codes, normalize_term
 __all__ = ["CompiledMatcher", "Target", "MATCH_POLICY"]
 
 #: Versioned name of the matching policy, recorded in outputs and manifests.
-MATCH_POLICY = "framing.match.longest-per-layer.v1"
+MATCH_POLICY = "framing.match.longest-per-layer.v2"
 
 _SPACE = 32
 _NL = 10
@@ -159,6 +160,8 @@ class CompiledMatcher:
         units_with_excl = {t.unit for t in targets if t.kind == "exclude"}
         self._has_excl = np.asarray([t.kind == "match" and t.unit in units_with_excl for t in targets], dtype=bool)
         self._cat_index = {c: i for i, c in enumerate(cats)}
+        multi = {lex.name for lex in self.lexicons if not getattr(lex, "unique_terms", True)}
+        self._multi_category = np.asarray([t.lexicon in multi for t in targets], dtype=bool)
         self.target_category = np.asarray([self._cat_index[t.category] for t in targets], dtype=np.int64)
         self._ac = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.Standard) if self.keys else None
 
@@ -241,7 +244,8 @@ class CompiledMatcher:
                     keep[i] = False
             tid, start, end, doc = tid[keep], start[keep], end[keep], doc[keep]
 
-        doc, start, end, tid = _longest(doc, self._group[tid], start, end, tid)
+        doc, start, end, tid = _longest(doc, self._group[tid], start, end, tid, self.target_category,
+                                        self._multi_category)
         start, end = batch.to_original(doc, start, end)
         return doc, start, end, tid
 
@@ -251,13 +255,14 @@ class CompiledMatcher:
         return [(int(a), int(b), self.targets[k]) for a, b, k in zip(s, e, t)]
 
 
-def _longest(doc, group, start, end, tid):
+def _longest(doc, group, start, end, tid, cat_of, same_span_cats):
     """Keep, per document and group, the leftmost-longest non-overlapping matches.
 
     Sorted by (doc, group, start, -length, target). A candidate that starts at or after the end of
     every earlier candidate of its segment is kept without further thought; the rest form clusters
-    that are resolved greedily in Python. Candidates with the same span (one key, several entries
-    of a multi-category lexicon) stand or fall together.
+    that are resolved greedily in Python. Candidates with the same span stand or fall together; of
+    them, the earliest entry is kept, or the earliest of each category where ``same_span_cats`` is
+    set for the target (lexicons whose words may sit in several categories).
     """
     if len(tid) == 0:
         return doc, start, end, tid
@@ -283,6 +288,14 @@ def _longest(doc, group, start, end, tid):
                     keep[j] = True
                     last_s, last_e = s_shift[j], e_shift[j]
                 j += 1
-    doc, start, end, tid = doc[keep], start[keep], end[keep], tid[keep]
+    doc, group, start, end, tid = doc[keep], group[keep], start[keep], end[keep], tid[keep]
+    # One mention per span (the earliest entry wins), or one per span and category where the
+    # lexicon lets a word sit in several categories (LIWC): rows are sorted by target already.
+    cat = np.where(same_span_cats[tid], cat_of[tid], -1)
+    order = np.lexsort((tid, cat, end, start, group, doc))
+    doc, group, start, end, tid, cat = doc[order], group[order], start[order], end[order], tid[order], cat[order]
+    first = np.concatenate(([True], (doc[1:] != doc[:-1]) | (group[1:] != group[:-1]) | (start[1:] != start[:-1])
+                            | (end[1:] != end[:-1]) | (cat[1:] != cat[:-1])))
+    doc, start, end, tid = doc[first], start[first], end[first], tid[first]
     order = np.lexsort((tid, end, start, doc))
     return doc[order], start[order], end[order], tid[order]

@@ -14,7 +14,8 @@ directly:
   before the ``'s``); a word ending in ``*`` matches any token starting with it;
 * entry matches inside one of the entry's exclusion phrases are dropped;
 * per lexicon, aliases and entries are separate layers; in each, matches are taken left to right,
-  longest first, never overlapping.
+  longest first, never overlapping; of several entries on one span the earliest is kept (the
+  earliest of each category in a lexicon whose words may sit in several categories).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class ReferenceMatcher:
     def __init__(self, lexicons):
         # (lexicon, layer, kind, unit, entry, category, referent, words)
         self.patterns = []
+        self.multi = {lex.name for lex in lexicons if not getattr(lex, "unique_terms", True)}
         unit = 0
         for lex in lexicons:
             for ref in lex.referents.values():
@@ -85,6 +87,7 @@ class ReferenceMatcher:
                 for x in e.exclude:
                     self.patterns.append((lex.name, "entry", "exclude", unit, None, None, None, term_words(x)))
                 unit += 1
+        self._order = {id(p): i for i, p in enumerate(self.patterns)}
 
     def _patterns_at(self, token: str):
         return self.patterns
@@ -117,12 +120,21 @@ class ReferenceMatcher:
                 and not any(xs <= s and e <= xe and xl == p[0] and xu == p[3] for xs, xe, xl, xu in excl)]
         out = []
         for layer in sorted({(p[0], p[1]) for _, _, p in kept}):
-            group = sorted([c for c in kept if (c[2][0], c[2][1]) == layer], key=lambda c: (c[0], -(c[1] - c[0])))
-            last_end, last_span = -1, None
+            # candidates in pattern order (= entry order) within each span
+            group = sorted([c for c in kept if (c[2][0], c[2][1]) == layer],
+                           key=lambda c: (c[0], -(c[1] - c[0]), self._order[id(c[2])]))
+            last_end, last_span, taken = -1, None, set()
             for s, e, p in group:
-                if s >= last_end or (s, e) == last_span:
-                    out.append((s, e, p[0], p[4], p[5], p[6]))
-                    last_end, last_span = e, (s, e)
+                if s >= last_end:
+                    last_end, last_span, taken = e, (s, e), set()
+                elif (s, e) != last_span:
+                    continue
+                # one mention per span; one per span and category in multi-category lexicons
+                cat_key = p[5] if p[0] in self.multi else None
+                if cat_key in taken or (cat_key is None and taken):
+                    continue
+                taken.add(cat_key)
+                out.append((s, e, p[0], p[4], p[5], p[6]))
         return sorted(set(out))
 
 

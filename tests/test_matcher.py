@@ -118,3 +118,20 @@ def test_agrees_with_reference_on_real_corpora(corpus, request):
     # offsets slice back to the surface
     texts = dict(zip(result.documents["doc_id"], result.documents["text"]))
     assert all(texts[r.doc_id][r.start:r.end] == r.surface for r in result.mentions.itertuples())
+
+
+def test_one_mention_per_span_unless_the_lexicon_is_multi_category():
+    """An exact term and wildcards on the same word: the earliest entry wins; in a multi-category
+    lexicon (LIWC-style) the word counts once in each category."""
+    entries = [Entry("government", "a"), Entry("gove*", "b"), Entry("govern*", "b")]
+    cats = {"a": Category("a"), "b": Category("b")}
+    native = Lexicon(name="n", categories=cats, entries=entries)
+    got = [(t.category, t.term) for _, _, t in CompiledMatcher([native]).find_text("The government said.")]
+    assert got == [("a", "government")]
+    liwc = Lexicon(name="l", categories=cats, entries=entries, unique_terms=False)
+    got = [(t.category, t.term) for _, _, t in CompiledMatcher([liwc]).find_text("The government said.")]
+    assert got == [("a", "government"), ("b", "gove*")]
+    for lex in (native, liwc):
+        ours = sorted({(s, e, t.lexicon, t.entry, t.category, t.referent)
+                       for s, e, t in CompiledMatcher([lex]).find_text("The government said.")})
+        assert ours == ReferenceMatcher([lex]).find("The government said.")
