@@ -21,10 +21,10 @@ sentences (NLTK Punkt, ``framing.text.sentence_spans``) with the word lists of
 no downloaded model.
 
 A trailing "..., according to X." is deliberately *not* an attribution of wording: the outlet is
-paraphrasing, and the descriptors it uses in that sentence are its own choice ("fighters opposed to
-militia leader Khalifa Hafter remain in Derna, according to forces under the self-styled general's
-control": the forces would never call Haftar a militia leader). A sentence-initial "According to X,
-..." introduces reported content and is attributed.
+paraphrasing, and the descriptors it uses in that sentence are its own choice (in "a handful of
+fighters loyal to the warlord hold the port, according to army officers", the officers would not
+call their enemy's patron a warlord). A sentence-initial "According to X, ..." introduces reported
+content and is attributed.
 
 The policy has a versioned name, :data:`VOICE_POLICY`, recorded with results.
 """

@@ -40,8 +40,27 @@ import yaml
 
 from .._resources import bundled_lexicons
 from ..errors import LexiconError
-from . import emfd, empath, lexicoder, liwc, liwc22, mpqa, quanteda, table, wordlist, wordstat
-from .model import REFERENT_CATEGORY, Category, Entry, Lexicon, Referent, term_key, validate
+from . import (
+    emfd,
+    empath,
+    lexicoder,
+    liwc,
+    liwc22,
+    mpqa,
+    quanteda,
+    table,
+    wordlist,
+    wordstat,
+)
+from .model import (
+    REFERENT_CATEGORY,
+    Category,
+    Entry,
+    Lexicon,
+    Referent,
+    term_key,
+    validate,
+)
 from .native import check_yaml, dumps_yaml, parse_yaml, read_yaml, write_yaml
 
 __all__ = [

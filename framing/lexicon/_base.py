@@ -32,6 +32,20 @@ _ID_BAD = re.compile(r"[^A-Za-z0-9_.\-/]+")
 match_key = term_key
 
 
+def parse_file(parse, path: str | Path, encoding: str = "utf-8", **options) -> Lexicon:
+    """Read ``path`` and parse it with ``parse(text, where, **options) -> (lexicon, problems)``.
+
+    Raises
+    ------
+    LexiconError
+        With every problem, each starting ``file:line:``.
+    """
+    lex, problems = parse(read_text(path, encoding), str(path), **options)
+    if problems:
+        raise LexiconError(problems)
+    return lex
+
+
 def read_text(path: str | Path, encoding: str = "utf-8") -> str:
     """The text of a lexicon file; a leading byte-order mark is dropped.
 

@@ -26,8 +26,8 @@ import math
 from pathlib import Path
 
 from ..errors import LexiconError
+from ._base import Builder, parse_file, stem_name
 from .model import Lexicon
-from ._base import Builder, read_text, stem_name
 
 __all__ = ["read_emfd", "parse_emfd", "dumps_emfd", "write_emfd", "FOUNDATIONS", "looks_like_emfd"]
 
@@ -109,10 +109,7 @@ def read_emfd(path: str | Path, *, name: str | None = None, encoding: str = "utf
     LexiconError
         With every problem, each starting ``file:line:``.
     """
-    lex, problems = parse_emfd(read_text(path, encoding), str(path), name=name, unsupported=unsupported)
-    if problems:
-        raise LexiconError(problems)
-    return lex
+    return parse_file(parse_emfd, path, encoding, name=name, unsupported=unsupported)
 
 
 def dumps_emfd(lexicon: Lexicon) -> str:

@@ -14,9 +14,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import LexiconError
+from ._base import (
+    Builder,
+    category_id,
+    glob_term,
+    numbered_lines,
+    parse_file,
+    stem_name,
+)
 from .model import Lexicon
-from ._base import Builder, category_id, glob_term, numbered_lines, read_text, stem_name
 
 __all__ = ["read_empath", "parse_empath", "dumps_empath", "write_empath"]
 
@@ -65,10 +71,7 @@ def read_empath(path: str | Path, *, name: str | None = None, encoding: str = "u
     LexiconError
         With every problem, each starting ``file:line:``.
     """
-    lex, problems = parse_empath(read_text(path, encoding), str(path), name=name, unsupported=unsupported)
-    if problems:
-        raise LexiconError(problems)
-    return lex
+    return parse_file(parse_empath, path, encoding, name=name, unsupported=unsupported)
 
 
 def dumps_empath(lexicon: Lexicon) -> str:

@@ -18,9 +18,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import LexiconError
+from ._base import (
+    Builder,
+    category_id,
+    glob_term,
+    numbered_lines,
+    parse_file,
+    stem_name,
+)
 from .model import Lexicon
-from ._base import Builder, category_id, glob_term, numbered_lines, read_text, stem_name
 
 __all__ = ["read_lc3", "parse_lc3", "dumps_lc3", "write_lc3"]
 
@@ -73,10 +79,7 @@ def read_lc3(path: str | Path, *, name: str | None = None, encoding: str = "utf-
     LexiconError
         With every problem, each starting ``file:line:``.
     """
-    lex, problems = parse_lc3(read_text(path, encoding), str(path), name=name, unsupported=unsupported)
-    if problems:
-        raise LexiconError(problems)
-    return lex
+    return parse_file(parse_lc3, path, encoding, name=name, unsupported=unsupported)
 
 
 def dumps_lc3(lexicon: Lexicon) -> str:

@@ -35,9 +35,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import LexiconError
+from ._base import (
+    Builder,
+    category_id,
+    numbered_lines,
+    parse_file,
+    stem_name,
+)
 from .model import Lexicon
-from ._base import Builder, category_id, numbered_lines, read_text, stem_name
 
 __all__ = ["read_dic", "parse_dic", "dumps_dic", "write_dic"]
 
@@ -183,10 +188,7 @@ def read_dic(path: str | Path, *, name: str | None = None, encoding: str = "utf-
     LexiconError
         With every problem, each starting ``file:line:``.
     """
-    lex, problems = parse_dic(read_text(path, encoding), str(path), name=name, unsupported=unsupported)
-    if problems:
-        raise LexiconError(problems)
-    return lex
+    return parse_file(parse_dic, path, encoding, name=name, unsupported=unsupported)
 
 
 def dumps_dic(lexicon: Lexicon) -> str:

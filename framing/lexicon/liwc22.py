@@ -25,9 +25,8 @@ import csv
 import io
 from pathlib import Path
 
-from ..errors import LexiconError
+from ._base import Builder, category_id, parse_file, stem_name
 from .model import Lexicon
-from ._base import Builder, category_id, read_text, stem_name
 
 __all__ = ["read_dicx", "parse_dicx", "dumps_dicx", "write_dicx"]
 
@@ -131,11 +130,8 @@ def read_dicx(path: str | Path, *, name: str | None = None, weight_as_valence: b
     LexiconError
         With every problem, each starting ``file:line:``.
     """
-    lex, problems = parse_dicx(read_text(path, encoding), str(path), name=name,
+    return parse_file(parse_dicx, path, encoding, name=name,
                                weight_as_valence=weight_as_valence, unsupported=unsupported)
-    if problems:
-        raise LexiconError(problems)
-    return lex
 
 
 def dumps_dicx(lexicon: Lexicon) -> str:

@@ -30,8 +30,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import LexiconError
+from ._base import Builder, numbered_lines, parse_file, stem_name
 from .model import Lexicon
-from ._base import Builder, numbered_lines, read_text, stem_name
 
 __all__ = ["read_tff", "parse_tff", "dumps_tff", "write_tff", "POLARITY_VALENCE"]
 
@@ -118,10 +118,7 @@ def read_tff(path: str | Path, *, name: str | None = None, encoding: str = "utf-
     LexiconError
         With every problem, each starting ``file:line:``.
     """
-    lex, problems = parse_tff(read_text(path, encoding), str(path), name=name, unsupported=unsupported)
-    if problems:
-        raise LexiconError(problems)
-    return lex
+    return parse_file(parse_tff, path, encoding, name=name, unsupported=unsupported)
 
 
 def dumps_tff(lexicon: Lexicon) -> str:

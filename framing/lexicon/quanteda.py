@@ -42,8 +42,8 @@ from pathlib import Path
 import yaml
 
 from ..errors import LexiconError
+from ._base import Builder, category_id, glob_term, parse_file, stem_name
 from .model import Lexicon
-from ._base import Builder, category_id, glob_term, read_text, stem_name
 
 __all__ = ["read_quanteda", "parse_quanteda", "dumps_quanteda", "write_quanteda", "regex_terms"]
 
@@ -192,11 +192,8 @@ def read_quanteda(path: str | Path, *, name: str | None = None, valuetype: str =
     LexiconError
         With every problem, each starting ``file:line:``.
     """
-    lex, problems = parse_quanteda(read_text(path, encoding), str(path), name=name, valuetype=valuetype,
+    return parse_file(parse_quanteda, path, encoding, name=name, valuetype=valuetype,
                                    unsupported=unsupported)
-    if problems:
-        raise LexiconError(problems)
-    return lex
 
 
 def dumps_quanteda(lexicon: Lexicon) -> str:

@@ -25,9 +25,8 @@ import io
 import math
 from pathlib import Path
 
-from ..errors import LexiconError
+from ._base import Builder, category_id, parse_file, stem_name
 from .model import REFERENT_CATEGORY, Lexicon, Referent
-from ._base import Builder, category_id, read_text, stem_name
 
 __all__ = ["read_table", "parse_table", "dumps_table", "write_table", "COLUMNS"]
 
@@ -166,11 +165,8 @@ def read_table(path: str | Path, *, name: str | None = None, category: str | Non
     LexiconError
         With every problem, each starting ``file:line:``.
     """
-    lex, problems = parse_table(read_text(path, encoding), str(path), name=name, category=category, sep=sep,
+    return parse_file(parse_table, path, encoding, name=name, category=category, sep=sep,
                                 unsupported=unsupported)
-    if problems:
-        raise LexiconError(problems)
-    return lex
 
 
 def dumps_table(lexicon: Lexicon, sep: str = ",") -> str:

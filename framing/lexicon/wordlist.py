@@ -25,8 +25,16 @@ import re
 from pathlib import Path
 
 from ..errors import LexiconError
+from ._base import (
+    Builder,
+    category_id,
+    glob_term,
+    header_comment,
+    numbered_lines,
+    read_text,
+    stem_name,
+)
 from .model import Lexicon
-from ._base import Builder, category_id, glob_term, header_comment, numbered_lines, read_text, stem_name
 
 __all__ = ["read_wordlist", "parse_wordlist", "dumps_wordlist", "write_wordlist"]
 

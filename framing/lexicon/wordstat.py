@@ -27,9 +27,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import LexiconError
+from ._base import (
+    Builder,
+    category_id,
+    glob_term,
+    numbered_lines,
+    parse_file,
+    stem_name,
+)
 from .model import Lexicon
-from ._base import Builder, category_id, glob_term, numbered_lines, read_text, stem_name
 
 __all__ = ["read_cat", "parse_cat", "dumps_cat", "write_cat"]
 
@@ -100,10 +106,7 @@ def read_cat(path: str | Path, *, name: str | None = None, encoding: str = "utf-
     LexiconError
         With every problem, each starting ``file:line:``.
     """
-    lex, problems = parse_cat(read_text(path, encoding), str(path), name=name, unsupported=unsupported)
-    if problems:
-        raise LexiconError(problems)
-    return lex
+    return parse_file(parse_cat, path, encoding, name=name, unsupported=unsupported)
 
 
 def dumps_cat(lexicon: Lexicon) -> str:
