@@ -71,15 +71,18 @@ def write_lexicon_tables(lexicons, out: Path) -> None:
 def is_score_dir(path) -> bool:
     """Whether ``path`` is a folder written by ``framing score`` (CSV or Parquet)."""
     p = Path(path) if path else None
-    return bool(p) and p.is_dir() and any((p / f"mentions.{x}").exists() for x in ("csv", "parquet"))
+    return bool(p) and p.is_dir() and (any((p / f"mentions.{x}").exists() for x in ("csv", "parquet"))
+                                       or (p / "mentions").is_dir())
 
 
 def load_score_dir(folder: Path):
     """The mentions and documents tables of a folder written by ``framing score``."""
     folder = Path(folder)
-    if (folder / "mentions.parquet").exists():
-        mentions = pd.read_parquet(folder / "mentions.parquet")
-        documents = pd.read_parquet(folder / "documents.parquet")
+    parquet = {name: folder / f"{name}.parquet" if (folder / f"{name}.parquet").exists() else folder / name
+               for name in ("mentions", "documents")}
+    if all(p.exists() for p in parquet.values()):  # Parquet files, or folders of parts (dask engine)
+        mentions = pd.read_parquet(parquet["mentions"])
+        documents = pd.read_parquet(parquet["documents"])
         mentions["referent"] = mentions["referent"].astype(object).where(mentions["referent"].notna(), None)
         return mentions, documents
     mentions = pd.read_csv(folder / "mentions.csv", dtype={"doc_id": str, "outlet": str, "referent": str,

@@ -27,6 +27,10 @@ def register(sub) -> None:
     p.add_argument("--jobs", "-j", type=int, default=1, help="processes (0: all cores); same rows as one process")
     p.add_argument("--output-format", choices=["csv", "parquet"], default="csv",
                    help="format of mentions/documents/skipped/descriptors (default csv)")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="dask: read partitions with dask.dataframe and write partitioned Parquet tables")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: a Dask scheduler address "
+                   "(default: a local cluster)")
     p.set_defaults(func=cmd_score, _parser=p)
 
     p = sub.add_parser("labels", help="the labels each outlet gives a referent, own voice apart from quotes",
@@ -62,6 +66,8 @@ def cmd_score(args) -> int:
     matcher = compile_lexicons(lexicons)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.engine == "dask":
+        return _score_with_dask(args, source, matcher, out)
     fmt = args.output_format
     writers = {name: ChunkWriter(out / name, fmt) for name in ("mentions", "documents", "skipped", "descriptors")}
     paths = {name: w.path for name, w in writers.items()}
@@ -151,4 +157,26 @@ def cmd_labels(args) -> int:
     if args.out:
         write_table(table, Path(args.out) / "labels")
         write_table(desc, Path(args.out) / "descriptors")
+    return 0
+
+
+def _score_with_dask(args, source, matcher, out: Path) -> int:
+    try:
+        from ..distributed import score_dask
+    except ImportError as err:  # dask is an optional extra
+        raise FramingError(f"--engine dask needs dask ({err.name} is missing): pip install 'framing[dask]'") from None
+    opts = read_options(args)
+    for unsupported in ("metadata", "encoding"):
+        if opts.get(unsupported) not in (None, "utf-8"):
+            raise FramingError(f"--{unsupported} is not supported with --engine dask")
+    counts = score_dask(source, matcher, out=out, scheduler=args.scheduler, format=opts["format"],
+                        sentences=not args.no_sentences, voice=not args.no_voice, text_col=opts["text_col"],
+                        outlet_col=opts["outlet_col"], date_col=opts["date_col"], id_col=opts["id_col"],
+                        title_col=opts["title_col"], outlet=opts["outlet"], max_chars=opts["max_chars"])
+    write_lexicon_tables(matcher.lexicons, out)
+    record_run(args, out, command="score", inputs=[source], lexicons=matcher.lexicons,
+               parameters={"engine": "dask", "sentences": not args.no_sentences, "voice": not args.no_voice, **opts},
+               counts=counts, policies=POLICIES)
+    print(f"read {counts['read']} documents in {counts['partitions']} partitions: {counts['scored']} scored, "
+          f"{counts['skipped']} skipped; {counts['mentions']} mentions; wrote Parquet parts to {out}/")
     return 0
