@@ -447,10 +447,52 @@ def _segments(d: _Doc, referents=None) -> list[tuple[int, int, str, str]]:
             rows.append((piece[0], piece[1], "attributed", src))
     for qa, qb in scare:
         rows.append((qa, qb, "scare_quoted", ""))
+    rows = [(a, b, v, _clean_source(src, d.att)) for a, b, v, src in rows]
     if referents:
         starts = [o for o, _ in referents]
         rows = [(a, b, v, _resolve(src, a, starts, referents)) for a, b, v, src in rows]
     return sorted(rows, key=lambda r: (r[0], r[1]))
+
+
+_LEAD_DROP = {"and", "but", "or", "that", "as", "in", "on", "to", "for", "against", "with", "by", "from", "of",
+              "statement", "while", "when", "so", "then", "also"}
+_RELATIVE = {"who", "whose", "which", "that", "whom"}
+_NOT_SOURCES = {"a", "an", "the", "one", "it", "this", "there", "many", "some", "all", "none"}
+
+
+def _clean_source(src: str, att: Attribution | None = None) -> str:
+    """The noun phrase of a speaker, or empty when the words read are not one.
+
+    Leading and trailing conjunctions, prepositions and auxiliaries go; the phrase is cut at a
+    relative pronoun ("a man whose family ..." -> "a man") or a verb of saying, naming or denial
+    ("The General Command denied" -> "The General Command"); phrases with quotation marks, more than
+    eight words, a first word that is a participle or an auxiliary ("Having", "contacted by ...",
+    "has begun") or nothing but a function word are dropped.
+    """
+    words = src.split()
+    verbs = set()
+    if att is not None:
+        verbs = {p[0] for p in att.speech | att.naming | att.negators if len(p) == 1}
+    for k, w in enumerate(words):
+        lw = _norm(w.strip(".,;:"))
+        if k and (lw in _RELATIVE or lw in verbs):
+            words = words[:k]
+            break
+    edge = _LEAD_DROP | _AUXILIARIES | _PARTICLES | {"into", "at", "about", "over", "after", "before", "long"}
+    while words and words[0].lower() in _LEAD_DROP:
+        words = words[1:]
+    while words and words[-1].lower().strip(".,;:") in edge:
+        words = words[:-1]
+    if not words or len(words) > 8 or any(c in src for c in _QUOTE_CHARS.replace("'", "").replace("\u2019", "")):
+        return ""
+    first = words[0]
+    if first.lower() in _AUXILIARIES or (first.lower().endswith(("ing", "ed")) and len(first) > 4):
+        return ""
+    if first[:1].islower() and len(words) > 1 and first.lower() not in _DETERMINERS and words[1].lower() in edge:
+        return ""  # "came as residents ...", "demolition of houses ...": a clause, not a speaker
+    if len(words) == 1 and first.lower() in _NOT_SOURCES:
+        return ""
+    return " ".join(words)
 
 
 def _resolve(src: str, at: int, starts: list[int], referents) -> str:
@@ -490,6 +532,8 @@ def _quote_source(d: _Doc, qa: int, qb: int) -> str:
         if d.match_at(j, d.att.speech):
             if j > i:
                 return _phrase_text(d, (i, j))
+            if j + 1 < len(d.words) and d.words[j + 1] == "that":
+                return ""  # "said that ...": reported speech follows, not a speaker
             # "said X": up to the clause end
             k = j + 1
             while k < len(d.tokens) and d.tokens[k][0] < sent_end and not any(c in ",.;" for c in d.gap_before(k)) and k - j < 7:
