@@ -13,9 +13,10 @@ import sys
 from .. import __version__
 from ..errors import FramingError
 from . import compare, lexicon, report, score, study
+from . import classify, datasets
 
 #: Modules that register sub-commands, in the order they appear in ``framing --help``.
-COMMAND_MODULES = [score, compare, lexicon, report, study]
+COMMAND_MODULES = [score, compare, lexicon, report, study, classify, datasets]
 
 
 def build_parser() -> argparse.ArgumentParser:
