@@ -549,5 +549,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             continue
         base = block.start()
         for a, b in tok.span_tokenize(seg):
-            out.append((base + a, base + b))
+            lead = len(seg[a:b]) - len(seg[a:b].lstrip())  # Punkt keeps a block's leading spaces
+            if b > a + lead:
+                out.append((base + a + lead, base + b))
     return out

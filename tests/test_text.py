@@ -64,3 +64,9 @@ def test_sentences_split_on_lines_and_keep_abbreviations():
     spans = sentence_spans(text)
     got = [text[a:b] for a, b in spans]
     assert got == ["Gen. Haftar spoke on Monday.", "He left.", "Headline without stop", "Mr. Smith said no."]
+
+
+def test_sentences_never_start_with_whitespace():
+    text = "  Hello there. World here.  \n   Next line."
+    got = [text[a:b] for a, b in sentence_spans(text)]
+    assert got == ["Hello there.", "World here.", "Next line."]
