@@ -142,7 +142,13 @@ class _DecodingReader(io.TextIOBase):
     def __init__(self, path: Path, encoding: str):
         self._path = path
         self._f = open(path, "rb")  # noqa: SIM115 - closed by close()
-        self._dec = codecs.getincrementaldecoder(encoding)("strict")
+        self._pos = 0
+        try:
+            codec = codecs.lookup(encoding)
+        except LookupError:
+            raise CorpusError(f"unknown encoding '{encoding}'; use e.g. utf-8, cp1252 or latin-1") from None
+        self._dec = codecs.getincrementaldecoder("utf-8-sig" if codec.name == "utf-8" else encoding)("strict")
+        # (utf-8-sig: a leading byte-order mark is not part of the first record)
         self._encoding = encoding
         self._pos = 0
         self._nl = 0
@@ -241,10 +247,10 @@ def _raw_jsonl(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Ite
             records.append(rec)
             locs.append(f"{path}:{n}")
             if len(records) >= chunk_rows:
-                yield pd.DataFrame.from_records(records), locs
+                yield _frame(records), locs
                 records, locs = [], []
         if records:
-            yield pd.DataFrame.from_records(records), locs
+            yield _frame(records), locs
     finally:
         stream.close()
 
@@ -277,10 +283,15 @@ def _raw_json(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Iter
         records.append(rec)
         locs.append(f"{path} item {i + 1}")
         if len(records) >= chunk_rows:
-            yield pd.DataFrame.from_records(records), locs
+            yield _frame(records), locs
             records, locs = [], []
     if records:
-        yield pd.DataFrame.from_records(records), locs
+        yield _frame(records), locs
+
+
+def _frame(records: list[dict]) -> pd.DataFrame:
+    """Records as a table of Python objects: ids and numbers stay as written (no float conversion)."""
+    return pd.DataFrame(records, dtype=object)
 
 
 def _raw_parquet(path: Path, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, list[str]]]:
@@ -309,6 +320,8 @@ def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | Non
     meta_path = metadata or (root / "metadata.csv" if (root / "metadata.csv").exists() else None)
     meta: dict[str, dict] = {}
     if meta_path is not None:
+        if not Path(meta_path).is_file():
+            raise CorpusError(f"{meta_path}: metadata file not found; pass --metadata with an existing CSV")
         table = pd.read_csv(meta_path, dtype=str, keep_default_na=False)
         key = next((c for c in table.columns if c.lower() in ("file", "path", "filename")), None)
         if key is None:
@@ -332,10 +345,10 @@ def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | Non
         records.append(rec)
         locs.append(str(p))
         if len(records) >= chunk_rows:
-            yield pd.DataFrame.from_records(records), locs
+            yield _frame(records), locs
             records, locs = [], []
     if records:
-        yield pd.DataFrame.from_records(records), locs
+        yield _frame(records), locs
 
 
 # ---------------------------------------------------------------------------------------- standardise
@@ -366,6 +379,9 @@ class _Standardiser:
         self.unparsed_dates = 0
 
     def __call__(self, raw: pd.DataFrame, locs: list[str]) -> tuple[pd.DataFrame, list[tuple]]:
+        dup = raw.columns[raw.columns.duplicated()].tolist()
+        if dup:
+            raise CorpusError(f"{self.where}: column '{dup[0]}' appears twice; rename one of them")
         if self.roles is None or any(c not in raw.columns for c in self.roles.values() if c):
             self.roles = self.columns.resolve(list(raw.columns), self.where)
         roles = self.roles
@@ -376,13 +392,16 @@ class _Standardiser:
             outlets = [self.columns.outlet_value] * n
         keep_rows, out_ids, out_outlets, out_titles, skipped = [], [], [], [], []
         for i in range(n):
-            text = _as_text(texts[i])
+            value = texts[i]
+            text = _as_text(value) if not isinstance(value, (dict, list, tuple)) else None
             outlet = (_as_text(outlets[i]) or "").strip()
             title = _as_text(titles[i]) or ""
             given = (_as_text(ids[i]) or "").strip()
             loc = locs[i]
             reason = None
-            if text is None or text == "":
+            if isinstance(value, (dict, list, tuple)):
+                reason = f"text is a {type(value).__name__}, not a string; put the article text in the text column"
+            elif text is None or text == "":
                 reason = "empty text"
             elif not text.strip():
                 reason = "text is only whitespace"
@@ -405,6 +424,7 @@ class _Standardiser:
                 skipped.append((loc, doc_id, reason))
                 continue
             keep_rows.append(i)
+            texts[i] = text  # numbers read from JSON become their text
             out_ids.append(doc_id)
             out_outlets.append(outlet)
             out_titles.append(title)

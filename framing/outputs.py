@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -24,8 +25,18 @@ class ChunkWriter:
         self._first = True
         self._writer = None
         self._schema = None
+        self._columns: list | None = None
 
     def write(self, df: pd.DataFrame) -> None:
+        if self._columns is None:
+            self._columns = list(df.columns)
+        elif list(df.columns) != self._columns:
+            extra = [c for c in df.columns if c not in self._columns]
+            if extra:
+                warnings.warn(f"{self.path.name}: column(s) {', '.join(map(str, extra))} first appear after the "
+                              "first chunk and are left out; put them in the first rows of the corpus or "
+                              "read it with a larger chunk", stacklevel=2)
+            df = df.reindex(columns=self._columns)
         if self.format == "csv":
             df.to_csv(self.path, mode="w" if self._first else "a", header=self._first, index=False,
                       lineterminator="\n", date_format="%Y-%m-%d %H:%M:%S")

@@ -245,7 +245,8 @@ _SEPARATORS = (0, 10, 32)
 def _needs_slow_path(ch: str) -> bool:
     """A character whose lower case or NFKC form changes lengths, or that may compose with others."""
     low = ch.lower()
-    return len(low) != 1 or unicodedata.combining(ch) != 0 or not unicodedata.is_normalized("NFKC", _finish(_translate(low)))
+    return (len(low) != 1 or unicodedata.category(ch).startswith("M")
+            or not unicodedata.is_normalized("NFKC", _finish(_translate(low))))
 
 
 def _codes(s: str) -> np.ndarray:
@@ -300,10 +301,13 @@ class FormBatch:
             slow_ids = [i for i, t in enumerate(texts) if len(t.lower()) != len(t)]
             low = "".join(["\x00 " + (t.lower() if i not in slow_ids else " " * len(t)) + " "
                            for i, t in enumerate(texts)]) + "\x00"
-        low = _finish(_translate(low))
-        if not low.isascii() and not unicodedata.is_normalized("NFKC", low):
-            # texts holding a character whose NFKC form differs take the slow path
-            bad_chars = [c for c in set(_NON_ASCII_RE.findall(low)) if _needs_slow_path(c)]
+        translated = _translate(low)
+        low = _finish(translated)
+        if not translated.isascii() and (not unicodedata.is_normalized("NFKC", translated)
+                                         or _mark_re().search(translated)):
+            # texts holding a character whose NFKC form differs, or a combining mark, take the slow
+            # path (checked before _finish, which would turn the marks into spaces)
+            bad_chars = [c for c in set(_NON_ASCII_RE.findall(translated)) if _needs_slow_path(c)]
             more = [i for i, t in enumerate(texts) if i not in slow_ids and not t.isascii()
                     and any(c in t for c in bad_chars)]
             if more:
@@ -435,6 +439,33 @@ def _classify_gaps(m0: str, orig: str) -> tuple[str, np.ndarray | None]:
     return "".join(pieces), keep
 
 
+@lru_cache(maxsize=1)
+def _mark_re() -> re.Pattern:
+    """Any combining mark (Unicode category M) of the Basic Multilingual Plane."""
+    ranges, start, prev = [], None, None
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if start is None:
+                start = cp
+            elif cp != prev + 1:
+                ranges.append((start, prev))
+                start = cp
+            prev = cp
+    if start is not None:
+        ranges.append((start, prev))
+    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]")
+
+
+def _letters(piece: str) -> str:
+    """A normalised base character with the combining marks NFKC could not compose dropped (the
+    dot of Turkish "İ" lower-cased, Devanagari vowel signs): marks never split a word, and the
+    mention's offsets still cover them (they map to the whole base-and-marks group)."""
+    if len(piece) > 1 and piece[0] != " ":
+        kept = piece[0] + "".join(c for c in piece[1:] if not unicodedata.category(c).startswith("M"))
+        return kept
+    return piece
+
+
 _ASCII_RUN_RE = re.compile(r"[\x00-\x7f]+")
 
 
@@ -447,11 +478,15 @@ def _match_form_slow(text: str) -> MatchForm:
     i, n = 0, len(text)
     for m in _ASCII_RUN_RE.finditer(text):
         a, b = m.span()
+        if b < n and unicodedata.category(text[b]).startswith("M"):
+            b -= 1  # the run's last letter carries the marks that follow: keep them together
+        if b <= a:
+            continue
         while i < a:  # the non-ASCII characters before this run
             j = i + 1
-            while j < a and unicodedata.combining(text[j]):
+            while j < a and unicodedata.category(text[j]).startswith("M"):
                 j += 1
-            piece = unicodedata.normalize("NFKC", text[i:j]).lower()
+            piece = _letters(unicodedata.normalize("NFKC", text[i:j]).lower())
             pieces.append(piece)
             starts.append(np.full(len(piece), i, dtype=np.int64))
             ends.append(np.full(len(piece), j, dtype=np.int64))
@@ -462,9 +497,9 @@ def _match_form_slow(text: str) -> MatchForm:
         i = b
     while i < n:
         j = i + 1
-        while j < n and unicodedata.combining(text[j]):
+        while j < n and unicodedata.category(text[j]).startswith("M"):
             j += 1
-        piece = unicodedata.normalize("NFKC", text[i:j]).lower()
+        piece = _letters(unicodedata.normalize("NFKC", text[i:j]).lower())
         pieces.append(piece)
         starts.append(np.full(len(piece), i, dtype=np.int64))
         ends.append(np.full(len(piece), j, dtype=np.int64))

@@ -85,3 +85,13 @@ def test_console_script_help_everywhere():
         assert r.returncode == 0 and "usage:" in r.stdout
     r = subprocess.run(cmd + ["score", "--demo"], capture_output=True, text=True)
     assert r.returncode == 2  # argparse: --out missing
+
+
+def test_out_must_be_a_folder_and_old_tables_are_replaced(tmp_path, capsys):
+    (tmp_path / "afile").write_text("x")
+    assert main(["score", "--demo", "--lexicon", "libya", "--out", str(tmp_path / "afile")]) == 2
+    assert "exists and is not a folder" in capsys.readouterr().err
+    out = tmp_path / "o"
+    assert main(["score", "--demo", "--lexicon", "libya", "--out", str(out), "--output-format", "parquet"]) == 0
+    assert main(["score", "--demo", "--lexicon", "libya", "--out", str(out)]) == 0
+    assert not (out / "mentions.parquet").exists() and (out / "mentions.csv").exists()

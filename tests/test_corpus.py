@@ -140,3 +140,20 @@ def test_basil_and_newswcl_every_article_accounted_for(basil, newswcl):
         c = framing.read_corpus(df)
         assert len(c.documents) + len(c.skipped) == n == len(c.documents)
         assert c.documents["outlet"].nunique() == outlets
+
+
+def test_json_values_bom_and_duplicate_columns(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text("\ufeff" + "".join(json.dumps(r) + "\n" for r in [
+        {"id": 1, "text": "First text.", "outlet": "A"},
+        {"text": 12345, "outlet": "A"},
+        {"id": 3, "text": {"nested": 1}, "outlet": "A"},
+    ]), encoding="utf-8")
+    c = framing.read_corpus(path)
+    assert c.documents["doc_id"].tolist()[0] == "1"  # ids stay as written, not 1.0
+    assert c.documents["text"].tolist() == ["First text.", "12345"]
+    assert c.skipped["reason"].tolist() == ["text is a dict, not a string; put the article text in the text column"]
+    with pytest.raises(CorpusError, match="column 'text' appears twice"):
+        framing.read_corpus(pd.DataFrame([["a", "b", "c"]], columns=["text", "outlet", "text"]))
+    with pytest.raises(CorpusError, match="unknown encoding 'nosuchenc'"):
+        framing.read_corpus(path, encoding="nosuchenc")

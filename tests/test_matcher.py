@@ -65,6 +65,7 @@ def spans(text, lex=LEX):
     ("antiterror campaign", [("antiterror campaign", "other", None)]),
     ("war-torn", [("war", "other", None)]),
     ("\uff37\uff21\uff32 and \ufb01ghting", [("\uff37\uff21\uff32", "other", None)]),  # NFKC; offsets into original
+    ("the WARS and the WAR\u0301", []),  # a combining mark is part of its word: no 'war' in 'wár'
 ])
 def test_semantics(text, expected):
     assert spans(text) == expected
@@ -135,3 +136,16 @@ def test_one_mention_per_span_unless_the_lexicon_is_multi_category():
         ours = sorted({(s, e, t.lexicon, t.entry, t.category, t.referent)
                        for s, e, t in CompiledMatcher([lex]).find_text("The government said.")})
         assert ours == ReferenceMatcher([lex]).find("The government said.")
+
+
+def test_decomposed_accents_and_dotted_capital_i_match_their_composed_forms():
+    lex = parse_yaml("""
+name: u
+categories: {c: {}}
+entries:
+  - {term: caf\u00e9 society, category: c}
+  - {term: istanbul, category: c}
+""")
+    m = CompiledMatcher([lex])
+    text = "Cafe\u0301 society met in \u0130stanbul."
+    assert [text[s:e] for s, e, _ in m.find_text(text)] == ["Cafe\u0301 society", "\u0130stanbul"]

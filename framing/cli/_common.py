@@ -103,3 +103,21 @@ def record_run(args, out, *, command: str, inputs=(), lexicons=(), parameters=No
     write_manifest(out, command={"argv": argv, "cwd": Path.cwd().as_posix()},
                    inputs=[str(i) for i in inputs if i], lexicons=list(lexicons), parameters=parameters or {},
                    counts=counts or {}, policies=policies or {})
+
+
+def output_dir(path, *, replace: tuple[str, ...] = ()) -> Path:
+    """Create the output folder; remove earlier copies of the tables this run writes (any format),
+    so that a folder never mixes two runs."""
+    import shutil
+
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise FramingError(f"{out}: exists and is not a folder; pass --out with a folder path")
+    out.mkdir(parents=True, exist_ok=True)
+    for name in replace:
+        for old in (out / f"{name}.csv", out / f"{name}.parquet"):
+            if old.is_file():
+                old.unlink()
+        if (out / name).is_dir():
+            shutil.rmtree(out / name)
+    return out

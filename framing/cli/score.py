@@ -11,7 +11,7 @@ from ..kwic import format_kwic, kwic
 from ..outputs import ChunkWriter
 from ..tables import to_markdown, write_table
 from ..score import POLICIES, compile_lexicons, iter_count, iter_score, score
-from ._common import corpus_args, read_options, record_run, source_and_lexicons, write_lexicon_tables
+from ._common import corpus_args, output_dir, read_options, record_run, source_and_lexicons, write_lexicon_tables
 
 
 def register(sub) -> None:
@@ -64,8 +64,7 @@ def register(sub) -> None:
 def cmd_score(args) -> int:
     source, lexicons = source_and_lexicons(args)
     matcher = compile_lexicons(lexicons)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_dir(args.out, replace=("mentions", "documents", "skipped", "descriptors"))
     if args.engine == "dask":
         return _score_with_dask(args, source, matcher, out)
     fmt = args.output_format
@@ -103,8 +102,7 @@ def cmd_score(args) -> int:
 def cmd_count(args) -> int:
     source, lexicons = source_and_lexicons(args)
     matcher = compile_lexicons(lexicons)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_dir(args.out, replace=("counts", "skipped"))
     first = True
     n_docs = n_skip = 0
     for counts, skipped in iter_count(source, matcher, jobs=args.jobs, **read_options(args)):
