@@ -476,34 +476,32 @@ def _match_form_slow(text: str) -> MatchForm:
     starts: list[np.ndarray] = []
     ends: list[np.ndarray] = []
     i, n = 0, len(text)
-    for m in _ASCII_RUN_RE.finditer(text):
-        a, b = m.span()
-        if b < n and unicodedata.category(text[b]).startswith("M"):
-            b -= 1  # the run's last letter carries the marks that follow: keep them together
-        if b <= a:
-            continue
-        while i < a:  # the non-ASCII characters before this run
+
+    def groups(i: int, stop: int) -> int:
+        """Normalise characters ``i`` to ``stop`` one base-and-marks group at a time."""
+        while i < stop:
             j = i + 1
-            while j < a and unicodedata.category(text[j]).startswith("M"):
+            while j < stop and unicodedata.category(text[j]).startswith("M"):
                 j += 1
             piece = _letters(unicodedata.normalize("NFKC", text[i:j]).lower())
             pieces.append(piece)
             starts.append(np.full(len(piece), i, dtype=np.int64))
             ends.append(np.full(len(piece), j, dtype=np.int64))
             i = j
+        return i
+
+    for m in _ASCII_RUN_RE.finditer(text):
+        a, b = m.span()
+        if b < n and unicodedata.category(text[b]).startswith("M"):
+            b -= 1  # the run's last letter carries the marks that follow: keep them together
+        if b <= a:
+            continue
+        groups(i, a)  # the non-ASCII characters before this run
         pieces.append(text[a:b].lower())
         starts.append(np.arange(a, b, dtype=np.int64))
         ends.append(np.arange(a + 1, b + 1, dtype=np.int64))
         i = b
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.category(text[j]).startswith("M"):
-            j += 1
-        piece = _letters(unicodedata.normalize("NFKC", text[i:j]).lower())
-        pieces.append(piece)
-        starts.append(np.full(len(piece), i, dtype=np.int64))
-        ends.append(np.full(len(piece), j, dtype=np.int64))
-        i = j
+    groups(i, n)
     m0 = _finish(_translate("".join(pieces)))  # translation keeps lengths: one call for the text
     empty = np.zeros(0, dtype=np.int64)
     return _apply_gaps(m0, text, np.concatenate(starts) if starts else empty,

@@ -6,12 +6,10 @@ Run with ``-s`` to see the tables.
 """
 
 import json
-import os
 import re
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import framing
 from framing import stats
@@ -20,14 +18,8 @@ from framing.lexicon import Category, Entry, Lexicon, Referent
 from framing.tables import to_markdown
 from framing.text import normalize_term
 
+from conftest import _need
 
-def _need(path):
-    if path.exists():
-        return path
-    msg = f"real data not found at {path} (the ../shared folder beside the repository)"
-    if os.environ.get("CI"):
-        pytest.fail(msg + "; CI must have it", pytrace=False)
-    pytest.skip(msg)
 
 
 def _show(title, table):
