@@ -53,7 +53,7 @@ TITLE_NAMES = ("title", "headline")
 
 #: Longest text scored by default (characters); longer ones are skipped with a reason.
 MAX_CHARS = 1_000_000
-CHUNK_ROWS = 2_000
+CHUNK_ROWS = 500  # documents per chunk: ~2.5 MB of news text; larger chunks are no faster
 
 TABULAR = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
            ".json": "json", ".parquet": "parquet", ".pq": "parquet"}
@@ -234,15 +234,11 @@ def _raw_jsonl(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Ite
     try:
         records, locs = [], []
         for n, line in enumerate(stream, 1):
-            if not line.strip():
+            rec, reason = _json_record(line)
+            if reason:
+                skipped.append((f"{path}:{n}", "", reason))
                 continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as err:
-                skipped.append((f"{path}:{n}", "", f"invalid JSON on this line ({err.msg} at column {err.colno}); fix or remove the line"))
-                continue
-            if not isinstance(rec, dict):
-                skipped.append((f"{path}:{n}", "", "the line is JSON but not an object ({...}); each line must be one document"))
+            if rec is None:
                 continue
             records.append(rec)
             locs.append(f"{path}:{n}")
@@ -287,6 +283,152 @@ def _raw_json(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Iter
             records, locs = [], []
     if records:
         yield _frame(records), locs
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Whole lines of a JSON Lines file, read as bytes but not decoded or parsed: the unit of work
+    that worker processes parse themselves, so that the main process only moves bytes."""
+
+    path: str
+    encoding: str
+    first_line: int
+    first_byte: int
+    data: bytes
+
+
+def _splits_on_newline(encoding: str) -> bool:
+    """Whether lines of this encoding can be cut at the byte b"\\n" (UTF-8, Latin-1, cp1252 ...)."""
+    try:
+        return "\n{}".encode(encoding) == b"\n{}" and codecs.lookup(encoding).name not in ("utf-7",)
+    except (LookupError, UnicodeError):
+        return False
+
+
+def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int) -> Iterator[_Block]:
+    with open(path, "rb") as f:
+        bom = f.read(3) == codecs.BOM_UTF8 and codecs.lookup(encoding).name == "utf-8"
+        f.seek(3 if bom else 0)  # (as utf-8-sig: a byte-order mark is not part of the first record)
+        line, pos, lines = 1, 3 if bom else 0, []
+        for raw in f:
+            lines.append(raw)
+            if len(lines) >= chunk_rows:
+                data = b"".join(lines)
+                yield _Block(str(path), encoding, line, pos, data)
+                line, pos, lines = line + len(lines), pos + len(data), []
+        if lines:
+            yield _Block(str(path), encoding, line, pos, b"".join(lines))
+
+
+@dataclass
+class _Parsed:
+    """A block parsed and standardised; ``docs`` may be dropped before it travels back."""
+
+    docs: pd.DataFrame | None
+    doc_ids: list[str]
+    pending: list[tuple[int, tuple]]  # (line, skipped row) of lines that are not records (bad JSON)
+    skips: list[tuple[int, tuple]]  # (line, skipped row) of the records the standardiser refused
+    doc_rows: list[int]  # line of each document
+    doc_locs: list[str]
+    doc_given: list[bool]
+
+    def light(self) -> "_Parsed":
+        return _Parsed(None, self.doc_ids, self.pending, self.skips, self.doc_rows, self.doc_locs, self.doc_given)
+
+
+def _parse_block(block: _Block, columns: ColumnMap, max_chars: int) -> _Parsed:
+    """Decode, parse and standardise one block (in a worker process, or in the main one)."""
+    try:
+        text = block.data.decode(block.encoding)
+    except UnicodeDecodeError as err:
+        line = block.first_line + block.data[:err.start].count(b"\n")
+        bad = block.data[err.start:err.start + 1].hex()
+        raise CorpusError(
+            f"{block.path}: not valid {block.encoding} at byte {block.first_byte + err.start} (line {line}, "
+            f"byte 0x{bad}); re-save the file as UTF-8, or pass --encoding (e.g. cp1252 or latin-1)"
+        ) from None
+    records, locs, lines, pending = [], [], [], []
+    for n, line in enumerate(text.split("\n"), block.first_line):
+        rec, reason = _json_record(line)
+        if reason:
+            pending.append((n, (f"{block.path}:{n}", "", reason)))
+        elif rec is not None:
+            records.append(rec)
+            locs.append(f"{block.path}:{n}")
+            lines.append(n)
+    if not records:
+        return _Parsed(pd.DataFrame(columns=DOCUMENT_COLUMNS), [], pending, [], [], [], [])
+    std = _Standardiser(columns, max_chars, block.path)
+    docs, skipped = std(_frame(records), locs)
+    rows, kept_locs, given, skip_rows = std.last_rows
+    return _Parsed(docs, docs["doc_id"].tolist(), pending, [(lines[r], x) for r, x in zip(skip_rows, skipped)],
+                   [lines[r] for r in rows], kept_locs, given)
+
+
+class _Dedupe:
+    """Finds duplicate ids across blocks that were parsed apart (duplicates within one block are
+    found when it is parsed), and puts each block's skipped rows in line order, so that the
+    tables do not depend on how the file was cut into blocks."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, parsed: _Parsed) -> tuple[list[bool], pd.DataFrame]:
+        keep, skips = [], parsed.pending + parsed.skips
+        for doc_id, row, loc, given in zip(parsed.doc_ids, parsed.doc_rows, parsed.doc_locs, parsed.doc_given):
+            first = self.seen.get(doc_id)
+            if first is None:
+                self.seen[doc_id] = loc
+                keep.append(True)
+                continue
+            what = "doc_id" if given else "document (same outlet, title and text)"
+            skips.append((row, (loc, doc_id, f"duplicate {what} '{doc_id}', first seen at {first}")))
+            keep.append(False)
+        skips.sort(key=lambda x: x[0])
+        return keep, pd.DataFrame([s for _, s in skips], columns=SKIPPED_COLUMNS)
+
+
+def _json_record(line: str) -> tuple[dict | None, str | None]:
+    """A JSON Lines line as a record, or None for a blank line, or a reason it is not one."""
+    if not line.strip():
+        return None, None
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as err:
+        return None, f"invalid JSON on this line ({err.msg} at column {err.colno}); fix or remove the line"
+    if not isinstance(rec, dict):
+        return None, "the line is JSON but not an object ({...}); each line must be one document"
+    return rec, None
+
+
+def _blocks_plan(source, chunk_rows: int, read_options: dict):
+    """For a JSON Lines file in an encoding cut at newlines: ``(blocks, parse)``, where ``blocks``
+    yields :class:`_Block` and ``parse(block)`` gives its :class:`_Parsed`; else None (other
+    sources are read and standardised in the main process)."""
+    if isinstance(source, (Corpus, pd.DataFrame)) or not isinstance(source, (str, Path)):
+        return None
+    path = Path(source)
+    known = {"text_col", "outlet_col", "date_col", "id_col", "title_col", "outlet", "format", "encoding",
+             "metadata", "max_chars"}
+    if set(read_options) - known or not path.is_file():
+        return None
+    fmt = read_options.get("format") or TABULAR.get(path.suffix.lower())
+    encoding = read_options.get("encoding") or "utf-8"
+    if fmt != "jsonl" or not _splits_on_newline(encoding):
+        return None
+    columns = ColumnMap(read_options.get("text_col"), read_options.get("outlet_col"), read_options.get("date_col"),
+                        read_options.get("id_col"), read_options.get("title_col"), read_options.get("outlet"))
+    max_chars = read_options.get("max_chars") or MAX_CHARS
+    return _jsonl_blocks(path, encoding, chunk_rows), _BlockParser(columns, max_chars)
+
+
+@dataclass(frozen=True)
+class _BlockParser:
+    columns: ColumnMap
+    max_chars: int
+
+    def __call__(self, block: _Block) -> _Parsed:
+        return _parse_block(block, self.columns, self.max_chars)
 
 
 def _frame(records: list[dict]) -> pd.DataFrame:
@@ -377,6 +519,9 @@ class _Standardiser:
         self.roles: dict[str, str | None] | None = None
         self.seen: dict[str, str] = {}
         self.unparsed_dates = 0
+        # Of the last chunk: row, location and whether the id was given, of every kept document,
+        # and the row of every skipped one (for _Dedupe, which merges blocks parsed apart).
+        self.last_rows: tuple[list[int], list[str], list[bool], list[int]] = ([], [], [], [])
 
     def __call__(self, raw: pd.DataFrame, locs: list[str]) -> tuple[pd.DataFrame, list[tuple]]:
         dup = raw.columns[raw.columns.duplicated()].tolist()
@@ -391,6 +536,7 @@ class _Standardiser:
         if self.columns.outlet_value is not None:
             outlets = [self.columns.outlet_value] * n
         keep_rows, out_ids, out_outlets, out_titles, skipped = [], [], [], [], []
+        kept_locs, kept_given, skip_rows = [], [], []
         for i in range(n):
             value = texts[i]
             text = _as_text(value) if not isinstance(value, (dict, list, tuple)) else None
@@ -422,8 +568,11 @@ class _Standardiser:
                     self.seen[doc_id] = loc
             if reason is not None:
                 skipped.append((loc, doc_id, reason))
+                skip_rows.append(i)
                 continue
             keep_rows.append(i)
+            kept_locs.append(loc)
+            kept_given.append(bool(given))
             texts[i] = text  # numbers read from JSON become their text
             out_ids.append(doc_id)
             out_outlets.append(outlet)
@@ -444,6 +593,7 @@ class _Standardiser:
             sub.columns = [f"meta_{c}" if c in DOCUMENT_COLUMNS or c in ("n_tokens", "n_sentences", "n_mentions") else c
                            for c in extra]
             docs = pd.concat([docs, sub], axis=1)
+        self.last_rows = (keep_rows, kept_locs, kept_given, skip_rows)
         return docs, skipped
 
 
@@ -490,6 +640,18 @@ def iter_corpus(
     path = Path(source)
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
+    plan = _blocks_plan(path, chunk_rows, dict(format=format, encoding=encoding, max_chars=max_chars, text_col=text_col,
+                                               outlet_col=outlet_col, date_col=date_col, id_col=id_col,
+                                               title_col=title_col, outlet=outlet))
+    if plan is not None:  # JSON Lines: the same blocks that worker processes parse (framing.score)
+        blocks, parse = plan
+        dedupe = _Dedupe()
+        for block in blocks:
+            parsed = parse(block)
+            keep, skipped = dedupe(parsed)
+            docs = parsed.docs if all(keep) else parsed.docs[keep].reset_index(drop=True)
+            yield docs, skipped
+        return
     std = _Standardiser(columns, max_chars, str(path))
     pending: list[tuple] = []  # skips found by readers (bad JSON lines, undecodable files)
     if path.is_dir():

@@ -51,7 +51,7 @@ from .stats import log_odds
 from .lexicon import Lexicon, load_lexicon
 from .lexicon.model import REFERENT_CATEGORY, term_key
 from .matcher import CompiledMatcher
-from .text import FormBatch, gap_class, word_spans
+from .text import gap_class, word_spans
 
 __all__ = ["coverage", "suggest", "suggest_descriptors", "suggest_distinctive", "suggest_neighbours",
            "candidates_yaml", "CANDIDATE_COLUMNS", "QUOTED_VOICES"]
@@ -249,7 +249,7 @@ def _covered(strings: Sequence[str], matcher: CompiledMatcher | None) -> np.ndar
     out = np.zeros(len(strings), dtype=bool)
     if matcher is None or not len(strings):
         return out
-    doc, _, _, _ = matcher.find(FormBatch.build(list(strings)))
+    doc, _, _, _ = matcher.find(list(strings))
     out[np.unique(doc)] = True
     return out
 
@@ -352,7 +352,7 @@ def _alias_mentions(docs: pd.DataFrame, matcher: CompiledMatcher, referent: str 
     out_d, out_s, out_e, out_r = [], [], [], []
     texts = docs["text"].tolist()
     for a in range(0, len(texts), 1000):
-        d, s, e, t = matcher.find(FormBatch.build(texts[a:a + 1000]))
+        d, s, e, t = matcher.find(texts[a:a + 1000])
         for di, si, ei, ti in zip(d.tolist(), s.tolist(), e.tolist(), t.tolist()):
             tg = matcher.targets[ti]
             if tg.category == REFERENT_CATEGORY and (referent is None or tg.referent == referent):

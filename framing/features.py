@@ -32,7 +32,6 @@ from sklearn.utils.validation import check_is_fitted
 from .lexicon import Category, Entry, Lexicon, Referent, load_lexicon
 from .lexicon.model import REFERENT_CATEGORY
 from .matcher import CompiledMatcher
-from .text import FormBatch
 
 __all__ = ["LexiconVectorizer", "VOICES", "pack_lexicons", "unpack_lexicons"]
 
@@ -346,7 +345,7 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
             self._base_features(matcher)
         n_base = len(self._base_names) if hasattr(self, "_base_names") else int(self._target_col.max()) + 1
         keep = getattr(self, "_keep_base", None)
-        batch = FormBatch.build(texts) if texts else None
+        batch = matcher.batch(texts) if texts else None
         n_tokens = batch.n_tokens.astype(np.float64) if batch is not None else np.zeros(0)
         if not texts:
             doc = tid = np.zeros(0, dtype=np.int64)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -562,12 +563,20 @@ def _punkt():
 _BLOCK_RE = re.compile(r"[^\n\r\u2028\u2029]+")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str, within: list[int] | None = None) -> list[tuple[int, int]]:
     """Sentence offsets in ``text``.
 
     Every line is split into sentences by NLTK's Punkt tokenizer with our own abbreviation list (no
     downloaded model); a line break always ends a sentence, so headlines, datelines and paragraphs
     written one per line are sentences of their own.
+
+    Parameters
+    ----------
+    text : str
+    within : list of int, optional
+        Sorted offsets: split only the lines that hold one of them (the others are left out of the
+        result). Voice attribution passes the offsets of a document's mentions, since its rules
+        never look past the sentence of a mention.
 
     Returns
     -------
@@ -578,6 +587,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     out = []
     for block in _BLOCK_RE.finditer(text):
         seg = block.group()
+        if within is not None:
+            k = bisect_left(within, block.start())
+            if k == len(within) or within[k] >= block.end():
+                continue
         if not seg.strip():
             continue
         base = block.start()

@@ -96,6 +96,18 @@ class Attribution:
 _FIRST_WORDS: dict[frozenset, frozenset] = {}
 
 
+@lru_cache(maxsize=8)
+def _rule_firsts(att: "Attribution") -> frozenset:
+    """First words of every phrase that starts an attribution rule."""
+    return _first_words(att.phrases) | _first_words(att.naming) | _first_words(att.speech)
+
+
+@lru_cache(maxsize=8)
+def _source_verbs(att: "Attribution") -> frozenset:
+    """One-word verbs of saying, naming and denial: a speaker's noun phrase ends before them."""
+    return frozenset(p[0] for p in att.speech | att.naming | att.negators if len(p) == 1)
+
+
 def _first_words(phrases: frozenset) -> frozenset:
     """First words of a set of phrases (cached): most tokens are rejected by one set lookup."""
     got = _FIRST_WORDS.get(phrases)  # a frozenset caches its hash: the lookup is cheap
@@ -104,7 +116,6 @@ def _first_words(phrases: frozenset) -> frozenset:
     return got
 
 
-_APOS_TABLE = {ord(a): "'" for a in _APOSTROPHES}
 
 
 def _norm(word: str) -> str:
@@ -117,18 +128,20 @@ def _norm(word: str) -> str:
 class _Doc:
     """Tokens and sentences of one text, with helpers for the rules."""
 
-    def __init__(self, text: str, att: Attribution):
+    def __init__(self, text: str, att: Attribution, focus: list[int] | None = None):
         self.text = text
         self.att = att
         self.tokens = word_spans(text)
         low = text.lower()
-        if len(low) == len(text):  # one translation for the text, then slices
-            low = low.translate(_APOS_TABLE)
+        if len(low) == len(text):  # one pass per apostrophe variant present (str.replace is C),
+            for a in _APOSTROPHES:  # then slices
+                if a in low:
+                    low = low.replace(a, "'")
             self.words = [low[a:b] for a, b in self.tokens]
         else:
             self.words = [_norm(text[a:b]) for a, b in self.tokens]
         self.starts = [a for a, _ in self.tokens]
-        self.sents = sentence_spans(text)
+        self.sents = sentence_spans(text, focus)  # focus: only the lines around these offsets
 
     def tok_index(self, pos: int) -> int:
         """Index of the first token starting at or after ``pos``."""
@@ -309,8 +322,10 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]]) -> list[tuple[int, int
                 break
         i = ti
         last_subject = ""
+        firsts = _rule_firsts(att)
+        words = d.words
         while i < tj:
-            if in_quote[i]:
+            if in_quote[i] or words[i] not in firsts:  # (one set lookup skips most tokens)
                 i += 1
                 continue
             n = d.match_at(i, att.phrases)
@@ -433,6 +448,16 @@ def segments(text: str, *, attribution: Attribution | None = None, referents: li
     return df.astype({"start": np.int64, "end": np.int64})
 
 
+def focus_points(text: str, starts) -> list[int]:
+    """Offsets whose lines voice attribution needs for mentions at ``starts``: the mentions, and the
+    first and last character of every quotation holding one (its speaker is read around them)."""
+    points = set(int(s) for s in starts)
+    for qa, qb in _quote_regions(text):
+        if any(qa <= s < qb for s in points):
+            points.update((qa, qb - 1))
+    return sorted(points)
+
+
 def _segments(d: _Doc, referents=None) -> list[tuple[int, int, str, str]]:
     quotes = _quote_regions(d.text)
     rows = []
@@ -470,9 +495,7 @@ def _clean_source(src: str, att: Attribution | None = None) -> str:
     "has begun") or nothing but a function word are dropped.
     """
     words = src.split()
-    verbs = set()
-    if att is not None:
-        verbs = {p[0] for p in att.speech | att.naming | att.negators if len(p) == 1}
+    verbs = _source_verbs(att) if att is not None else frozenset()
     for k, w in enumerate(words):
         lw = _norm(w.strip(".,;:"))
         if k and (lw in _RELATIVE or lw in verbs):
@@ -582,10 +605,15 @@ def flags(text: str, starts, *, attribution: Attribution | None = None, doc: _Do
     neg = np.zeros(len(starts), dtype=bool)
     hedge = np.zeros(len(starts), dtype=bool)
     sent_starts = [a for a, _ in d.sents]
+    neg_first, hedge_first = _first_words(att.negators), _first_words(att.hedges)
     for m, s in enumerate(starts):
         i = d.tok_index(int(s))
         k = bisect_right(sent_starts, int(s)) - 1
         sa = d.sents[k][0] if k >= 0 else 0
+        lo = max(i - window, 0)
+        near = d.words[lo:i]
+        if not (neg_first.intersection(near) or hedge_first.intersection(near)):
+            continue  # (most mentions: no word before them can start a negator or a hedge)
         c = _clause_start(d, i, sa) if i < len(d.tokens) else i
         for j in range(max(c, i - window), i):
             if not neg[m] and d.match_at(j, att.negators):

@@ -68,3 +68,10 @@ def basil(shared) -> pd.DataFrame:
 def newswcl(shared) -> pd.DataFrame:
     _need(shared / "data" / "newswcl50")
     return newswcl_articles(shared)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_lexicon_cache(tmp_path_factory):
+    """Compiled lexicons are cached in a folder of this test session, never in the user's home."""
+    os.environ["FRAMING_CACHE_DIR"] = str(tmp_path_factory.mktemp("framing-cache"))
+    yield

@@ -30,6 +30,8 @@ LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def norm_word(word: str) -> str:
+    if len(word) > 2 and word[-2] in APOSTROPHES and word[-1] in "sS":  # a possessive: the bare word
+        return norm_word(word[:-2]) + "'s"  # lower-cased alone (Greek final sigma depends on it)
     word = unicodedata.normalize("NFKC", word).lower()
     for a in APOSTROPHES[1:]:
         word = word.replace(a, "'")

@@ -52,7 +52,7 @@ def test_values_levels_and_names():
     assert X[4].tolist() == [4.0, 0.0]  # militiamen, militias, militia's, warlord
     assert X[0].tolist() == [1.0, 0.0] and X[1].tolist() == [0.0, 1.0]
     rate = LexiconVectorizer(lexicons=lex, value="rate").fit_transform(TEXTS).toarray()
-    n_tokens = framing.text.FormBatch.build(TEXTS).n_tokens
+    n_tokens = framing.batch.TextBatch.build(TEXTS).n_tokens
     assert np.allclose(rate[4, 0], 1000 * 4 / n_tokens[4])
     assert rate[3].sum() == 0  # empty text: no division by zero
     binary = LexiconVectorizer(lexicons=lex, value="binary").fit_transform(TEXTS).toarray()

@@ -1,5 +1,7 @@
 """Scaling: several processes give the rows of one process; Parquet output; bounded chunks."""
 
+import json
+
 import pandas as pd
 
 import framing
@@ -26,3 +28,46 @@ def test_parquet_output_equals_csv_output(tmp_path):
     assert len(a) == len(b)
     assert list(a["surface"]) == list(b["surface"]) and list(a["start"]) == list(b["start"])
     assert list(a["voice"]) == list(b["voice"])
+
+
+def _jsonl_with_trouble(tmp_path):
+    """A JSON Lines corpus (the demo's texts) with a byte-order mark, blank and invalid lines, a
+    non-object line, an empty text, and ids repeated within and across blocks of 5 lines."""
+    demo = framing.read_corpus(framing.demo_corpus()).documents
+    lines = []
+    for i, r in enumerate(demo.itertuples()):
+        lines.append(json.dumps({"id": f"a{i}", "outlet": r.outlet, "text": r.text}))
+        if i == 3:
+            lines += ["", "{not json", "[1, 2]", json.dumps({"id": "e", "outlet": "x", "text": ""})]
+        if i in (9, 17):
+            lines.append(json.dumps({"id": "a2", "outlet": r.outlet, "text": "repeated id, another block"}))
+        if i == 12:
+            lines.append(json.dumps({"id": "a12", "outlet": r.outlet, "text": "repeated id, same line block"}))
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode("utf-8") + b"\n")
+    return path, len(lines) - 1  # records = lines that are not blank
+
+
+def test_jsonl_blocks_give_the_same_tables_whatever_the_blocks_and_processes(tmp_path):
+    path, n_records = _jsonl_with_trouble(tmp_path)
+    base = framing.score(path, "libya", chunk_rows=2000)
+    assert len(base.documents) + len(base.skipped) == n_records
+    reasons = base.skipped["reason"].tolist()
+    assert reasons[:3] == ["invalid JSON on this line (Expecting property name enclosed in double quotes at "
+                           "column 2); fix or remove the line",
+                           "the line is JSON but not an object ({...}); each line must be one document",
+                           "empty text"]
+    assert sum("duplicate doc_id 'a2', first seen at" in r for r in reasons) == 2
+    assert sum("duplicate doc_id 'a12'" in r for r in reasons) == 1
+    assert base.skipped["source"].tolist() == sorted(base.skipped["source"], key=lambda s: int(s.rsplit(":", 1)[1]))
+    assert base.documents["doc_id"].is_unique and len(base.mentions) > 50
+    for chunk_rows, jobs in ((5, 1), (5, 2), (3, 2), (2000, 2)):
+        other = framing.score(path, "libya", chunk_rows=chunk_rows, jobs=jobs)
+        for name in ("mentions", "documents", "skipped", "descriptors"):
+            pd.testing.assert_frame_equal(getattr(base, name), getattr(other, name), obj=f"{name} {chunk_rows} {jobs}")
+        counts = framing.count(path, "libya", chunk_rows=chunk_rows, jobs=jobs)
+        pd.testing.assert_frame_equal(counts, framing.count(path, "libya"))
+    # the same rows as reading the file line by line in one piece
+    read = framing.read_corpus(path)
+    pd.testing.assert_frame_equal(read.skipped, base.skipped)
+    assert read.documents["doc_id"].tolist() == base.documents["doc_id"].tolist()

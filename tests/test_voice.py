@@ -211,3 +211,18 @@ def test_newswcl_descriptor_recall(shared, newswcl, capsys):
               f"(recall {recall:.3f}); {len(res.descriptors)} descriptors extracted")
     assert gold > 1000
     assert recall >= 0.30  # measured 0.316; most misses are stand-alone noun phrases ("the president")
+
+
+def test_voice_from_the_lines_around_mentions_equals_voice_from_whole_texts(basil):
+    """Without the sentence index, voice attribution splits only the lines holding mentions (and the
+    ends of quotations around them): every voice column and descriptor is the same as with every
+    sentence split."""
+    docs = basil.iloc[:120]
+    lexicons = ["libya", "loaded_language"]
+    full = framing.score(docs, lexicons, sentences=True)
+    lazy = framing.score(docs, lexicons, sentences=False)
+    cols = ["doc_id", "start", "end", "entry", "voice", "source", "negated", "hedged", "referent_link"]
+    pd.testing.assert_frame_equal(full.mentions[cols], lazy.mentions[cols])
+    pd.testing.assert_frame_equal(full.descriptors, lazy.descriptors)
+    assert (lazy.mentions["sentence"] == -1).all() and (lazy.documents["n_sentences"] == -1).all()
+    assert (full.mentions["voice"] != "author").sum() > 50

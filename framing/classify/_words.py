@@ -31,7 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..lexicon import load_lexicon
 from ..matcher import CompiledMatcher
-from ..text import FormBatch, word_spans
+from ..text import word_spans
 from ._compact import pack_state, unpack_state
 from ._lexicons import bias_lexicons
 
@@ -83,7 +83,7 @@ def _lexicon_hits(texts: list[str], matcher: CompiledMatcher, spans: list[list[t
     out = [[set() for _ in s] for s in spans]
     if not texts:
         return out
-    doc, start, end, tid = matcher.find(FormBatch.build(texts))
+    doc, start, end, tid = matcher.find(texts)
     names = [f"{t.lexicon}:{t.category}" for t in matcher.targets]
     starts = [np.asarray([a for a, _ in s], dtype=np.int64) for s in spans]
     for d, a, b, t in zip(doc.tolist(), start.tolist(), end.tolist(), tid.tolist()):

@@ -61,7 +61,7 @@ from .model import (
     term_key,
     validate,
 )
-from .native import check_yaml, dumps_yaml, parse_yaml, read_yaml, write_yaml
+from .native import COMPOSE_LOADER, check_yaml, dumps_yaml, parse_yaml, read_yaml, write_yaml
 
 __all__ = [
     "Lexicon",
@@ -171,7 +171,7 @@ def detect_format(path: str | Path) -> str | None:
     try:
         if fmt == "yaml":
             try:
-                root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+                root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=COMPOSE_LOADER)
             except (yaml.YAMLError, UnicodeDecodeError):
                 return "yaml"  # the native reader reports the problem with its line
             if isinstance(root, yaml.MappingNode):

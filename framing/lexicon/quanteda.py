@@ -41,6 +41,8 @@ from pathlib import Path
 
 import yaml
 
+from .native import COMPOSE_LOADER
+
 from ..errors import LexiconError
 from ._base import Builder, category_id, glob_term, parse_file, stem_name
 from .model import Lexicon
@@ -94,7 +96,7 @@ def parse_quanteda(text: str, path: str = "<string>", *, name: str | None = None
         raise LexiconError([f"{path}: valuetype={valuetype!r}; use one of {', '.join(VALUETYPES)}"])
     b = Builder(path, name or stem_name(path), "quanteda", unique_terms=False, unsupported=unsupported)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=COMPOSE_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         reason = getattr(err, "problem", None) or str(err).splitlines()[0]

@@ -1,0 +1,328 @@
+"""The matcher's input: the match forms of a batch of texts, one byte per character.
+
+:mod:`framing.text` defines the *match form* of a text (NFKC, lower case, punctuation as spaces,
+gaps between words in three classes) and builds it exactly, with a map back to the original text.
+Building it that way for every text costs several times the Aho-Corasick pass itself, so the
+matcher searches a cheaper form that gives the same mentions:
+
+* Every character of the lower-cased text becomes ONE byte: ASCII word characters stay as they are,
+  a non-ASCII word character becomes ``0x80 | (code point & 0x7f)`` (lexicon terms are encoded the
+  same way; a collision is ruled out by checking the candidate against the original text), an
+  apostrophe between two word characters stays ``'``, and every other character (whitespace, line
+  breaks, punctuation, lone apostrophes) becomes a space. Offsets in this form are offsets in the
+  original text: no map is needed.
+* The form keeps the gap between two words at its original length, where the exact match form gives
+  a *soft* gap one space, a *hard* gap two and a paragraph break a line break and a space. The two
+  agree wherever it matters for terms whose words are separated by single spaces (nearly all): a
+  one-character gap is always soft, and a gap of two or more characters never matches a single
+  space. They disagree only on soft gaps of two or more characters (a double space, ``\\r\\n``,
+  ``--``, ``.-`` as in ``U.S.-backed``): texts holding one between two words, and texts whose
+  length changes under lower-casing or NFKC, or that hold a rare line-break character, are found
+  here with a cheap scan and get their exact match form from :mod:`framing.text` instead.
+* Terms whose words are separated by a hard or paragraph gap (``Brig. Gen.``) are searched with a
+  regular expression that accepts any run of two or more gap characters there, and every candidate
+  is checked against the exact match form of the original text it covers.
+
+The result is tested to be identical to searching the exact match forms (``tests/test_matcher.py``
+against an independent reference matcher; ``benchmarks/bench_score.py`` on 20 MB of news).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .text import _APOSTROPHES, FormBatch, _needs_slow_path
+
+__all__ = ["TextBatch", "encode_form"]
+
+# Bytes of the class-preserving form (before gaps become spaces). Word characters are ASCII
+# [0-9a-z_] or >= 0x80; NUL separates texts.
+_PUNCT, _LONE_APOS, _BREAK, _CR, _SPACE, _RARE = 0x01, 0x02, 0x0A, 0x0D, 0x20, 0x1F
+_SIGMAS = (0x3A3, 0x3C2, 0x3C3)
+_RARE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # counted as line breaks only next to non-ASCII
+
+
+def _ascii_table() -> bytes:
+    table = bytearray(256)
+    for c in range(128):
+        ch = chr(c)
+        if c == 0:
+            code = 0
+        elif ch.isalnum() or ch == "_":
+            code = ord(ch.lower())
+        elif ch in _RARE_BREAKS:
+            code = _RARE
+        elif ch == "\r":
+            code = _CR
+        elif ch == "\n":
+            code = _BREAK
+        elif ch.isspace():
+            code = _SPACE
+        elif ch in "'" + _APOSTROPHES:
+            code = 0x27
+        else:
+            code = _PUNCT
+        table[c] = code
+    for c in range(128, 256):
+        table[c] = _RARE
+    return bytes(table)
+
+
+_ASCII = _ascii_table()
+# Gap bytes -> space, for the form the automaton searches.
+_TO_SEARCH = bytes(_SPACE if c in (_PUNCT, _LONE_APOS, _BREAK, _CR) else c for c in range(256))
+_GAP_SET = frozenset((_PUNCT, _LONE_APOS, _BREAK, _CR, _SPACE))
+
+
+class _CodeTable:
+    """Code point -> byte of the class-preserving form, filled lazily for the non-ASCII code points
+    a corpus actually holds (a few hundred), so that importing framing costs nothing."""
+
+    def __init__(self) -> None:
+        self.table = np.zeros(0x110000, dtype=np.uint8)
+        self.table[:128] = np.frombuffer(_ASCII[:128], dtype=np.uint8)
+        self.known = np.zeros(0x110000, dtype=bool)
+        self.known[:128] = True
+
+    @staticmethod
+    def _code(cp: int) -> int:
+        ch = chr(cp)
+        if len(ch.lower()) != 1:  # U+0130, dotted capital I
+            return _RARE
+        if cp in _SIGMAS:  # lower case depends on the context: one byte for all three
+            return 0x80 | (0x3C3 & 0x7F)
+        ch = ch.lower()
+        cp = ord(ch)
+        if ch in _APOSTROPHES:
+            return 0x27
+        if ch in _RARE_BREAKS or _needs_slow_path(ch):
+            return _RARE
+        if ch.isspace():
+            return _SPACE
+        if ch.isalnum():
+            return 0x80 | (cp & 0x7F)
+        return _PUNCT
+
+    def encode(self, s: str) -> np.ndarray:
+        """One byte per character of ``s``, lower-cased (for ASCII, ``_ASCII`` is faster)."""
+        u = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
+        new = np.unique(u[u >= 128])
+        new = new[~self.known[new]]
+        for cp in new.tolist():
+            self.table[cp] = self._code(cp)
+        self.known[new] = True
+        return self.table[u]
+
+
+_CODES = _CodeTable()
+
+
+def encode_form(form: str) -> bytes:
+    """A match form (or a lexicon term's) in the one-byte encoding the automaton searches.
+
+    Spaces and line breaks become spaces, NUL stays, every other character is a word character:
+    ASCII as it is, other code points ``0x80 | (code point & 0x7f)``.
+    """
+    if form.isascii():
+        return form.replace("\n", " ").encode("ascii")
+    u = np.frombuffer(form.encode("utf-32-le"), dtype=np.uint32)
+    u = np.where(u == 0x3C2, 0x3C3, u)  # final sigma: see _CodeTable
+    out = np.where(u < 128, u, 0x80 | (u & 0x7F)).astype(np.uint8)
+    out[u == 10] = _SPACE
+    return out.tobytes()
+
+
+@dataclass
+class _Part:
+    """Texts searched as one byte string: ``data[seg_start[i]:seg_end[i]]`` is the form of text
+    ``doc[i]`` of the batch."""
+
+    data: bytes
+    doc: np.ndarray
+    seg_start: np.ndarray
+    seg_end: np.ndarray
+    exact: FormBatch | None  # the exact forms these bytes encode (fallback texts), else None
+
+    def local(self, pos: np.ndarray) -> np.ndarray:
+        """Index (into ``doc``) of the text holding each form position."""
+        order = np.argsort(self.seg_start, kind="stable")
+        return order[np.searchsorted(self.seg_start[order], pos, side="right") - 1]
+
+    def locate(self, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Batch text, and offsets in that text, of form positions ``[start, end)``."""
+        local = self.local(start)
+        if self.exact is None:
+            base = self.seg_start[local]
+            return self.doc[local], start - base, end - base
+        s, e = self.exact.to_original(local, start, end)
+        return self.doc[local], s, e
+
+
+@dataclass
+class TextBatch:
+    """The forms of a batch of texts, as :meth:`framing.matcher.CompiledMatcher.find` searches them.
+
+    Attributes
+    ----------
+    texts : list of str
+        The original texts (NUL characters read as spaces).
+    parts : list
+        The byte strings searched, each covering some of the texts.
+    n_tokens : numpy.ndarray
+        Word tokens of each text (see :func:`framing.text.count_words`).
+    n_exact : int
+        Texts that needed the exact match form (see the module docstring).
+    """
+
+    texts: list[str]
+    parts: list[_Part]
+    n_tokens: np.ndarray
+    n_exact: int
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @classmethod
+    def build(cls, texts: list[str], span_words: frozenset[bytes] | None = None,
+              span_prefixes: tuple[bytes, ...] = (), *, exact: bool = False) -> "TextBatch":
+        """Forms of ``texts``.
+
+        Parameters
+        ----------
+        texts : list of str
+        span_words, span_prefixes : optional
+            The words (in the one-byte encoding) after which some lexicon phrase continues with a
+            single-space gap, and prefixes of such words for phrases with an inner wildcard. A
+            text whose only unfaithful gaps follow other words keeps its fast form, since no term
+            can span them. ``None``: every such gap sends its text to the exact path.
+        exact : bool, default False
+            Give every text its exact match form (slower; the reference the fast path is tested
+            against).
+        """
+        texts = [t.replace("\x00", " ") if "\x00" in t else t for t in texts]
+        n = len(texts)
+        if n == 0:
+            return cls(texts, [], np.zeros(0, dtype=np.int64), 0)
+        lengths = np.fromiter((len(t) + 3 for t in texts), dtype=np.int64, count=n)
+        base = np.zeros(n, dtype=np.int64)
+        base[1:] = np.cumsum(lengths)[:-1]
+        base += 3  # texts are joined as " NUL text1 NUL text2 ... NUL ": a space on each side
+        # Lower-casing is folded into the code table (a character at a time; str.lower's one
+        # context rule, Greek final sigma, is handled there).
+        big = " \x00 ".join(["", *texts, ""])
+        if big.isascii():
+            arr = np.frombuffer(big.encode("ascii").translate(_ASCII), dtype=np.uint8).copy()
+        else:
+            arr = _CODES.encode(big)
+        apos = np.flatnonzero(arr == 0x27)
+        if len(apos):  # an apostrophe is part of a word only between two word characters
+            word = _IS_WORD[arr[apos - 1]] & _IS_WORD[arr[np.minimum(apos + 1, len(arr) - 1)]]
+            arr[apos[~word]] = _LONE_APOS
+        u0 = arr.tobytes()
+        flagged = [] if exact else _flag_positions(u0, span_words, span_prefixes)
+        slow = np.searchsorted(base, np.asarray(flagged, dtype=np.int64), side="right") - 1
+        exact_ids = list(range(n)) if exact else sorted({int(i) for i in slow})
+        data = u0.translate(_TO_SEARCH)
+        if exact_ids:  # blank the exact texts out of the fast form
+            buf = bytearray(data)
+            for i in exact_ids:
+                a = int(base[i])
+                buf[a:a + len(texts[i])] = b" " * len(texts[i])
+            data = bytes(buf)
+        # Word tokens: each text's segment (from the space before it to the space after it) holds
+        # as many word starts as word ends, so tokens = changes between word and gap / 2.
+        is_word = np.frombuffer(data, dtype=np.uint8) > _SPACE  # gaps are spaces, texts end at NUL
+        change = is_word[1:] ^ is_word[:-1]
+        bounds = np.append(base - 2, len(change)).tolist()
+        n_tokens = np.fromiter((np.count_nonzero(change[a:b]) for a, b in zip(bounds[:-1], bounds[1:])),
+                               dtype=np.int64, count=n) // 2
+        parts = [_Part(data, np.arange(n), base, base + lengths - 3, None)]
+        if exact_ids:
+            fb = FormBatch.build([texts[i] for i in exact_ids])
+            ids = np.asarray(exact_ids, dtype=np.int64)
+            parts.append(_Part(encode_form(fb.text), ids, fb.starts, fb.ends, fb))
+            n_tokens[ids] = fb.n_tokens
+        return cls(texts, parts, n_tokens, len(exact_ids))
+
+
+_IS_WORD = np.zeros(256, dtype=bool)
+_IS_WORD[[c for c in range(128) if chr(c).isalnum() or c == ord("_")]] = True
+_IS_WORD[128:] = True
+# Bit flags of the class-preserving form's bytes: 1 punctuation, 2 whitespace. Two neighbours that
+# share a flag may start a gap the one-byte form does not represent faithfully: two punctuation
+# characters (a soft gap if nothing else is in the gap), or two whitespace characters (a soft gap
+# unless they are two line breaks, CR LF excepted).
+_FLAGS = bytes(1 if c == _PUNCT else 2 if c in (_SPACE, _BREAK, _CR) else 0 for c in range(256))
+
+
+def _flag_positions(u0: bytes, span_words: frozenset[bytes] | None, span_prefixes: tuple[bytes, ...]) -> list[int]:
+    """Positions of gaps that the one-byte form does not represent faithfully (module docstring)
+    and that a lexicon phrase could span."""
+    out = []
+    i = u0.find(b"\x1f")  # a character that NFKC changes in length, or a rare line break
+    while i >= 0:
+        out.append(i)
+        i = u0.find(b"\x1f", i + 1)
+    arr = np.frombuffer(u0, dtype=np.uint8)
+    flags = np.frombuffer(u0.translate(_FLAGS), dtype=np.uint8)
+    cand = np.flatnonzero(flags[:-1] & flags[1:])
+    if len(cand) == 0:
+        return out
+    x, y = arr[cand], arr[cand + 1]
+    n = len(arr)
+    # Runs of punctuation alone between two words (``U.S.-backed``, ``https://``) are soft gaps.
+    a = cand[(x == _PUNCT) & (cand > 0)]
+    a = a[_IS_WORD[arr[a - 1]]]  # right after a word
+    b = a + 2
+    while len(b):
+        more = (b < n) & (arr[np.minimum(b, n - 1)] == _PUNCT)
+        if not more.any():
+            break
+        b = b + more
+    out += a[(b < n) & _IS_WORD[arr[np.minimum(b, n - 1)]]].tolist()
+    # Whitespace runs with fewer than two line breaks (CR LF counts as one) are soft gaps.
+    ws = (x != _PUNCT) & ~((x == _BREAK) & (y == _BREAK)) & ~((x == _CR) & (y == _CR)) & ~((x == _BREAK) & (y == _CR))
+    runs: set[tuple[int, int]] = set()
+    for i in cand[ws].tolist():
+        a_, b_ = _run(u0, i, i + 2)
+        if (a_, b_) in runs or not _between_words(u0, a_, b_):
+            continue
+        runs.add((a_, b_))
+        run = u0[a_:b_]
+        if run.strip(b" \n\r"):
+            continue  # holds punctuation or an apostrophe: hard (or a paragraph)
+        if run.count(b"\n") + run.count(b"\r") - run.count(b"\r\n") < 2:
+            out.append(a_)
+    if span_words is None or not out:
+        return out
+    kept = []
+    for a in out:
+        if u0[a] == _RARE:
+            kept.append(a)
+            continue
+        w = a
+        while w > 0 and u0[w - 1] not in _GAP_SET and u0[w - 1] != 0:
+            w -= 1
+        word = u0[w:a]
+        if word in span_words or (span_prefixes and word.startswith(span_prefixes)):
+            kept.append(a)
+    return kept
+
+
+def _run(u0: bytes, a: int, b: int) -> tuple[int, int]:
+    while a > 0 and u0[a - 1] in _GAP_SET:
+        a -= 1
+    n = len(u0)
+    while b < n and u0[b] in _GAP_SET:
+        b += 1
+    return a, b
+
+
+def _between_words(u0: bytes, a: int, b: int) -> bool:
+    if a == 0 or b >= len(u0):
+        return False
+    left, right = u0[a - 1], u0[b]
+    return left not in _GAP_SET and right not in _GAP_SET and left not in (0, _RARE) and right not in (0, _RARE)
+

@@ -1,0 +1,119 @@
+"""The matcher's fast one-byte forms (framing.batch) give exactly the mentions of the exact match
+forms (framing.text), on batches of many texts holding every kind of gap and character that the
+fast form treats specially."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framing.batch import TextBatch
+from framing.lexicon import parse_yaml
+from framing.matcher import CompiledMatcher
+from framing.text import count_words, match_form
+
+from reference_matcher import ReferenceMatcher
+
+LEX = parse_yaml("""
+name: b
+referents:
+  haftar: {name: Khalifa Haftar, aliases: [Haftar, Khalifa Haftar]}
+categories:
+  a: {}
+  b: {}
+entries:
+  - {term: renegade general, category: a}
+  - {term: general, category: a}
+  - {term: touché, category: a}
+  - {term: Brig. Gen., category: a}
+  - {term: U.S.-backed government, category: b}
+  - {term: https, category: b}
+  - {term: militia* leader, category: b}
+  - {term: ministère*, category: b}
+  - {term: σοφιας, category: b}
+  - {term: café society, category: b}
+  - {term: war, category: b}
+""")
+MATCHER = CompiledMatcher([LEX])
+
+# Words include pairs whose non-ASCII letters share the fast form's byte (é/ũ: 0xE9, 0x169) and
+# characters that send a text to the exact path (½ changes length under NFKC, İ under lower case).
+WORDS = ["renegade", "General", "touché", "touchũ", "TOUCHÉ", "brig", "Gen", "U", "S", "backed", "government",
+         "https", "t", "co", "militias", "militia", "leader", "ministères", "ministèrex", "ΣΟΦΙΑΣ", "σοφιας",
+         "Café", "cafũ", "society", "Haftar", "Khalifa", "war", "İstanbul", "½", "x"]
+GAPS = [" ", "  ", "\n", "\r\n", "\n\n", "\r\n\r\n", " \n", ", ", ".-", "://", "/", "-", ". ", "'s ",
+        "\u2019 ", " \u2013 ", "\u00a0", "\x0b", "\u2028", "\t", "--", "...", " \u201c", "\u201d "]
+
+
+def mentions(batch):
+    doc, start, end, tid = MATCHER.find(batch)
+    return list(zip(doc.tolist(), start.tolist(), end.tolist(), tid.tolist()))
+
+
+texts_strategy = st.lists(
+    st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(GAPS)), min_size=1, max_size=10).map(
+        lambda parts: "".join(w + g for w, g in parts)),
+    min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts_strategy)
+def test_fast_forms_find_what_exact_forms_find(texts):
+    fast = MATCHER.batch(texts)
+    exact = TextBatch.build(texts, exact=True)
+    assert exact.n_exact == len(texts)
+    assert mentions(fast) == mentions(exact)
+    assert fast.n_tokens.tolist() == exact.n_tokens.tolist() == [count_words(match_form(t)) for t in texts]
+    # and both agree with the independent reference matcher, text by text
+    ref = ReferenceMatcher([LEX])
+    got = {}
+    for d, s, e, t in mentions(fast):
+        tg = MATCHER.targets[t]
+        got.setdefault(d, []).append((s, e, tg.lexicon, tg.entry, tg.category, tg.referent))
+    for d, text in enumerate(texts):
+        assert sorted(got.get(d, [])) == ref.find(text), text
+
+
+def found(text):
+    return [(text[s:e], t.term) for s, e, t in MATCHER.find_text(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("touchũ and touché", [("touché", "touché")]),  # same fast byte, checked against the original
+    ("ΣΟΦΙΑΣ", [("ΣΟΦΙΑΣ", "σοφιας")]),  # final sigma: lower case depends on the context
+    ("a U.S.-backed government", [("U.S.-backed government", "U.S.-backed government")]),
+    ("renegade\r\ngeneral", [("renegade\r\ngeneral", "renegade general")]),  # CR LF is a soft gap
+    ("renegade\r\n\r\ngeneral", [("general", "general")]),  # a paragraph break
+    ("Brig.  Gen. x and Brig-Gen", [("Brig.  Gen", "Brig. Gen.")]),  # a hard gap of 3, not a soft one
+    ("militias' leader and militiamen leader", [("militiamen leader", "militia* leader")]),
+    ("½ war İstanbul war", [("war", "war"), ("war", "war")]),  # exact path: offsets still slice back
+])
+def test_fast_path_edge_cases(text, expected):
+    assert found(text) == expected
+
+
+def test_ordinary_texts_take_the_fast_path():
+    texts = ["The renegade general, backed by militias, spoke.\n\nHe said \u201cno\u201d.",
+             "Haftar\u2019s forces took the town; https://t.co/x was shared."]
+    assert MATCHER.batch(texts).n_exact == 0  # no phrase continues after "https" or "t"
+    # a soft gap of two characters after a word some phrase continues from: exact path
+    assert MATCHER.batch(["the U.S.-backed government"]).n_exact == 1
+    assert MATCHER.batch(["renegade  general"]).n_exact == 1
+    assert TextBatch.build(["https://t.co"]).n_exact == 1  # without lexicon knowledge: always
+
+
+def test_offsets_slice_back_to_the_surface_in_a_large_batch():
+    rng = np.random.default_rng(0)
+    weights = np.asarray([60.0 if g in (" ", ", ", ". ", "\n\n") else 0.5 for g in GAPS])
+    texts = ["".join(WORDS[i] + GAPS[j] for i, j in zip(rng.integers(0, len(WORDS), 20),
+                                                         rng.choice(len(GAPS), 20, p=weights / weights.sum())))
+             for _ in range(300)]
+    batch = MATCHER.batch(texts)
+    assert 0 < batch.n_exact < len(texts)  # both paths in one batch
+    doc, start, end, tid = MATCHER.find(batch)
+    assert len(doc) > 300
+    assert mentions(batch) == mentions(TextBatch.build(texts, exact=True))
+    for d, s, e, t in zip(doc.tolist(), start.tolist(), end.tolist(), tid.tolist()):
+        surface = texts[d][s:e]
+        norm = MATCHER.targets[t].norm
+        assert match_form(surface).text.startswith(norm.split("*")[0].split(" ")[0])
