@@ -27,14 +27,34 @@ Building blocks
 ('bca', 200)
 """
 
-from ._bootstrap import INTERVALS, bca_interval, jackknife_acceleration, percentile_interval
-from ._divergence import chi2_table, divergence_matrix, js_divergence, label_divergence, label_test, term_divergence
-from ._keyness import MEASURES, bh_adjust, keyness, keyness_2x2
-from ._log_odds import CONTRASTS, log_odds
-from ._rates import label_shares, rates, valence_index
-from ._tables import PERIODS
-from ._terms import TOKEN_PATTERN, mention_counts, term_counts
-from ._time import label_shares_over_time, rates_over_time
+# Submodules load on first use (they import SciPy and scikit-learn): scoring processes and the
+# command line's start stay light.
+_WHERE = {
+    "INTERVALS": "_choices", "CONTRASTS": "_choices", "MEASURES": "_choices", "PERIODS": "_choices",
+    "bca_interval": "_bootstrap", "jackknife_acceleration": "_bootstrap", "percentile_interval": "_bootstrap",
+    "chi2_table": "_divergence", "divergence_matrix": "_divergence", "js_divergence": "_divergence",
+    "label_divergence": "_divergence", "label_test": "_divergence", "term_divergence": "_divergence",
+    "bh_adjust": "_keyness", "keyness": "_keyness", "keyness_2x2": "_keyness",
+    "log_odds": "_log_odds",
+    "label_shares": "_rates", "rates": "_rates", "valence_index": "_rates",
+    "TOKEN_PATTERN": "_terms", "mention_counts": "_terms", "term_counts": "_terms",
+    "label_shares_over_time": "_time", "rates_over_time": "_time",
+}
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'framing.stats' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_WHERE))
+
 
 __all__ = [
     "rates",

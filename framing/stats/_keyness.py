@@ -10,12 +10,12 @@ import pandas as pd
 from scipy.stats import chi2 as chi2_dist
 
 from ..errors import FramingError
+from ._choices import MEASURES
 from ._log_odds import _jsonable, contrasts, count_matrix
 
 __all__ = ["keyness", "bh_adjust", "keyness_2x2", "MEASURES"]
 
 #: Statistics whose p-value can drive :func:`keyness` (each with 1 degree of freedom).
-MEASURES = ("chi2", "chi2_yates", "g2", "g2_williams")
 
 KEYNESS_COLUMNS = ["term", "group", "reference", "count", "count_reference", "n_group", "n_reference",
                    "expected", "chi2", "chi2_yates", "g2", "g2_williams", "pmi", "p", "p_adj"]

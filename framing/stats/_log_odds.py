@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FramingError
+from ._choices import CONTRASTS
 
 __all__ = ["log_odds", "CONTRASTS", "contrasts"]
 
 #: Designs of comparison between groups (shared with :func:`framing.stats.keyness`).
-CONTRASTS = ("one_vs_rest", "pairwise", "group_vs_group", "one_vs_all")
 REST, ALL = "(rest)", "(all)"
 
 LOG_ODDS_COLUMNS = ["term", "group", "reference", "count", "count_reference", "delta", "variance", "z",

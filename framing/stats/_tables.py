@@ -9,13 +9,13 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import FramingError
+from ._choices import PERIODS
 from ..lexicon.model import REFERENT_CATEGORY
 
 __all__ = ["Groups", "doc_groups", "doc_index", "count_matrix", "filter_voice", "labels_of", "as_dates",
            "PERIODS", "REFERENT_CATEGORY"]
 
 #: Period names of the time statistics and their pandas period codes.
-PERIODS = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 
 
 def filter_voice(mentions: pd.DataFrame, voice: str | Sequence[str] | None) -> pd.DataFrame:
