@@ -577,12 +577,14 @@ class _Standardiser:
             out_ids.append(doc_id)
             out_outlets.append(outlet)
             out_titles.append(title)
+        # Object columns (pd.Series keeps the dtype; a dict of arrays would be inferred as Arrow
+        # strings, a copy of every text made chunk by chunk and undone by the matcher's tolist()).
         docs = pd.DataFrame({
-            "doc_id": pd.array(out_ids, dtype=object),
-            "outlet": pd.array(out_outlets, dtype=object),
+            "doc_id": pd.Series(out_ids, dtype=object),
+            "outlet": pd.Series(out_outlets, dtype=object),
             "date": _parse_dates([dates[i] for i in keep_rows]),
-            "title": pd.array(out_titles, dtype=object),
-            "text": pd.array([texts[i] for i in keep_rows], dtype=object),
+            "title": pd.Series(out_titles, dtype=object),
+            "text": pd.Series([texts[i] for i in keep_rows], dtype=object),
         })
         if roles.get("date"):
             self.unparsed_dates += int(sum(1 for i, d in zip(keep_rows, docs["date"]) if pd.isna(d) and _as_text(dates[i])))

@@ -306,9 +306,12 @@ class CompiledMatcher:
         end = end.copy()
         ok = np.ones(len(tid), dtype=bool)
         wild = self._wild[tid]
-        if wild.any():
-            seps = np.flatnonzero(codes <= _SPACE)
-            nxt = seps[np.searchsorted(seps, end[wild])]
+        if wild.any():  # a wildcard runs to the end of its word: step all of them at once
+            nxt = end[wild]
+            active = np.flatnonzero(codes[nxt] > _SPACE)
+            while len(active):
+                nxt[active] += 1
+                active = active[codes[nxt[active]] > _SPACE]
             poss = (codes[nxt - 1] == _S) & (codes[nxt - 2] == _APOS)
             end[wild] = np.where(poss, nxt - 2, nxt)
         plain = ~wild & ~self._tail[tid]

@@ -344,8 +344,9 @@ def _count_frame(docs: pd.DataFrame, matcher: CompiledMatcher) -> pd.DataFrame:
     mat = np.bincount(flat, minlength=len(docs) * ncat).reshape(len(docs), ncat)
     out = pd.DataFrame(mat.astype(np.int64), columns=matcher.categories)
     out.insert(0, "n_tokens", batch.n_tokens)
-    out.insert(0, "outlet", docs["outlet"].to_numpy())
-    out.insert(0, "doc_id", docs["doc_id"].to_numpy())
+    # (object arrays: pandas would otherwise copy every id into Arrow strings, chunk by chunk)
+    out.insert(0, "outlet", pd.array(docs["outlet"].to_numpy(dtype=object), dtype=object))
+    out.insert(0, "doc_id", pd.array(docs["doc_id"].to_numpy(dtype=object), dtype=object))
     return out
 
 
