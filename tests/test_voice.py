@@ -155,9 +155,15 @@ def test_voice_against_basil_quote_annotation(shared, capsys):
     naive = _prf([(g, n) for g, _, n, _ in rows])
     lex = _prf([(g, v == "quoted") for g, v, _, b in rows if b == "lex"])
     own = _prf([(not g, v in ("author", "scare_quoted")) for g, v, _, _ in rows])
+    # Why quoted+attributed cannot reach the quoted figure: BASIL's "quote" marks direct quotation,
+    # not reported speech. Of the spans our rules attribute (reported speech, speech tags, naming
+    # frames, "according to" outside quotation marks), BASIL marks almost none as in a quote.
+    attributed = [g for g, v, _, _ in rows if v == "attributed"]
     with capsys.disabled():
         print(f"\nBASIL spans {len(rows)}: quoted P/R/F1 {quoted}; quoted+attributed {both}; naive {naive}; "
-              f"lexical spans quoted {lex}; author+scare vs not-in-quote {own}")
+              f"lexical spans quoted {lex}; author+scare vs not-in-quote {own}; attributed spans marked in-quote "
+              f"by BASIL: {sum(attributed)} of {len(attributed)}")
+    assert len(attributed) > 200 and sum(attributed) / len(attributed) < 0.1
     assert quoted[2] >= 0.96 and quoted[2] > naive[2]
     assert own[2] >= 0.75
     assert both[2] >= 0.78  # BASIL does not count indirect speech as quotation: see the issue note
