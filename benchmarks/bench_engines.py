@@ -3,10 +3,10 @@
 Same lexicon (the 2,000-entry benchmark lexicon of ``corpus.py``), same text (the first ~5 MB of
 the benchmark corpus, lower-cased), matching step only:
 
-  framing      ``CompiledMatcher.find`` over the match forms (one Aho-Corasick pass with
-               ahocorasick-rs over the concatenated batch, NumPy boundary checks and longest-match
-               choice). Building the match forms (``framing.text.FormBatch.build``, or
-               ``match_form`` per text in older versions) is timed separately.
+  framing      ``CompiledMatcher.find`` over the batch the matcher searches (one Aho-Corasick pass
+               with ahocorasick-rs over the concatenated texts, NumPy boundary checks and
+               longest-match choice). Building that batch (``CompiledMatcher.batch``, which returns
+               a ``framing.batch.TextBatch``) is timed separately.
   trie         a token-level trie walked in pure Python over regex tokens ``\\w+(?:'\\w+)*`` of the
                lower-cased text: whole words, longest match (then earliest entry), prefix
                wildcards; the words of a phrase must be separated by whitespace only.
@@ -212,11 +212,13 @@ def run_engine(engine, lowered: list[str], repeat: int = 1) -> tuple[list[tuple[
     return out, best
 
 
-def framing_find(matcher, forms, term_index: dict[str, int], repeat: int = 1):
+def framing_find(matcher, batch, term_index: dict[str, int], repeat: int = 1):
+    """framing's mentions in ``batch`` (from :func:`framing_forms`) as ``(doc, start, end, entry)``,
+    offsets into the original texts, and the best time of ``repeat`` calls of ``matcher.find``."""
     best = float("inf")
     for _ in range(repeat):
         t = time.perf_counter()
-        doc, start, end, tid = matcher.find(forms)
+        doc, start, end, tid = matcher.find(batch)
         best = min(best, time.perf_counter() - t)
     targets = matcher.targets
     out = [(d, s, e, term_index[targets[k].term]) for d, s, e, k in
@@ -224,14 +226,10 @@ def framing_find(matcher, forms, term_index: dict[str, int], repeat: int = 1):
     return out, best
 
 
-def framing_forms(texts: list[str]):
-    """What framing's matcher searches: a ``FormBatch`` (newer framing) or a list of match forms."""
-    from framing import text as ft
-
-    batch = getattr(ft, "FormBatch", None)
-    if batch is not None:
-        return batch.build(texts)
-    return [ft.match_form(t) for t in texts]
+def framing_forms(matcher, texts: list[str]):
+    """What framing's matcher searches: ``matcher.batch(texts)``, a ``framing.batch.TextBatch``
+    (the forms depend on the compiled lexicon, so each matcher builds its own)."""
+    return matcher.batch(texts)
 
 
 def best_of(fn, repeat: int):
@@ -296,9 +294,8 @@ def main(argv=None) -> int:
     bc.data_or_exit(args.data)
 
     import framing
-    from framing import text as ft
 
-    form_step = "FormBatch.build" if hasattr(ft, "FormBatch") else "match_form"
+    form_step = "matcher.batch"
 
     path, _ = bc.build_corpus(max(20, args.mb), args.data, args.cache)
     texts = bc.read_text_slice(path, args.mb)
@@ -314,13 +311,13 @@ def main(argv=None) -> int:
 
     R = max(1, args.repeat)
     lowered, t_lower = best_of(lambda: [x.lower() for x in texts], R)
-    forms, t_form = best_of(lambda: framing_forms(texts), R)
 
     rows = []  # (engine, MB, build s, match s)
 
     t = time.perf_counter()
     matcher = framing.compile_lexicons(bc.make_lexicon(args.entries, args.data, args.cache))
     b = time.perf_counter() - t
+    forms, t_form = best_of(lambda: framing_forms(matcher, texts), R)
     fw, dt = framing_find(matcher, forms, term_index, R)
     rows.append(("framing CompiledMatcher.find (ahocorasick-rs + NumPy), on match forms", mb, b, dt, len(fw)))
     rows.append((f"framing {form_step} + find (what framing pays per text)", mb, b, dt + t_form, len(fw)))
@@ -367,8 +364,8 @@ def main(argv=None) -> int:
     for name, m, b, d, n in rows:
         print(f"| {name} | {m:.2f} | {b:.3f} | {d:.2f} | {m / d:.2f} | {(d / m) / base:.1f}x | {n:,} |")
     print()
-    print(f"(str.lower of the {mb:.1f} MB: {t_lower:.2f} s; framing.text.{form_step}: {t_form:.2f} s. "
-          "Baselines get the lower-cased text for free; framing's find gets the match forms.)")
+    print(f"(str.lower of the {mb:.1f} MB: {t_lower:.2f} s; framing {form_step}: {t_form:.2f} s. "
+          "Baselines get the lower-cased text for free; framing's find gets its batch of forms.)")
 
     # ---------------------------------------------------------------- agreement: framing vs trie
     same_len = [len(a) == len(b) for a, b in zip(lowered, texts)]
@@ -459,7 +456,7 @@ def main(argv=None) -> int:
             t = time.perf_counter()
             m_n = framing.compile_lexicons(bc.make_lexicon(n, args.data, args.cache))
             b = time.perf_counter() - t
-            f_n, d_f = framing_find(m_n, forms, idx_n, R)
+            f_n, d_f = framing_find(m_n, framing_forms(m_n, texts), idx_n, R)
             t_n, d_t = run_engine(TokenTrie(terms_n), lowered, R)
             _p, d_p = run_engine(PyAhoCorasick(terms_n), lowered, R)
             print(f"| {n:,} | {b:.3f} | {mb / d_f:.2f} | {mb / d_t:.2f} | {mb / d_p:.2f} | {len(f_n):,} | {len(t_n):,} |",

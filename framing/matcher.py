@@ -227,13 +227,16 @@ class CompiledMatcher:
         self._build_engines()
 
     # ------------------------------------------------------------------ matching
-    def find(self, batch: TextBatch | list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def find(self, batch: TextBatch | list[str], *, ordered: bool = True
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Find all mentions in a batch of texts.
 
         Parameters
         ----------
         batch : TextBatch or list of str
             From :meth:`framing.batch.TextBatch.build` (built here from a list of texts).
+        ordered : bool, default True
+            Sort the mentions as described below; counting does without.
 
         Returns
         -------
@@ -249,6 +252,8 @@ class CompiledMatcher:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty, empty
         doc, start, end, tid = (np.concatenate(x) for x in zip(*found))
+        if not ordered:
+            return doc, start, end, tid
         # Sort by (text, start, end, target), two packed keys (texts are shorter than 2**40).
         order = np.lexsort((((end - start) << 24) + tid, (doc << 40) + start))
         return doc[order], start[order], end[order], tid[order]
@@ -294,12 +299,15 @@ class CompiledMatcher:
             keep = np.ones(len(key), dtype=bool)
             keep[idx[~good]] = False
             key, start, end = key[keep], start[keep], end[keep]
-        # Expand keys to their targets.
+        # Expand keys to their targets (most keys have one).
         counts = self._ptr[key + 1] - self._ptr[key]
-        rows = np.repeat(np.arange(len(key)), counts)
-        offs = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
-        tid = self._tids[self._ptr[key][rows] + offs]
-        start, end = start[rows], end[rows]
+        if (counts == 1).all():
+            tid = self._tids[self._ptr[key]]
+        else:
+            rows = np.repeat(np.arange(len(key)), counts)
+            offs = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+            tid = self._tids[self._ptr[key][rows] + offs]
+            start, end = start[rows], end[rows]
 
         codes = np.frombuffer(big, dtype=np.uint8)  # gaps are spaces, texts end at NUL: <= 32 is a gap
         last = len(codes) - 1  # the final NUL: indexes past it are clipped to it
@@ -371,7 +379,11 @@ def _longest(doc, group, start, end, tid, cat_of, same_span_cats):
         return doc, start, end, tid
     span = int(end.max()) + 1
     s_shift = group * span + start  # groups one after the other on a single axis
-    order = np.lexsort((tid, start - end, s_shift))
+    lens = end - start
+    if (int(group.max()) + 1) * span < 2 ** 42 and int(lens.max()) < 2 ** 20:
+        order = np.lexsort((tid, (s_shift << 20) - lens))  # (group, start, -length) in one key
+    else:
+        order = np.lexsort((tid, -lens, s_shift))
     doc, start, end, tid, s_shift = doc[order], start[order], end[order], tid[order], s_shift[order]
     e_shift = s_shift + (end - start)
     prev_max = np.empty_like(e_shift)
@@ -380,10 +392,15 @@ def _longest(doc, group, start, end, tid, cat_of, same_span_cats):
     free = s_shift >= prev_max
     keep = free.copy()
     if not free.all():
-        # Clusters: a free row followed by non-free rows.
+        # Clusters: a free row (the head) followed by non-free rows. Where every row of a cluster
+        # lies inside its head (a shorter term nested in a longer one: nearly always), only rows
+        # with the head's span survive; other clusters are resolved greedily in Python.
         bad = np.flatnonzero(~free)
         heads = np.flatnonzero(free)
-        for head in np.unique(heads[np.searchsorted(heads, bad, side="right") - 1]).tolist():
+        head_of = heads[np.searchsorted(heads, bad, side="right") - 1]
+        inside = e_shift[bad] <= e_shift[head_of]
+        keep[bad] = inside & (s_shift[bad] == s_shift[head_of]) & (e_shift[bad] == e_shift[head_of])
+        for head in np.unique(head_of[~inside]).tolist():
             last_s, last_e = s_shift[head], e_shift[head]
             j = head + 1
             while j < len(free) and not free[j]:

@@ -339,7 +339,7 @@ def count(corpus, lexicons, *, progress: bool | None = None, jobs: int | None = 
 def _count_frame(docs: pd.DataFrame, matcher: CompiledMatcher) -> pd.DataFrame:
     ncat = len(matcher.categories)
     batch = matcher.batch(docs["text"].tolist())
-    doc, _, _, tid = matcher.find(batch)
+    doc, _, _, tid = matcher.find(batch, ordered=False)
     flat = doc * ncat + matcher.target_category[tid]
     mat = np.bincount(flat, minlength=len(docs) * ncat).reshape(len(docs), ncat)
     out = pd.DataFrame(mat.astype(np.int64), columns=matcher.categories)
