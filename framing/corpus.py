@@ -164,14 +164,16 @@ class _DecodingReader(io.TextIOBase):
         except UnicodeDecodeError as err:
             off = max(err.start - len(pending), 0)
             byte = self._pos + off
-            line = self._nl + data[:off].count(b"\n") + 1
+            # lines counted in the decoded text (a UTF-16 line break is not the byte b"\n")
+            head = (pending + data)[:err.start].decode(self._encoding, errors="replace")
+            line = self._nl + head.count("\n") + 1
             bad = (pending + data)[err.start:err.start + 1].hex()
             raise CorpusError(
                 f"{self._path}: not valid {self._encoding} at byte {byte} (line {line}, byte 0x{bad}); "
                 "re-save the file as UTF-8, or pass --encoding (e.g. cp1252 or latin-1)"
             ) from None
         self._pos += len(data)
-        self._nl += data.count(b"\n")
+        self._nl += text.count("\n")
         return text
 
     def read(self, size: int | None = -1) -> str:
@@ -331,12 +333,16 @@ class _Parsed:
     doc_rows: list[int]  # line of each document
     doc_locs: list[str]
     doc_given: list[bool]
+    # (line, location, doc_id, id given) of records repeating an id of the same block: skipped here,
+    # their message (which names the first occurrence in the whole file) is written by _Dedupe
+    repeats: list[tuple[int, str, str, bool]] = field(default_factory=list)
 
     def light(self) -> "_Parsed":
-        return _Parsed(None, self.doc_ids, self.pending, self.skips, self.doc_rows, self.doc_locs, self.doc_given)
+        return _Parsed(None, self.doc_ids, self.pending, self.skips, self.doc_rows, self.doc_locs, self.doc_given,
+                       self.repeats)
 
 
-def _parse_block(block: _Block, columns: ColumnMap, max_chars: int) -> _Parsed:
+def _parse_block(block: _Block, columns: ColumnMap, max_chars: int, roles: dict | None = None) -> _Parsed:
     """Decode, parse and standardise one block (in a worker process, or in the main one)."""
     try:
         text = block.data.decode(block.encoding)
@@ -358,11 +364,16 @@ def _parse_block(block: _Block, columns: ColumnMap, max_chars: int) -> _Parsed:
             lines.append(n)
     if not records:
         return _Parsed(pd.DataFrame(columns=DOCUMENT_COLUMNS), [], pending, [], [], [], [])
-    std = _Standardiser(columns, max_chars, block.path)
+    std = _Standardiser(columns, max_chars, block.path, roles=roles)
     docs, skipped = std(_frame(records), locs)
     rows, kept_locs, given, skip_rows = std.last_rows
-    return _Parsed(docs, docs["doc_id"].tolist(), pending, [(lines[r], x) for r, x in zip(skip_rows, skipped)],
-                   [lines[r] for r in rows], kept_locs, given)
+    skips, repeats = [], []
+    for r, x in zip(skip_rows, skipped):
+        if r in std.last_repeats:
+            repeats.append((lines[r], x[0], x[1], std.last_repeats[r]))
+        else:
+            skips.append((lines[r], x))
+    return _Parsed(docs, docs["doc_id"].tolist(), pending, skips, [lines[r] for r in rows], kept_locs, given, repeats)
 
 
 class _Dedupe:
@@ -375,7 +386,10 @@ class _Dedupe:
 
     def __call__(self, parsed: _Parsed) -> tuple[list[bool], pd.DataFrame]:
         keep, skips = [], parsed.pending + parsed.skips
-        for doc_id, row, loc, given in zip(parsed.doc_ids, parsed.doc_rows, parsed.doc_locs, parsed.doc_given):
+        events = [(row, k, doc_id, loc, given) for k, (doc_id, row, loc, given) in
+                  enumerate(zip(parsed.doc_ids, parsed.doc_rows, parsed.doc_locs, parsed.doc_given))]
+        events += [(row, -1, doc_id, loc, given) for row, loc, doc_id, given in parsed.repeats]
+        for row, k, doc_id, loc, given in sorted(events):  # in line order
             first = self.seen.get(doc_id)
             if first is None:
                 self.seen[doc_id] = loc
@@ -383,7 +397,8 @@ class _Dedupe:
                 continue
             what = "doc_id" if given else "document (same outlet, title and text)"
             skips.append((row, (loc, doc_id, f"duplicate {what} '{doc_id}', first seen at {first}")))
-            keep.append(False)
+            if k >= 0:
+                keep.append(False)
         skips.sort(key=lambda x: x[0])
         return keep, pd.DataFrame([s for _, s in skips], columns=SKIPPED_COLUMNS)
 
@@ -418,17 +433,40 @@ def _blocks_plan(source, chunk_rows: int, read_options: dict):
         return None
     columns = ColumnMap(read_options.get("text_col"), read_options.get("outlet_col"), read_options.get("date_col"),
                         read_options.get("id_col"), read_options.get("title_col"), read_options.get("outlet"))
-    max_chars = read_options.get("max_chars") or MAX_CHARS
-    return _jsonl_blocks(path, encoding, chunk_rows), _BlockParser(columns, max_chars)
+    max_chars = MAX_CHARS if read_options.get("max_chars") is None else read_options["max_chars"]
+    return _jsonl_blocks(path, encoding, chunk_rows), _BlockParser(columns, max_chars, _sample_roles(path, encoding, columns))
+
+
+_ROLE_SAMPLE = 1_000
+
+
+def _sample_roles(path: Path, encoding: str, columns: ColumnMap) -> dict | None:
+    """Column roles for a whole JSON Lines file, from the keys of its first 1,000 records, so that
+    every block (and every number of processes) reads the same columns."""
+    keys: dict[str, None] = {}
+    seen = 0
+    try:
+        with open(path, encoding="utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding) as f:
+            for line in f:
+                rec, _ = _json_record(line)
+                if isinstance(rec, dict):
+                    keys.update(dict.fromkeys(rec))
+                    seen += 1
+                    if seen >= _ROLE_SAMPLE:
+                        break
+    except (UnicodeDecodeError, LookupError):
+        pass  # reported, with its line, when the block that holds it is read
+    return columns.resolve(list(keys), str(path)) if keys else None
 
 
 @dataclass(frozen=True)
 class _BlockParser:
     columns: ColumnMap
     max_chars: int
+    roles: dict | None = None
 
     def __call__(self, block: _Block) -> _Parsed:
-        return _parse_block(block, self.columns, self.max_chars)
+        return _parse_block(block, self.columns, self.max_chars, self.roles)
 
 
 def _frame(records: list[dict]) -> pd.DataFrame:
@@ -512,31 +550,35 @@ def _as_text(value) -> str | None:
 class _Standardiser:
     """Turns raw record chunks into documents and skipped rows; remembers ids across chunks."""
 
-    def __init__(self, columns: ColumnMap, max_chars: int, where: str):
+    def __init__(self, columns: ColumnMap, max_chars: int, where: str, roles: dict[str, str | None] | None = None):
         self.columns = columns
         self.max_chars = max_chars
         self.where = where
-        self.roles: dict[str, str | None] | None = None
+        self.fixed = roles is not None  # roles decided once for the whole file (JSON Lines blocks)
+        self.roles: dict[str, str | None] | None = roles
         self.seen: dict[str, str] = {}
         self.unparsed_dates = 0
         # Of the last chunk: row, location and whether the id was given, of every kept document,
         # and the row of every skipped one (for _Dedupe, which merges blocks parsed apart).
         self.last_rows: tuple[list[int], list[str], list[bool], list[int]] = ([], [], [], [])
+        self.last_repeats: dict[int, bool] = {}
 
     def __call__(self, raw: pd.DataFrame, locs: list[str]) -> tuple[pd.DataFrame, list[tuple]]:
         dup = raw.columns[raw.columns.duplicated()].tolist()
         if dup:
             raise CorpusError(f"{self.where}: column '{dup[0]}' appears twice; rename one of them")
-        if self.roles is None or any(c not in raw.columns for c in self.roles.values() if c):
+        if not self.fixed and (self.roles is None or any(c not in raw.columns for c in self.roles.values() if c)):
             self.roles = self.columns.resolve(list(raw.columns), self.where)
         roles = self.roles
         n = len(raw)
-        get = lambda role: raw[roles[role]].tolist() if roles.get(role) else [None] * n  # noqa: E731
+        get = lambda role: (raw[roles[role]].tolist() if roles.get(role) and roles[role] in raw.columns  # noqa: E731
+                            else [None] * n)
         texts, outlets, ids, titles, dates = get("text"), get("outlet"), get("id"), get("title"), get("date")
         if self.columns.outlet_value is not None:
             outlets = [self.columns.outlet_value] * n
         keep_rows, out_ids, out_outlets, out_titles, skipped = [], [], [], [], []
         kept_locs, kept_given, skip_rows = [], [], []
+        repeats: dict[int, bool] = {}
         for i in range(n):
             value = texts[i]
             text = _as_text(value) if not isinstance(value, (dict, list, tuple)) else None
@@ -564,6 +606,7 @@ class _Standardiser:
                 if first is not None:
                     what = "doc_id" if given else "document (same outlet, title and text)"
                     reason = f"duplicate {what} '{doc_id}', first seen at {first}"
+                    repeats[i] = bool(given)
                 else:
                     self.seen[doc_id] = loc
             if reason is not None:
@@ -596,6 +639,7 @@ class _Standardiser:
                            for c in extra]
             docs = pd.concat([docs, sub], axis=1)
         self.last_rows = (keep_rows, kept_locs, kept_given, skip_rows)
+        self.last_repeats = repeats  # rows refused as repeats of an id seen before, and whether it was given
         return docs, skipped
 
 

@@ -80,7 +80,10 @@ def _key_and_tail(norm: str) -> tuple[str, bool, re.Pattern | None]:
     word = rb"[0-9a-z_'\x80-\xff]*"
     pattern = word
     for piece in re.split(r"(\*)", rest):
-        pattern += word if piece == "*" else re.escape(encode_form(piece))
+        if piece == "*":
+            pattern += word
+        else:  # a hard or paragraph gap: any run of two or more gap bytes (then checked exactly)
+            pattern += rb" {2,}".join(re.escape(encode_form(p)) for p in re.split(r"  |\n ", piece))
     if not rest.endswith("*"):
         pattern += rb"(?=[ \x00]|'s[ \x00])"
     return " " + norm[:first], False, re.compile(pattern)
@@ -189,13 +192,17 @@ class CompiledMatcher:
         self._gapped = [i for i, k in enumerate(self.keys) if "  " in k or "\n" in k]
         gapped = set(self._gapped)
         self._ac_keys = np.asarray([i for i in range(len(self.keys)) if i not in gapped], dtype=np.int64)
-        self._confirm_key = np.asarray([i in gapped or not k.isascii() for i, k in enumerate(self.keys)], dtype=bool)
-        self._confirm_tail = np.asarray([t.tail is not None and not t.norm.isascii() for t in targets], dtype=bool)
+        confirm_key = [i in gapped or not k.isascii() for i, k in enumerate(self.keys)]
+        target_key = np.zeros(len(targets), dtype=np.int64)
+        for k in range(len(self.keys)):
+            target_key[self._tids[self._ptr[k]:self._ptr[k + 1]]] = k
+        self._confirm = np.asarray([confirm_key[target_key[i]] or (t.tail is not None and (
+            not t.norm.isascii() or "  " in t.norm or "\n" in t.norm)) for i, t in enumerate(targets)], dtype=bool)
         # Words after which a term continues with a single-space gap (see TextBatch.build).
         words: set[bytes] = set()
         prefixes: set[bytes] = set()
-        for i in self._ac_keys.tolist():
-            words.update(encode_form(w) for w in self.keys[i].split(" ")[1:-1])
+        for key in self.keys:
+            words.update(encode_form(w) for w in key.split(" ")[1:-1] if w)
         for t in targets:
             if t.tail is not None:
                 prefixes.update(encode_form(w) for w in re.split(r"[ *]+", t.norm) if w)
@@ -284,21 +291,32 @@ class CompiledMatcher:
             return empty, empty, empty
         return np.concatenate(keys), np.concatenate(starts), np.concatenate(ends)
 
+    def _confirmed(self, batch: TextBatch, part, tid, start, end) -> np.ndarray:
+        """Whether each candidate is a match on the exact match form of the original text it covers.
+
+        The covered words are normalised on their own (a possessive 's left out), as the reference
+        semantics compare words: the term's form must equal it, or start it for a final wildcard,
+        or match the whole of it for an inner wildcard.
+        """
+        d, s, e = part.locate(start, end)
+        out = np.zeros(len(tid), dtype=bool)
+        for i, (a, b, c, t) in enumerate(zip(d.tolist(), s.tolist(), e.tolist(), tid.tolist())):
+            form = normalize_term(batch.texts[a][b:c])
+            target = self.targets[t]
+            if target.tail is not None:
+                out[i] = _tail_check(target.norm).fullmatch(form) is not None
+            elif target.wildcard:
+                out[i] = form.startswith(target.norm[:-1]) and " " not in form[len(target.norm) - 1:]
+            else:
+                out[i] = form == target.norm
+        return out
+
     def _find_part(self, batch: TextBatch, part) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         empty = np.zeros(0, dtype=np.int64)
         big = part.data
         key, start, end = self._candidates(big)
         if len(key) == 0:
             return empty, empty, empty, empty
-        confirm = self._confirm_key[key]
-        if confirm.any():  # a collision of non-ASCII letters, or a gap of another class: check exactly
-            idx = np.flatnonzero(confirm)
-            d, s, e = part.locate(start[idx], end[idx])
-            good = np.asarray([normalize_term(batch.texts[int(a)][int(b):int(c)]) == self.keys[int(k)][1:]
-                               for a, b, c, k in zip(d, s, e, key[idx])], dtype=bool)
-            keep = np.ones(len(key), dtype=bool)
-            keep[idx[~good]] = False
-            key, start, end = key[keep], start[keep], end[keep]
         # Expand keys to their targets (most keys have one).
         counts = self._ptr[key + 1] - self._ptr[key]
         if (counts == 1).all():
@@ -333,12 +351,16 @@ class CompiledMatcher:
                 ok[i] = False
                 continue
             e = m.end()
-            end[i] = e - 2 if big.endswith(b"'s", 0, e) and big[e:e + 1] in (b" ", b"\x00") else e
-            if self._confirm_tail[tid[i]]:
-                d, s_, e_ = part.locate(start[i:i + 1], end[i:i + 1])
-                form = normalize_term(batch.texts[int(d[0])][int(s_[0]):int(e_[0])])
-                ok[i] = _tail_check(self.targets[tid[i]].norm).fullmatch(form) is not None
+            # a last wildcard may have taken a possessive 's; a last literal word is the term's own
+            swallowed = self.targets[tid[i]].norm.endswith("*") and big.endswith(b"'s", 0, e)
+            end[i] = e - 2 if swallowed and big[e:e + 1] in (b" ", b"\x00") else e
         tid, start, end = tid[ok], start[ok], end[ok]
+        confirm = np.flatnonzero(self._confirm[tid])
+        if len(confirm):  # a collision of non-ASCII letters, or a gap of another class: check exactly
+            good = self._confirmed(batch, part, tid[confirm], start[confirm], end[confirm])
+            keep = np.ones(len(tid), dtype=bool)
+            keep[confirm[~good]] = False
+            tid, start, end = tid[keep], start[keep], end[keep]
         doc = part.local(start)  # text within the part
 
         is_excl = self._exclude[tid]

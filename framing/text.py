@@ -309,8 +309,9 @@ class FormBatch:
             # texts holding a character whose NFKC form differs, or a combining mark, take the slow
             # path (checked before _finish, which would turn the marks into spaces)
             bad_chars = [c for c in set(_NON_ASCII_RE.findall(translated)) if _needs_slow_path(c)]
+            # (looked up in the lower-cased text: "Ｗ" lower-cases to "ｗ", which NFKC changes)
             more = [i for i, t in enumerate(texts) if i not in slow_ids and not t.isascii()
-                    and any(c in t for c in bad_chars)]
+                    and any(c in t.lower() for c in bad_chars)]
             if more:
                 pieces, prev = [], 0
                 for i in more:  # blank the slow texts out of the batch; they are appended below
@@ -442,9 +443,9 @@ def _classify_gaps(m0: str, orig: str) -> tuple[str, np.ndarray | None]:
 
 @lru_cache(maxsize=1)
 def _mark_re() -> re.Pattern:
-    """Any combining mark (Unicode category M) of the Basic Multilingual Plane."""
+    """Any combining mark (Unicode category M): the planes that hold them (0, 1 and 14)."""
     ranges, start, prev = [], None, None
-    for cp in range(0x300, 0x10000):
+    for cp in [*range(0x300, 0x20000), *range(0xE0000, 0xE1000)]:
         if unicodedata.category(chr(cp)).startswith("M"):
             if start is None:
                 start = cp
@@ -454,7 +455,7 @@ def _mark_re() -> re.Pattern:
             prev = cp
     if start is not None:
         ranges.append((start, prev))
-    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]")
+    return re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
 
 
 def _letters(piece: str) -> str:

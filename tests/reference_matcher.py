@@ -24,7 +24,11 @@ import re
 import unicodedata
 
 APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u2032\u0060\u00b4\uff07\u201b"
-TOKEN = re.compile(r"\w+(?:[" + APOSTROPHES + r"]\w+)*")
+# Combining marks belong to the word they follow ("WAR\u0301" is one word, not "WAR").
+MARKS = "".join(chr(c) for c in [*range(0x300, 0x20000), *range(0xE0000, 0xE1000)]
+                if unicodedata.category(chr(c)).startswith("M"))
+_W = r"[\w" + re.escape(MARKS) + r"]"
+TOKEN = re.compile(_W + r"+(?:[" + APOSTROPHES + r"]" + _W + r"+)*")
 TERM_WORD = re.compile(r"(\w+(?:[" + APOSTROPHES + r"]\w+)*)(\*?)")
 LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -33,9 +37,22 @@ def norm_word(word: str) -> str:
     if len(word) > 2 and word[-2] in APOSTROPHES and word[-1] in "sS":  # a possessive: the bare word
         return norm_word(word[:-2]) + "'s"  # lower-cased alone (Greek final sigma depends on it)
     word = unicodedata.normalize("NFKC", word).lower()
+    # marks that NFKC could not compose with their letter (the dot of a lower-cased "İ") are dropped
+    word = "".join(ch for ch in word if not unicodedata.category(ch).startswith("M"))
     for a in APOSTROPHES[1:]:
         word = word.replace(a, "'")
     return word
+
+
+def original_length(token: str, took: int) -> int:
+    """Characters of the original token behind the first ``took`` characters of its normal form
+    (NFKC may change lengths: "\ufb01ght" is "fight")."""
+    if took >= len(norm_word(token)):
+        return len(token)
+    for k in range(1, len(token) + 1):
+        if len(norm_word(token[:k])) >= took and not unicodedata.category(token[k:k + 1] or "x").startswith("M"):
+            return k
+    return len(token)
 
 
 def gap_class(gap: str) -> str:
@@ -114,7 +131,7 @@ class ReferenceMatcher:
                     if took is None:
                         end = None
                         break
-                    end = toks[i + k][0] + took
+                    end = toks[i + k][0] + original_length(text[toks[i + k][0]:toks[i + k][1]], took)
                 if end is not None:
                     cands.append((toks[i][0], end, pat))
         excl = [(s, e, p[0], p[3]) for s, e, p in cands if p[2] == "exclude"]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing.batch import TextBatch
-from framing.lexicon import parse_yaml
+from framing.lexicon import Category, Entry, Lexicon, parse_yaml
 from framing.matcher import CompiledMatcher
 from framing.text import count_words, match_form
 
@@ -117,3 +117,40 @@ def test_offsets_slice_back_to_the_surface_in_a_large_batch():
         surface = texts[d][s:e]
         norm = MATCHER.targets[t].norm
         assert match_form(surface).text.startswith(norm.split("*")[0].split(" ")[0])
+
+
+def _lex(*terms):
+    return Lexicon(name="r", categories={"c": Category("c")}, entries=[Entry(t, "c") for t in terms])
+
+
+@pytest.mark.parametrize("terms, texts, expected", [
+    # a capital whose lower case NFKC changes (full-width), alone or beside a ligature
+    (["war"], ["\uff37\uff21\uff32", "\uff37\uff21\uff32 \ufb01"], [["\uff37\uff21\uff32"], ["\uff37\uff21\uff32"]]),
+    # combining marks outside the Basic Multilingual Plane belong to their word, whatever the batch
+    (["straße"], ["\u2009", "s\U0001D165STRA\u1e9eE"], [[], []]),
+    (["o'brien"], ["\xa0", "O\u2019BRIEN\U0001D165"], [[], ["O\u2019BRIEN\U0001D165"]]),  # the mark NFKC
+    # cannot compose is dropped from the word's form, as the dot of a lower-cased "İ" is
+    # a term with a hard gap whose soft part spans ".-"
+    (["Washington, U.S.-backed"], ["Washington, U.S.-backed"], [["Washington, U.S.-backed"]]),
+    # an inner wildcard before a hard gap: any hard gap, never a paragraph break
+    (["anti*, campaign"], ["antiwar - campaign", "antiwar\n\ncampaign", "antiwar\n \ncampaign",
+                           "antiwar\r\n\r\ncampaign", "antiwar.\n\ncampaign"],
+     [["antiwar - campaign"], [], [], [], []]),
+    # the 's of a term's own last word stays in the mention
+    (["anti* bob's"], ["antiwar bob's x"], [["antiwar bob's"]]),
+    # a prefix ending in sigma: compared as the text's word is lower-cased (medial sigma)
+    (["\u039f\u0394\u039f\u03a3*"], ["\u039f\u0394\u039f\u03a3\u03a4\u03a1\u03a9\u039c\u0391", "\u03bf\u03b4\u03bf\u03c3\u03c4"],
+     [[], []]),
+])
+def test_review_cases_agree_with_exact_forms_and_reference(terms, texts, expected):
+    lex = _lex(*terms)
+    m = CompiledMatcher([lex])
+    fast, exact = m.batch(texts), TextBatch.build(texts, exact=True)
+    got = m.find(fast)
+    assert [(int(d), int(s), int(e), int(t)) for d, s, e, t in zip(*got)] == \
+        [(int(d), int(s), int(e), int(t)) for d, s, e, t in zip(*m.find(exact))]
+    assert fast.n_tokens.tolist() == exact.n_tokens.tolist() == [count_words(match_form(t)) for t in texts]
+    surfaces = [[texts[d][s:e] for d, s, e in zip(*got[:3]) if d == i] for i in range(len(texts))]
+    assert surfaces == expected
+    ref = ReferenceMatcher([lex])
+    assert [[text[s:e] for s, e, *_ in ref.find(text)] for text in texts] == expected

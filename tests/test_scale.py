@@ -71,3 +71,40 @@ def test_jsonl_blocks_give_the_same_tables_whatever_the_blocks_and_processes(tmp
     read = framing.read_corpus(path)
     pd.testing.assert_frame_equal(read.skipped, base.skipped)
     assert read.documents["doc_id"].tolist() == base.documents["doc_id"].tolist()
+
+
+def test_jsonl_review_cases(tmp_path):
+    # an id repeated within one block and across blocks names its first line in the whole file
+    path = tmp_path / "ids.jsonl"
+    rows = [{"id": "a" if i in (1, 6, 10) else f"x{i}", "outlet": "o", "text": f"text number {i}"} for i in range(1, 11)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    tables = [pd.concat([s for _, s in framing.iter_corpus(path, chunk_rows=k)], ignore_index=True)
+              for k in (1, 5, 2000)]
+    tables.append(framing.score(path, "libya", chunk_rows=5, jobs=2).skipped)
+    for t in tables:
+        assert t["source"].tolist() == [f"{path}:6", f"{path}:10"]
+        assert t["reason"].tolist() == [f"duplicate doc_id 'a', first seen at {path}:1"] * 2
+    # the text column is chosen once for the file, not block by block
+    path = tmp_path / "cols.jsonl"
+    recs = [{"content": "general one", "outlet": "o"}, {"content": "general two", "outlet": "o"},
+            {"content": "c3", "text": "other text", "outlet": "o"}, {"content": "c4", "text": "other four", "outlet": "o"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    results = [[pd.concat(x, ignore_index=True) for x in zip(*framing.iter_corpus(path, chunk_rows=k))]
+               for k in (1, 2, 4)]
+    for docs, skipped in results:
+        assert docs["text"].tolist() == results[0][0]["text"].tolist()
+        assert skipped["source"].tolist() == results[0][1]["source"].tolist()
+        assert len(docs) + len(skipped) == 4
+    # max_chars=0 is a limit like any other
+    assert len(framing.read_corpus(path, max_chars=0).documents) == 0
+
+
+def test_utf16_error_names_the_line_of_the_bad_bytes(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(('{"text": "\u010a\u010a\u010a", "outlet": "o"}\n').encode("utf-16-le") + b"\x00\xd8a\x00")
+    try:
+        framing.read_corpus(path, encoding="utf-16-le")
+    except framing.CorpusError as err:
+        assert "(line 2," in str(err) and str(path) in str(err)
+    else:
+        raise AssertionError("no error for a lone surrogate in UTF-16")
