@@ -15,7 +15,8 @@ The match form
 The match form of a text is built by these steps, each of which keeps a character-level map to the
 original text:
 
-1. Unicode NFKC and lower case (``str.lower``).
+1. Unicode NFKC and lower case (``str.lower``; the Greek final sigma, whose lower case depends on
+   the letters around it, is folded into sigma, as ``str.casefold`` does).
 2. Typographic equivalences: curly apostrophes and primes become ``'``; every whitespace character
    becomes a space; every other non-word character (punctuation, hyphens and dashes, symbols) becomes
    a space. Hyphen and space are therefore equivalent (``self-styled`` == ``self styled``).
@@ -60,7 +61,7 @@ __all__ = [
 
 #: Versioned names of the policies below; the manifest records them so that a study written today
 #: means the same thing next year.
-NORMALISATION_POLICY = "framing.normalise.v1"
+NORMALISATION_POLICY = "framing.normalise.v2"  # v2: Greek final sigma folded
 TOKEN_POLICY = "framing.tokens.word-apostrophe.v1"
 
 # Characters that are typographic variants of the apostrophe.
@@ -108,6 +109,8 @@ def _translate(low: str) -> str:
     for ch in _APOSTROPHES:
         if ch in out:
             out = out.replace(ch, "'")
+    if "\u03c2" in out:  # final sigma is sigma (as str.casefold has it): its lower case depends on context
+        out = out.replace("\u03c2", "\u03c3")
     return out
 
 

@@ -28,7 +28,7 @@ APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u2032\u0060\u00b4\uff07\u201b"
 MARKS = "".join(chr(c) for c in [*range(0x300, 0x20000), *range(0xE0000, 0xE1000)]
                 if unicodedata.category(chr(c)).startswith("M"))
 _W = r"[\w" + re.escape(MARKS) + r"]"
-TOKEN = re.compile(_W + r"+(?:[" + APOSTROPHES + r"]" + _W + r"+)*")
+TOKEN = re.compile(r"\w" + _W + r"*(?:[" + APOSTROPHES + r"]" + _W + r"+)*")  # a mark with no letter before it is no word
 TERM_WORD = re.compile(r"(\w+(?:[" + APOSTROPHES + r"]\w+)*)(\*?)")
 LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -36,7 +36,7 @@ LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 def norm_word(word: str) -> str:
     if len(word) > 2 and word[-2] in APOSTROPHES and word[-1] in "sS":  # a possessive: the bare word
         return norm_word(word[:-2]) + "'s"  # lower-cased alone (Greek final sigma depends on it)
-    word = unicodedata.normalize("NFKC", word).lower()
+    word = unicodedata.normalize("NFKC", word).lower().replace("\u03c2", "\u03c3")  # final sigma folded
     # marks that NFKC could not compose with their letter (the dot of a lower-cased "İ") are dropped
     word = "".join(ch for ch in word if not unicodedata.category(ch).startswith("M"))
     for a in APOSTROPHES[1:]:

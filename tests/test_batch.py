@@ -138,9 +138,11 @@ def _lex(*terms):
      [["antiwar - campaign"], [], [], [], []]),
     # the 's of a term's own last word stays in the mention
     (["anti* bob's"], ["antiwar bob's x"], [["antiwar bob's"]]),
-    # a prefix ending in sigma: compared as the text's word is lower-cased (medial sigma)
+    # a prefix ending in sigma: final and medial sigma are one letter
     (["\u039f\u0394\u039f\u03a3*"], ["\u039f\u0394\u039f\u03a3\u03a4\u03a1\u03a9\u039c\u0391", "\u03bf\u03b4\u03bf\u03c3\u03c4"],
-     [[], []]),
+     [["\u039f\u0394\u039f\u03a3\u03a4\u03a1\u03a9\u039c\u0391"], ["\u03bf\u03b4\u03bf\u03c3\u03c4"]]),
+    (["\u03c3\u03bf\u03c6\u03b9\u03b1\u03c2"], ["\u03a3\u039f\u03a6\u0399\u0391\u03a3\u0301 x"],
+     [["\u03a3\u039f\u03a6\u0399\u0391\u03a3\u0301"]]),
 ])
 def test_review_cases_agree_with_exact_forms_and_reference(terms, texts, expected):
     lex = _lex(*terms)
