@@ -145,10 +145,14 @@ class _Part:
     seg_end: np.ndarray
     exact: FormBatch | None  # the exact forms these bytes encode (fallback texts), else None
 
+    def __post_init__(self) -> None:
+        # texts in position order (the exact path appends some texts after the others)
+        self._order = np.argsort(self.seg_start, kind="stable")
+        self._sorted_start = self.seg_start[self._order]
+
     def local(self, pos: np.ndarray) -> np.ndarray:
         """Index (into ``doc``) of the text holding each form position."""
-        order = np.argsort(self.seg_start, kind="stable")
-        return order[np.searchsorted(self.seg_start[order], pos, side="right") - 1]
+        return self._order[np.searchsorted(self._sorted_start, pos, side="right") - 1]
 
     def locate(self, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Batch text, and offsets in that text, of form positions ``[start, end)``."""

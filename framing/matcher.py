@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import chain
 from dataclasses import dataclass
 
@@ -89,6 +90,7 @@ def _key_and_tail(norm: str) -> tuple[str, bool, re.Pattern | None]:
     return " " + norm[:first], False, re.compile(pattern)
 
 
+@lru_cache(maxsize=1024)
 def _tail_check(norm: str) -> re.Pattern:
     """The exact (str) form of a phrase with an inner wildcard, to confirm non-ASCII candidates."""
     pattern = ""
