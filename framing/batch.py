@@ -128,7 +128,6 @@ def encode_form(form: str) -> bytes:
     if form.isascii():
         return form.replace("\n", " ").encode("ascii")
     u = np.frombuffer(form.encode("utf-32-le"), dtype=np.uint32)
-    u = np.where(u == 0x3C2, 0x3C3, u)  # final sigma: see _CodeTable
     out = np.where(u < 128, u, 0x80 | (u & 0x7F)).astype(np.uint8)
     out[u == 10] = _SPACE
     return out.tobytes()

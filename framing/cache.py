@@ -2,9 +2,9 @@
 
 Reading a 10,000-entry YAML lexicon, validating it and compiling its automaton takes about a second;
 loading the compiled result back takes about a tenth of that. :func:`cached_matcher` keys each
-compiled matcher by the bytes of its lexicon files, the reader used for each, and the source code
-of the modules that define matching (so that a new version of framing never reuses an old compiled
-form), and stores it with :mod:`pickle` in the user's cache folder:
+compiled matcher by the path and bytes of its lexicon files, the reader used for each, and
+framing's source code (so that another version of framing never reuses an old compiled form), and
+stores it with :mod:`pickle` in the user's cache folder:
 
 * ``$FRAMING_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/framing`` or ``~/.cache/framing``;
 * ``FRAMING_CACHE=0`` turns the cache off.
@@ -25,8 +25,6 @@ from pathlib import Path
 
 __all__ = ["cache_dir", "cached_matcher"]
 
-# Modules whose classes are pickled in a compiled matcher, or that define what it matches.
-_CODE = ("matcher.py", "batch.py", "text.py", "lexicon/model.py")
 
 
 def cache_dir() -> Path | None:
@@ -42,32 +40,36 @@ def cache_dir() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _code_digest() -> bytes:
+    """SHA-256 of framing's source: a compiled matcher is reused only by the code that made it (its
+    classes are pickled, and every reader decides what a lexicon holds)."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for name in _CODE:
-        h.update((here / name).read_bytes())
+    for file in sorted(here.rglob("*.py")):
+        h.update(file.relative_to(here).as_posix().encode() + b"\0" + file.read_bytes())
     return h.digest()
 
 
-def _key(sources: list[tuple[Path, str, dict]]) -> str:
+def _key(sources: list[tuple[Path, str]]) -> str:
     h = hashlib.sha256(_code_digest())
-    for path, fmt, options in sources:
-        h.update(fmt.encode() + b"\0" + repr(sorted(options.items())).encode() + b"\0")
+    for path, fmt in sources:
+        # the path too: readers take a lexicon's name and categories from its file name
+        h.update(f"{fmt}\0{path}\0{Path(path).resolve()}\0".encode())
         h.update(hashlib.sha256(Path(path).read_bytes()).digest())
     return h.hexdigest()[:32]
 
 
-def cached_matcher(sources: list[tuple[Path, str, dict]], build: Callable[[], object]):
-    """The compiled matcher of ``sources`` (``(path, format, reader options)`` per lexicon), loaded
-    from the cache when an identical one was compiled before, else built by ``build()`` and stored.
+def cached_matcher(sources: list[tuple[Path, str]], build: Callable[[], object]):
+    """The compiled matcher of ``sources`` (``(path, format)`` per lexicon file), loaded from the cache
+    when an identical one was compiled before, else built by ``build()`` and stored.
     """
     folder = cache_dir()
     if folder is None:
         return build()
     try:
-        file = folder / "lexicons" / f"{_key(sources)}.pickle"
+        key = _key(sources)
     except OSError:
         return build()
+    file = folder / "lexicons" / f"{key}.pickle"
     if file.is_file():
         try:
             with open(file, "rb") as f:
@@ -76,11 +78,17 @@ def cached_matcher(sources: list[tuple[Path, str, dict]], build: Callable[[], ob
             pass
     matcher = build()
     try:
+        if _key(sources) != key:
+            return matcher  # a file changed while it was read: do not store under the old bytes
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(matcher, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, file)  # atomic: a concurrent reader sees the old file or the whole new one
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(matcher, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, file)  # atomic: a concurrent reader sees the old file or the whole new one
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     except OSError:
         pass  # a read-only home: no cache, same results
     return matcher

@@ -16,8 +16,12 @@ date : datetime64[ns] (NaT where absent or unparseable)
 title : str (may be empty)
 text : str, the original text, untouched
 plus every other input column, carried through unchanged (renamed ``meta_<name>`` if it collides
-with one of the names above). :func:`framing.score` adds ``n_tokens``, ``n_sentences`` and
-``n_mentions``.
+with one of the names above). The text columns hold Python ``str`` objects (``object`` dtype; pandas
+would otherwise copy every text into Arrow strings, chunk by chunk). :func:`framing.score` adds
+``n_tokens``, ``n_sentences`` and ``n_mentions``.
+
+For a JSON Lines file, the columns that play each role (text, outlet ...) are detected from the
+keys of its first 1,000 records, once for the whole file.
 
 ``skipped`` columns
 -------------------

@@ -16,14 +16,17 @@ Matching semantics (the same for every lexicon format; see DESIGN.md and :mod:`f
 
 Engine
 ------
-All terms of all lexicons are compiled once into a single Aho-Corasick automaton (the Rust
-``ahocorasick-rs`` package), whose keys are the terms' match forms preceded by a space: since the
-match form of a text has a space before every word, a key can only match at a word start, and a
-single pass over a batch of concatenated documents finds every candidate. End-of-word checks,
-wildcard extension and the longest-match choice are then vectorised with NumPy; only clusters of
-overlapping candidates (rare) are resolved in Python. We measured this against a token-level trie
-walked in Python and against one regular expression per lexicon before choosing it (see
-``benchmarks/README.md``).
+All terms of all lexicons are compiled once into a single Aho-Corasick DFA over bytes (the Rust
+``ahocorasick-rs`` package), searched over the one-byte forms of :mod:`framing.batch` (one byte per
+character of the text, so offsets need no map). Keys are the terms' forms preceded by a space: a key
+can only match at a word start, and one pass over a batch of concatenated documents finds every
+candidate. Terms with a hard or paragraph gap (``Brig. Gen.``) enter the automaton with their words
+up to that gap and are matched by pattern from there. End-of-word checks, wildcard extension and
+the longest-match choice are vectorised with NumPy; clusters of partly overlapping candidates (rare)
+are resolved in Python, and candidates of terms with non-ASCII letters, hard gaps or inner
+wildcards are confirmed on the exact match form of the original words (:mod:`framing.text`). We
+measured this against a token-level trie walked in Python, one regular expression per lexicon and
+pyahocorasick before choosing it (see ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -189,8 +192,9 @@ class CompiledMatcher:
         self._multi_category = np.asarray([t.lexicon in multi for t in targets], dtype=bool)
         self.target_category = np.asarray([self._cat_index[t.category] for t in targets], dtype=np.int64)
         # Keys whose words are separated by single spaces go into the automaton; keys with hard or
-        # paragraph gaps are searched by pattern (framing.batch). Candidates of keys holding
-        # non-ASCII letters, and of gap keys, are confirmed on the original text.
+        # paragraph gaps are matched by pattern where their first words occur (framing.batch).
+        # Candidates of keys holding non-ASCII letters, and of gap keys, are confirmed on the
+        # original text.
         self._gapped = [i for i, k in enumerate(self.keys) if "  " in k or "\n" in k]
         gapped = set(self._gapped)
         self._ac_keys = np.asarray([i for i in range(len(self.keys)) if i not in gapped], dtype=np.int64)
@@ -217,18 +221,32 @@ class CompiledMatcher:
         return TextBatch.build(list(texts), self._span_words, self._span_prefixes)
 
     def _build_engines(self) -> None:
-        keys = [encode_form(self.keys[i]) for i in self._ac_keys.tolist()]
+        # Automaton patterns: the keys with single-space gaps, and for each key with a hard or
+        # paragraph gap its words up to that gap (the rest is matched by pattern where they occur).
+        patterns: dict[bytes, int] = {}
+        plain, gaps = [], []
+        for i in self._ac_keys.tolist():
+            pid = patterns.setdefault(encode_form(self.keys[i]), len(patterns))
+            plain.append((pid, i))
+        for i in self._gapped:
+            pid = patterns.setdefault(encode_form(re.split(r"  |\n ", self.keys[i])[0]), len(patterns))
+            gaps.append((pid, i))
+        self._pid_key = np.full(len(patterns), -1, dtype=np.int64)
+        for pid, i in plain:
+            self._pid_key[pid] = i
+        self._pid_gaps: dict[int, list[tuple[int, re.Pattern]]] = {}
+        for pid, i in gaps:
+            self._pid_gaps.setdefault(pid, []).append((i, _gap_pattern(self.keys[i][1:])))
         # The DFA takes a little longer to build than the NFAs but searches 1.7x faster (measured on
         # 20 MB of news with 2,000 terms).
-        self._ac = (ahocorasick_rs.BytesAhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard,
+        self._ac = (ahocorasick_rs.BytesAhoCorasick(list(patterns), matchkind=ahocorasick_rs.MatchKind.Standard,
                                                     implementation=ahocorasick_rs.Implementation.DFA)
-                    if keys else None)
-        self._gap_patterns = [(i, _gap_pattern(self.keys[i][1:])) for i in self._gapped]
+                    if patterns else None)
 
     def __getstate__(self):  # the automaton is rebuilt from its keys (for process pools that pickle)
         state = self.__dict__.copy()
         state["_ac"] = None
-        state["_gap_patterns"] = None
+        state["_pid_gaps"] = None
         return state
 
     def __setstate__(self, state):
@@ -270,24 +288,26 @@ class CompiledMatcher:
     def _candidates(self, data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Key index, start (of the key's first word) and end of every key occurrence in ``data``."""
         keys, starts, ends = [], [], []
-        if self._ac is not None:
-            raw = self._ac.find_matches_as_indexes(data, overlapping=True)
-            if raw:  # (fromiter over the flattened tuples is twice as fast as asarray here)
-                hits = np.fromiter(chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw)).reshape(-1, 3)
-                keys.append(self._ac_keys[hits[:, 0]])
-                starts.append(hits[:, 1] + 1)  # +1: skip the key's leading space
-                ends.append(hits[:, 2])
-        for k, pattern in self._gap_patterns:
-            found, pos = [], 0
-            while (m := pattern.search(data, pos)) is not None:
-                if data[m.start() - 1] == 32:  # the term starts at a word start
-                    found.append(m.span())
-                pos = m.start() + 1
-            if found:
-                arr = np.asarray(found, dtype=np.int64)
-                keys.append(np.full(len(arr), k, dtype=np.int64))
-                starts.append(arr[:, 0])
-                ends.append(arr[:, 1])
+        raw = self._ac.find_matches_as_indexes(data, overlapping=True) if self._ac is not None else None
+        if raw:  # (fromiter over the flattened tuples is twice as fast as asarray here)
+            hits = np.fromiter(chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw)).reshape(-1, 3)
+            key = self._pid_key[hits[:, 0]]
+            whole = key >= 0
+            keys.append(key[whole])
+            starts.append(hits[whole, 1] + 1)  # +1: skip the key's leading space
+            ends.append(hits[whole, 2])
+            if self._pid_gaps:  # the first words of a key with a hard gap: match the rest here
+                found = []
+                for pid, at in hits[np.isin(hits[:, 0], list(self._pid_gaps)), :2].tolist():
+                    for k, pattern in self._pid_gaps[pid]:
+                        m = pattern.match(data, at + 1)
+                        if m is not None:
+                            found.append((k, at + 1, m.end()))
+                if found:
+                    arr = np.asarray(found, dtype=np.int64)
+                    keys.append(arr[:, 0])
+                    starts.append(arr[:, 1])
+                    ends.append(arr[:, 2])
         if not keys:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty

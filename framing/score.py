@@ -37,7 +37,7 @@ from .matcher import MATCH_POLICY, CompiledMatcher
 from .descriptors import DESCRIPTOR_COLUMNS, DESCRIPTOR_POLICY, extract, link_referents
 from .lexicon.model import REFERENT_CATEGORY
 from .text import NORMALISATION_POLICY, TOKEN_POLICY, sentence_spans
-from .voice import VOICE_POLICY, Attribution, _Doc, _segments, flags, focus_points, voice_of
+from .voice import VOICE_POLICY, Attribution, _Doc, _segments, flags, voice_of
 
 __all__ = ["score", "count", "iter_score", "ScoreResult", "compile_lexicons", "MENTION_COLUMNS"]
 
@@ -96,7 +96,7 @@ def compile_lexicons(lexicons) -> CompiledMatcher:
     if all(isinstance(x, (str, Path)) for x in lexicons):
         from .lexicon import _resolve
 
-        return cached_matcher([(*_resolve(x, None), {}) for x in lexicons], build)
+        return cached_matcher([_resolve(x, None) for x in lexicons], build)
     return build()
 
 
@@ -146,7 +146,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
             continue
         if voice and b > a:
             # without the sentence index, sentences are split only in the lines around mentions
-            d = _Doc(text, att, None if sentences else focus_points(text, start[a:b].tolist()))
+            d = _Doc(text, att, None if sentences else start[a:b].tolist())
             spans = d.sents
         else:
             d, spans = None, sentence_spans(text)
@@ -155,7 +155,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
             if b > a:
                 starts = np.asarray([s for s, _ in spans], dtype=np.int64)
                 sent_index[a:b] = np.maximum(np.searchsorted(starts, start[a:b], side="right") - 1, 0)
-        if d is None or b == a:
+        if d is None:
             continue
         m = {k: cols[k][a:b] for k in cols}
         persons = [(s_, names.get(r_, "")) for s_, r_, c_ in zip(m["start"], m["referent"], m["category"])
@@ -195,33 +195,48 @@ def _as_objects(frame: pd.DataFrame, keep: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
-def _score_task(state: dict, item):
-    docs, skipped = item
-    d, m, desc = _score_chunk(docs, state["matcher"], state["sentences"], state["voice"])
-    return d, m, skipped, desc
+def _score_docs(state: dict, docs: pd.DataFrame):
+    return _score_chunk(docs, state["matcher"], state["sentences"], state["voice"])
 
 
-def _score_block(state: dict, block):
-    parsed = state["parse"](block)
-    d, m, desc = _score_chunk(parsed.docs, state["matcher"], state["sentences"], state["voice"])
-    return d, m, desc, parsed.light()
+def _drop_scored(out, keep: np.ndarray, dropped: set[str]):
+    """Scored tables without the documents ``keep`` leaves out (ids repeated across blocks: those
+    ids belong to no other document of the chunk)."""
+    d, m, desc = out
+    return (d[keep].reset_index(drop=True), m[~m["doc_id"].isin(dropped)].reset_index(drop=True),
+            desc[~desc["doc_id"].isin(dropped)].reset_index(drop=True))
 
 
-def _chunks(source, task, block_task, state: dict, jobs: int, chunk_rows: int, read_options: dict):
-    """``task`` over the corpus chunks, in input order, in ``jobs`` processes. A JSON Lines file is
-    cut into blocks of lines that the workers decode and parse themselves (``block_task``), so the
-    main process only reads bytes; ids repeated across blocks are then skipped here, in order."""
+def _chunk_task(state: dict, item):
+    """Worker side: standardised documents (or a block of JSON Lines to parse first) -> outputs."""
+    if isinstance(item, tuple):
+        docs, skipped = item
+        return state["work"](state, docs), skipped
+    parsed = state["parse"](item)
+    return state["work"](state, parsed.docs), parsed.light()
+
+
+def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_options: dict):
+    """``(work(state, documents), skipped)`` for every chunk of the corpus, in input order, computed
+    in ``jobs`` processes. A JSON Lines file is cut into blocks of lines that the workers decode and
+    parse themselves, so the main process only reads bytes; ids repeated across blocks are then
+    skipped here, in order, and ``drop(output, keep, dropped_ids)`` removes their rows."""
     if jobs > 1:  # enough blocks in flight to keep every process busy (the tables do not change)
         chunk_rows = min(chunk_rows, 250)
+    state = {**state, "work": work}
     plan = _blocks_plan(source, chunk_rows, read_options)
     if plan is None:
-        yield from ordered_map(task, iter_corpus(source, chunk_rows=chunk_rows, **read_options), state=state, jobs=jobs)
+        yield from ordered_map(_chunk_task, iter_corpus(source, chunk_rows=chunk_rows, **read_options),
+                               state=state, jobs=jobs)
         return
     blocks, parse = plan
     dedupe = _Dedupe()
-    for *out, parsed in ordered_map(block_task, blocks, state={**state, "parse": parse}, jobs=jobs):
+    for out, parsed in ordered_map(_chunk_task, blocks, state={**state, "parse": parse}, jobs=jobs):
         keep, skipped = dedupe(parsed)
-        yield (*out, np.asarray(keep, dtype=bool), parsed.doc_ids, skipped)
+        if not all(keep):
+            dropped = {i for i, k in zip(parsed.doc_ids, keep) if not k}
+            out = drop(out, np.asarray(keep, dtype=bool), dropped)
+        yield out, skipped
 
 
 def iter_score(source, lexicons, *, sentences: bool = True, voice: bool = True, progress: bool | None = None,
@@ -237,16 +252,8 @@ def iter_score(source, lexicons, *, sentences: bool = True, voice: bool = True, 
     state = {"matcher": matcher, "sentences": sentences, "voice": voice}
     bar = tqdm(unit="doc", desc="scoring", disable=None if progress is None else not progress, leave=False)
     try:
-        for item in _chunks(source, _score_task, _score_block, state, resolve_jobs(jobs), chunk_rows, read_options):
-            if len(item) == 4:
-                d, m, skipped, desc = item
-            else:
-                d, m, desc, keep, ids, skipped = item
-                if not keep.all():
-                    dropped = {i for i, k in zip(ids, keep) if not k}
-                    d = d[keep].reset_index(drop=True)
-                    m = m[~m["doc_id"].isin(dropped)].reset_index(drop=True)
-                    desc = desc[~desc["doc_id"].isin(dropped)].reset_index(drop=True)
+        for (d, m, desc), skipped in _chunks(source, _score_docs, _drop_scored, state, resolve_jobs(jobs),
+                                             chunk_rows, read_options):
             bar.update(len(d) + len(skipped))
             yield d, m, skipped, desc
     finally:
@@ -277,6 +284,9 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
     jobs : int, optional
         Processes to score with (0: all cores); results are identical to one process, row order
         included.
+    chunk_rows : int, default 500
+        Documents (JSON Lines: lines) per chunk: memory is set by one chunk. With ``jobs`` > 1 it is
+        capped at 250 so that every process stays busy; the tables do not depend on it.
 
     Returns
     -------
@@ -350,14 +360,12 @@ def _count_frame(docs: pd.DataFrame, matcher: CompiledMatcher) -> pd.DataFrame:
     return out
 
 
-def _count_task(state: dict, item):
-    docs, skipped = item
-    return _count_frame(docs, state["matcher"]), skipped
+def _count_docs(state: dict, docs: pd.DataFrame) -> pd.DataFrame:
+    return _count_frame(docs, state["matcher"])
 
 
-def _count_block(state: dict, block):
-    parsed = state["parse"](block)
-    return _count_frame(parsed.docs, state["matcher"]), parsed.light()
+def _drop_counted(out: pd.DataFrame, keep: np.ndarray, dropped: set[str]) -> pd.DataFrame:
+    return out[keep].reset_index(drop=True)
 
 
 def iter_count(source, lexicons, *, progress: bool | None = None, chunk_rows: int = CHUNK_ROWS,
@@ -366,13 +374,8 @@ def iter_count(source, lexicons, *, progress: bool | None = None, chunk_rows: in
     state = {"matcher": compile_lexicons(lexicons)}
     bar = tqdm(unit="doc", desc="counting", disable=None if progress is None else not progress, leave=False)
     try:
-        for item in _chunks(source, _count_task, _count_block, state, resolve_jobs(jobs), chunk_rows, read_options):
-            if len(item) == 2:
-                out, skipped = item
-            else:
-                out, keep, _, skipped = item
-                if not keep.all():
-                    out = out[keep].reset_index(drop=True)
+        for out, skipped in _chunks(source, _count_docs, _drop_counted, state, resolve_jobs(jobs), chunk_rows,
+                                    read_options):
             bar.update(len(out) + len(skipped))
             yield out, skipped
     finally:

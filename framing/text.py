@@ -313,8 +313,9 @@ class FormBatch:
             # path (checked before _finish, which would turn the marks into spaces)
             bad_chars = [c for c in set(_NON_ASCII_RE.findall(translated)) if _needs_slow_path(c)]
             # (looked up in the lower-cased text: "Ｗ" lower-cases to "ｗ", which NFKC changes)
-            more = [i for i, t in enumerate(texts) if i not in slow_ids and not t.isascii()
-                    and any(c in t.lower() for c in bad_chars)]
+            slow_set = set(slow_ids)
+            more = [i for i, t in enumerate(texts) if i not in slow_set and not t.isascii()
+                    and any(c in low_t for low_t in (t.lower(),) for c in bad_chars)]
             if more:
                 pieces, prev = [], 0
                 for i in more:  # blank the slow texts out of the batch; they are appended below

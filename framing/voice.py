@@ -128,7 +128,9 @@ def _norm(word: str) -> str:
 class _Doc:
     """Tokens and sentences of one text, with helpers for the rules."""
 
-    def __init__(self, text: str, att: Attribution, focus: list[int] | None = None):
+    def __init__(self, text: str, att: Attribution, around: list[int] | None = None):
+        """``around``: offsets of mentions; when given, sentences are split only in the lines that
+        voice attribution reads for them (see :func:`_focus`), not in the whole text."""
         self.text = text
         self.att = att
         self.tokens = word_spans(text)
@@ -141,7 +143,15 @@ class _Doc:
         else:
             self.words = [_norm(text[a:b]) for a, b in self.tokens]
         self.starts = [a for a, _ in self.tokens]
-        self.sents = sentence_spans(text, focus)  # focus: only the lines around these offsets
+        self._quotes: list[tuple[int, int]] | None = None
+        self.sents = sentence_spans(text, None if around is None else _focus(self.quotes, around))
+
+    @property
+    def quotes(self) -> list[tuple[int, int]]:
+        """Quotation regions of the text (computed once)."""
+        if self._quotes is None:
+            self._quotes = _quote_regions(self.text)
+        return self._quotes
 
     def tok_index(self, pos: int) -> int:
         """Index of the first token starting at or after ``pos``."""
@@ -448,18 +458,18 @@ def segments(text: str, *, attribution: Attribution | None = None, referents: li
     return df.astype({"start": np.int64, "end": np.int64})
 
 
-def focus_points(text: str, starts) -> list[int]:
+def _focus(quotes: list[tuple[int, int]], starts) -> list[int]:
     """Offsets whose lines voice attribution needs for mentions at ``starts``: the mentions, and the
     first and last character of every quotation holding one (its speaker is read around them)."""
     points = set(int(s) for s in starts)
-    for qa, qb in _quote_regions(text):
+    for qa, qb in quotes:
         if any(qa <= s < qb for s in points):
             points.update((qa, qb - 1))
     return sorted(points)
 
 
 def _segments(d: _Doc, referents=None) -> list[tuple[int, int, str, str]]:
-    quotes = _quote_regions(d.text)
+    quotes = d.quotes
     rows = []
     scare = [q for q in quotes if _scare(d, *q)]
     real = [q for q in quotes if q not in scare]

@@ -47,3 +47,14 @@ def test_unreadable_cache_file_is_rebuilt_and_cache_can_be_turned_off(tmp_path, 
     monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "off"))
     compile_lexicons("libya")
     assert not (tmp_path / "off").exists()
+
+
+def test_same_bytes_under_another_name_is_another_lexicon(tmp_path, monkeypatch):
+    """A word list takes its name and category from its file name: equal bytes are not enough."""
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "c"))
+    (tmp_path / "alpha.txt").write_text("militia\nwarlord\n", encoding="utf-8")
+    shutil.copy(tmp_path / "alpha.txt", tmp_path / "beta.txt")
+    assert compile_lexicons(tmp_path / "alpha.txt").categories == ["alpha"]
+    assert compile_lexicons(tmp_path / "beta.txt").categories == ["beta"]
+    assert compile_lexicons(tmp_path / "alpha.txt").categories == ["alpha"]  # from the cache
+    assert len(_files()) == 2

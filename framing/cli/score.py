@@ -21,7 +21,8 @@ def register(sub) -> None:
     corpus_args(p)
     p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder")
     p.add_argument("--no-sentences", action="store_true",
-                   help="split sentences only in documents with mentions (faster; n_sentences = 0 elsewhere)")
+                   help="no sentence index (sentence and n_sentences are -1); voice attribution then splits "
+                        "only the lines that hold mentions (faster)")
     p.add_argument("--no-voice", action="store_true",
                    help="skip voice attribution and descriptors (voice = author everywhere)")
     p.add_argument("--jobs", "-j", type=int, default=1, help="processes (0: all cores); same rows as one process")

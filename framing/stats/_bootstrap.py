@@ -26,7 +26,6 @@ from ._choices import INTERVALS
 
 __all__ = ["percentile_interval", "bca_interval", "group_rng", "resample_counts", "INTERVALS"]
 
-#: Interval methods understood by the statistics that bootstrap.
 
 # Largest number of cells in one block of bootstrap weights or replicates (memory bound).
 _BLOCK_CELLS = 4_000_000

@@ -15,7 +15,6 @@ from ._log_odds import _jsonable, contrasts, count_matrix
 
 __all__ = ["keyness", "bh_adjust", "keyness_2x2", "MEASURES"]
 
-#: Statistics whose p-value can drive :func:`keyness` (each with 1 degree of freedom).
 
 KEYNESS_COLUMNS = ["term", "group", "reference", "count", "count_reference", "n_group", "n_reference",
                    "expected", "chi2", "chi2_yates", "g2", "g2_williams", "pmi", "p", "p_adj"]

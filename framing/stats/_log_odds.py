@@ -12,7 +12,7 @@ from ._choices import CONTRASTS
 
 __all__ = ["log_odds", "CONTRASTS", "contrasts"]
 
-#: Designs of comparison between groups (shared with :func:`framing.stats.keyness`).
+# the reference groups "every other group" and "all groups" in result tables
 REST, ALL = "(rest)", "(all)"
 
 LOG_ODDS_COLUMNS = ["term", "group", "reference", "count", "count_reference", "delta", "variance", "z",

@@ -15,7 +15,6 @@ from ..lexicon.model import REFERENT_CATEGORY
 __all__ = ["Groups", "doc_groups", "doc_index", "count_matrix", "filter_voice", "labels_of", "as_dates",
            "PERIODS", "REFERENT_CATEGORY"]
 
-#: Period names of the time statistics and their pandas period codes.
 
 
 def filter_voice(mentions: pd.DataFrame, voice: str | Sequence[str] | None) -> pd.DataFrame:
