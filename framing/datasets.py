@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .manifest import sha256_file
 from .errors import FramingError
 
 __all__ = [
@@ -566,19 +567,11 @@ SOURCES: dict[str, list[Source]] = {
 }
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def tree_digest(root: str | Path, files: list[str]) -> str:
     """SHA-256 of the sorted lines ``<sha256 of file>  <relative path>`` (one per file, with a
     final newline): the checksum of a folder of many files."""
     root = Path(root)
-    lines = [f"{_sha256(root / rel)}  {rel}" for rel in sorted(files)]
+    lines = [f"{sha256_file(root / rel)}  {rel}" for rel in sorted(files)]
     return hashlib.sha256(("\n".join(lines) + "\n").encode("utf-8")).hexdigest()
 
 
@@ -604,7 +597,7 @@ def verify(name: str, path=None) -> list[str]:
                 problems.append(f"{base}: {len(rels)} files, digest {got[:12]} != {src.sha256[:12]}")
         else:
             p = folder / src.local
-            got = _sha256(p) if p.exists() else "missing"
+            got = sha256_file(p) if p.exists() else "missing"
             if got != src.sha256:
                 problems.append(f"{p}: SHA-256 {got[:12]} != {src.sha256[:12]}")
     return problems

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import framing
+from framing.datasets import _basil_text
 from framing.voice import segments, voice_of
 
 
@@ -90,19 +91,8 @@ def _basil_spans(shared):
         art = json.loads(path.read_text(encoding="utf-8"))
         ann = json.loads((shared / "data" / "basil" / "annotations" / path.parent.name /
                           (path.stem + "_ann.json")).read_text(encoding="utf-8"))
-        parts, offsets, pos = [], [], 0
-        for pi, para in enumerate(art["body-paragraphs"]):
-            if pi:
-                parts.append("\n\n")
-                pos += 2
-            for si, sent in enumerate(para):
-                if si:
-                    parts.append(" ")
-                    pos += 1
-                offsets.append((pos, sent))
-                parts.append(sent)
-                pos += len(sent)
-        text = "".join(parts)
+        text, sentences = _basil_text(art)  # the article as framing's BASIL loader writes it
+        offsets = [(a, text[a:b]) for _, _, a, b in sentences]
         spans = []
         for sp in ann["phrase-level-annotations"]:
             hit = [o for o, sent in offsets if sent[sp["start"]:sp["end"]] == sp["txt"]]

@@ -18,12 +18,12 @@ instead of running.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import platform
 import zipfile
 from pathlib import Path
 
+from ..manifest import sha256_file
 from ..errors import FramingError
 
 __all__ = ["save_model", "load_model", "read_card", "ModelError", "TRUSTED_TYPES", "MODEL_FILE", "CARD_FILE"]
@@ -63,14 +63,6 @@ TRUSTED_TYPES = [
 
 class ModelError(FramingError):
     """A model folder is missing, unknown, tampered with, or asks for untrusted types."""
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _skops():
@@ -144,7 +136,7 @@ def save_model(model, folder: str | Path, *, card: dict | None = None) -> Path:
                          "it was not saved")
     info = {"format": "framing-model/1", **_versions(),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            **_jsonable(card or {}), "model_file": MODEL_FILE, "model_sha256": _sha256(path)}
+            **_jsonable(card or {}), "model_file": MODEL_FILE, "model_sha256": sha256_file(path)}
     out = folder / CARD_FILE
     out.write_text(json.dumps(info, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     return out
@@ -190,7 +182,7 @@ def load_model(folder: str | Path, *, trusted: list[str] | None = None):
     path = folder / card.get("model_file", MODEL_FILE)
     if not path.exists():
         raise ModelError(f"{path}: missing; the card names it")
-    got = _sha256(path)
+    got = sha256_file(path)
     if got != card.get("model_sha256"):
         raise ModelError(f"{path}: SHA-256 {got[:12]} differs from the card's {str(card.get('model_sha256'))[:12]}; "
                          "the file was changed after it was saved, refusing to load it")

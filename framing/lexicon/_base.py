@@ -229,3 +229,11 @@ def header_comment(lexicon: Lexicon, prefix: str = "#") -> list[str]:
     if lexicon.description:
         out.append(f"{prefix} description: {' '.join(lexicon.description.split())}")
     return out
+
+
+def surfaces_by_category(lexicon: Lexicon) -> dict[str, list[str]]:
+    """Every category (in lexicon order) with its entries' surfaces, spaces normalised, each once."""
+    out: dict[str, dict[str, None]] = {c: {} for c in lexicon.categories}
+    for e in lexicon.entries:
+        out.setdefault(e.category, {}).update(dict.fromkeys(" ".join(s.split()) for s in e.surfaces))
+    return {c: list(terms) for c, terms in out.items()}

@@ -21,6 +21,7 @@ from ._base import (
     numbered_lines,
     parse_file,
     stem_name,
+    surfaces_by_category,
 )
 from .model import Lexicon
 
@@ -76,10 +77,7 @@ def read_empath(path: str | Path, *, name: str | None = None, encoding: str = "u
 
 def dumps_empath(lexicon: Lexicon) -> str:
     """Empath-style TSV: one line per category (in lexicon order) with its surfaces."""
-    by_cat: dict[str, list[str]] = {c: [] for c in lexicon.categories}
-    for e in lexicon.entries:
-        by_cat.setdefault(e.category, []).extend(" ".join(s.split()) for s in e.surfaces)
-    return "".join(f"{c}\t" + "\t".join(dict.fromkeys(ts)) + "\n" for c, ts in by_cat.items() if ts)
+    return "".join(f"{c}\t" + "\t".join(ts) + "\n" for c, ts in surfaces_by_category(lexicon).items() if ts)
 
 
 def write_empath(lexicon: Lexicon, path: str | Path) -> None:

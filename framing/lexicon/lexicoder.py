@@ -25,6 +25,7 @@ from ._base import (
     numbered_lines,
     parse_file,
     stem_name,
+    surfaces_by_category,
 )
 from .model import Lexicon
 
@@ -84,14 +85,10 @@ def read_lc3(path: str | Path, *, name: str | None = None, encoding: str = "utf-
 
 def dumps_lc3(lexicon: Lexicon) -> str:
     """``.lc3`` text: ``+category`` then its surfaces, categories in lexicon order."""
-    by_cat: dict[str, list[str]] = {c: [] for c in lexicon.categories}
-    for e in lexicon.entries:
-        terms = by_cat.setdefault(e.category, [])
-        terms.extend(" ".join(s.split()) for s in e.surfaces)
     out = []
-    for cid, terms in by_cat.items():
+    for cid, terms in surfaces_by_category(lexicon).items():
         out.append(f"+{cid}")
-        out.extend(dict.fromkeys(terms))
+        out.extend(terms)
     return "\n".join(out) + "\n"
 
 
