@@ -231,9 +231,13 @@ class CompiledMatcher:
         for i in self._gapped:
             pid = patterns.setdefault(encode_form(re.split(r"  |\n ", self.keys[i])[0]), len(patterns))
             gaps.append((pid, i))
-        self._pid_key = np.full(len(patterns), -1, dtype=np.int64)
+        # pattern -> keys (CSR): keys whose non-ASCII letters fold to the same bytes share a pattern
+        per_pid: list[list[int]] = [[] for _ in patterns]
         for pid, i in plain:
-            self._pid_key[pid] = i
+            per_pid[pid].append(i)
+        self._pk_ptr = np.zeros(len(patterns) + 1, dtype=np.int64)
+        self._pk_ptr[1:] = np.cumsum([len(k) for k in per_pid])
+        self._pk_keys = np.asarray([i for k in per_pid for i in k], dtype=np.int64)
         self._pid_gaps: dict[int, list[tuple[int, re.Pattern]]] = {}
         for pid, i in gaps:
             self._pid_gaps.setdefault(pid, []).append((i, _gap_pattern(self.keys[i][1:])))
@@ -291,11 +295,18 @@ class CompiledMatcher:
         raw = self._ac.find_matches_as_indexes(data, overlapping=True) if self._ac is not None else None
         if raw:  # (fromiter over the flattened tuples is twice as fast as asarray here)
             hits = np.fromiter(chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw)).reshape(-1, 3)
-            key = self._pid_key[hits[:, 0]]
-            whole = key >= 0
-            keys.append(key[whole])
-            starts.append(hits[whole, 1] + 1)  # +1: skip the key's leading space
-            ends.append(hits[whole, 2])
+            pid = hits[:, 0]
+            count = self._pk_ptr[pid + 1] - self._pk_ptr[pid]  # 0 for the first words of a gap key
+            if (count == 1).all():
+                keys.append(self._pk_keys[self._pk_ptr[pid]])
+                starts.append(hits[:, 1] + 1)  # +1: skip the key's leading space
+                ends.append(hits[:, 2])
+            else:
+                rows = np.repeat(np.arange(len(pid)), count)
+                offs = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count)
+                keys.append(self._pk_keys[self._pk_ptr[pid][rows] + offs])
+                starts.append(hits[rows, 1] + 1)
+                ends.append(hits[rows, 2])
             if self._pid_gaps:  # the first words of a key with a hard gap: match the rest here
                 found = []
                 for pid, at in hits[np.isin(hits[:, 0], list(self._pid_gaps)), :2].tolist():
@@ -328,7 +339,7 @@ class CompiledMatcher:
             if target.tail is not None:
                 out[i] = _tail_check(target.norm).fullmatch(form) is not None
             elif target.wildcard:
-                out[i] = form.startswith(target.norm[:-1]) and " " not in form[len(target.norm) - 1:]
+                out[i] = form.startswith(target.norm[:-1])  # (the extension is one word of the search form)
             else:
                 out[i] = form == target.norm
         return out

@@ -136,6 +136,8 @@ def _lex(*terms):
     (["anti*, campaign"], ["antiwar - campaign", "antiwar\n\ncampaign", "antiwar\n \ncampaign",
                            "antiwar\r\n\r\ncampaign", "antiwar.\n\ncampaign"],
      [["antiwar - campaign"], [], [], [], []]),
+    # two terms whose non-ASCII letters fold to the same byte: both are searched
+    (["\u00e9", "\u0169"], ["\u00e9 \u0169 x"], [["\u00e9", "\u0169"]]),
     # the 's of a term's own last word stays in the mention
     (["anti* bob's"], ["antiwar bob's x"], [["antiwar bob's"]]),
     # a prefix ending in sigma: final and medial sigma are one letter
