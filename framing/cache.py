@@ -40,10 +40,15 @@ def cache_dir() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _code_digest() -> bytes:
-    """SHA-256 of framing's source: a compiled matcher is reused only by the code that made it (its
-    classes are pickled, and every reader decides what a lexicon holds)."""
+    """SHA-256 of framing's source, Python's and NumPy's versions: a compiled matcher is reused only
+    by the code that made it (its classes are pickled, and every reader decides what a lexicon
+    holds)."""
+    import sys
+
+    import numpy
+
     here = Path(__file__).resolve().parent
-    h = hashlib.sha256()
+    h = hashlib.sha256(f"{sys.version}\0{numpy.__version__}\0".encode())  # (pickles of arrays)
     for file in sorted(here.rglob("*.py")):
         h.update(file.relative_to(here).as_posix().encode() + b"\0" + file.read_bytes())
     return h.digest()
