@@ -16,9 +16,12 @@ matcher searches a cheaper form that gives the same mentions:
   agree wherever it matters for terms whose words are separated by single spaces (nearly all): a
   one-character gap is always soft, and a gap of two or more characters never matches a single
   space. They disagree only on soft gaps of two or more characters (a double space, ``\\r\\n``,
-  ``--``, ``.-`` as in ``U.S.-backed``): texts holding one between two words, and texts whose
-  length changes under lower-casing or NFKC, or that hold a rare line-break character, are found
-  here with a cheap scan and get their exact match form from :mod:`framing.text` instead.
+  ``--``, ``.-`` as in ``U.S.-backed``). On the compiled path (:mod:`framing._kernels`, batches of
+  ``COMPILED_MIN_CHARS`` characters or more) the second and later characters of such a gap become
+  ``FILL`` bytes, which its automaton reads as absent: the gap is then one space, as in the exact
+  form. On the NumPy path, texts holding one after a word that some phrase continues from get their
+  exact match form from :mod:`framing.text` instead. On both, so do texts whose length changes
+  under lower-casing or NFKC, or that hold a rare line-break character (found with a cheap scan).
 * Terms whose words are separated by a hard or paragraph gap (``Brig. Gen.``) are searched with a
   regular expression that accepts any run of two or more gap characters there, and every candidate
   is checked against the exact match form of the original text it covers.
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _kernels
 from .text import _APOSTROPHES, FormBatch, _needs_slow_path
 
 __all__ = ["TextBatch", "encode_form"]
@@ -40,6 +44,8 @@ __all__ = ["TextBatch", "encode_form"]
 # Bytes of the class-preserving form (before gaps become spaces). Word characters are ASCII
 # [0-9a-z_] or >= 0x80; NUL separates texts.
 _PUNCT, _LONE_APOS, _BREAK, _CR, _SPACE, _RARE = 0x01, 0x02, 0x0A, 0x0D, 0x20, 0x1F
+#: In the form the compiled scan searches, the second and later characters of a soft gap.
+FILL = _kernels.FILL
 _SIGMAS = (0x3A3, 0x3C2, 0x3C3)
 _RARE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # counted as line breaks only next to non-ASCII
 
@@ -105,14 +111,17 @@ class _CodeTable:
             return 0x80 | (cp & 0x7F)
         return _PUNCT
 
-    def encode(self, s: str) -> np.ndarray:
-        """One byte per character of ``s``, lower-cased (for ASCII, ``_ASCII`` is faster)."""
-        u = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
-        new = np.unique(u[u >= 128])
-        new = new[~self.known[new]]
+    def fill(self, cps: np.ndarray) -> None:
+        """Enter code points ``cps`` into the table."""
+        new = cps[~self.known[cps]]
         for cp in new.tolist():
             self.table[cp] = self._code(cp)
         self.known[new] = True
+
+    def encode(self, s: str) -> np.ndarray:
+        """One byte per character of ``s``, lower-cased (for ASCII, ``_ASCII`` is faster)."""
+        u = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
+        self.fill(np.unique(u[u >= 128]))
         return self.table[u]
 
 
@@ -204,7 +213,6 @@ class TextBatch:
             Give every text its exact match form (slower; the reference the fast path is tested
             against).
         """
-        texts = [t.replace("\x00", " ") if "\x00" in t else t for t in texts]
         n = len(texts)
         if n == 0:
             return cls(texts, [], np.zeros(0, dtype=np.int64), 0)
@@ -212,35 +220,62 @@ class TextBatch:
         base = np.zeros(n, dtype=np.int64)
         base[1:] = np.cumsum(lengths)[:-1]
         base += 3  # texts are joined as " NUL text1 NUL text2 ... NUL ": a space on each side
+        seps = np.append(base - 2, base[-1] + lengths[-1] - 2)  # the NULs
         # Lower-casing is folded into the code table (a character at a time; str.lower's one
         # context rule, Greek final sigma, is handled there).
         big = " \x00 ".join(["", *texts, ""])
-        if big.isascii():
-            arr = np.frombuffer(big.encode("ascii").translate(_ASCII), dtype=np.uint8).copy()
+        got = _compiled_forms(big, seps) if len(big) >= _kernels.COMPILED_MIN_CHARS else None
+        if got is False:  # NUL characters inside texts: read as spaces
+            texts = [t.replace("\x00", " ") for t in texts]
+            big = " \x00 ".join(["", *texts, ""])
+            got = _compiled_forms(big, seps)
+        if got is not None:
+            u0_arr, data_arr, cand, rare, n_tokens = got
+            u0 = u0_arr.tobytes()
         else:
-            arr = _CODES.encode(big)
-        apos = np.flatnonzero(arr == 0x27)
-        if len(apos):  # an apostrophe is part of a word only between two word characters
-            word = _IS_WORD[arr[apos - 1]] & _IS_WORD[arr[np.minimum(apos + 1, len(arr) - 1)]]
-            arr[apos[~word]] = _LONE_APOS
-        u0 = arr.tobytes()
-        flagged = [] if exact else _flag_positions(u0, span_words, span_prefixes)
+            if big.count("\x00") != n + 1:
+                texts = [t.replace("\x00", " ") for t in texts]
+                big = " \x00 ".join(["", *texts, ""])
+            if big.isascii():
+                arr = np.frombuffer(big.encode("ascii").translate(_ASCII), dtype=np.uint8).copy()
+            else:
+                arr = _CODES.encode(big)
+            apos = np.flatnonzero(arr == 0x27)
+            if len(apos):  # an apostrophe is part of a word only between two word characters
+                word = _IS_WORD[arr[apos - 1]] & _IS_WORD[arr[np.minimum(apos + 1, len(arr) - 1)]]
+                arr[apos[~word]] = _LONE_APOS
+            u0 = arr.tobytes()
+            data_arr = None
+            cand = rare = None
+        if exact:
+            flagged = []
+        elif got is None:
+            flagged = _flag_positions(u0, span_words, span_prefixes)
+        else:
+            # The compiled scan reads FILL as nothing: a soft gap of several characters becomes a
+            # space and FILL bytes, which its automaton sees as the exact form's one space.
+            flagged = rare.tolist()
+            a, b = _soft_runs(u0, cand)
+            if len(a):
+                width = b - a - 1
+                data_arr[np.repeat(a + 1 - np.cumsum(width) + width, width) + np.arange(int(width.sum()))] = FILL
         slow = np.searchsorted(base, np.asarray(flagged, dtype=np.int64), side="right") - 1
         exact_ids = list(range(n)) if exact else sorted({int(i) for i in slow})
-        data = u0.translate(_TO_SEARCH)
+        data = u0.translate(_TO_SEARCH) if data_arr is None else data_arr.tobytes()
         if exact_ids:  # blank the exact texts out of the fast form
             buf = bytearray(data)
             for i in exact_ids:
                 a = int(base[i])
                 buf[a:a + len(texts[i])] = b" " * len(texts[i])
             data = bytes(buf)
-        # Word tokens: each text's segment (from the space before it to the space after it) holds
-        # as many word starts as word ends, so tokens = changes between word and gap / 2.
-        is_word = np.frombuffer(data, dtype=np.uint8) > _SPACE  # gaps are spaces, texts end at NUL
-        change = is_word[1:] ^ is_word[:-1]
-        bounds = np.append(base - 2, len(change)).tolist()
-        n_tokens = np.fromiter((np.count_nonzero(change[a:b]) for a, b in zip(bounds[:-1], bounds[1:])),
-                               dtype=np.int64, count=n) // 2
+        if got is None:
+            # Word tokens: each text's segment (from the space before it to the space after it)
+            # holds as many word starts as word ends, so tokens = changes between word and gap / 2.
+            is_word = np.frombuffer(data, dtype=np.uint8) > _SPACE  # gaps are spaces, texts end at NUL
+            change = is_word[1:] ^ is_word[:-1]
+            bounds = np.append(base - 2, len(change)).tolist()
+            n_tokens = np.fromiter((np.count_nonzero(change[a:b]) for a, b in zip(bounds[:-1], bounds[1:])),
+                                   dtype=np.int64, count=n) // 2
         parts = [_Part(data, np.arange(n), base, base + lengths - 3, None)]
         if exact_ids:
             fb = FormBatch.build([texts[i] for i in exact_ids])
@@ -258,21 +293,31 @@ _IS_WORD[128:] = True
 # characters (a soft gap if nothing else is in the gap), or two whitespace characters (a soft gap
 # unless they are two line breaks, CR LF excepted).
 _FLAGS = bytes(1 if c == _PUNCT else 2 if c in (_SPACE, _BREAK, _CR) else 0 for c in range(256))
+_FLAGS_ARR = np.frombuffer(_FLAGS, dtype=np.uint8)
+_TO_SEARCH_ARR = np.frombuffer(_TO_SEARCH, dtype=np.uint8)
 
 
-def _flag_positions(u0: bytes, span_words: frozenset[bytes] | None, span_prefixes: tuple[bytes, ...]) -> list[int]:
-    """Positions of gaps that the one-byte form does not represent faithfully (module docstring)
-    and that a lexicon phrase could span."""
-    out = []
-    i = u0.find(b"\x1f")  # a character that NFKC changes in length, or a rare line break
-    while i >= 0:
-        out.append(i)
-        i = u0.find(b"\x1f", i + 1)
+def _compiled_forms(big: str, seps: np.ndarray):
+    """:func:`framing._kernels.forms` with the code table filled as needed."""
+    while True:
+        got = _kernels.forms(big, _CODES.table, _CODES.known, _IS_WORD, _TO_SEARCH_ARR, _FLAGS_ARR, seps)
+        if not isinstance(got, np.ndarray):
+            return got
+        _CODES.fill(got)
+
+
+def _soft_runs(u0: bytes, cand: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of every gap of two or more characters between two words that the exact match
+    form makes ONE space (a soft gap), which the one-byte form does not represent faithfully (module
+    docstring). ``cand``: positions ``i`` where ``u0[i]`` and ``u0[i + 1]`` share a flag of
+    ``_FLAGS`` (computed here unless given)."""
     arr = np.frombuffer(u0, dtype=np.uint8)
-    flags = np.frombuffer(u0.translate(_FLAGS), dtype=np.uint8)
-    cand = np.flatnonzero(flags[:-1] & flags[1:])
+    if cand is None:
+        flags = np.frombuffer(u0.translate(_FLAGS), dtype=np.uint8)
+        cand = np.flatnonzero(flags[:-1] & flags[1:])
     if len(cand) == 0:
-        return out
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
     x, y = arr[cand], arr[cand + 1]
     n = len(arr)
     # Runs of punctuation alone between two words (``U.S.-backed``, ``https://``) are soft gaps.
@@ -284,7 +329,8 @@ def _flag_positions(u0: bytes, span_words: frozenset[bytes] | None, span_prefixe
         if not more.any():
             break
         b = b + more
-    out += a[(b < n) & _IS_WORD[arr[np.minimum(b, n - 1)]]].tolist()
+    soft = (b < n) & _IS_WORD[arr[np.minimum(b, n - 1)]]
+    starts, ends = a[soft].tolist(), b[soft].tolist()
     # Whitespace runs with fewer than two line breaks (CR LF counts as one) are soft gaps.
     ws = (x != _PUNCT) & ~((x == _BREAK) & (y == _BREAK)) & ~((x == _CR) & (y == _CR)) & ~((x == _BREAK) & (y == _CR))
     runs: set[tuple[int, int]] = set()
@@ -297,7 +343,25 @@ def _flag_positions(u0: bytes, span_words: frozenset[bytes] | None, span_prefixe
         if run.strip(b" \n\r"):
             continue  # holds punctuation or an apostrophe: hard (or a paragraph)
         if run.count(b"\n") + run.count(b"\r") - run.count(b"\r\n") < 2:
-            out.append(a_)
+            starts.append(a_)
+            ends.append(b_)
+    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+
+
+def _rare_positions(u0: bytes) -> list[int]:
+    """Positions of the byte 0x1F: a character that NFKC changes in length, or a rare line break."""
+    out = []
+    i = u0.find(b"\x1f")
+    while i >= 0:
+        out.append(i)
+        i = u0.find(b"\x1f", i + 1)
+    return out
+
+
+def _flag_positions(u0: bytes, span_words: frozenset[bytes] | None, span_prefixes: tuple[bytes, ...]) -> list[int]:
+    """Positions of gaps that the one-byte form does not represent faithfully (module docstring)
+    and that a lexicon phrase could span, and of characters it cannot represent."""
+    out = _rare_positions(u0) + _soft_runs(u0)[0].tolist()
     if span_words is None or not out:
         return out
     kept = []

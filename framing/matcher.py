@@ -16,9 +16,10 @@ Matching semantics (the same for every lexicon format; see DESIGN.md and :mod:`f
 
 Engine
 ------
-All terms of all lexicons are compiled once into a single Aho-Corasick DFA over bytes (the Rust
-``ahocorasick-rs`` package), searched over the one-byte forms of :mod:`framing.batch` (one byte per
-character of the text, so offsets need no map). Keys are the terms' forms preceded by a space: a key
+All terms of all lexicons are compiled once into a single Aho-Corasick DFA over bytes, searched
+over the one-byte forms of :mod:`framing.batch` (one byte per character of the text, so offsets
+need no map): by a loop compiled with Numba (:mod:`framing._kernels`) for large batches, by the
+Rust ``ahocorasick-rs`` package for small ones (no Numba import or compilation for a short run). Keys are the terms' forms preceded by a space: a key
 can only match at a word start, and one pass over a batch of concatenated documents finds every
 candidate. Terms with a hard or paragraph gap (``Brig. Gen.``) enter the automaton with their words
 up to that gap and are matched by pattern from there. End-of-word checks, wildcard extension and
@@ -41,6 +42,7 @@ import ahocorasick_rs
 import numpy as np
 
 from .lexicon.model import REFERENT_CATEGORY, Lexicon
+from . import _kernels
 from .batch import TextBatch, encode_form
 from .text import normalize_term
 
@@ -87,7 +89,7 @@ def _key_and_tail(norm: str) -> tuple[str, bool, re.Pattern | None]:
         if piece == "*":
             pattern += word
         else:  # a hard or paragraph gap: any run of two or more gap bytes (then checked exactly)
-            pattern += rb" {2,}".join(re.escape(encode_form(p)) for p in re.split(r"  |\n ", piece))
+            pattern += rb" {2,}".join(_literal(p) for p in re.split(r"  |\n ", piece))
     if not rest.endswith("*"):
         pattern += rb"(?=[ \x00]|'s[ \x00])"
     return " " + norm[:first], False, re.compile(pattern)
@@ -106,7 +108,13 @@ def _gap_pattern(key: str) -> re.Pattern:
     """A term with hard or paragraph gaps, as a pattern over the one-byte form: any run of two or
     more gap characters stands for such a gap (candidates are then checked exactly)."""
     words = re.split(r"(?:  |\n )", key)
-    return re.compile(rb" {2,}".join(re.escape(encode_form(w)) for w in words))
+    return re.compile(rb" {2,}".join(_literal(w) for w in words))
+
+
+def _literal(words: str) -> bytes:
+    """Pattern for words separated by single spaces (soft gaps) in the one-byte form, where a soft
+    gap of several characters may be a space followed by FILL bytes (:mod:`framing.batch`)."""
+    return rb" \x1e*".join(re.escape(encode_form(w)) for w in words.split(" "))
 
 
 class CompiledMatcher:
@@ -241,21 +249,24 @@ class CompiledMatcher:
         self._pid_gaps: dict[int, list[tuple[int, re.Pattern]]] = {}
         for pid, i in gaps:
             self._pid_gaps.setdefault(pid, []).append((i, _gap_pattern(self.keys[i][1:])))
-        # The DFA takes a little longer to build than the NFAs but searches 1.7x faster (measured on
-        # 20 MB of news with 2,000 terms).
-        self._ac = (ahocorasick_rs.BytesAhoCorasick(list(patterns), matchkind=ahocorasick_rs.MatchKind.Standard,
-                                                    implementation=ahocorasick_rs.Implementation.DFA)
-                    if patterns else None)
+        self._patterns = list(patterns)
+        # Two engines over the same patterns, with the same output: our own DFA scanned by a
+        # compiled loop (framing._kernels) for large batches, and the Rust package ahocorasick-rs
+        # (no compilation, no Numba import: a short run starts faster) for small ones.
+        self._dfa = _kernels.build_dfa(self._patterns) if self._patterns else None
+        self._ac = None
+
+    def _rust_automaton(self):
+        if self._ac is None and self._patterns:
+            # (its DFA takes a little longer to build than its NFAs but searches 1.7x faster)
+            self._ac = ahocorasick_rs.BytesAhoCorasick(self._patterns, matchkind=ahocorasick_rs.MatchKind.Standard,
+                                                       implementation=ahocorasick_rs.Implementation.DFA)
+        return self._ac
 
     def __getstate__(self):  # the automaton is rebuilt from its keys (for process pools that pickle)
         state = self.__dict__.copy()
         state["_ac"] = None
-        state["_pid_gaps"] = None
         return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._build_engines()
 
     # ------------------------------------------------------------------ matching
     def find(self, batch: TextBatch | list[str], *, ordered: bool = True
@@ -289,12 +300,22 @@ class CompiledMatcher:
         order = np.lexsort((((end - start) << 24) + tid, (doc << 40) + start))
         return doc[order], start[order], end[order], tid[order]
 
+    def _scan(self, data: bytes) -> np.ndarray:
+        """``(pattern, start, end)`` rows of every pattern occurrence in ``data``, overlapping ones
+        included (start is the position of the pattern's leading space)."""
+        if self._dfa is None:
+            return np.zeros((0, 3), dtype=np.int64)
+        if len(data) >= _kernels.COMPILED_MIN_CHARS:
+            return np.column_stack(_kernels.scan(np.frombuffer(data, dtype=np.uint8), self._dfa))
+        raw = self._rust_automaton().find_matches_as_indexes(data, overlapping=True)
+        # (fromiter over the flattened tuples is twice as fast as asarray here)
+        return np.fromiter(chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw)).reshape(-1, 3)
+
     def _candidates(self, data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Key index, start (of the key's first word) and end of every key occurrence in ``data``."""
         keys, starts, ends = [], [], []
-        raw = self._ac.find_matches_as_indexes(data, overlapping=True) if self._ac is not None else None
-        if raw:  # (fromiter over the flattened tuples is twice as fast as asarray here)
-            hits = np.fromiter(chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw)).reshape(-1, 3)
+        hits = self._scan(data)
+        if len(hits):
             pid = hits[:, 0]
             count = self._pk_ptr[pid + 1] - self._pk_ptr[pid]  # 0 for the first words of a gap key
             if (count == 1).all():
@@ -436,7 +457,16 @@ def _longest(doc, group, start, end, tid, cat_of, same_span_cats):
     s_shift = group * span + start  # groups one after the other on a single axis
     lens = end - start
     if (int(group.max()) + 1) * span < 2 ** 42 and int(lens.max()) < 2 ** 20:
-        order = np.lexsort((tid, (s_shift << 20) - lens))  # (group, start, -length) in one key
+        # (group, start, -length) in one key. The candidates arrive nearly in that order (by end
+        # position), where a stable sort costs a fiftieth of a lexsort; the rare rows that tie on
+        # the key are then put in target order.
+        key = (s_shift << 20) - lens
+        order = np.argsort(key, kind="stable")
+        k = key[order]
+        tie = np.flatnonzero(k[1:] == k[:-1])
+        if len(tie):
+            rows = np.unique(np.concatenate([tie, tie + 1]))
+            order[rows] = order[rows][np.lexsort((tid[order[rows]], k[rows]))]
     else:
         order = np.lexsort((tid, -lens, s_shift))
     doc, start, end, tid, s_shift = doc[order], start[order], end[order], tid[order], s_shift[order]

@@ -75,3 +75,15 @@ def _private_lexicon_cache(tmp_path_factory):
     """Compiled lexicons are cached in a folder of this test session, never in the user's home."""
     os.environ["FRAMING_CACHE_DIR"] = str(tmp_path_factory.mktemp("framing-cache"))
     yield
+
+
+@pytest.fixture(scope="module", params=["numpy", "compiled"])
+def engine(request):
+    """Run a module's tests on both matching paths: the NumPy one of small batches and the compiled
+    one of large batches (framing._kernels), by moving the size threshold between them."""
+    from framing import _kernels
+
+    old = _kernels.COMPILED_MIN_CHARS
+    _kernels.COMPILED_MIN_CHARS = 0 if request.param == "compiled" else 10 ** 18
+    yield request.param
+    _kernels.COMPILED_MIN_CHARS = old

@@ -14,6 +14,9 @@ from framing.text import count_words, match_form
 
 from reference_matcher import ReferenceMatcher
 
+# every test here runs on both matching paths (conftest.engine)
+pytestmark = pytest.mark.usefixtures("engine")
+
 LEX = parse_yaml("""
 name: b
 referents:
@@ -92,14 +95,17 @@ def test_fast_path_edge_cases(text, expected):
     assert found(text) == expected
 
 
-def test_ordinary_texts_take_the_fast_path():
+def test_ordinary_texts_take_the_fast_path(engine):
     texts = ["The renegade general, backed by militias, spoke.\n\nHe said \u201cno\u201d.",
              "Haftar\u2019s forces took the town; https://t.co/x was shared."]
     assert MATCHER.batch(texts).n_exact == 0  # no phrase continues after "https" or "t"
-    # a soft gap of two characters after a word some phrase continues from: exact path
-    assert MATCHER.batch(["the U.S.-backed government"]).n_exact == 1
-    assert MATCHER.batch(["renegade  general"]).n_exact == 1
-    assert TextBatch.build(["https://t.co"]).n_exact == 1  # without lexicon knowledge: always
+    # A soft gap of two characters after a word some phrase continues from: the NumPy path sends
+    # the text to the exact forms, the compiled path marks the gap with FILL bytes.
+    soft = ["the U.S.-backed government", "renegade  general"]
+    assert [MATCHER.batch([t]).n_exact for t in soft] == ([1, 1] if engine == "numpy" else [0, 0])
+    assert all(len(MATCHER.find_text(t)) == 1 for t in soft)
+    assert TextBatch.build(["https://t.co"]).n_exact == (1 if engine == "numpy" else 0)  # no lexicon: always
+    assert TextBatch.build(["\u00bd"]).n_exact == 1  # NFKC changes its length: exact on both
 
 
 def test_offsets_slice_back_to_the_surface_in_a_large_batch():

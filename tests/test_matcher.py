@@ -10,6 +10,9 @@ from framing.matcher import CompiledMatcher
 
 from reference_matcher import IndexedReferenceMatcher, ReferenceMatcher
 
+# every test here runs on both matching paths (conftest.engine)
+pytestmark = pytest.mark.usefixtures("engine")
+
 LEX = parse_yaml("""
 name: t
 referents:

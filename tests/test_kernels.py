@@ -1,0 +1,85 @@
+"""The compiled loops (framing._kernels) against independent computations: the automaton against
+the Rust package ahocorasick-rs and a brute-force search, the one-byte forms against the NumPy path
+of framing.batch."""
+
+import ahocorasick_rs
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framing import _kernels
+from framing.batch import TextBatch
+
+ALPHABET = b" ab\x00c"
+
+
+def brute_force(patterns, data):
+    out = set()
+    for pid, p in enumerate(patterns):
+        i = data.find(p)
+        while i >= 0:
+            out.add((pid, i, i + len(p)))
+            i = data.find(p, i + 1)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.binary(min_size=1, max_size=4).map(lambda b: bytes(ALPHABET[x % 4] for x in b)),
+                min_size=1, max_size=12, unique=True),
+       st.binary(max_size=80).map(lambda b: bytes(ALPHABET[x % 5] for x in b)))
+def test_scan_finds_every_occurrence(patterns, data):
+    dfa = _kernels.build_dfa(patterns)
+    pid, start, end = _kernels.scan(np.frombuffer(data, dtype=np.uint8), dfa, fill=False)
+    ours = set(zip(pid.tolist(), start.tolist(), end.tolist()))
+    assert len(ours) == len(pid)  # no occurrence twice
+    assert ours == brute_force(patterns, data)
+    rust = ahocorasick_rs.BytesAhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
+    assert ours == set(rust.find_matches_as_indexes(data, overlapping=True)) if data else True
+
+
+def test_scan_reads_fill_bytes_as_absent():
+    f = bytes([_kernels.FILL])
+    dfa = _kernels.build_dfa([b" ab c", b" c", b" ab"])
+    data = b" ab " + f + f + b"c ab" + f
+    pid, start, end = _kernels.scan(np.frombuffer(data, dtype=np.uint8), dfa)
+    got = sorted(zip(pid.tolist(), start.tolist(), end.tolist()))
+    # " ab c" spans the fills: start 0, its second byte ("a") at 1; " c" is found after the fills,
+    # so its start is the byte before its "c" (a fill byte, 5)
+    assert got == [(0, 0, 7), (1, 5, 7), (2, 0, 3), (2, 7, 10)]
+    assert data[1:7].replace(f, b"") == b"ab c" and data[6:7] == b"c"
+
+
+def test_scan_grows_its_output_beyond_the_first_guess():
+    dfa = _kernels.build_dfa([b" a", b" a a"])
+    data = b" a" * 5000
+    pid, start, end = _kernels.scan(np.frombuffer(data, dtype=np.uint8), dfa)
+    assert len(pid) == 5000 + 4999
+    assert (end - start == np.where(pid == 0, 2, 4)).all()
+
+
+TEXTS = ["Haftar's forces \u201centered\u201d Derna", "touch\u00e9  caf\u00e9\r\nsociety", "x\x00y z", "",
+         "\u00bd mile", "\u0130stanbul \u03a3\u039f\u03a6\u0399\u0391\u03a3", "a.-b ://c", "d--e . f", "\U0001d400 \u0301"]
+
+
+@pytest.mark.parametrize("texts", [TEXTS, TEXTS[::-1], [TEXTS[2]] * 3, ["plain ascii text"] * 4])
+def test_compiled_forms_equal_the_numpy_forms(texts, monkeypatch):
+    monkeypatch.setattr(_kernels, "COMPILED_MIN_CHARS", 10 ** 18)
+    slow = TextBatch.build(texts)
+    monkeypatch.setattr(_kernels, "COMPILED_MIN_CHARS", 0)
+    fast = TextBatch.build(texts)
+    assert fast.texts == slow.texts  # NUL read as a space in both
+    assert fast.n_tokens.tolist() == slow.n_tokens.tolist()
+    # The compiled path gives soft gaps of several characters FILL bytes where the NumPy path sends
+    # their texts to the exact forms; texts fast on both paths have the same bytes.
+    assert fast.n_exact <= slow.n_exact
+    exact = set(slow.parts[1].doc.tolist()) if len(slow.parts) > 1 else set()
+    p, q = fast.parts[0], slow.parts[0]
+    f = bytes([_kernels.FILL])
+    compared = 0
+    for i in range(len(texts)):
+        if i not in exact:
+            a, b = int(p.seg_start[i]), int(p.seg_end[i])
+            assert p.data[a:b].replace(f, b" ") == q.data[a:b]
+            compared += 1
+    assert compared >= 1
