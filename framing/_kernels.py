@@ -1,155 +1,55 @@
-"""Compiled loops of the matcher: the one-byte forms of a batch and the automaton pass over them.
+"""The matcher's loops over every character of a corpus: the one-byte forms of a batch and the
+automaton pass over them, compiled from C (``framing/_ckernels.c``) when framing is installed.
 
-These are the only loops that touch every character of a corpus, so they are compiled with Numba
-(wheels for Linux, macOS on Apple silicon and Windows; machine code cached next to this file, or in
-the user's cache folder where that is read-only). NumPy alone needs a dozen passes and temporary
-arrays for what one loop does here, and a per-match Python object is what made the Rust automaton
-we used before cost more than the scan itself (``benchmarks/README.md``).
-
-Numba is imported on the first call, not with :mod:`framing`: loading it and the cached machine code
-takes about 0.2 s, which a short run (a notebook cell over a few texts) need not pay.
-:mod:`framing.batch` and :mod:`framing.matcher` keep a NumPy path for batches below
-``COMPILED_MIN_CHARS`` characters; both paths give identical results (``tests/test_kernels.py``).
+Why C and not a compiler package: we first wrote these loops with Numba (same speed). Importing
+Numba and loading its cached machine code took 0.4 s and 118 MiB more per process (measured:
+framing count's peak went from 176 to 290 MiB on 20 MB of news), over the 250 MiB a worker may use
+(``benchmarks/README.md``); the loops are short, and compiled C adds nothing at import. Where the
+extension is missing (a source checkout run without installing, a platform without a compiler),
+:mod:`framing.batch` and :mod:`framing.matcher` take their NumPy path and the Rust package
+``ahocorasick-rs`` instead, with identical results (every matcher test runs on both paths).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["forms", "scan", "build_dfa", "COMPILED_MIN_CHARS", "FILL"]
+try:
+    from . import _ckernels
+except ImportError:  # not built: the NumPy path everywhere
+    _ckernels = None
+
+__all__ = ["forms", "scan", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
+
+#: Whether the C loops are available.
+COMPILED = _ckernels is not None
 
 #: A byte the automaton of :func:`build_dfa` reads as nothing (every state loops on it).
 FILL = 0x1E
 
-#: Batches with fewer characters than this take the NumPy path (no Numba import, no compilation).
-COMPILED_MIN_CHARS = 200_000
-
-_compiled: dict[str, object] = {}
-
-
-def _kernels() -> dict[str, object]:
-    """The compiled functions (compiled, or loaded from Numba's cache, on first use)."""
-    if _compiled:
-        return _compiled
-    import numba
-    from numba.cpython.unicode import _get_code_point
-
-    @numba.njit(cache=True, nogil=True)
-    def forms_kernel(big, table, known, is_word, to_search, flags, n_seps, out, search,
-                     cand, rare, unknown, n_tokens):  # pragma: no cover - compiled
-        n = len(big)
-        n_unknown = 0
-        nuls = 0
-        for i in range(n):
-            cp = _get_code_point(big, i)
-            if cp >= 128:
-                if not known[cp]:
-                    if n_unknown < unknown.shape[0]:
-                        unknown[n_unknown] = cp
-                    n_unknown += 1
-            elif cp == 0:
-                nuls += 1
-            out[i] = table[cp]
-        if n_unknown or nuls != n_seps:
-            return n_unknown, nuls, 0, 0
-        # One pass for the rest, without data-dependent branches where words begin and end (they
-        # cost three times the work here).
-        n_cand = 0
-        n_rare = 0
-        seg = 0  # count k: the words between the k-th NUL and the next
-        count = 0
-        prev_word = 0
-        prev_flag = 0
-        for i in range(n):
-            c = out[i]
-            if c == 0x27:  # an apostrophe is part of a word only between two word characters
-                if 0 < i < n - 1 and not (is_word[out[i - 1]] and is_word[out[i + 1]]):
-                    c = 0x02
-                    out[i] = c
-            f = flags[c]
-            if prev_flag & f:
-                cand[n_cand] = i - 1
-                n_cand += 1
-            prev_flag = f
-            x = to_search[c]
-            search[i] = x
-            w = np.int64(x > 32)
-            count += w & (1 - prev_word)
-            prev_word = w
-            if x < 32:
-                if x == 0:
-                    n_tokens[seg] = count
-                    seg += 1
-                    count = 0
-                elif c == 0x1F:
-                    rare[n_rare] = i
-                    n_rare += 1
-        return 0, nuls, n_cand, n_rare
-
-    @numba.njit(cache=True, nogil=True)
-    def scan_kernel(data, cls, delta, k, start, stay, n_out, own, link, plen, fill, pid, st, en):  # pragma: no cover
-        # States are premultiplied by the number of byte classes; the n_out states with output come
-        # first. A match's start is its end minus the pattern's length, unless FILL bytes (which
-        # the automaton skips) lie inside it: then count the pattern's bytes back from its end.
-        n = 0
-        last_fill = -1
-        cap = pid.shape[0]
-        s = start
-        limit = n_out * k
-        for i in range(data.shape[0]):
-            c = data[i]
-            if s == start and stay[c]:
-                continue  # at the root on a byte that starts no pattern (a word's letters, for framing's)
-            if fill and c == fill:
-                last_fill = i
-                continue
-            s = delta[s + cls[c]]
-            if s < limit:
-                t = s // k
-                while t >= 0:
-                    p = own[t]
-                    if p >= 0:
-                        if n < cap:
-                            b = i + 1 - plen[p]
-                            if last_fill >= b:  # (start: the byte before the pattern's second)
-                                j = i
-                                left = plen[p] - 1
-                                while left > 0:
-                                    if data[j] != fill:
-                                        left -= 1
-                                    j -= 1
-                                b = j
-                            pid[n] = p
-                            st[n] = b
-                            en[n] = i + 1
-                        n += 1
-                    t = link[t]
-        return n
-
-    _compiled.update(forms=forms_kernel, scan=scan_kernel)
-    return _compiled
+#: Batches with at least this many characters take the compiled path (tests move it to run both).
+COMPILED_MIN_CHARS = 0 if COMPILED else 2 ** 62
 
 
 def forms(big: str, table: np.ndarray, known: np.ndarray, is_word: np.ndarray, to_search: np.ndarray,
           flags: np.ndarray, seps: np.ndarray):
     """The class-preserving and search forms of ``big`` (texts joined by NUL separators).
 
-    Returns ``None`` when ``big`` holds code points missing from ``table`` (their array is returned
-    instead, to be filled and the call repeated) or NUL characters inside a text (``False``).
-    Otherwise ``(u0, search, cand, rare, n_tokens)``: the forms as uint8 arrays, positions ``i``
-    where ``flags[u0[i]] & flags[u0[i + 1]]``, positions of the byte 0x1F, and the word count of
-    each text between consecutive separators ``seps``.
+    Returns an array of code points missing from ``table`` when ``big`` holds some (to be entered
+    and the call repeated), ``False`` when ``big`` holds NUL characters besides the ``len(seps)``
+    separators, and otherwise ``(u0, search, cand, rare, n_tokens)``: the forms as uint8 arrays,
+    positions ``i`` where ``flags[u0[i]] & flags[u0[i + 1]]``, positions of the byte 0x1F, and the
+    word count of each text between consecutive separators.
     """
-    k = _kernels()
     n = len(big)
     out = np.empty(n, dtype=np.uint8)
     search = np.empty(n, dtype=np.uint8)
-    cand = np.empty(max(n, 1), dtype=np.int64)
-    rare = np.empty(max(n, 1), dtype=np.int64)
+    cand = np.empty(n, dtype=np.int64)  # (pages never written are never allocated)
+    rare = np.empty(n, dtype=np.int64)
     unknown = np.empty(4096, dtype=np.int64)
     n_tokens = np.zeros(len(seps) + 1, dtype=np.int64)
-    n_unknown, nuls, n_cand, n_rare = k["forms"](big, table, known, is_word, to_search, flags, len(seps), out,
-                                                 search, cand, rare, unknown, n_tokens)
+    n_unknown, nuls, n_cand, n_rare = _ckernels.forms(big, table, known, is_word, to_search, flags, len(seps),
+                                                      out, search, cand, rare, unknown, n_tokens)
     if n_unknown:
         if n_unknown > len(unknown):  # more new code points than the buffer held: take them all
             u = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
@@ -162,21 +62,25 @@ def forms(big: str, table: np.ndarray, known: np.ndarray, is_word: np.ndarray, t
 
 def scan(data: np.ndarray, dfa: "Dfa", fill: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every occurrence of every pattern of ``dfa`` in ``data``, overlapping ones included, as
-    ``(pattern, start, end)`` arrays in order of end position. With ``fill``, bytes ``FILL`` are
-    read as absent (a pattern may span them; patterns never hold that byte), and ``start + 1`` is
-    the position of a pattern's second byte: ``start`` is the position of its first byte where
-    no FILL byte follows that (the patterns of :mod:`framing.matcher` start with a space)."""
-    k = _kernels()
-    cap = 1024 + len(data) // 8  # (news with 10,000 terms: one candidate per 20 bytes)
+    ``(pattern, start, end)`` arrays in order of end position. Bytes ``FILL`` are read as absent
+    (a pattern may span them). With ``fill``, ``start + 1`` is the position of a pattern's second
+    byte: ``start`` is the position of its first byte where no FILL byte follows that (the patterns
+    of :mod:`framing.matcher` start with a space); without, ``start`` is ``end`` minus the
+    pattern's length (for data without FILL bytes)."""
+    cap = 1024 + len(data) // 32  # per piece of four (news with 10,000 terms: a candidate per 20 bytes)
+    counts = np.zeros(4, dtype=np.int64)
     while True:
-        pid = np.empty(cap, dtype=np.int64)
-        st = np.empty(cap, dtype=np.int64)
-        en = np.empty(cap, dtype=np.int64)
-        n = k["scan"](data, dfa.classes, dfa.delta, dfa.n_classes, dfa.start, dfa.stay, dfa.n_out, dfa.own, dfa.link, dfa.lengths,
-                      FILL if fill else 0, pid, st, en)
-        if n <= cap:
-            return pid[:n], st[:n], en[:n]
-        cap = n
+        pid = np.empty(4 * cap, dtype=np.int64)
+        st = np.empty(4 * cap, dtype=np.int64)
+        en = np.empty(4 * cap, dtype=np.int64)
+        _ckernels.scan(data, dfa.classes, dfa.delta, dfa.n_classes, dfa.start, dfa.n_out, dfa.own, dfa.link,
+                       dfa.lengths, FILL if fill else 0, pid, st, en, counts)
+        if counts.max() <= cap:
+            if counts[1:].sum() == 0:
+                return pid[:counts[0]], st[:counts[0]], en[:counts[0]]
+            keep = np.concatenate([np.arange(j * cap, j * cap + counts[j]) for j in range(4)])
+            return pid[keep], st[keep], en[keep]
+        cap = int(counts.max())
 
 
 class Dfa:
@@ -190,8 +94,6 @@ class Dfa:
         Transitions, ``delta[state + class]``, states premultiplied by the number of classes.
     start : int
         The root state (premultiplied).
-    stay : numpy.ndarray
-        Byte -> whether the root's transition on it is the root.
     n_out : int
         States ``0 .. n_out - 1`` end at least one pattern (their own or a suffix's).
     own, link : numpy.ndarray
@@ -204,22 +106,25 @@ class Dfa:
     def __init__(self, classes, delta, start, n_out, own, link, lengths):
         self.classes, self.delta, self.start, self.n_out = classes, delta, start, n_out
         self.n_classes = int(classes.max()) + 1
-        # bytes on which the root stays the root: the scan skips them without a table lookup
-        self.stay = delta[start + classes] == start
         self.own, self.link, self.lengths = own, link, lengths
 
 
 def build_dfa(patterns: list[bytes]) -> Dfa:
-    """The automaton of ``patterns`` (distinct, non-empty byte strings).
+    """The automaton of ``patterns`` (distinct, non-empty byte strings without NUL or FILL bytes:
+    :func:`scan` cuts texts at NUL, and reads FILL as absent).
 
     The textbook construction (Aho & Corasick 1975): a trie, failure links in breadth-first order,
     every missing transition filled from the failure state's row. We build it ourselves rather than
-    with a package because the scan must run inside the compiled loop of :func:`scan`.
+    with a package because the scan runs in our own compiled loop (:func:`scan`), which returns
+    arrays: a package's Python object per match cost more than its whole scan.
     """
     used = sorted({b for p in patterns for b in p})
+    if FILL in used or 0 in used:
+        raise ValueError("patterns may not hold the bytes NUL or FILL (0x1E)")
     classes = np.zeros(256, dtype=np.int32)
     classes[used] = np.arange(1, len(used) + 1, dtype=np.int32)
-    k = len(used) + 1
+    k = len(used) + 2
+    classes[FILL] = k - 1  # every state loops on FILL (set below)
     children: list[dict[int, int]] = [{}]
     own = [-1]
     for pid, p in enumerate(patterns):
@@ -250,6 +155,7 @@ def build_dfa(patterns: list[bytes]) -> Dfa:
             out_link[child] = f if own_arr[f] >= 0 else out_link[f]
             row[c] = child
             order.append(child)
+        row[k - 1] = s
         delta[s] = row
     # Renumber: states with output (their own or on their failure chain) first.
     has_out = (own_arr >= 0) | (out_link >= 0)
@@ -257,8 +163,9 @@ def build_dfa(patterns: list[bytes]) -> Dfa:
     new_id = np.empty(n, dtype=np.int64)
     new_id[new_order] = np.arange(n)
     n_out = int(has_out.sum())
-    dtype = np.int32 if n * k < 2 ** 31 else np.int64
-    delta = (new_id[delta[new_order]] * k).astype(dtype).ravel()
+    if n * k >= 2 ** 31:
+        raise ValueError(f"lexicons too large for one automaton ({n:,} states x {k} byte classes)")
+    delta = (new_id[delta[new_order]] * k).astype(np.int32).ravel()
     own_out = own_arr[new_order[:n_out]].astype(np.int32)
     link = out_link[new_order[:n_out]]
     link = np.where(link >= 0, new_id[np.maximum(link, 0)], -1).astype(np.int32)

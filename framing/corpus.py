@@ -409,7 +409,7 @@ class _Dedupe:
 
 def _json_record(line: str) -> tuple[dict | None, str | None]:
     """A JSON Lines line as a record, or None for a blank line, or a reason it is not one."""
-    if not line.strip():
+    if not line or line.isspace():
         return None, None
     try:
         rec = json.loads(line)
@@ -595,7 +595,7 @@ class _Standardiser:
                 reason = f"text is a {type(value).__name__}, not a string; put the article text in the text column"
             elif text is None or text == "":
                 reason = "empty text"
-            elif not text.strip():
+            elif text.isspace():  # (not strip(): no copy of every text)
                 reason = "text is only whitespace"
             elif "\x00" in text:
                 reason = f"text contains a NUL byte at character {text.index(chr(0))} (binary data in the text column?)"

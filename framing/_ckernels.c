@@ -1,0 +1,229 @@
+/* The matcher's loops over every character of a corpus, in C (see framing/_kernels.py for why
+ * these are not written with a compiler package). Two functions, both releasing the GIL:
+ *
+ *   forms(big, table, known, is_word, to_search, flags, n_seps,
+ *         out, search, cand, rare, unknown, n_tokens) -> (n_unknown, nuls, n_cand, n_rare)
+ *   scan(data, classes, delta, k, start, n_out, own, link, lengths, fill,
+ *        pid, st, en, counts) -> None   (counts: matches of each of the 4 pieces)
+ *
+ * Arrays come as buffers (NumPy arrays, bytes): the caller (framing/_kernels.py) allocates them
+ * with the documented sizes and dtypes; sizes are checked here, dtypes are the caller's contract.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define N_CODES 0x110000
+
+static int check_size(Py_buffer *b, Py_ssize_t need, const char *name) {
+    if (b->len < need) {
+        PyErr_Format(PyExc_ValueError, "%s: buffer of %zd bytes, %zd needed", name, b->len, need);
+        return -1;
+    }
+    return 0;
+}
+
+/* Pass 1: one class byte per code point; unknown code points and NULs counted. */
+#define CLASSIFY_LOOP(TYPE)                                                   \
+    do {                                                                      \
+        const TYPE *restrict s = (const TYPE *)data;                                   \
+        for (Py_ssize_t i = 0; i < n; i++) {                                  \
+            uint32_t cp = s[i];                                               \
+            if (cp >= 128) {                                                  \
+                if (!known[cp]) {                                             \
+                    if (n_unknown < max_unknown) unknown[n_unknown] = cp;     \
+                    n_unknown++;                                              \
+                }                                                             \
+            } else if (cp == 0) {                                             \
+                nuls++;                                                       \
+            }                                                                 \
+            out[i] = table[cp];                                               \
+        }                                                                     \
+    } while (0)
+
+static PyObject *forms(PyObject *self, PyObject *args) {
+    PyObject *big;
+    Py_buffer b_table, b_known, b_word, b_search_map, b_flags, b_out, b_search, b_cand, b_rare,
+        b_unknown, b_tokens;
+    Py_ssize_t n_seps;
+    if (!PyArg_ParseTuple(args, "Uy*y*y*y*y*nw*w*w*w*w*w*", &big, &b_table, &b_known, &b_word,
+                          &b_search_map, &b_flags, &n_seps, &b_out, &b_search, &b_cand, &b_rare,
+                          &b_unknown, &b_tokens))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(big);
+    if (check_size(&b_table, N_CODES, "table") || check_size(&b_known, N_CODES, "known") ||
+        check_size(&b_word, 256, "is_word") || check_size(&b_search_map, 256, "to_search") ||
+        check_size(&b_flags, 256, "flags") || check_size(&b_out, n, "out") ||
+        check_size(&b_search, n, "search") || check_size(&b_cand, 8 * n, "cand") ||
+        check_size(&b_rare, 8 * n, "rare") || check_size(&b_tokens, 8 * (n_seps + 1), "n_tokens"))
+        goto done;
+    {
+        /* (restrict: the buffers never overlap, which lets the compiler keep values in registers) */
+        const uint8_t *restrict table = b_table.buf, *restrict known = b_known.buf;
+        const uint8_t *restrict is_word = b_word.buf, *restrict to_search = b_search_map.buf;
+        const uint8_t *restrict flags = b_flags.buf;
+        uint8_t *restrict out = b_out.buf, *restrict search = b_search.buf;
+        int64_t *restrict cand = b_cand.buf, *restrict rare = b_rare.buf;
+        int64_t *restrict unknown = b_unknown.buf, *restrict n_tokens = b_tokens.buf;
+        Py_ssize_t max_unknown = b_unknown.len / 8;
+        int kind = PyUnicode_KIND(big);
+        const void *data = PyUnicode_DATA(big);
+        Py_ssize_t n_unknown = 0, nuls = 0, n_cand = 0, n_rare = 0;
+        Py_BEGIN_ALLOW_THREADS
+        if (kind == PyUnicode_1BYTE_KIND) CLASSIFY_LOOP(uint8_t);
+        else if (kind == PyUnicode_2BYTE_KIND) CLASSIFY_LOOP(uint16_t);
+        else CLASSIFY_LOOP(uint32_t);
+        if (n_unknown == 0 && nuls == n_seps) {
+            /* Pass 2, without data-dependent branches where words begin and end (they cost three
+             * times the rest). Count k: the words between the k-th NUL and the next. */
+            Py_ssize_t seg = 0;
+            int64_t count = 0;
+            int64_t prev_word = 0;
+            uint8_t prev_flag = 0;
+            for (Py_ssize_t i = 0; i < n; i++) {
+                uint8_t c = out[i];
+                if (c == 0x27 && i > 0 && i < n - 1 && !(is_word[out[i - 1]] && is_word[out[i + 1]])) {
+                    c = 0x02; /* an apostrophe is part of a word only between two word characters */
+                    out[i] = c;
+                }
+                uint8_t f = flags[c];
+                if (prev_flag & f) cand[n_cand++] = i - 1;
+                prev_flag = f;
+                uint8_t x = to_search[c];
+                search[i] = x;
+                int64_t w = x > 32;
+                count += w & (prev_word ^ 1);
+                prev_word = w;
+                if (x < 32) {
+                    if (x == 0) {
+                        n_tokens[seg++] = count;
+                        count = 0;
+                    } else if (c == 0x1F) {
+                        rare[n_rare++] = i;
+                    }
+                }
+            }
+        }
+        Py_END_ALLOW_THREADS
+        result = Py_BuildValue("nnnn", n_unknown, nuls, n_cand, n_rare);
+    }
+done:
+    PyBuffer_Release(&b_table); PyBuffer_Release(&b_known); PyBuffer_Release(&b_word);
+    PyBuffer_Release(&b_search_map); PyBuffer_Release(&b_flags); PyBuffer_Release(&b_out);
+    PyBuffer_Release(&b_search); PyBuffer_Release(&b_cand); PyBuffer_Release(&b_rare);
+    PyBuffer_Release(&b_unknown); PyBuffer_Release(&b_tokens);
+    return result;
+}
+
+/* Record the patterns that end at position pos in state s (stream j's output region). */
+#define EMIT(j, pos, s)                                                                        \
+    do {                                                                                       \
+        for (int32_t t_ = (s) / k32; t_ >= 0; t_ = link[t_]) {                                 \
+            int32_t p_ = own[t_];                                                              \
+            if (p_ < 0) continue;                                                              \
+            if (n[j] < cap) {                                                                  \
+                Py_ssize_t q_ = (pos) + 1 - plen[p_];                                          \
+                if (fill) { /* count the pattern's bytes back, FILL bytes not counted */       \
+                    Py_ssize_t left_ = plen[p_] - 1;                                           \
+                    q_ = (pos);                                                                \
+                    while (left_ > 0) {                                                        \
+                        if (data[q_] != fill) left_--;                                         \
+                        q_--;                                                                  \
+                    }                                                                          \
+                }                                                                              \
+                Py_ssize_t at_ = (j) * cap + n[j];                                             \
+                pid[at_] = p_;                                                                 \
+                st[at_] = q_;                                                                  \
+                en[at_] = (pos) + 1;                                                           \
+            }                                                                                  \
+            n[j]++;                                                                            \
+        }                                                                                      \
+    } while (0)
+
+#define STREAMS 4
+#define FILL_BYTE 0x1E /* no pattern ends on it: a state with output reached by looping on it has
+                          * already been recorded */
+
+static PyObject *scan(PyObject *self, PyObject *args) {
+    Py_buffer b_data, b_classes, b_delta, b_own, b_link, b_len, b_pid, b_st, b_en, b_counts;
+    Py_ssize_t k, start, n_out;
+    int fill;
+    if (!PyArg_ParseTuple(args, "y*y*y*nnny*y*y*iw*w*w*w*", &b_data, &b_classes, &b_delta, &k, &start,
+                          &n_out, &b_own, &b_link, &b_len, &fill, &b_pid, &b_st, &b_en, &b_counts))
+        return NULL;
+    PyObject *result = NULL;
+    if (check_size(&b_classes, 4 * 256, "classes") || check_size(&b_own, 4 * n_out, "own") ||
+        check_size(&b_link, 4 * n_out, "link") || check_size(&b_st, b_pid.len, "st") ||
+        check_size(&b_en, b_pid.len, "en") || check_size(&b_counts, 8 * STREAMS, "counts"))
+        goto done;
+    {
+        const uint8_t *restrict data = b_data.buf;
+        const int32_t *restrict classes = b_classes.buf, *restrict delta = b_delta.buf;
+        const int32_t *restrict own = b_own.buf, *restrict link = b_link.buf;
+        const int64_t *restrict plen = b_len.buf;
+        int64_t *restrict pid = b_pid.buf, *restrict st = b_st.buf, *restrict en = b_en.buf;
+        int64_t *restrict n = b_counts.buf;
+        Py_ssize_t len = b_data.len, cap = b_pid.len / 8 / STREAMS;
+        int32_t limit = (int32_t)(n_out * k), k32 = (int32_t)k;
+        Py_BEGIN_ALLOW_THREADS
+        /* The text is cut at NUL bytes (where every pattern search starts afresh: no pattern holds
+         * NUL) into STREAMS pieces, scanned in one loop a byte of each at a time: a DFA step waits
+         * for the previous one, so independent pieces keep the processor busy (4x one piece's
+         * speed, measured). States are premultiplied by the number of byte classes k; the n_out
+         * states with output come first. FILL bytes loop in every state (build_dfa). */
+        Py_ssize_t bound[STREAMS + 1];
+        bound[0] = 0;
+        bound[STREAMS] = len;
+        for (int j = 1; j < STREAMS; j++) {
+            Py_ssize_t p = j * (len / STREAMS);
+            if (p < bound[j - 1]) p = bound[j - 1];
+            const uint8_t *z = p < len ? memchr(data + p, 0, len - p) : NULL;
+            bound[j] = z ? z - data : len;
+        }
+        Py_ssize_t shortest = len;
+        for (int j = 0; j < STREAMS; j++) {
+            n[j] = 0;
+            if (bound[j + 1] - bound[j] < shortest) shortest = bound[j + 1] - bound[j];
+        }
+        int32_t s0 = (int32_t)start, s1 = s0, s2 = s0, s3 = s0;
+        const uint8_t *d0 = data + bound[0], *d1 = data + bound[1], *d2 = data + bound[2], *d3 = data + bound[3];
+        for (Py_ssize_t i = 0; i < shortest; i++) {
+            s0 = delta[s0 + classes[d0[i]]];
+            s1 = delta[s1 + classes[d1[i]]];
+            s2 = delta[s2 + classes[d2[i]]];
+            s3 = delta[s3 + classes[d3[i]]];
+            if (s0 < limit && d0[i] != FILL_BYTE) EMIT(0, bound[0] + i, s0);
+            if (s1 < limit && d1[i] != FILL_BYTE) EMIT(1, bound[1] + i, s1);
+            if (s2 < limit && d2[i] != FILL_BYTE) EMIT(2, bound[2] + i, s2);
+            if (s3 < limit && d3[i] != FILL_BYTE) EMIT(3, bound[3] + i, s3);
+        }
+        int32_t state[STREAMS] = {s0, s1, s2, s3};
+        for (int j = 0; j < STREAMS; j++) { /* the rest of the longer pieces */
+            int32_t sj = state[j];
+            for (Py_ssize_t i = bound[j] + shortest; i < bound[j + 1]; i++) {
+                sj = delta[sj + classes[data[i]]];
+                if (sj < limit && data[i] != FILL_BYTE) EMIT(j, i, sj);
+            }
+        }
+        Py_END_ALLOW_THREADS
+        Py_INCREF(Py_None);
+        result = Py_None;
+    }
+done:
+    PyBuffer_Release(&b_data); PyBuffer_Release(&b_classes); PyBuffer_Release(&b_delta);
+    PyBuffer_Release(&b_own); PyBuffer_Release(&b_link); PyBuffer_Release(&b_len);
+    PyBuffer_Release(&b_pid); PyBuffer_Release(&b_st); PyBuffer_Release(&b_en); PyBuffer_Release(&b_counts);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"forms", forms, METH_VARARGS, "One-byte forms of a batch (see framing/_kernels.py)."},
+    {"scan", scan, METH_VARARGS, "Aho-Corasick scan (see framing/_kernels.py)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_ckernels", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__ckernels(void) { return PyModule_Create(&module); }
