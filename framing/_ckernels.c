@@ -1,8 +1,8 @@
 /* The matcher's loops over every character of a corpus, in C (see framing/_kernels.py for why
  * these are not written with a compiler package). Two functions, both releasing the GIL:
  *
- *   forms(big, table, known, is_word, to_search, flags, n_seps,
- *         out, search, cand, rare, unknown, n_tokens) -> (n_unknown, nuls, n_cand, n_rare)
+ *   forms(texts, table, known, is_word, to_search, flags,
+ *         out, search, cand, rare, unknown, n_tokens) -> (n, n_unknown, nuls, n_cand, n_rare)
  *   scan(data, classes, delta, k, start, n_out, own, link, lengths, fill,
  *        pid, st, en, counts) -> None   (counts: matches of each of the 4 pieces)
  *
@@ -24,11 +24,11 @@ static int check_size(Py_buffer *b, Py_ssize_t need, const char *name) {
     return 0;
 }
 
-/* Pass 1: one class byte per code point; unknown code points and NULs counted. */
+/* Pass 1 over one text: one class byte per code point; unknown code points and NULs counted. */
 #define CLASSIFY_LOOP(TYPE)                                                   \
     do {                                                                      \
-        const TYPE *restrict s = (const TYPE *)data;                                   \
-        for (Py_ssize_t i = 0; i < n; i++) {                                  \
+        const TYPE *restrict s = (const TYPE *)data;                          \
+        for (Py_ssize_t i = 0; i < len; i++) {                                \
             uint32_t cp = s[i];                                               \
             if (cp >= 128) {                                                  \
                 if (!known[cp]) {                                             \
@@ -38,26 +38,52 @@ static int check_size(Py_buffer *b, Py_ssize_t need, const char *name) {
             } else if (cp == 0) {                                             \
                 nuls++;                                                       \
             }                                                                 \
-            out[i] = table[cp];                                               \
+            o[i] = table[cp];                                                 \
         }                                                                     \
     } while (0)
 
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t len;
+} text_view;
+
 static PyObject *forms(PyObject *self, PyObject *args) {
-    PyObject *big;
+    PyObject *texts;
     Py_buffer b_table, b_known, b_word, b_search_map, b_flags, b_out, b_search, b_cand, b_rare,
         b_unknown, b_tokens;
-    Py_ssize_t n_seps;
-    if (!PyArg_ParseTuple(args, "Uy*y*y*y*y*nw*w*w*w*w*w*", &big, &b_table, &b_known, &b_word,
-                          &b_search_map, &b_flags, &n_seps, &b_out, &b_search, &b_cand, &b_rare,
+    if (!PyArg_ParseTuple(args, "O!y*y*y*y*y*w*w*w*w*w*w*", &PyList_Type, &texts, &b_table, &b_known,
+                          &b_word, &b_search_map, &b_flags, &b_out, &b_search, &b_cand, &b_rare,
                           &b_unknown, &b_tokens))
         return NULL;
-    PyObject *result = NULL;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(big);
+    PyObject *result = NULL, *items = NULL;
+    text_view *views = NULL;
+    /* The texts are laid out as " NUL text1 NUL text2 ... NUL " (framing/batch.py). */
+    items = PySequence_Tuple(texts); /* (a tuple: the list may change while the GIL is released) */
+    if (items == NULL) goto done;
+    Py_ssize_t n_texts = PyTuple_GET_SIZE(items), n = 3;
+    views = PyMem_Malloc(sizeof(text_view) * (n_texts + 1));
+    if (views == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        PyObject *item = PyTuple_GET_ITEM(items, t);
+        if (!PyUnicode_Check(item)) {
+            PyErr_Format(PyExc_TypeError, "text %zd is not a str", t);
+            goto done;
+        }
+        if (PyUnicode_READY(item) < 0) goto done;
+        views[t].kind = PyUnicode_KIND(item);
+        views[t].data = PyUnicode_DATA(item);
+        views[t].len = PyUnicode_GET_LENGTH(item);
+        n += views[t].len + 3;
+    }
     if (check_size(&b_table, N_CODES, "table") || check_size(&b_known, N_CODES, "known") ||
         check_size(&b_word, 256, "is_word") || check_size(&b_search_map, 256, "to_search") ||
         check_size(&b_flags, 256, "flags") || check_size(&b_out, n, "out") ||
         check_size(&b_search, n, "search") || check_size(&b_cand, 8 * n, "cand") ||
-        check_size(&b_rare, 8 * n, "rare") || check_size(&b_tokens, 8 * (n_seps + 1), "n_tokens"))
+        check_size(&b_rare, 8 * n, "rare") || check_size(&b_tokens, 8 * (n_texts + 2), "n_tokens"))
         goto done;
     {
         /* (restrict: the buffers never overlap, which lets the compiler keep values in registers) */
@@ -68,14 +94,24 @@ static PyObject *forms(PyObject *self, PyObject *args) {
         int64_t *restrict cand = b_cand.buf, *restrict rare = b_rare.buf;
         int64_t *restrict unknown = b_unknown.buf, *restrict n_tokens = b_tokens.buf;
         Py_ssize_t max_unknown = b_unknown.len / 8;
-        int kind = PyUnicode_KIND(big);
-        const void *data = PyUnicode_DATA(big);
         Py_ssize_t n_unknown = 0, nuls = 0, n_cand = 0, n_rare = 0;
         Py_BEGIN_ALLOW_THREADS
-        if (kind == PyUnicode_1BYTE_KIND) CLASSIFY_LOOP(uint8_t);
-        else if (kind == PyUnicode_2BYTE_KIND) CLASSIFY_LOOP(uint16_t);
-        else CLASSIFY_LOOP(uint32_t);
-        if (n_unknown == 0 && nuls == n_seps) {
+        Py_ssize_t pos = 0;
+        for (Py_ssize_t t = 0; t <= n_texts; t++) {
+            out[pos] = table[' '];
+            out[pos + 1] = table[0];
+            out[pos + 2] = table[' '];
+            pos += 3;
+            if (t == n_texts) break;
+            const void *data = views[t].data;
+            Py_ssize_t len = views[t].len;
+            uint8_t *restrict o = out + pos;
+            if (views[t].kind == PyUnicode_1BYTE_KIND) CLASSIFY_LOOP(uint8_t);
+            else if (views[t].kind == PyUnicode_2BYTE_KIND) CLASSIFY_LOOP(uint16_t);
+            else CLASSIFY_LOOP(uint32_t);
+            pos += len;
+        }
+        if (n_unknown == 0 && nuls == 0) {
             /* Pass 2, without data-dependent branches where words begin and end (they cost three
              * times the rest). Count k: the words between the k-th NUL and the next. */
             Py_ssize_t seg = 0;
@@ -107,9 +143,11 @@ static PyObject *forms(PyObject *self, PyObject *args) {
             }
         }
         Py_END_ALLOW_THREADS
-        result = Py_BuildValue("nnnn", n_unknown, nuls, n_cand, n_rare);
+        result = Py_BuildValue("nnnnn", n, n_unknown, nuls, n_cand, n_rare);
     }
 done:
+    PyMem_Free(views);
+    Py_XDECREF(items);
     PyBuffer_Release(&b_table); PyBuffer_Release(&b_known); PyBuffer_Release(&b_word);
     PyBuffer_Release(&b_search_map); PyBuffer_Release(&b_flags); PyBuffer_Release(&b_out);
     PyBuffer_Release(&b_search); PyBuffer_Release(&b_cand); PyBuffer_Release(&b_rare);

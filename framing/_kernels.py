@@ -31,31 +31,31 @@ FILL = 0x1E
 COMPILED_MIN_CHARS = 0 if COMPILED else 2 ** 62
 
 
-def forms(big: str, table: np.ndarray, known: np.ndarray, is_word: np.ndarray, to_search: np.ndarray,
-          flags: np.ndarray, seps: np.ndarray):
-    """The class-preserving and search forms of ``big`` (texts joined by NUL separators).
+def forms(texts: list[str], table: np.ndarray, known: np.ndarray, is_word: np.ndarray, to_search: np.ndarray,
+          flags: np.ndarray, size: int):
+    """The class-preserving and search forms of ``texts`` laid out as ``" NUL text1 NUL text2 ...
+    NUL "`` (``size`` characters in all).
 
-    Returns an array of code points missing from ``table`` when ``big`` holds some (to be entered
-    and the call repeated), ``False`` when ``big`` holds NUL characters besides the ``len(seps)``
-    separators, and otherwise ``(u0, search, cand, rare, n_tokens)``: the forms as uint8 arrays,
-    positions ``i`` where ``flags[u0[i]] & flags[u0[i + 1]]``, positions of the byte 0x1F, and the
-    word count of each text between consecutive separators.
+    Returns an array of code points missing from ``table`` when the texts hold some (to be
+    entered and the call repeated), ``False`` when they hold NUL characters, and otherwise
+    ``(u0, search, cand, rare, n_tokens)``: the forms as uint8 arrays, positions ``i`` where
+    ``flags[u0[i]] & flags[u0[i + 1]]``, positions of the byte 0x1F, and each text's word count.
     """
-    n = len(big)
-    out = np.empty(n, dtype=np.uint8)
-    search = np.empty(n, dtype=np.uint8)
-    cand = np.empty(n, dtype=np.int64)  # (pages never written are never allocated)
-    rare = np.empty(n, dtype=np.int64)
+    out = np.empty(size, dtype=np.uint8)
+    search = np.empty(size, dtype=np.uint8)
+    cand = np.empty(size, dtype=np.int64)  # (pages never written are never allocated)
+    rare = np.empty(size, dtype=np.int64)
     unknown = np.empty(4096, dtype=np.int64)
-    n_tokens = np.zeros(len(seps) + 1, dtype=np.int64)
-    n_unknown, nuls, n_cand, n_rare = _ckernels.forms(big, table, known, is_word, to_search, flags, len(seps),
-                                                      out, search, cand, rare, unknown, n_tokens)
+    n_tokens = np.zeros(len(texts) + 2, dtype=np.int64)
+    n, n_unknown, nuls, n_cand, n_rare = _ckernels.forms(texts, table, known, is_word, to_search, flags, out, search,
+                                                         cand, rare, unknown, n_tokens)
+    assert n == size
     if n_unknown:
         if n_unknown > len(unknown):  # more new code points than the buffer held: take them all
-            u = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
+            u = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
             return np.unique(u[(u >= 128) & ~known[u]]).astype(np.int64)
         return np.unique(unknown[:n_unknown])
-    if nuls != len(seps):
+    if nuls:
         return False
     return out, search, cand[:n_cand].copy(), rare[:n_rare].copy(), n_tokens[1:-1]
 

@@ -120,7 +120,7 @@ class _CodeTable:
 
     def encode(self, s: str) -> np.ndarray:
         """One byte per character of ``s``, lower-cased (for ASCII, ``_ASCII`` is faster)."""
-        u = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
+        u = np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         self.fill(np.unique(u[u >= 128]))
         return self.table[u]
 
@@ -136,7 +136,7 @@ def encode_form(form: str) -> bytes:
     """
     if form.isascii():
         return form.replace("\n", " ").encode("ascii")
-    u = np.frombuffer(form.encode("utf-32-le"), dtype=np.uint32)
+    u = np.frombuffer(form.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     out = np.where(u < 128, u, 0x80 | (u & 0x7F)).astype(np.uint8)
     out[u == 10] = _SPACE
     return out.tobytes()
@@ -223,16 +223,19 @@ class TextBatch:
         seps = np.append(base - 2, base[-1] + lengths[-1] - 2)  # the NULs
         # Lower-casing is folded into the code table (a character at a time; str.lower's one
         # context rule, Greek final sigma, is handled there).
-        big = " \x00 ".join(["", *texts, ""])
-        got = _compiled_forms(big, seps) if len(big) >= _kernels.COMPILED_MIN_CHARS else None
-        if got is False:  # NUL characters inside texts: read as spaces
-            texts = [t.replace("\x00", " ") for t in texts]
-            big = " \x00 ".join(["", *texts, ""])
-            got = _compiled_forms(big, seps)
+        size = int(seps[-1]) + 2
+        got = None
+        if size >= _kernels.COMPILED_MIN_CHARS:
+            texts = list(texts)
+            got = _compiled_forms(texts, size)
+            if got is False:  # NUL characters inside texts: read as spaces
+                texts = [t.replace("\x00", " ") for t in texts]
+                got = _compiled_forms(texts, size)
         if got is not None:
             u0_arr, data_arr, cand, rare, n_tokens = got
             u0 = u0_arr.tobytes()
         else:
+            big = " \x00 ".join(["", *texts, ""])
             if big.count("\x00") != n + 1:
                 texts = [t.replace("\x00", " ") for t in texts]
                 big = " \x00 ".join(["", *texts, ""])
@@ -297,10 +300,10 @@ _FLAGS_ARR = np.frombuffer(_FLAGS, dtype=np.uint8)
 _TO_SEARCH_ARR = np.frombuffer(_TO_SEARCH, dtype=np.uint8)
 
 
-def _compiled_forms(big: str, seps: np.ndarray):
+def _compiled_forms(texts: list[str], size: int):
     """:func:`framing._kernels.forms` with the code table filled as needed."""
     while True:
-        got = _kernels.forms(big, _CODES.table, _CODES.known, _IS_WORD, _TO_SEARCH_ARR, _FLAGS_ARR, seps)
+        got = _kernels.forms(texts, _CODES.table, _CODES.known, _IS_WORD, _TO_SEARCH_ARR, _FLAGS_ARR, size)
         if not isinstance(got, np.ndarray):
             return got
         _CODES.fill(got)

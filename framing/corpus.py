@@ -36,6 +36,7 @@ import codecs
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -453,7 +454,15 @@ def _json_record(line: str) -> tuple[dict | None, str | None]:
         return None, f"invalid JSON on this line ({err.msg} at column {err.colno}); fix or remove the line"
     if not isinstance(rec, dict):
         return None, "the line is JSON but not an object ({...}); each line must be one document"
+    if ("\\ud" in line or "\\uD" in line) and any(
+            isinstance(v, str) and _SURROGATE.search(v) for v in rec.values()):
+        # (no text in this state can be matched, written as UTF-8 or stored in Arrow)
+        return None, ("a string on this line holds an unpaired surrogate escape (\\ud800-\\udfff): "
+                      "not valid Unicode; fix the escape in the file")
     return rec, None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _blocks_plan(source, chunk_rows: int, read_options: dict):

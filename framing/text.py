@@ -105,7 +105,7 @@ def _translate(low: str) -> str:
     """
     if low.isascii():
         return low.encode("ascii").translate(_BYTE_TABLE).decode("ascii")
-    out = low.encode("utf-8").translate(_BYTE_TABLE).decode("utf-8")
+    out = low.encode("utf-8", "surrogatepass").translate(_BYTE_TABLE).decode("utf-8", "surrogatepass")
     for ch in _APOSTROPHES:
         if ch in out:
             out = out.replace(ch, "'")

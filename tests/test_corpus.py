@@ -157,3 +157,54 @@ def test_json_values_bom_and_duplicate_columns(tmp_path):
         framing.read_corpus(pd.DataFrame([["a", "b", "c"]], columns=["text", "outlet", "text"]))
     with pytest.raises(CorpusError, match="unknown encoding 'nosuchenc'"):
         framing.read_corpus(path, encoding="nosuchenc")
+
+
+JSONL_CASES = (
+    b'{"doc_id": 12345678901234567890123, "outlet": "a", "text": "huge integer id"}\r\n'
+    b'\n'
+    b'   \n'
+    b'{"doc_id": "n", "outlet": "a", "text": "a NaN score", "score": NaN}\n'
+    b'[1, 2]\n'
+    b'{"doc_id": "d", "outlet": "a", "text": "first", "text": "duplicate key, the last wins"}\n'
+    b'{"doc_id": "m", "outlet": "a", "text": "nested", "meta": {"k": [1.5, 2]}}\n'
+    b'{"doc_id": "s", "outlet": "a", "text": "lone surrogate \\ud800 escaped"}\n'
+    b'{"doc_id": "x", "outlet": "a", "text": 3.25}\n'
+    b'{"doc_id": "bad json", \n'
+    b'{"doc_id": "ok", "outlet": "b", "text": "caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d"}\n'
+)
+
+
+@pytest.mark.parametrize("with_orjson", [True, False])
+def test_json_lines_parsed_as_json_parses_them(tmp_path, monkeypatch, with_orjson):
+    """orjson reads JSON Lines; the lines it refuses or reads differently (integers beyond 64 bits,
+    NaN, lone surrogates, floats, containers) go to json, so tables and messages are json's. A
+    text with an unpaired surrogate escape is skipped with its line (it cannot be matched or
+    written as UTF-8)."""
+    import framing.corpus as fc
+
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(JSONL_CASES)
+    if not with_orjson:
+        monkeypatch.setattr(fc, "_orjson", None)
+    c = framing.read_corpus(path)
+    docs = c.documents.set_index("doc_id")
+    assert "12345678901234567890123" in docs.index  # exact, not a float's digits
+    assert docs.loc["d", "text"] == "duplicate key, the last wins"
+    assert docs.loc["x", "text"] == "3.25"
+    assert "s" not in docs.index  # a lone surrogate: no tool downstream can take it
+    assert docs.loc["ok", "text"] == "caf\u00e9 \u201cquoted\u201d"
+    reasons = dict(zip(c.skipped["source"].str.rsplit(":", n=1).str[1].astype(int), c.skipped["reason"]))
+    assert sorted(reasons) == [5, 8, 10]
+    assert "not an object" in reasons[5] and "invalid JSON" in reasons[10] and "surrogate" in reasons[8]
+    assert len(docs) + len(c.skipped) == 9  # every non-blank line accounted for
+
+
+def test_json_lines_bad_byte_named_with_orjson(tmp_path):
+    path = tmp_path / "c.jsonl"
+    lines = [json.dumps({"doc_id": str(i), "outlet": "a", "text": "t"}).encode() for i in range(4)]
+    lines[2] = lines[2].replace(b'"t"', b'"t\xff"')
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(CorpusError) as err:
+        framing.read_corpus(path)
+    at = b"\n".join(lines).index(b"\xff")
+    assert f"at byte {at} (line 3, byte 0xff)" in str(err.value)
