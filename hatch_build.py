@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import sysconfig
 from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
@@ -23,28 +22,33 @@ class CompileKernels(BuildHookInterface):
         if self.target_name != "wheel":
             return
         root = Path(self.root)
-        name = "_ckernels" + sysconfig.get_config_var("EXT_SUFFIX")
+        for stale in (root / "framing").glob("_ckernels.*"):  # a build from an earlier compile
+            if stale.suffix in (".so", ".pyd"):
+                stale.unlink()
+        cwd = os.getcwd()
         try:
             from setuptools import Distribution, Extension
 
-            cwd = os.getcwd()
             os.chdir(root)
-            ext = Extension("framing._ckernels", sources=["framing/_ckernels.c"], extra_compile_args=[]
-                            if sys.platform == "win32" else ["-O2"])
-            dist = Distribution({"name": "framing", "ext_modules": [ext]})
-            cmd = dist.get_command_obj("build_ext")
+            ext = Extension("framing._ckernels", sources=["framing/_ckernels.c"],
+                            extra_compile_args=[] if sys.platform == "win32" else ["-O3"])
+            cmd = Distribution({"name": "framing", "ext_modules": [ext]}).get_command_obj("build_ext")
             cmd.inplace = True
-            try:
-                cmd.ensure_finalized()
-                cmd.run()
-            finally:
-                os.chdir(cwd)
+            cmd.ensure_finalized()
+            cmd.run()
+            built = Path(cmd.get_ext_fullpath("framing._ckernels")).resolve()
         except Exception as exc:  # noqa: BLE001 - any compiler failure: build without the extension
-            print(f"framing: could not compile framing/_ckernels.c ({exc}); "
-                  "framing will use its slower NumPy path", file=sys.stderr)
+            message = (f"framing: could not compile framing/_ckernels.c ({exc}); framing will use its "
+                       "slower NumPy path")
+            self.app.display_warning(message)
+            print(message, file=sys.stderr)
             return
-        built = root / "framing" / name
+        finally:
+            os.chdir(cwd)
+        if not built.is_file():
+            self.app.display_warning(f"framing: compiled extension not found at {built}; using the NumPy path")
+            return
         if version != "editable":
-            build_data["force_include"][str(built)] = f"framing/{name}"
+            build_data["force_include"][str(built)] = f"framing/{built.name}"
         build_data["pure_python"] = False
         build_data["infer_tag"] = True

@@ -16,6 +16,10 @@
 
 #define N_CODES 0x110000
 
+#if defined(_MSC_VER) && !defined(restrict)
+#define restrict __restrict /* MSVC's C mode has no C99 restrict */
+#endif
+
 static int check_size(Py_buffer *b, Py_ssize_t need, const char *name) {
     if (b->len < need) {
         PyErr_Format(PyExc_ValueError, "%s: buffer of %zd bytes, %zd needed", name, b->len, need);
@@ -134,7 +138,7 @@ static PyObject *forms(PyObject *self, PyObject *args) {
                 prev_word = w;
                 if (x < 32) {
                     if (x == 0) {
-                        n_tokens[seg++] = count;
+                        if (seg <= n_texts + 1) n_tokens[seg++] = count; /* (bounded: tables are the caller's) */
                         count = 0;
                     } else if (c == 0x1F) {
                         rare[n_rare++] = i;
@@ -196,6 +200,12 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         check_size(&b_link, 4 * n_out, "link") || check_size(&b_st, b_pid.len, "st") ||
         check_size(&b_en, b_pid.len, "en") || check_size(&b_counts, 8 * STREAMS, "counts"))
         goto done;
+    /* (the automaton's own consistency, which build_dfa guarantees, is checked cheaply here) */
+    if (k <= 0 || b_delta.len % (4 * k) != 0 || start < 0 || start >= b_delta.len / 4 || start % k != 0 ||
+        n_out < 0 || n_out * k > b_delta.len / 4 || k > 257) {
+        PyErr_SetString(PyExc_ValueError, "scan: inconsistent automaton (build it with framing._kernels.build_dfa)");
+        goto done;
+    }
     {
         const uint8_t *restrict data = b_data.buf;
         const int32_t *restrict classes = b_classes.buf, *restrict delta = b_delta.buf;

@@ -67,6 +67,8 @@ def scan(data: np.ndarray, dfa: "Dfa", fill: bool = True) -> tuple[np.ndarray, n
     byte: ``start`` is the position of its first byte where no FILL byte follows that (the patterns
     of :mod:`framing.matcher` start with a space); without, ``start`` is ``end`` minus the
     pattern's length (for data without FILL bytes)."""
+    if data.dtype != np.uint8:
+        raise TypeError(f"scan reads bytes (uint8), not {data.dtype}")
     cap = 1024 + len(data) // 32  # per piece of four (news with 10,000 terms: a candidate per 20 bytes)
     counts = np.zeros(4, dtype=np.int64)
     while True:
@@ -107,6 +109,9 @@ class Dfa:
         self.classes, self.delta, self.start, self.n_out = classes, delta, start, n_out
         self.n_classes = int(classes.max()) + 1
         self.own, self.link, self.lengths = own, link, lengths
+        # the dtypes the C scan reads (it checks sizes, not types)
+        assert classes.dtype == delta.dtype == own.dtype == link.dtype == np.int32 and lengths.dtype == np.int64
+        assert len(own) == 0 or int(own.max()) < len(lengths)
 
 
 def build_dfa(patterns: list[bytes]) -> Dfa:
@@ -125,8 +130,9 @@ def build_dfa(patterns: list[bytes]) -> Dfa:
     classes[used] = np.arange(1, len(used) + 1, dtype=np.int32)
     k = len(used) + 2
     classes[FILL] = k - 1  # every state loops on FILL (set below)
+    # The trie: node 0 is the root; each other node has a parent and the class of its edge.
     children: list[dict[int, int]] = [{}]
-    own = [-1]
+    parent, label, depth, own = [-1], [0], [0], [-1]
     for pid, p in enumerate(patterns):
         s = 0
         for c in classes[list(p)].tolist():
@@ -135,38 +141,46 @@ def build_dfa(patterns: list[bytes]) -> Dfa:
                 nxt = len(children)
                 children[s][c] = nxt
                 children.append({})
+                parent.append(s)
+                label.append(c)
+                depth.append(depth[s] + 1)
                 own.append(-1)
             s = nxt
         own[s] = pid
-    n = len(children)
-    delta = np.zeros((n, k), dtype=np.int64)
+    del children
+    n = len(parent)
+    if n * k >= 2 ** 31:
+        raise ValueError(f"lexicons too large for one automaton ({n:,} states x {k} byte classes)")
+    parent_a, label_a, depth_a = (np.asarray(x, dtype=np.int64) for x in (parent, label, depth))
+    own_arr = np.asarray(own, dtype=np.int32)
+    by_depth = np.argsort(depth_a, kind="stable")
+    level_start = np.searchsorted(depth_a[by_depth], np.arange(int(depth_a.max()) + 2))
+    # Failure links and transitions a level at a time (a node's failure state is shallower, so
+    # its row is complete when the node's row is copied from it).
+    delta = np.zeros((n, k), dtype=np.int32)
     fail = np.zeros(n, dtype=np.int64)
     out_link = np.full(n, -1, dtype=np.int64)  # nearest proper suffix state that ends a pattern
-    own_arr = np.asarray(own, dtype=np.int64)
-    order = [0]
-    head = 0
-    while head < len(order):
-        s = order[head]
-        head += 1
-        row = delta[fail[s]].copy() if s else np.zeros(k, dtype=np.int64)
-        for c, child in children[s].items():
-            f = delta[fail[s], c] if s else 0
-            fail[child] = f
-            out_link[child] = f if own_arr[f] >= 0 else out_link[f]
-            row[c] = child
-            order.append(child)
-        row[k - 1] = s
-        delta[s] = row
-    # Renumber: states with output (their own or on their failure chain) first.
+    for d in range(len(level_start) - 1):
+        nodes = by_depth[level_start[d]:level_start[d + 1]]
+        if d:
+            delta[nodes] = delta[fail[nodes]]
+        delta[nodes, k - 1] = nodes
+        kids = by_depth[level_start[d + 1]:level_start[d + 2]] if d + 2 < len(level_start) else by_depth[:0]
+        if len(kids):
+            par, lab = parent_a[kids], label_a[kids]
+            f = delta[fail[par], lab] if d else np.zeros(len(kids), dtype=np.int64)
+            fail[kids] = f
+            out_link[kids] = np.where(own_arr[f] >= 0, f, out_link[f])
+            delta[par, lab] = kids
+    # Renumber: states with output (their own or on their failure chain) first; premultiply.
     has_out = (own_arr >= 0) | (out_link >= 0)
     new_order = np.concatenate([np.flatnonzero(has_out), np.flatnonzero(~has_out)])
     new_id = np.empty(n, dtype=np.int64)
     new_id[new_order] = np.arange(n)
     n_out = int(has_out.sum())
-    if n * k >= 2 ** 31:
-        raise ValueError(f"lexicons too large for one automaton ({n:,} states x {k} byte classes)")
-    delta = (new_id[delta[new_order]] * k).astype(np.int32).ravel()
-    own_out = own_arr[new_order[:n_out]].astype(np.int32)
+    np.take((new_id * k).astype(np.int32), delta, out=delta, mode="wrap")  # in place (unbuffered)
+    delta = delta[new_order].ravel()
+    own_out = own_arr[new_order[:n_out]]
     link = out_link[new_order[:n_out]]
     link = np.where(link >= 0, new_id[np.maximum(link, 0)], -1).astype(np.int32)
     lengths = np.asarray([len(p) for p in patterns], dtype=np.int64)

@@ -233,7 +233,7 @@ class TextBatch:
                 got = _compiled_forms(texts, size)
         if got is not None:
             u0_arr, data_arr, cand, rare, n_tokens = got
-            u0 = u0_arr.tobytes()
+            u0 = memoryview(u0_arr)  # (read a few bytes at a time: no copy)
         else:
             big = " \x00 ".join(["", *texts, ""])
             if big.count("\x00") != n + 1:
@@ -264,13 +264,12 @@ class TextBatch:
                 data_arr[np.repeat(a + 1 - np.cumsum(width) + width, width) + np.arange(int(width.sum()))] = FILL
         slow = np.searchsorted(base, np.asarray(flagged, dtype=np.int64), side="right") - 1
         exact_ids = list(range(n)) if exact else sorted({int(i) for i in slow})
-        data = u0.translate(_TO_SEARCH) if data_arr is None else data_arr.tobytes()
-        if exact_ids:  # blank the exact texts out of the fast form
-            buf = bytearray(data)
-            for i in exact_ids:
-                a = int(base[i])
-                buf[a:a + len(texts[i])] = b" " * len(texts[i])
-            data = bytes(buf)
+        if data_arr is None:
+            data_arr = np.frombuffer(u0.translate(_TO_SEARCH), dtype=np.uint8).copy()
+        for i in exact_ids:  # blank the exact texts out of the fast form
+            a = int(base[i])
+            data_arr[a:a + len(texts[i])] = _SPACE
+        data = data_arr.tobytes()
         if got is None:
             # Word tokens: each text's segment (from the space before it to the space after it)
             # holds as many word starts as word ends, so tokens = changes between word and gap / 2.
@@ -309,7 +308,7 @@ def _compiled_forms(texts: list[str], size: int):
         _CODES.fill(got)
 
 
-def _soft_runs(u0: bytes, cand: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _soft_runs(u0: bytes | memoryview, cand: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Start and end of every gap of two or more characters between two words that the exact match
     form makes ONE space (a soft gap), which the one-byte form does not represent faithfully (module
     docstring). ``cand``: positions ``i`` where ``u0[i]`` and ``u0[i + 1]`` share a flag of
@@ -342,7 +341,7 @@ def _soft_runs(u0: bytes, cand: np.ndarray | None = None) -> tuple[np.ndarray, n
         if (a_, b_) in runs or not _between_words(u0, a_, b_):
             continue
         runs.add((a_, b_))
-        run = u0[a_:b_]
+        run = bytes(u0[a_:b_])
         if run.strip(b" \n\r"):
             continue  # holds punctuation or an apostrophe: hard (or a paragraph)
         if run.count(b"\n") + run.count(b"\r") - run.count(b"\r\n") < 2:

@@ -452,6 +452,8 @@ def _json_record(line: str) -> tuple[dict | None, str | None]:
         rec = json.loads(line)
     except json.JSONDecodeError as err:
         return None, f"invalid JSON on this line ({err.msg} at column {err.colno}); fix or remove the line"
+    except RecursionError:
+        return None, "the JSON on this line is nested too deeply to read; flatten the record"
     if not isinstance(rec, dict):
         return None, "the line is JSON but not an object ({...}); each line must be one document"
     if ("\\ud" in line or "\\uD" in line) and any(

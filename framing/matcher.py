@@ -18,8 +18,8 @@ Engine
 ------
 All terms of all lexicons are compiled once into a single Aho-Corasick DFA over bytes, searched
 over the one-byte forms of :mod:`framing.batch` (one byte per character of the text, so offsets
-need no map): by a loop compiled with Numba (:mod:`framing._kernels`) for large batches, by the
-Rust ``ahocorasick-rs`` package for small ones (no Numba import or compilation for a short run). Keys are the terms' forms preceded by a space: a key
+need no map) by a loop in C (:mod:`framing._kernels`); where that extension is not built, the
+Rust ``ahocorasick-rs`` package searches the same patterns. Keys are the terms' forms preceded by a space: a key
 can only match at a word start, and one pass over a batch of concatenated documents finds every
 candidate. Terms with a hard or paragraph gap (``Brig. Gen.``) enter the automaton with their words
 up to that gap and are matched by pattern from there. End-of-word checks, wildcard extension and
@@ -148,6 +148,11 @@ class CompiledMatcher:
         unit = 0
 
         def add(key: str, target: Target) -> None:
+            if not key.strip(" *"):
+                from .errors import LexiconError
+
+                raise LexiconError([f"lexicon {target.lexicon!r}, {target.entry}: the term {target.term!r} has no "
+                                    "letters or digits, so it can match nothing; remove it or spell it out"])
             idx = keys.setdefault(key, len(keys))
             if idx == len(key_targets):
                 key_targets.append([])
@@ -250,9 +255,9 @@ class CompiledMatcher:
         for pid, i in gaps:
             self._pid_gaps.setdefault(pid, []).append((i, _gap_pattern(self.keys[i][1:])))
         self._patterns = list(patterns)
-        # Two engines over the same patterns, with the same output: our own DFA scanned by a
-        # compiled loop (framing._kernels) for large batches, and the Rust package ahocorasick-rs
-        # (no compilation, no Numba import: a short run starts faster) for small ones.
+        # Two engines over the same patterns, with the same output: our own DFA scanned by the C
+        # loop of framing._kernels, and the Rust package ahocorasick-rs where that is not built
+        # (framing._kernels.COMPILED_MIN_CHARS; the tests run both).
         self._dfa = _kernels.build_dfa(self._patterns) if self._patterns else None
         self._ac = None
 
@@ -302,7 +307,8 @@ class CompiledMatcher:
 
     def _scan(self, data: bytes) -> np.ndarray:
         """``(pattern, start, end)`` rows of every pattern occurrence in ``data``, overlapping ones
-        included (start is the position of the pattern's leading space)."""
+        included; ``start + 1`` is the position of the pattern's second byte, the first letter of
+        its first word (``start`` is its leading space unless FILL bytes follow that)."""
         if self._dfa is None:
             return np.zeros((0, 3), dtype=np.int64)
         if len(data) >= _kernels.COMPILED_MIN_CHARS:

@@ -208,3 +208,12 @@ def test_json_lines_bad_byte_named_with_orjson(tmp_path):
         framing.read_corpus(path)
     at = b"\n".join(lines).index(b"\xff")
     assert f"at byte {at} (line 3, byte 0xff)" in str(err.value)
+
+
+def test_json_line_nested_too_deeply_is_skipped_with_its_line(tmp_path):
+    path = tmp_path / "c.jsonl"
+    good = json.dumps({"doc_id": "a", "outlet": "o", "text": "fine"})
+    path.write_text(good + "\n" + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    c = framing.read_corpus(path)
+    assert c.documents["doc_id"].tolist() == ["a"]
+    assert c.skipped["source"].tolist() == [f"{path}:2"] and "nested too deeply" in c.skipped["reason"][0]

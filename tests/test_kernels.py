@@ -85,3 +85,29 @@ def test_compiled_forms_equal_the_numpy_forms(texts, monkeypatch):
             assert p.data[a:b].replace(f, b" ") == q.data[a:b]
             compared += 1
     assert compared >= 1
+
+
+def test_inconsistent_inputs_are_refused_not_read_out_of_bounds():
+    dfa = _kernels.build_dfa([b" ab"])
+    with pytest.raises(TypeError, match="uint8"):
+        _kernels.scan(np.zeros(4, dtype=np.int32), dfa)
+    with pytest.raises(ValueError, match="NUL or FILL"):
+        _kernels.build_dfa([b" a\x00b"])
+    data = np.frombuffer(b" ab", dtype=np.uint8)
+    counts = np.zeros(4, dtype=np.int64)
+    out = [np.empty(8, dtype=np.int64) for _ in range(3)]
+    with pytest.raises(ValueError, match="inconsistent automaton"):  # a start state past the table
+        _kernels._ckernels.scan(data, dfa.classes, dfa.delta, dfa.n_classes, len(dfa.delta) * 2, dfa.n_out,
+                                dfa.own, dfa.link, dfa.lengths, 0, *out, counts)
+    with pytest.raises(ValueError, match="buffer"):  # an output array too small for its region
+        _kernels._ckernels.scan(data, dfa.classes, dfa.delta, dfa.n_classes, dfa.start, dfa.n_out,
+                                dfa.own, dfa.link, dfa.lengths, 0, out[0], out[1][:2], out[2], counts)
+
+
+def test_a_term_without_letters_is_a_lexicon_error():
+    from framing.errors import LexiconError
+    from framing.lexicon import Category, Entry, Lexicon
+    from framing.matcher import CompiledMatcher
+
+    with pytest.raises(LexiconError, match="no letters or digits"):
+        CompiledMatcher([Lexicon(name="l", categories={"c": Category("c")}, entries=[Entry(term="...", category="c")])])
