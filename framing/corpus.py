@@ -423,7 +423,10 @@ class _Dedupe:
     tables do not depend on how the file was cut into blocks."""
 
     def __init__(self) -> None:
-        self.seen: dict[str, str] = {}
+        # doc_id -> where first seen: the line number where that is "<path>:<line>" of the one
+        # file read (most ids: an int costs a fraction of the location's string), else the location
+        self.seen: dict[str, int | str] = {}
+        self.path: str | None = None
 
     def __call__(self, parsed: _Parsed) -> tuple[list[bool], pd.DataFrame]:
         keep, skips = [], parsed.pending + parsed.skips
@@ -433,9 +436,13 @@ class _Dedupe:
         for row, k, doc_id, loc, given in sorted(events):  # in line order
             first = self.seen.get(doc_id)
             if first is None:
-                self.seen[doc_id] = loc
+                if self.path is None:
+                    self.path = loc.rpartition(":")[0]
+                self.seen[doc_id] = row if loc == f"{self.path}:{row}" else loc
                 keep.append(True)
                 continue
+            if isinstance(first, int):
+                first = f"{self.path}:{first}"
             what = "doc_id" if given else "document (same outlet, title and text)"
             skips.append((row, (loc, doc_id, f"duplicate {what} '{doc_id}', first seen at {first}")))
             if k >= 0:
