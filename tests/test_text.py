@@ -1,4 +1,5 @@
 """Text processing: match forms keep offsets into the original text; tokens and sentences."""
+import pytest
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -70,3 +71,38 @@ def test_sentences_never_start_with_whitespace():
     text = "  Hello there. World here.  \n   Next line."
     got = [text[a:b] for a, b in sentence_spans(text)]
     assert got == ["Hello there.", "World here.", "Next line."]
+
+
+def _punkt_everywhere(text):
+    """Sentence spans with Punkt asked for every line (what sentence_spans shortcuts)."""
+    import re as _re
+
+    from framing.text import _punkt
+
+    out = []
+    for block in _re.finditer(r"[^\n\r\u2028\u2029]+", text):
+        seg = block.group()
+        if not seg.strip():
+            continue
+        for a, b in _punkt().span_tokenize(seg):
+            lead = len(seg[a:b]) - len(seg[a:b].lstrip())
+            if b > a + lead:
+                out.append((block.start() + a + lead, block.start() + b))
+    return out
+
+
+@pytest.mark.parametrize("text", ["", "   ", "A.", "Hi!  ", "\u201cYes.\u201d", "Mr. Smith went home.",
+                                  "no end at all", "Wait... what", "x ?\n\nGen. Haftar said so. Then left!",
+                                  "  Leading space. Two sentences here.  \r\nHeadline without a stop"])
+def test_sentence_spans_equal_punkt_on_every_line(text):
+    from framing.text import sentence_spans
+
+    assert sentence_spans(text) == _punkt_everywhere(text)
+
+
+def test_sentence_spans_equal_punkt_on_every_line_of_basil(basil):
+    from framing.text import sentence_spans
+
+    texts = basil["text"].tolist()[:150]
+    assert sum(len(sentence_spans(t)) for t in texts) > 1000
+    assert [sentence_spans(t) for t in texts] == [_punkt_everywhere(t) for t in texts]
