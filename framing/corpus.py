@@ -318,19 +318,40 @@ def _splits_on_newline(encoding: str) -> bool:
         return False
 
 
+_READ_BYTES = 1 << 22
+
+
 def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int) -> Iterator[_Block]:
+    """Blocks of ``chunk_rows`` lines (the last may be shorter), read 4 MiB at a time and cut at
+    newlines found by ``bytes.find`` (reading line by line and joining cost a tenth of ``count``)."""
     with open(path, "rb") as f:
         bom = f.read(3) == codecs.BOM_UTF8 and codecs.lookup(encoding).name == "utf-8"
         f.seek(3 if bom else 0)  # (as utf-8-sig: a byte-order mark is not part of the first record)
-        line, pos, lines = 1, 3 if bom else 0, []
-        for raw in f:
-            lines.append(raw)
-            if len(lines) >= chunk_rows:
-                data = b"".join(lines)
-                yield _Block(str(path), encoding, line, pos, data)
-                line, pos, lines = line + len(lines), pos + len(data), []
-        if lines:
-            yield _Block(str(path), encoding, line, pos, b"".join(lines))
+        line, pos = 1, 3 if bom else 0
+        buf, at, eof = b"", 0, False  # the block being cut starts at buf[at]
+        while True:
+            i, rows = at, 0
+            while rows < chunk_rows:
+                j = buf.find(b"\n", i)
+                if j >= 0:
+                    rows += 1
+                    i = j + 1
+                    continue
+                if eof:
+                    break
+                more = f.read(_READ_BYTES)
+                if not more:
+                    eof = True
+                    continue
+                i -= at
+                buf, at = buf[at:] + more, 0
+            if rows < chunk_rows:  # the end of the file
+                if at < len(buf):
+                    yield _Block(str(path), encoding, line, pos, buf[at:])
+                return
+            data = buf[at:i]
+            yield _Block(str(path), encoding, line, pos, data)
+            line, pos, at = line + rows, pos + len(data), i
 
 
 @dataclass
@@ -367,22 +388,28 @@ def _utf8_records(block: _Block) -> Iterator[tuple[dict | None, str | None]]:
     decoding the block and ``json.loads``; measured on 20 MB of news). A line that orjson refuses,
     or whose record holds a float or a container (orjson reads integers beyond 64 bits as floats),
     is parsed again by ``json``, so the records and messages are exactly those of ``json``."""
-    offset = 0
-    for raw in block.data.split(b"\n"):
+    data = block.data
+    view = memoryview(data)  # (lines as views: no copy)
+    offset, n = 0, len(data)
+    while offset <= n:
+        end = data.find(b"\n", offset)
+        if end < 0:
+            end = n
+        raw = view[offset:end]
         try:
             rec = _orjson.loads(raw)
             if type(rec) is dict and not any(type(v) in (float, dict, list) for v in rec.values()):
                 yield rec, None
-                offset += len(raw) + 1
+                offset = end + 1
                 continue
         except _orjson.JSONDecodeError:
             pass
         try:
-            line = raw.decode("utf-8")
+            line = str(raw, "utf-8")
         except UnicodeDecodeError as err:
             raise _not_decodable(block, err, offset) from None
         yield _json_record(line)
-        offset += len(raw) + 1
+        offset = end + 1
 
 
 def _parse_block(block: _Block, columns: ColumnMap, max_chars: int, roles: dict | None = None) -> _Parsed:

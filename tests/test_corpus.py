@@ -217,3 +217,25 @@ def test_json_line_nested_too_deeply_is_skipped_with_its_line(tmp_path):
     c = framing.read_corpus(path)
     assert c.documents["doc_id"].tolist() == ["a"]
     assert c.skipped["source"].tolist() == [f"{path}:2"] and "nested too deeply" in c.skipped["reason"][0]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 3, 7, 1000])
+@pytest.mark.parametrize("content", [b"", b"a", b"a\n", b"\n\n\n", b"\xef\xbb\xbf{}\n{}", b"x\r\ny\r\n\r\nz",
+                                     b"".join(b"%d\n" % i for i in range(50)), b"one\rtwo\nthree"])
+def test_jsonl_blocks_cut_at_newlines_whatever_the_read_size(tmp_path, monkeypatch, content, chunk_rows):
+    import framing.corpus as fc
+
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(content)
+    for read_bytes in (1, 5, 1 << 22):
+        monkeypatch.setattr(fc, "_READ_BYTES", read_bytes)
+        got = [(b.first_line, b.first_byte, b.data) for b in fc._jsonl_blocks(path, "utf-8", chunk_rows)]
+        # lines end at b"\n" only (a lone b"\r" is inside a line, as JSON Lines readers cut them)
+        body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+        lines = [ln + b"\n" for ln in body.split(b"\n")[:-1]] + ([body.split(b"\n")[-1]] if body.split(b"\n")[-1] else [])
+        want, line, pos = [], 1, len(content) - len(body)
+        for k in range(0, len(lines), chunk_rows):
+            data = b"".join(lines[k:k + chunk_rows])
+            want.append((line, pos, data))
+            line, pos = line + chunk_rows, pos + len(data)
+        assert got == want
