@@ -49,7 +49,7 @@ def _code_digest() -> bytes:
 
     here = Path(__file__).resolve().parent
     h = hashlib.sha256(f"{sys.version}\0{numpy.__version__}\0".encode())  # (pickles of arrays)
-    for file in sorted(here.rglob("*.py")):
+    for file in sorted([*here.rglob("*.py"), *here.rglob("*.c")]):  # (the C loops read pickled arrays)
         h.update(file.relative_to(here).as_posix().encode() + b"\0" + file.read_bytes())
     return h.digest()
 

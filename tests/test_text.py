@@ -106,3 +106,16 @@ def test_sentence_spans_equal_punkt_on_every_line_of_basil(basil):
     texts = basil["text"].tolist()[:150]
     assert sum(len(sentence_spans(t)) for t in texts) > 1000
     assert [sentence_spans(t) for t in texts] == [_punkt_everywhere(t) for t in texts]
+
+
+def test_combining_mark_ranges_cached_equal_computed(tmp_path, monkeypatch):
+    import framing.text as ft
+
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path))
+    computed = ft._compute_mark_ranges()
+    assert ft._mark_ranges() == computed  # computed and written
+    assert list(tmp_path.glob("unicode-marks-*.json"))
+    assert ft._mark_ranges() == computed  # read back
+    assert (0x300, 0x36F) in computed  # combining diacritical marks
+    (next(tmp_path.glob("unicode-marks-*.json"))).write_text("not json")
+    assert ft._mark_ranges() == computed  # a damaged file is recomputed
