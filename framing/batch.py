@@ -16,11 +16,11 @@ matcher searches a cheaper form that gives the same mentions:
   agree wherever it matters for terms whose words are separated by single spaces (nearly all): a
   one-character gap is always soft, and a gap of two or more characters never matches a single
   space. They disagree only on soft gaps of two or more characters (a double space, ``\\r\\n``,
-  ``--``, ``.-`` as in ``U.S.-backed``). On the compiled path (:mod:`framing._kernels`, batches of
-  ``COMPILED_MIN_CHARS`` characters or more) the second and later characters of such a gap become
-  ``FILL`` bytes, which its automaton reads as absent: the gap is then one space, as in the exact
-  form. On the NumPy path, texts holding one after a word that some phrase continues from get their
-  exact match form from :mod:`framing.text` instead. On both, so do texts whose length changes
+  ``--``, ``.-`` as in ``U.S.-backed``). On the compiled path (:mod:`framing._kernels`, whenever
+  its C extension is built) the second and later characters of such a gap become ``FILL`` bytes,
+  which its automaton reads as absent: the gap is then one space, as in the exact form. On the
+  NumPy path (without the extension), texts holding one after a word that some phrase continues
+  from get their exact match form from :mod:`framing.text` instead. On both, so do texts whose length changes
   under lower-casing or NFKC, or that hold a rare line-break character (found with a cheap scan).
 * Terms whose words are separated by a hard or paragraph gap (``Brig. Gen.``) are searched with a
   regular expression that accepts any run of two or more gap characters there, and every candidate
