@@ -36,14 +36,15 @@ from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
 from .descriptors import DESCRIPTOR_COLUMNS, DESCRIPTOR_POLICY, extract, link_referents
 from .lexicon.model import REFERENT_CATEGORY
+from .sentences import SENTENCE_POLICY
 from .text import NORMALISATION_POLICY, TOKEN_POLICY, sentence_spans
 from .voice import VOICE_POLICY, Attribution, _Doc, _segments, flags, voice_of
 
 __all__ = ["score", "count", "iter_score", "ScoreResult", "compile_lexicons", "MENTION_COLUMNS"]
 
 #: Versioned names of the policies behind every table (recorded in manifests).
-POLICIES = {"normalise": NORMALISATION_POLICY, "tokens": TOKEN_POLICY, "match": MATCH_POLICY,
-            "voice": VOICE_POLICY, "descriptors": DESCRIPTOR_POLICY}
+POLICIES = {"normalise": NORMALISATION_POLICY, "tokens": TOKEN_POLICY, "sentences": SENTENCE_POLICY,
+            "match": MATCH_POLICY, "voice": VOICE_POLICY, "descriptors": DESCRIPTOR_POLICY}
 
 MENTION_COLUMNS = ["doc_id", "outlet", "sentence", "start", "end", "surface", "entry", "term", "category",
                    "referent", "valence", "voice", "lexicon", "source", "negated", "hedged", "referent_link"]
@@ -272,8 +273,8 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
     lexicons : lexicon, name, path, or a list of them, or a CompiledMatcher
         E.g. ``"libya"`` (shipped), ``"my.yaml"``, or ``[lex1, lex2]``.
     sentences : bool, default True
-        Compute the ``sentence`` of every mention and ``n_sentences`` of every document (NLTK
-        Punkt; the costliest step). With False, ``sentence`` and ``n_sentences`` are -1 (not
+        Compute the ``sentence`` of every mention and ``n_sentences`` of every document
+        (:mod:`framing.sentences`). With False, ``sentence`` and ``n_sentences`` are -1 (not
         computed), and voice attribution splits only the lines that hold mentions.
     voice : bool, default True
         Attribute every mention to a voice (:mod:`framing.voice`), flag negation and hedging, and

@@ -7,8 +7,8 @@ Three jobs live here, and nowhere else (Empath's lesson: normalise once, in one 
   form slice the original text exactly.
 * :func:`word_spans` and :func:`count_words` define what a word token is (used for rates per 1,000
   tokens and for the ``n_tokens`` column).
-* :func:`sentence_spans` splits a text into sentences with NLTK's Punkt tokenizer, using parameters
-  we compile ourselves, so no NLTK data download is ever needed.
+* :func:`sentence_spans` (from :mod:`framing.sentences`, re-exported here) splits a text into
+  sentences by Punkt's rules with our own abbreviation list, so no NLTK data download is needed.
 
 The match form
 --------------
@@ -40,11 +40,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+
+from .sentences import sentence_spans
 
 __all__ = [
     "MatchForm",
@@ -576,70 +577,3 @@ def count_words(form: MatchForm | str) -> int:
     if isinstance(form, MatchForm):
         return len(form.text.split())
     return len(_WORD_RE.findall(form))
-
-
-# Abbreviations after which a full stop does not end a sentence: titles and ranks common in news,
-# months, and a few Latin forms. Our own list. Punkt stores them lower-cased without the final dot.
-_ABBREVIATIONS = """
-mr mrs ms dr prof rev hon sr jr st gen lt col maj capt cpt cmdr adm sgt cpl pvt brig
-gov sen rep pres supt insp det fr messrs mme mlle
-jan feb mar apr jun jul aug sep sept oct nov dec
-no nos vol p pp e.g i.e etc vs approx est dept univ corp inc ltd co
-u.s u.k u.n e.u u.s.a u.a.e
-""".split()
-
-
-@lru_cache(maxsize=1)
-def _punkt():
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
-
-    params = PunktParameters()
-    params.abbrev_types = set(_ABBREVIATIONS)
-    return PunktSentenceTokenizer(params)
-
-
-_BLOCK_RE = re.compile(r"[^\n\r\u2028\u2029]+")
-_SENT_END = re.compile(r"[.?!]")  # Punkt's sentence-ending characters (PunktLanguageVars)
-
-
-def sentence_spans(text: str, within: list[int] | None = None) -> list[tuple[int, int]]:
-    """Sentence offsets in ``text``.
-
-    Every line is split into sentences by NLTK's Punkt tokenizer with our own abbreviation list (no
-    downloaded model); a line break always ends a sentence, so headlines, datelines and paragraphs
-    written one per line are sentences of their own.
-
-    Parameters
-    ----------
-    text : str
-    within : list of int, optional
-        Sorted offsets: split only the lines that hold one of them (the others are left out of the
-        result). Voice attribution passes the offsets of a document's mentions, since its rules
-        never look past the sentence of a mention.
-
-    Returns
-    -------
-    list of (start, end)
-        Offsets into ``text``; ``text[start:end]`` is the sentence without surrounding whitespace.
-    """
-    tok = _punkt()
-    out = []
-    for block in _BLOCK_RE.finditer(text):
-        seg = block.group()
-        if within is not None:
-            k = bisect_left(within, block.start())
-            if k == len(within) or within[k] >= block.end():
-                continue
-        if not seg.strip():
-            continue
-        base = block.start()
-        last = len(seg.rstrip())
-        # Punkt breaks only after a sentence-ending character that something follows on the line:
-        # a line with none before its last character is one sentence (a third of news lines; the
-        # same spans, and 0.4x the time of asking Punkt).
-        spans = tok.span_tokenize(seg) if _SENT_END.search(seg, 0, last - 1) else ((0, last),)
-        for a, b in spans:
-            lead = len(seg[a:b]) - len(seg[a:b].lstrip())  # Punkt keeps a block's leading spaces
-            if b > a + lead:
-                out.append((base + a + lead, base + b))
-    return out

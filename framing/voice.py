@@ -16,7 +16,7 @@
     "X has cast himself as Z", and headline-style "X: ...".
 
 Everything else is ``author``. The rules run over word tokens (``framing.text.word_spans``) and
-sentences (NLTK Punkt, ``framing.text.sentence_spans``) with the word lists of
+sentences (``framing.sentences.sentence_spans``) with the word lists of
 ``lexicons/attribution.yaml`` (verbs of saying and naming, attribution phrases, negators, hedges):
 no downloaded model.
 

@@ -73,18 +73,32 @@ def test_sentences_never_start_with_whitespace():
     assert got == ["Hello there.", "World here.", "Next line."]
 
 
+def _nltk_punkt():
+    """NLTK's Punkt with our abbreviations: the reference framing.sentences reproduces."""
+    nltk = pytest.importorskip("nltk")
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    if list(PunktSentenceTokenizer().span_tokenize("He left.\u201d She stayed.")) != [(0, 9), (10, 21)]:
+        pytest.skip(f"NLTK {nltk.__version__} does not treat curly quotes as closing punctuation (3.10 does); "
+                    "framing.sentences follows NLTK 3.10's rules: pip install 'nltk>=3.10' to compare")
+    from framing.sentences import ABBREVIATIONS
+
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
 def _punkt_everywhere(text):
-    """Sentence spans with Punkt asked for every line (what sentence_spans shortcuts)."""
+    """Sentence spans with NLTK's Punkt asked for every line."""
     import re as _re
 
-    from framing.text import _punkt
-
+    tok = _nltk_punkt()
     out = []
     for block in _re.finditer(r"[^\n\r\u2028\u2029]+", text):
         seg = block.group()
         if not seg.strip():
             continue
-        for a, b in _punkt().span_tokenize(seg):
+        for a, b in tok.span_tokenize(seg):
             lead = len(seg[a:b]) - len(seg[a:b].lstrip())
             if b > a + lead:
                 out.append((block.start() + a + lead, block.start() + b))
@@ -93,19 +107,57 @@ def _punkt_everywhere(text):
 
 @pytest.mark.parametrize("text", ["", "   ", "A.", "Hi!  ", "\u201cYes.\u201d", "Mr. Smith went home.",
                                   "no end at all", "Wait... what", "x ?\n\nGen. Haftar said so. Then left!",
-                                  "  Leading space. Two sentences here.  \r\nHeadline without a stop"])
-def test_sentence_spans_equal_punkt_on_every_line(text):
-    from framing.text import sentence_spans
-
+                                  "  Leading space. Two sentences here.  \r\nHeadline without a stop",
+                                  'He left." She stayed.', "J. Smith came. In 2018. he left; in 2019. Then",
+                                  "The U.S. and the U.N. met. ex-Gen. Smith spoke.", "Stop!!! Go? (Yes.) No.",
+                                  "It ended\u2003. ) Next", "\u216b. The end. \u00e9. x"])
+def test_sentence_spans_equal_punkt(text):
     assert sentence_spans(text) == _punkt_everywhere(text)
 
 
-def test_sentence_spans_equal_punkt_on_every_line_of_basil(basil):
-    from framing.text import sentence_spans
+def test_sentence_spans_equal_punkt_on_generated_edge_cases():
+    """Random lines built from the pieces Punkt's rules turn on (abbreviations, initials, numbers,
+    ellipses, quotation marks and brackets, Unicode spaces and letters): the same spans."""
+    import random
 
-    texts = basil["text"].tolist()[:150]
-    assert sum(len(sentence_spans(t)) for t in texts) > 1000
+    from framing.sentences import _line_spans
+
+    tok = _nltk_punkt()
+    pieces = ["a", "B", "word", "Word", "Gen", "U.S", "no", "p", "J", "3", "2018", "1,5", "-3", "x-gen", ".", ".",
+              "?", "!", "...", ". . .", "..", "--", "-", ",", ";", ":", '"', "'", "\u201c", "\u201d", "\u2018",
+              "\u2019", "\u00ab", "\u00bb", "(", ")", "[", "]", "{", "}", "*", "@", "&", "#", "`", "_", " ", " ",
+              "  ", "\t", "\xa0", "\u2003", "\u00e9", "\u00c9", "##number##", "i.e", "Mr", "\x1c", "\u0130",
+              "\u0301", "\u00b2", "\u216b", "\u0660", "\u203f"]
+    rng = random.Random(7)
+    lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 25))) for _ in range(4000)]
+    lines = [x for x in lines if x.strip()]
+    assert [_line_spans(x) for x in lines] == [list(tok.span_tokenize(x)) for x in lines]
+
+
+def test_sentence_spans_equal_punkt_on_every_line_of_basil(basil):
+    texts = basil["text"].tolist()
+    assert sum(len(sentence_spans(t)) for t in texts) > 5000
     assert [sentence_spans(t) for t in texts] == [_punkt_everywhere(t) for t in texts]
+
+
+def test_sentence_spans_equal_punkt_on_article_bias_prediction(shared):
+    """A slice of the AllSides articles (other outlets, other habits than BASIL's)."""
+    import json
+
+    files = sorted((shared / "data" / "article-bias-prediction" / "jsons").glob("*.json"))[:400]
+    texts = [json.loads(f.read_text(encoding="utf-8"))["content_original"] or "" for f in files]
+    assert len(texts) == 400
+    assert [sentence_spans(t) for t in texts] == [_punkt_everywhere(t) for t in texts]
+
+
+def test_sentence_splitting_does_not_import_nltk():
+    import subprocess
+    import sys
+
+    code = ("import sys, framing.score; from framing.text import sentence_spans; sentence_spans('A b. C d.'); "
+            "print('nltk' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_combining_mark_ranges_cached_equal_computed(tmp_path, monkeypatch):
