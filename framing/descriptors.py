@@ -30,6 +30,8 @@ measured on NewsWCL50 (see the tests and the issue notes).
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from typing import NamedTuple
 
 import numpy as np
@@ -157,16 +159,17 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
         eid, elx = entry_inside(a, b)
         out.append((ref, text[a:b], a, b, construction, eid, elx or lexicon))
 
-    tok_start = {s: k for k, (s, _) in enumerate(toks)}
-    tok_end = {e: k for k, (_, e) in enumerate(toks)}
-    rows = [_Row(*vals) for vals in zip(dm["start"], dm["end"], dm["category"], dm["referent"], dm["lexicon"])]
+    rows = [_Row(*vals) for vals in zip(dm["start"], dm["end"], dm["category"], dm["referent"], dm["lexicon"])
+            if vals[3] is not None and vals[3] == vals[3]]  # (referent None or NaN: nothing to describe)
+    starts = d.starts
+    ends = [e for _, e in toks] if rows else []
     for r in rows:
-        if r.referent is None or r.referent != r.referent:
+        i0 = bisect_left(starts, r.start)
+        if i0 == n or starts[i0] != r.start:
             continue
-        i0 = tok_start.get(r.start)
-        j0 = tok_end.get(r.end)
-        if i0 is None:
-            continue
+        j0 = bisect_left(ends, r.end)
+        if j0 == n or ends[j0] != r.end:
+            j0 = None
         if j0 is None:  # a possessive: the mention ends before 's inside the token
             j0 = next((k for k in range(i0, n) if toks[k][1] >= r.end), i0)
         j0 += 1  # exclusive
@@ -234,7 +237,8 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
                 continue
         # compound: the alias modifies a lexicon label right after it ("the LNA militia", "(LNA) militia")
         before = words[i0 - 1] if i0 > 0 and toks[i0 - 1][0] >= sa else ""
-        lead_in = text[toks[i0 - 1][1]:r.start] if i0 > 0 else ""
+        pe = d.prev_end(i0)  # (the token before may not be tokenised: see voice._Doc)
+        lead_in = text[pe:r.start] if pe >= 0 else ""
         noun_slot = before in _DETERMINERS or before in {"his", "its", "their", "her"} or before.endswith("'s") \
             or before == "" or "(" in lead_in or after.strip() in (")", "]")
         if noun_slot and after.strip() in ("", ")", "]") and words[j0] not in STOP:
@@ -259,17 +263,20 @@ def link_referents(mentions: pd.DataFrame, desc: pd.DataFrame) -> pd.DataFrame:
     free = mentions["referent"].isna() & (mentions["category"] != REFERENT_CATEGORY)
     if not free.any():
         return mentions
-    by_doc = {k: g for k, g in desc.groupby("doc_id")}
+    by_doc: dict = {}  # doc_id -> [(start, end, referent)] of its descriptors other than labels, in order
+    for did, a, b, con, ref in zip(desc["doc_id"].tolist(), desc["start"].tolist(), desc["end"].tolist(),
+                                   desc["construction"].tolist(), desc["referent"].tolist()):
+        if con != "label":
+            by_doc.setdefault(did, []).append((a, b, ref))
     refs = mentions["referent"].astype(object).to_numpy().copy()
     links = mentions["referent_link"].to_numpy().copy()
-    for i in np.flatnonzero(free.to_numpy()):
-        g = by_doc.get(mentions["doc_id"].iat[i])
-        if g is None:
-            continue
-        s, e = mentions["start"].iat[i], mentions["end"].iat[i]
-        hit = g[(g["start"] <= s) & (g["end"] >= e) & (g["construction"] != "label")]
-        if len(hit):
-            refs[i] = hit["referent"].iat[0]
+    doc_ids, starts, ends = mentions["doc_id"].tolist(), mentions["start"].tolist(), mentions["end"].tolist()
+    for i in np.flatnonzero(free.to_numpy()).tolist():
+        s, e = starts[i], ends[i]
+        # the first descriptor of the document that holds the mention
+        ref = next((r for a, b, r in by_doc.get(doc_ids[i], ()) if a <= s and b >= e), None)
+        if ref is not None:
+            refs[i] = ref
             links[i] = "construction"
     mentions["referent"] = refs
     mentions["referent_link"] = links

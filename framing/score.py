@@ -141,16 +141,14 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     names = {r.id: r.name for lex in matcher.lexicons for r in lex.referents.values()}
     cols = {k: mentions[k].tolist() for k in ("start", "end", "category", "referent", "entry", "lexicon")}
     att = Attribution.default() if voice else None
+    doc_ids, outlets = docs["doc_id"].tolist(), docs["outlet"].tolist()
     for i, text in enumerate(texts):
         a, b = bounds[i], bounds[i + 1]
         if not sentences and not (voice and b > a):
             continue
-        if voice and b > a:
-            # without the sentence index, sentences are split only in the lines around mentions
-            d = _Doc(text, att, None if sentences else start[a:b].tolist())
-            spans = d.sents
-        else:
-            d, spans = None, sentence_spans(text)
+        spans = sentence_spans(text) if sentences else None
+        # voice attribution reads only the lines around mentions (the same voices as reading all)
+        d = _Doc(text, att, start[a:b].tolist(), spans) if voice and b > a else None
         if sentences:
             n_sent[i] = len(spans)
             if b > a:
@@ -167,7 +165,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
         rows = extract(text, m, d, None)
         if rows:
             dv, _ = voice_of(segs, np.asarray([r[2] for r in rows]), np.asarray([r[3] for r in rows]))
-            did, out = docs["doc_id"].iat[i], docs["outlet"].iat[i]
+            did, out = doc_ids[i], outlets[i]
             desc_rows += [(did, out, r[0], r[1], r[2], r[3], r[4], v, r[5], r[6]) for r, v in zip(rows, dv)]
     if sentences:
         docs["n_sentences"] = n_sent

@@ -32,14 +32,14 @@ The policy has a versioned name, :data:`VOICE_POLICY`, recorded with results.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from .text import _APOSTROPHES, sentence_spans, word_spans
+from .text import _APOSTROPHES, _WORD_RE, sentence_spans, word_spans
 
 __all__ = ["segments", "voice_of", "VOICE_POLICY", "VOICES", "Attribution", "flags"]
 
@@ -126,14 +126,41 @@ def _norm(word: str) -> str:
 
 
 class _Doc:
-    """Tokens and sentences of one text, with helpers for the rules."""
+    """Tokens and sentences of one text, with helpers for the rules.
 
-    def __init__(self, text: str, att: Attribution, around: list[int] | None = None):
-        """``around``: offsets of mentions; when given, sentences are split only in the lines that
-        voice attribution reads for them (see :func:`_focus`), not in the whole text."""
+    Parameters
+    ----------
+    text : str
+    att : Attribution
+    around : list of int, optional
+        Sorted offsets of the mentions to attribute. When given, only the lines that the rules read
+        for them are tokenised and split into sentences (see :func:`_focus` and :func:`_regions`);
+        every rule stays within the sentence of a mention (and looks at most three tokens past its
+        end), so the voices found are those of the whole text. None: the whole text.
+    sents : list of (int, int), optional
+        The sentence spans of the whole text, when already computed (the sentence index).
+    """
+
+    def __init__(self, text: str, att: Attribution, around: list[int] | None = None,
+                 sents: list[tuple[int, int]] | None = None):
         self.text = text
         self.att = att
-        self.tokens = word_spans(text)
+        self._quotes: list[tuple[int, int]] | None = None
+        self._first: dict[int, int] = {}  # token index -> end of the token before it, where that
+        # token was not tokenised (the first token of a region); -1: no token before it
+        if around is None:
+            self.regions = None
+            self.tokens = word_spans(text)
+            lines = None
+        else:
+            points = _focus(self.quotes, around)
+            lines, regions = _regions(text, points)
+            self.regions = regions
+            self.tokens = []
+            for a, b in regions:
+                if a > 0:
+                    self._first[len(self.tokens)] = _token_end_before(text, a)
+                self.tokens.extend(m.span() for m in _WORD_RE.finditer(text, a, b))
         low = text.lower()
         if len(low) == len(text):  # one pass per apostrophe variant present (str.replace is C),
             for a in _APOSTROPHES:  # then slices
@@ -143,8 +170,18 @@ class _Doc:
         else:
             self.words = [_norm(text[a:b]) for a, b in self.tokens]
         self.starts = [a for a, _ in self.tokens]
-        self._quotes: list[tuple[int, int]] | None = None
-        self.sents = sentence_spans(text, None if around is None else _focus(self.quotes, around))
+        if lines is None:
+            self.sents = sents if sents is not None else sentence_spans(text)
+        elif sents is None:
+            self.sents = sentence_spans(text, points)
+        else:  # the sentences of the focus lines
+            self.sents = [(a, b) for a, b in sents if _inside(lines, a)]
+
+    def prev_end(self, i: int) -> int:
+        """End offset of the token before token ``i`` in the text (-1: none), whether tokenised or not."""
+        if i in self._first:
+            return self._first[i]
+        return self.tokens[i - 1][1] if i > 0 else -1
 
     @property
     def quotes(self) -> list[tuple[int, int]]:
@@ -175,12 +212,16 @@ class _Doc:
         return best
 
     def _joined(self, i: int) -> bool:
+        if i in self._first:  # the token before it was not tokenised: a phrase never runs over it
+            return False
         gap = self.text[self.tokens[i - 1][1]:self.tokens[i][0]]
         return gap.strip() == "" or gap == "-"
 
     def gap_before(self, i: int) -> str:
-        a = self.tokens[i - 1][1] if i > 0 else 0
-        return self.text[a:self.tokens[i][0]]
+        """The text between token ``i`` and the token before it (from the start of the text when
+        there is none)."""
+        a = self._first[i] if i in self._first else (self.tokens[i - 1][1] if i > 0 else 0)
+        return self.text[max(a, 0):self.tokens[i][0]]
 
 
 def _quote_marks(line: str) -> list[tuple[int, str]]:
@@ -317,6 +358,8 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]]) -> list[tuple[int, int
     in_quote = np.zeros(len(d.tokens), dtype=bool)
     for qa, qb in quotes:
         in_quote[d.tok_index(qa):d.tok_index(qb)] = True
+    firsts = _rule_firsts(att)
+    cands = [k for k, w in enumerate(d.words) if w in firsts]
     for sa, sb in d.sents:
         ti, tj = d.tok_index(sa), d.tok_index(sb)
         if ti >= tj:
@@ -332,11 +375,13 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]]) -> list[tuple[int, int
                 break
         i = ti
         last_subject = ""
-        firsts = _rule_firsts(att)
-        words = d.words
-        while i < tj:
-            if in_quote[i] or words[i] not in firsts:  # (one set lookup skips most tokens)
-                i += 1
+        # only tokens that can start a rule's phrase (found once per text) are looked at: what the
+        # rules skip over is every other token, one at a time
+        for cand in cands[bisect_left(cands, ti):bisect_left(cands, tj)]:
+            if cand < i:
+                continue  # inside a phrase matched before
+            i = cand
+            if in_quote[i]:
                 continue
             n = d.match_at(i, att.phrases)
             if n:  # "According to X, CLAUSE" at the start of a sentence
@@ -461,15 +506,76 @@ def segments(text: str, *, attribution: Attribution | None = None, referents: li
 def _focus(quotes: list[tuple[int, int]], starts) -> list[int]:
     """Offsets whose lines voice attribution needs for mentions at ``starts``: the mentions, and the
     first and last character of every quotation holding one (its speaker is read around them)."""
-    points = set(int(s) for s in starts)
+    marks = sorted(set(int(s) for s in starts))
+    points = set(marks)
     for qa, qb in quotes:
-        if any(qa <= s < qb for s in points):
+        k = bisect_left(marks, qa)
+        if k < len(marks) and marks[k] < qb:
             points.update((qa, qb - 1))
     return sorted(points)
 
 
+_LOOKAHEAD_TOKENS = 3  # a phrase of the attribution lexicon has at most 4 words
+
+
+def _regions(text: str, points: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The lines holding ``points`` (sorted offsets), and the regions to tokenise for them: each
+    such line and the first tokens after it (the rules match phrases of up to four words that may
+    start at a sentence's last word), overlapping regions merged."""
+    lines = []
+    regions: list[tuple[int, int]] = []
+    k = 0
+    blocks = [m.span() for m in _LINE_RE.finditer(text)]
+    for n, (a, b) in enumerate(blocks):
+        k = bisect_left(points, a, k)
+        if k == len(points):
+            break
+        if points[k] >= b:
+            continue
+        lines.append((a, b))
+        end, got = b, 0
+        for a2, b2 in blocks[n + 1:]:
+            for m in _WORD_RE.finditer(text, a2, b2):
+                end = m.end()
+                got += 1
+                if got == _LOOKAHEAD_TOKENS:
+                    break
+            else:
+                end = b2
+                continue
+            break
+        if regions and a <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
+        else:
+            regions.append((a, end))
+    return lines, regions
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` falls in one of the sorted, disjoint ``spans``."""
+    k = bisect_right(spans, (pos, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
+def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Whether ``[a, b)`` overlaps one of the sorted, disjoint ``spans``."""
+    k = bisect_right(spans, (a, float("inf")))
+    return (k > 0 and spans[k - 1][1] > a) or (k < len(spans) and spans[k][0] < b)
+
+
+def _token_end_before(text: str, pos: int) -> int:
+    """End of the last word token ending at or before ``pos`` (-1: none). A word token ends with a
+    word character (``framing.text.word_spans``), so it is one past the last one before ``pos``."""
+    k = pos - 1
+    while k >= 0 and not (text[k].isalnum() or text[k] == "_"):
+        k -= 1
+    return k + 1 if k >= 0 else -1
+
+
 def _segments(d: _Doc, referents=None) -> list[tuple[int, int, str, str]]:
     quotes = d.quotes
+    if d.regions is not None:  # quotations away from every mention change no voice
+        quotes = [q for q in quotes if _overlaps(d.regions, *q)]
     rows = []
     scare = [q for q in quotes if _scare(d, *q)]
     real = [q for q in quotes if q not in scare]
@@ -495,6 +601,7 @@ _RELATIVE = {"who", "whose", "which", "that", "whom"}
 _NOT_SOURCES = {"a", "an", "the", "one", "it", "this", "there", "many", "some", "all", "none"}
 
 
+@lru_cache(maxsize=65536)  # (speakers repeat: "officials", "he", "the army")
 def _clean_source(src: str, att: Attribution | None = None) -> str:
     """The noun phrase of a speaker, or empty when the words read are not one.
 
