@@ -54,6 +54,14 @@ _QUOTE_CHARS = _OPEN_DOUBLE + _CLOSE_DOUBLE + '"' + _OPEN_SINGLE + _CLOSE_SINGLE
 _QUOTE_RE = re.compile("[" + re.escape(_QUOTE_CHARS) + "]")
 _LINE_RE = re.compile(r"[^\n\r\u2028\u2029]+")
 _CLAUSE_PUNCT = set(",;:()[]\u2014\u2013") | {"--"}
+# punctuation sets the rules look for in the gap between two tokens
+_CLAUSE_OR_DOUBLE = frozenset(_CLAUSE_PUNCT) | frozenset('"\u201c\u201d')
+_CLAUSE_OR_QUOTE = frozenset(_CLAUSE_PUNCT) | frozenset(_QUOTE_CHARS)
+_QUOTE_SET = frozenset(_QUOTE_CHARS)
+_COMMA_COLON = frozenset(",;:")
+_NAMING_STOPS = frozenset(",;:()\u2014")
+_TAG_STOPS = frozenset(",;:.()")
+_SPEAKER_STOPS = frozenset(",.;")
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 _PARTICLES = {"on", "for", "off", "in", "up", "out", "back", "upon"}
 _AUXILIARIES = {"has", "have", "had", "is", "was", "were", "are", "be", "been", "being", "will", "would", "also",
@@ -160,7 +168,7 @@ class _Doc:
             for a, b in regions:
                 if a > 0:
                     self._first[len(self.tokens)] = _token_end_before(text, a)
-                self.tokens.extend(m.span() for m in _WORD_RE.finditer(text, a, b))
+                self.tokens += [m.span() for m in _WORD_RE.finditer(text, a, b)]
         low = text.lower()
         if len(low) == len(text):  # one pass per apostrophe variant present (str.replace is C),
             for a in _APOSTROPHES:  # then slices
@@ -322,7 +330,7 @@ def _clause_start(d: _Doc, i: int, sent_start: int) -> int:
     j = i
     while j > 0 and d.starts[j - 1] >= sent_start:
         gap = d.gap_before(j)
-        if any(c in _CLAUSE_PUNCT for c in gap) or any(c in '"\u201c\u201d' for c in gap):
+        if not _CLAUSE_OR_DOUBLE.isdisjoint(gap):
             return j
         j -= 1
     return j
@@ -333,7 +341,7 @@ def _noun_phrase_before(d: _Doc, i: int, sent_start: int, max_words: int = 6) ->
     j = i
     while j > 0 and i - j < max_words and d.starts[j - 1] >= sent_start:
         gap = d.gap_before(j)
-        if any(c in _CLAUSE_PUNCT for c in gap) or any(c in _QUOTE_CHARS for c in gap):
+        if not _CLAUSE_OR_QUOTE.isdisjoint(gap):
             break
         j -= 1
     while j < i and d.words[j] in {"and", "but", "as", "which", "who", "that", "while", "when", "what"}:
@@ -387,7 +395,7 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]]) -> list[tuple[int, int
             if n:  # "According to X, CLAUSE" at the start of a sentence
                 if i == ti or (i == ti + 1 and d.words[ti] in {"but", "and", "yet"}):
                     k = i + n
-                    while k < tj and not any(c in ",;:" for c in d.gap_before(k)):
+                    while k < tj and _COMMA_COLON.isdisjoint(d.gap_before(k)):
                         k += 1
                     if k < tj:
                         out.append((d.tokens[k][0], sb, _phrase_text(d, (i + n, k)), "according_to"))
@@ -398,7 +406,7 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]]) -> list[tuple[int, int
                 n = 0  # "called on", "called for": not naming
             if n:  # "X called Y (as) Z", "calling Y as Z", "what X calls Z": to the end of the clause
                 k = i + n
-                while k < tj and not any(c in ",;:()\u2014" for c in d.gap_before(k)) and not in_quote[k]:
+                while k < tj and _NAMING_STOPS.isdisjoint(d.gap_before(k)) and not in_quote[k]:
                     k += 1
                 if k > i + n:
                     subj = _noun_phrase_before(d, i, sa)
@@ -415,7 +423,7 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]]) -> list[tuple[int, int
                 subj = _noun_phrase_before(d, i, sa)
                 after = i + n
                 gap_after = d.gap_before(after) if after < tj else ""
-                trailing_tag = i > ti and any(c in "," for c in d.gap_before(subj[0] if subj else i)) and (
+                trailing_tag = i > ti and "," in d.gap_before(subj[0] if subj else i) and (
                     after >= tj or gap_after.strip() in (".", "")) and tj - i <= 8
                 if trailing_tag or (subj is None and i > ti and "," in d.gap_before(i)):
                     # "CLAUSE, X said." / "CLAUSE, said X.": the clause before the tag
@@ -426,7 +434,7 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]]) -> list[tuple[int, int
                     if tag_start > clause:
                         src = subj if subj else ((after, tj) if after < tj else None)
                         out.append((d.tokens[clause][0], d.tokens[tag_start - 1][1], _phrase_text(d, src), "speech_tag"))
-                elif after < tj and not any(c in _QUOTE_CHARS for c in gap_after) and subj is not None:
+                elif after < tj and _QUOTE_SET.isdisjoint(gap_after) and subj is not None:
                     # "X said (that) CLAUSE": to the end of the sentence
                     if not in_quote[after]:
                         body = after + 1 if d.words[after] == "that" and after + 1 < tj else after
@@ -461,7 +469,7 @@ def _scare(d: _Doc, qa: int, qb: int) -> bool:
     # followed by a speech tag (""X," said Y")
     j = d.tok_index(qb)
     for k in range(j, min(j + 6, len(d.tokens))):
-        if d.tokens[k][0] >= sent[1] or (k > j and any(c in ",;:.()" for c in d.gap_before(k))):
+        if d.tokens[k][0] >= sent[1] or (k > j and not _TAG_STOPS.isdisjoint(d.gap_before(k))):
             break
         if d.match_at(k, d.att.speech):
             return False
@@ -667,7 +675,7 @@ def _quote_source(d: _Doc, qa: int, qb: int) -> str:
     i = d.tok_index(qb)
     j = i
     while j < len(d.tokens) and d.tokens[j][0] < sent_end and j - i < 8:
-        if j > i and any(c in ",;:.()" for c in d.gap_before(j)):
+        if j > i and not _TAG_STOPS.isdisjoint(d.gap_before(j)):
             break
         if d.match_at(j, d.att.speech):
             if j > i:
@@ -676,7 +684,7 @@ def _quote_source(d: _Doc, qa: int, qb: int) -> str:
                 return ""  # "said that ...": reported speech follows, not a speaker
             # "said X": up to the clause end
             k = j + 1
-            while k < len(d.tokens) and d.tokens[k][0] < sent_end and not any(c in ",.;" for c in d.gap_before(k)) and k - j < 7:
+            while k < len(d.tokens) and d.tokens[k][0] < sent_end and _SPEAKER_STOPS.isdisjoint(d.gap_before(k)) and k - j < 7:
                 k += 1
             return _phrase_text(d, (j + 1, k)) if k > j + 1 else ""
         j += 1
