@@ -255,9 +255,9 @@ def link_referents(mentions: pd.DataFrame, desc: pd.DataFrame) -> pd.DataFrame:
     Sets ``referent`` and ``referent_link = "construction"`` (``"lexicon"`` where the entry itself
     names the referent).
     """
-    mentions = mentions.copy()
+    mentions = mentions.copy(deep=False)  # (columns are replaced, never written into)
     link = np.where(mentions["referent"].notna() & (mentions["category"] != REFERENT_CATEGORY), "lexicon", "")
-    mentions["referent_link"] = link
+    mentions["referent_link"] = pd.Series(link.astype(object), index=mentions.index, dtype=object)
     if desc.empty:
         return mentions
     free = mentions["referent"].isna() & (mentions["category"] != REFERENT_CATEGORY)
@@ -278,6 +278,6 @@ def link_referents(mentions: pd.DataFrame, desc: pd.DataFrame) -> pd.DataFrame:
         if ref is not None:
             refs[i] = ref
             links[i] = "construction"
-    mentions["referent"] = refs
-    mentions["referent_link"] = links
+    mentions["referent"] = pd.Series(refs, index=mentions.index, dtype=object)
+    mentions["referent_link"] = pd.Series(links, index=mentions.index, dtype=object)
     return mentions

@@ -101,24 +101,42 @@ def compile_lexicons(lexicons) -> CompiledMatcher:
     return build()
 
 
+def _target_columns(matcher: CompiledMatcher) -> dict[str, np.ndarray]:
+    """Per target of ``matcher``: its entry, term, category, referent and lexicon (object arrays)
+    and valence (float, NaN where none), built once per matcher so that a chunk's columns are one
+    ``take`` each."""
+    cols = matcher.__dict__.get("_score_columns")
+    if cols is None:
+        t = matcher.targets
+        cols = {k: np.array([getattr(x, k) for x in t] + [None], dtype=object)[:-1]  # (never a 2-D array)
+                for k in ("entry", "term", "category", "referent", "lexicon")}
+        cols["valence"] = np.array([np.nan if x.valence is None else x.valence for x in t], dtype=float)
+        matcher.__dict__["_score_columns"] = cols
+    return cols
+
+
+def _objects(values) -> pd.Series:
+    """An object column (pandas would otherwise infer Arrow strings, and copy every value)."""
+    return pd.Series(values, dtype=object)
+
+
 def _mentions_frame(docs: pd.DataFrame, matcher: CompiledMatcher, doc, start, end, tid, sentence) -> pd.DataFrame:
     texts = docs["text"].tolist()
-    targets = matcher.targets
-    tl = tid.tolist()
+    cols = _target_columns(matcher)
     out = pd.DataFrame({
-        "doc_id": docs["doc_id"].to_numpy()[doc],
-        "outlet": docs["outlet"].to_numpy()[doc],
+        "doc_id": _objects(docs["doc_id"].to_numpy(dtype=object)[doc]),
+        "outlet": _objects(docs["outlet"].to_numpy(dtype=object)[doc]),
         "sentence": sentence,
         "start": start,
         "end": end,
-        "surface": [texts[d][s:e] for d, s, e in zip(doc.tolist(), start.tolist(), end.tolist())],
-        "entry": [targets[t].entry for t in tl],
-        "term": [targets[t].term for t in tl],
-        "category": [targets[t].category for t in tl],
-        "referent": [targets[t].referent for t in tl],
-        "valence": np.asarray([np.nan if targets[t].valence is None else targets[t].valence for t in tl], dtype=float),
-        "voice": "author",
-        "lexicon": [targets[t].lexicon for t in tl],
+        "surface": _objects([texts[d][s:e] for d, s, e in zip(doc.tolist(), start.tolist(), end.tolist())]),
+        "entry": _objects(cols["entry"][tid]),
+        "term": _objects(cols["term"][tid]),
+        "category": _objects(cols["category"][tid]),
+        "referent": _objects(cols["referent"][tid]),
+        "valence": cols["valence"][tid],
+        "voice": _objects(np.full(len(tid), "author", dtype=object)),
+        "lexicon": _objects(cols["lexicon"][tid]),
     }, columns=MENTION_COLUMNS[:13])
     return out
 
@@ -174,8 +192,8 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
         docs["n_sentences"] = -1
         mentions["sentence"] = -1
     docs["n_mentions"] = np.bincount(doc, minlength=len(docs)).astype(np.int64)
-    mentions["voice"] = voices
-    mentions["source"] = sources
+    mentions["voice"] = _objects(voices)
+    mentions["source"] = _objects(sources)
     mentions["negated"] = negated
     mentions["hedged"] = hedged
     desc = _as_objects(pd.DataFrame(desc_rows, columns=DESCRIPTOR_COLUMNS), ("start", "end"))
@@ -186,10 +204,14 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
 def _as_objects(frame: pd.DataFrame, keep: tuple[str, ...]) -> pd.DataFrame:
     """Text columns as Python objects with None where empty, whatever pandas would infer from one
     chunk's values (a chunk whose referents are all empty would otherwise get another dtype, or NaN
-    instead of None, than one with names)."""
+    instead of None, than one with names). Columns that are already of object dtype were built
+    here as objects with None where empty, and are left alone."""
     for col in frame.columns:
         if col not in keep:
-            values = frame[col].astype(object)
+            values = frame[col]
+            if values.dtype == object:
+                continue  # built as Python objects here, with None where empty
+            values = values.astype(object)
             frame[col] = values.where(values.notna(), None)
     return frame
 
