@@ -35,6 +35,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -542,7 +543,7 @@ def _regions(text: str, points: list[int]) -> tuple[list[tuple[int, int]], list[
             continue
         lines.append((a, b))
         end, got = b, 0
-        for a2, b2 in blocks[n + 1:]:
+        for a2, b2 in islice(blocks, n + 1, None):
             for m in _WORD_RE.finditer(text, a2, b2):
                 end = m.end()
                 got += 1

@@ -209,11 +209,63 @@ def test_newswcl_descriptor_recall(shared, newswcl, capsys):
     assert recall >= 0.30  # measured 0.316; most misses are stand-alone noun phrases ("the president")
 
 
-def test_voice_from_the_lines_around_mentions_equals_voice_from_whole_texts(basil):
-    """Without the sentence index, voice attribution splits only the lines holding mentions (and the
-    ends of quotations around them): every voice column and descriptor is the same as with every
-    sentence split."""
-    docs = basil.iloc[:120]
+def _voices_both_ways(texts, lexicons):
+    """Voice, source, flags and descriptors of every mention of ``texts``, attributed once from the
+    whole text and once from the lines around the mentions (what ``framing.score`` does)."""
+    from framing.descriptors import extract
+    from framing.score import compile_lexicons
+    from framing.voice import Attribution, _Doc, _segments, flags
+
+    matcher = compile_lexicons(lexicons)
+    att = Attribution.default()
+    out = {"whole": [], "around": []}
+    doc, start, end, tid = matcher.find(texts)
+    cols = {"start": start, "end": end, "category": [matcher.targets[t].category for t in tid],
+            "referent": [matcher.targets[t].referent for t in tid], "entry": [matcher.targets[t].entry for t in tid],
+            "lexicon": [matcher.targets[t].lexicon for t in tid]}
+    bounds = np.searchsorted(doc, np.arange(len(texts) + 1))
+    for i, text in enumerate(texts):
+        a, b = bounds[i], bounds[i + 1]
+        if a == b:
+            continue
+        m = {k: list(v[a:b]) for k, v in cols.items()}
+        for way, d in (("whole", _Doc(text, att)), ("around", _Doc(text, att, start[a:b].tolist()))):
+            segs = _segments(d, [])
+            v, src = voice_of(segs, start[a:b], end[a:b])
+            neg, hedge = flags(text, start[a:b], doc=d)
+            out[way].append((v.tolist(), src.tolist(), neg.tolist(), hedge.tolist(), extract(text, m, d, None)))
+    return out
+
+
+def test_voice_from_the_lines_around_mentions_equals_voice_from_whole_texts(basil, seed_text):
+    """framing.score tokenises only the lines holding mentions (and the ends of quotations around
+    them, and three tokens after them): every voice, source, flag and descriptor is the same as
+    when the whole text is read."""
+    texts = basil["text"].tolist()[:150] + [seed_text]
+    got = _voices_both_ways(texts, ["libya", "loaded_language"])
+    assert got["whole"] == got["around"]
+    voices = [v for doc in got["whole"] for v in doc[0]]
+    assert len(voices) > 1000 and sum(v != "author" for v in voices) > 100
+    assert sum(len(doc[4]) for doc in got["whole"]) > 5  # descriptors (the seed's Haftar)
+
+
+def test_voice_around_mentions_on_constructed_edge_cases():
+    """Lines whose phrases would run on into the next line, quotations over several paragraphs,
+    speech tags on the line after a quotation, mentions on the first and last word of a line."""
+    texts = [
+        "Militia fighters held the port.\nAccording\nto the army, the militia fled. Nothing else.\nThe end",
+        "\u201cThe militia,\n\n\u201cwill leave,\u201d he said.\nOfficials called them a militia\nlater on.",
+        "A quiet line.\n\u201cWarlord\u201d forces, the spokesman said, moved in.\n- militia -\nmilitia",
+        "He said: \u201cThe terrorists are gone.\u201d\nIt was, officials said, a terrorist group.\n\n"
+        "What the army calls terrorists\nare fighters, according to residents.",
+    ]
+    got = _voices_both_ways(texts, ["libya", "loaded_language"])
+    assert got["whole"] == got["around"]
+    assert sum(len(doc[0]) for doc in got["whole"]) >= 8
+
+
+def test_sentence_index_does_not_change_voices(basil):
+    docs = basil.iloc[:60]
     lexicons = ["libya", "loaded_language"]
     full = framing.score(docs, lexicons, sentences=True)
     lazy = framing.score(docs, lexicons, sentences=False)
@@ -221,4 +273,4 @@ def test_voice_from_the_lines_around_mentions_equals_voice_from_whole_texts(basi
     pd.testing.assert_frame_equal(full.mentions[cols], lazy.mentions[cols])
     pd.testing.assert_frame_equal(full.descriptors, lazy.descriptors)
     assert (lazy.mentions["sentence"] == -1).all() and (lazy.documents["n_sentences"] == -1).all()
-    assert (full.mentions["voice"] != "author").sum() > 50
+    assert (full.mentions["sentence"] >= 0).all() and (full.documents["n_sentences"] > 0).all()
