@@ -309,6 +309,32 @@ class _Block:
     first_byte: int
     data: bytes
 
+    def ref(self) -> "_BlockRef":
+        """Where the block lies in its file (what is sent to a worker process)."""
+        return _BlockRef(self.path, self.encoding, self.first_line, self.first_byte, len(self.data))
+
+
+@dataclass(frozen=True)
+class _BlockRef:
+    """A block by its place in the file: a worker process reads the bytes itself (from the page
+    cache) instead of receiving them pickled through a pipe, which cost the main process a copy of
+    every byte and held its interpreter lock."""
+
+    path: str
+    encoding: str
+    first_line: int
+    first_byte: int
+    length: int
+
+    def load(self) -> _Block:
+        with open(self.path, "rb") as f:
+            f.seek(self.first_byte)
+            data = f.read(self.length)
+        if len(data) != self.length:
+            raise CorpusError(f"{self.path}: the file changed while it was read (bytes {self.first_byte:,} to "
+                              f"{self.first_byte + self.length:,} are gone); read it again")
+        return _Block(self.path, self.encoding, self.first_line, self.first_byte, data)
+
 
 def _splits_on_newline(encoding: str) -> bool:
     """Whether lines of this encoding can be cut at the byte b"\\n" (UTF-8, Latin-1, cp1252 ...)."""
@@ -556,7 +582,9 @@ class _BlockParser:
     max_chars: int
     roles: dict | None = None
 
-    def __call__(self, block: _Block) -> _Parsed:
+    def __call__(self, block: _Block | _BlockRef) -> _Parsed:
+        if isinstance(block, _BlockRef):
+            block = block.load()
         return _parse_block(block, self.columns, self.max_chars, self.roles)
 
 

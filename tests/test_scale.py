@@ -108,3 +108,60 @@ def test_utf16_error_names_the_line_of_the_bad_bytes(tmp_path):
         assert "(line 2," in str(err) and str(path) in str(err)
     else:
         raise AssertionError("no error for a lone surrogate in UTF-16")
+
+
+def _slow_square(state, x):
+    import os
+    import time
+
+    time.sleep(0.005)  # long enough for the queue of the worker to fill
+    if x in state["fail"]:
+        raise ValueError(f"item {x}")
+    return os.getpid(), x * x
+
+
+def test_ordered_map_keeps_order_shares_the_work_and_raises_in_turn():
+    import os
+
+    import pytest
+
+    from framing._parallel import ordered_map
+
+    pulled = []
+
+    def items(n):
+        for x in range(n):
+            pulled.append(x)
+            yield x
+
+    got, ahead = [], []
+    for pid_value in ordered_map(_slow_square, items(60), state={"fail": set()}, jobs=2):
+        got.append(pid_value)
+        ahead.append(len(pulled) - len(got))
+    assert [v for _, v in got] == [x * x for x in range(60)]
+    pids = {p for p, _ in got}
+    assert os.getpid() in pids and len(pids) == 2  # the calling process scores some items itself
+    assert max(ahead) <= 4 * 2  # results waiting in memory stay bounded
+    # an error comes when its item's turn comes, after every result before it
+    out = []
+    with pytest.raises(ValueError, match="item 7"):
+        for _, v in ordered_map(_slow_square, range(40), state={"fail": {7, 30}}, jobs=2):
+            out.append(v)
+    assert out == [x * x for x in range(7)]
+
+
+def test_block_references_read_the_same_bytes_and_notice_a_changed_file(tmp_path):
+    import pytest
+
+    from framing.corpus import _jsonl_blocks
+    from framing.errors import CorpusError
+
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b"".join(b'{"text": "line %d", "outlet": "o"}\n' % i for i in range(25)))
+    blocks = list(_jsonl_blocks(path, "utf-8", 7))
+    assert [len(b.data.splitlines()) for b in blocks] == [7, 7, 7, 4]
+    assert [b.ref().load() for b in blocks] == blocks
+    ref = blocks[-1].ref()
+    path.write_bytes(path.read_bytes()[:-10])
+    with pytest.raises(CorpusError, match="c.jsonl: the file changed while it was read"):
+        ref.load()
