@@ -1,10 +1,14 @@
 /* The matcher's loops over every character of a corpus, in C (see framing/_kernels.py for why
- * these are not written with a compiler package). Two functions, both releasing the GIL:
+ * these are not written with a compiler package). Two functions that release the GIL:
  *
  *   forms(texts, table, known, is_word, to_search, flags,
  *         out, search, cand, rare, unknown, n_tokens) -> (n, n_unknown, nuls, n_cand, n_rare)
  *   scan(data, classes, delta, k, start, n_out, own, link, lengths, fill,
  *        pid, st, en, counts) -> None   (counts: matches of each of the 4 pieces)
+ *
+ * and one for voice attribution, which builds Python objects (and keeps the GIL):
+ *
+ *   word_spans(text, start, end, apostrophes) -> [(start, end), ...]
  *
  * Arrays come as buffers (NumPy arrays, bytes): the caller (framing/_kernels.py) allocates them
  * with the documented sizes and dtypes; sizes are checked here, dtypes are the caller's contract.
@@ -266,7 +270,47 @@ done:
     return result;
 }
 
+/* Word tokens of text[start:end] as a list of (start, end) tuples: what
+ * re.finditer(r"\w+(?:[A]\w+)*", text, start, end) finds, A being the characters of
+ * ``apostrophes``; a word character is what re's \w is for str (Py_UNICODE_ISALNUM or "_"). */
+static inline int is_word_char(Py_UCS4 ch) { return ch == '_' || Py_UNICODE_ISALNUM(ch); }
+
+static PyObject *word_spans(PyObject *self, PyObject *args) {
+    PyObject *text, *apos;
+    Py_ssize_t start, end;
+    if (!PyArg_ParseTuple(args, "UnnU", &text, &start, &end, &apos)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (start < 0) start = 0;
+    if (end > n) end = n;
+    int kind = PyUnicode_KIND(text), akind = PyUnicode_KIND(apos);
+    const void *data = PyUnicode_DATA(text), *adata = PyUnicode_DATA(apos);
+    Py_ssize_t na = PyUnicode_GET_LENGTH(apos);
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    Py_ssize_t i = start;
+    while (i < end) {
+        if (!is_word_char(PyUnicode_READ(kind, data, i))) { i++; continue; }
+        Py_ssize_t s = i++;
+        for (;;) {
+            while (i < end && is_word_char(PyUnicode_READ(kind, data, i))) i++;
+            if (i + 1 >= end || !is_word_char(PyUnicode_READ(kind, data, i + 1))) break;
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            int joined = 0;
+            for (Py_ssize_t k = 0; k < na && !joined; k++) joined = PyUnicode_READ(akind, adata, k) == ch;
+            if (!joined) break;
+            i += 2; /* the apostrophe and the word character after it */
+        }
+        PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(i), *t = NULL;
+        if (a != NULL && b != NULL) t = PyTuple_Pack(2, a, b);
+        Py_XDECREF(a); Py_XDECREF(b);
+        if (t == NULL || PyList_Append(out, t) < 0) { Py_XDECREF(t); Py_DECREF(out); return NULL; }
+        Py_DECREF(t);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"word_spans", word_spans, METH_VARARGS, "Word token spans of a text (see framing/_kernels.py)."},
     {"forms", forms, METH_VARARGS, "One-byte forms of a batch (see framing/_kernels.py)."},
     {"scan", scan, METH_VARARGS, "Aho-Corasick scan (see framing/_kernels.py)."},
     {NULL, NULL, 0, NULL},

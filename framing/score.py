@@ -166,7 +166,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
             continue
         spans = sentence_spans(text) if sentences else None
         # voice attribution reads only the lines around mentions (the same voices as reading all)
-        d = _Doc(text, att, start[a:b].tolist(), spans) if voice and b > a else None
+        d = _Doc(text, att, _points(start[a:b], end[a:b]), spans) if voice and b > a else None
         if sentences:
             n_sent[i] = len(spans)
             if b > a:
@@ -199,6 +199,12 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     desc = _as_objects(pd.DataFrame(desc_rows, columns=DESCRIPTOR_COLUMNS), ("start", "end"))
     mentions = _as_objects(link_referents(mentions, desc), ("sentence", "start", "end", "valence", "negated", "hedged"))
     return docs, mentions, desc
+
+
+def _points(start: np.ndarray, end: np.ndarray) -> list[int]:
+    """The first, middle and last character of every mention (a mention may run over a line break,
+    and takes the voice of the segment holding its middle)."""
+    return np.concatenate([start, (start + end - 1) // 2, end - 1]).tolist()
 
 
 def _as_objects(frame: pd.DataFrame, keep: tuple[str, ...]) -> pd.DataFrame:

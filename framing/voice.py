@@ -40,7 +40,8 @@ from itertools import islice
 import numpy as np
 import pandas as pd
 
-from .text import _APOSTROPHES, _WORD_RE, sentence_spans, word_spans
+from . import _kernels
+from .text import _APOSTROPHES, _WORD_RE, sentence_spans
 
 __all__ = ["segments", "voice_of", "VOICE_POLICY", "VOICES", "Attribution", "flags"]
 
@@ -142,10 +143,11 @@ class _Doc:
     text : str
     att : Attribution
     around : list of int, optional
-        Sorted offsets of the mentions to attribute. When given, only the lines that the rules read
-        for them are tokenised and split into sentences (see :func:`_focus` and :func:`_regions`);
-        every rule stays within the sentence of a mention (and looks at most three tokens past its
-        end), so the voices found are those of the whole text. None: the whole text.
+        Offsets of the first, middle and last character of every mention to attribute. When given,
+        only the lines that the rules read for them are tokenised and split into sentences (see
+        :func:`_focus` and :func:`_regions`); every rule stays within the sentence of a mention or
+        of a quotation's end (and looks at most three tokens past its end), so the voices found are
+        those of the whole text. None: the whole text.
     sents : list of (int, int), optional
         The sentence spans of the whole text, when already computed (the sentence index).
     """
@@ -157,19 +159,24 @@ class _Doc:
         self._quotes: list[tuple[int, int]] | None = None
         self._first: dict[int, int] = {}  # token index -> end of the token before it, where that
         # token was not tokenised (the first token of a region); -1: no token before it
-        if around is None:
+        focus = None if around is None else _focus(text, self.quotes, around)
+        if focus is not None:
+            points, lines, regions = focus
+            self.sents = ([(a, b) for a, b in sents if _inside(lines, a)] if sents is not None
+                          else sentence_spans(text, points))
+            if any(not _inside(self.sents, p) for p in points):
+                focus = None  # a quotation's end between two sentences: the rules read on there
+        if focus is None:  # the whole text
             self.regions = None
-            self.tokens = word_spans(text)
-            lines = None
+            self.tokens = _kernels.word_spans(text, 0, len(text))
+            self.sents = sents if sents is not None else sentence_spans(text)
         else:
-            points = _focus(self.quotes, around)
-            lines, regions = _regions(text, points)
             self.regions = regions
             self.tokens = []
             for a, b in regions:
                 if a > 0:
                     self._first[len(self.tokens)] = _token_end_before(text, a)
-                self.tokens += [m.span() for m in _WORD_RE.finditer(text, a, b)]
+                self.tokens += _kernels.word_spans(text, a, b)
         low = text.lower()
         if len(low) == len(text):  # one pass per apostrophe variant present (str.replace is C),
             for a in _APOSTROPHES:  # then slices
@@ -179,12 +186,6 @@ class _Doc:
         else:
             self.words = [_norm(text[a:b]) for a, b in self.tokens]
         self.starts = [a for a, _ in self.tokens]
-        if lines is None:
-            self.sents = sents if sents is not None else sentence_spans(text)
-        elif sents is None:
-            self.sents = sentence_spans(text, points)
-        else:  # the sentences of the focus lines
-            self.sents = [(a, b) for a, b in sents if _inside(lines, a)]
 
     def prev_end(self, i: int) -> int:
         """End offset of the token before token ``i`` in the text (-1: none), whether tokenised or not."""
@@ -512,36 +513,60 @@ def segments(text: str, *, attribution: Attribution | None = None, referents: li
     return df.astype({"start": np.int64, "end": np.int64})
 
 
-def _focus(quotes: list[tuple[int, int]], starts) -> list[int]:
-    """Offsets whose lines voice attribution needs for mentions at ``starts``: the mentions, and the
-    first and last character of every quotation holding one (its speaker is read around them)."""
-    marks = sorted(set(int(s) for s in starts))
-    points = set(marks)
-    for qa, qb in quotes:
-        k = bisect_left(marks, qa)
-        if k < len(marks) and marks[k] < qb:
-            points.update((qa, qb - 1))
-    return sorted(points)
+def _focus(text: str, quotes: list[tuple[int, int]], around) -> tuple[list[int], list, list] | None:
+    """What voice attribution must read for mentions covering the offsets ``around`` (each mention's
+    first, middle and last character): ``(points, lines, regions)`` (see :func:`_regions`), or None
+    when only the whole text gives the same voices.
+
+    The lines are those holding a point, and the first and last character of every quotation that
+    holds a point or overlaps one of those lines (its speaker is read around its ends, and whether it
+    is a scare quote from the sentence it opens in). A quotation that ends on a line break (a
+    paragraph that runs on into a reopened quotation) has an end outside every sentence, where the
+    rules read on regardless of lines: then the whole text is read (:class:`_Doc` also reads the
+    whole text when an end falls between two sentences of a line).
+    """
+    points = set(int(s) for s in around)
+    blocks = [m.span() for m in _LINE_RE.finditer(text)]
+    while True:
+        srt = sorted(points)
+        lines = _holding(blocks, srt)
+        added = set()
+        for qa, qb in quotes:
+            k = bisect_left(srt, qa)
+            if (k < len(srt) and srt[k] < qb) or _overlaps(lines, qa, qb):
+                added.update((qa, qb - 1))
+        if added <= points:
+            break
+        points |= added
+    if any(not _inside(lines, p) for p in srt):
+        return None  # a quotation's end (or a mention's middle) on a line break
+    return (srt, *_regions(text, lines, blocks))
+
+
+def _holding(blocks: list[tuple[int, int]], points: list[int]) -> list[tuple[int, int]]:
+    """The blocks (sorted, disjoint) that hold one of the sorted ``points``."""
+    out, k = [], 0
+    for a, b in blocks:
+        k = bisect_left(points, a, k)
+        if k == len(points):
+            break
+        if points[k] < b:
+            out.append((a, b))
+    return out
 
 
 _LOOKAHEAD_TOKENS = 3  # a phrase of the attribution lexicon has at most 4 words
 
 
-def _regions(text: str, points: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The lines holding ``points`` (sorted offsets), and the regions to tokenise for them: each
-    such line and the first tokens after it (the rules match phrases of up to four words that may
-    start at a sentence's last word), overlapping regions merged."""
-    lines = []
+def _regions(text: str, lines: list[tuple[int, int]], blocks: list[tuple[int, int]]
+             ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """``(lines, regions)``: the regions to tokenise for the focus ``lines`` (of all ``blocks``, the
+    text's lines): each line and the first tokens after it (the rules match phrases of up to four
+    words that may start at a sentence's last word), overlapping regions merged."""
     regions: list[tuple[int, int]] = []
-    k = 0
-    blocks = [m.span() for m in _LINE_RE.finditer(text)]
-    for n, (a, b) in enumerate(blocks):
-        k = bisect_left(points, a, k)
-        if k == len(points):
-            break
-        if points[k] >= b:
-            continue
-        lines.append((a, b))
+    starts = [a for a, _ in blocks]
+    for a, b in lines:
+        n = bisect_left(starts, a)
         end, got = b, 0
         for a2, b2 in islice(blocks, n + 1, None):
             for m in _WORD_RE.finditer(text, a2, b2):

@@ -111,3 +111,21 @@ def test_a_term_without_letters_is_a_lexicon_error():
 
     with pytest.raises(LexiconError, match="no letters or digits"):
         CompiledMatcher([Lexicon(name="l", categories={"c": Category("c")}, entries=[Entry(term="...", category="c")])])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab_1'\u2019\u02bc`\u00b4 .-\u00e9\u0301\u00b2\u0660\u216b\U0001d400\u4e2d\t\n\u00a0", max_size=30),
+       st.integers(0, 30), st.integers(0, 30))
+def test_compiled_word_spans_equal_the_regular_expression(text, a, b):
+    from framing.text import _WORD_RE
+
+    a, b = min(a, len(text)), min(max(a, b), len(text))
+    assert _kernels.word_spans(text, a, b) == [m.span() for m in _WORD_RE.finditer(text, a, b)]
+
+
+def test_compiled_word_spans_on_news_text(basil):
+    from framing.text import word_spans
+
+    texts = basil["text"].tolist()[:100]
+    assert [_kernels.word_spans(t, 0, len(t)) for t in texts] == [word_spans(t) for t in texts]
+    assert sum(len(word_spans(t)) for t in texts) > 50_000

@@ -213,7 +213,7 @@ def _voices_both_ways(texts, lexicons):
     """Voice, source, flags and descriptors of every mention of ``texts``, attributed once from the
     whole text and once from the lines around the mentions (what ``framing.score`` does)."""
     from framing.descriptors import extract
-    from framing.score import compile_lexicons
+    from framing.score import _points, compile_lexicons
     from framing.voice import Attribution, _Doc, _segments, flags
 
     matcher = compile_lexicons(lexicons)
@@ -229,7 +229,8 @@ def _voices_both_ways(texts, lexicons):
         if a == b:
             continue
         m = {k: list(v[a:b]) for k, v in cols.items()}
-        for way, d in (("whole", _Doc(text, att)), ("around", _Doc(text, att, start[a:b].tolist()))):
+        around = _points(start[a:b], end[a:b])  # what framing.score passes
+        for way, d in (("whole", _Doc(text, att)), ("around", _Doc(text, att, around))):
             segs = _segments(d, [])
             v, src = voice_of(segs, start[a:b], end[a:b])
             neg, hedge = flags(text, start[a:b], doc=d)
@@ -258,10 +259,19 @@ def test_voice_around_mentions_on_constructed_edge_cases():
         "A quiet line.\n\u201cWarlord\u201d forces, the spokesman said, moved in.\n- militia -\nmilitia",
         "He said: \u201cThe terrorists are gone.\u201d\nIt was, officials said, a terrorist group.\n\n"
         "What the army calls terrorists\nare fighters, according to residents.",
+        # a mention over a line break takes the voice of its middle, on the next line
+        "Talks with the Government\nof National Accord stalled, the UN said.",
+        "They met Khalifa\nBelgasim Haftar, an envoy noted.",
+        # a quotation reopened in the next paragraph ends on a line break
+        "\u201cThe militia will fight on.\n\u201cOur men are ready and officials confirmed it.",
+        # a quotation over two lines, opened on a line without mentions
+        "Officials described as \u201cutter\nchaos\u201d the militia advance.",
+        "\u201c\ncall\u201dHaftar",
+        "labeled\n.\u201d terrorist\u201d",
     ]
     got = _voices_both_ways(texts, ["libya", "loaded_language"])
     assert got["whole"] == got["around"]
-    assert sum(len(doc[0]) for doc in got["whole"]) >= 8
+    assert sum(len(doc[0]) for doc in got["whole"]) >= 12
 
 
 def test_sentence_index_does_not_change_voices(basil):
