@@ -24,7 +24,9 @@ depended on the installed NLTK. This module makes the decisions of NLTK 3.10's
 ``PunktSentenceTokenizer`` with our abbreviation list (tests compare both on real news text and on
 generated edge cases) and keeps them fixed under the versioned name :data:`SENTENCE_POLICY`.
 Whitespace between tokens is Unicode's White_Space property (the information separators
-U+001C..U+001F are not whitespace here, as in NLTK 3.10).
+U+001C..U+001F are not whitespace here, as in NLTK 3.10). Letters that Python's Unicode database
+does not know yet (NLTK's ``regex`` engine may be built on a newer Unicode version) can be read
+differently as initials.
 """
 
 from __future__ import annotations
@@ -81,7 +83,11 @@ def _letterlike(ch: str) -> bool:
     """Whether ``ch`` can be an initial: a word character that is not a digit (letters, letter
     numbers such as Roman numerals, combining marks, connector punctuation), as Unicode defines
     word characters."""
-    return ch.isalpha() or unicodedata.category(ch) in ("Mn", "Mc", "Me", "Nl", "Pc") or ch in "\u200c\u200d"
+    if ch.isalpha() or unicodedata.category(ch) in ("Mn", "Mc", "Me", "Nl", "Pc") or ch in "\u200c\u200d":
+        return True
+    # symbols that Unicode counts as alphabetic: circled and squared Latin letters
+    o = ord(ch)
+    return 0x24B6 <= o <= 0x24E9 or 0x1F130 <= o <= 0x1F149 or 0x1F150 <= o <= 0x1F169 or 0x1F170 <= o <= 0x1F189
 
 
 def _is_break(tok: str, nxt: str) -> bool:
