@@ -57,11 +57,26 @@ def ordered_map(func: Callable[[dict, Any], Any], items: Iterable, *, state: dic
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init, initargs=(state,)) as pool:
         pending: deque[Future] = deque()
-        queued = 0  # items sent to the workers and not finished
-        for item in items:
-            queued = sum(1 for f in pending if not f.done())
+        source = iter(items)
+        while True:
+            try:
+                item = next(source)
+            except StopIteration:
+                break
+            except Exception:  # reading the input failed: the results before it come first
+                while pending:
+                    yield pending.popleft().result()
+                raise
+            queued = sum(1 for f in pending if not f.done())  # items the workers have not finished
             if queued < 2 * workers:
-                pending.append(pool.submit(_call, func, item if remote is None else remote(item)))
+                try:
+                    sent = item if remote is None else remote(item)
+                except Exception as exc:  # (raised in turn too)
+                    failed: Future = Future()
+                    failed.set_exception(exc)
+                    pending.append(failed)
+                else:
+                    pending.append(pool.submit(_call, func, sent))
             else:  # the workers have enough: this one is scored here
                 local: Future = Future()
                 try:

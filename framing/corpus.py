@@ -36,6 +36,7 @@ import codecs
 import hashlib
 import io
 import json
+import os
 import re
 from collections.abc import Iterator
 from contextlib import closing
@@ -308,10 +309,11 @@ class _Block:
     first_line: int
     first_byte: int
     data: bytes
+    stamp: tuple[int, int] = (-1, -1)  # the file's (size, mtime in ns) when it was opened
 
     def ref(self) -> "_BlockRef":
         """Where the block lies in its file (what is sent to a worker process)."""
-        return _BlockRef(self.path, self.encoding, self.first_line, self.first_byte, len(self.data))
+        return _BlockRef(self.path, self.encoding, self.first_line, self.first_byte, len(self.data), self.stamp)
 
 
 @dataclass(frozen=True)
@@ -325,15 +327,17 @@ class _BlockRef:
     first_line: int
     first_byte: int
     length: int
+    stamp: tuple[int, int] = (-1, -1)  # the file's (size, mtime in ns) when it was opened
 
     def load(self) -> _Block:
         with open(self.path, "rb") as f:
+            st = os.fstat(f.fileno())
             f.seek(self.first_byte)
             data = f.read(self.length)
-        if len(data) != self.length:
-            raise CorpusError(f"{self.path}: the file changed while it was read (bytes {self.first_byte:,} to "
-                              f"{self.first_byte + self.length:,} are gone); read it again")
-        return _Block(self.path, self.encoding, self.first_line, self.first_byte, data)
+        if len(data) != self.length or (self.stamp != (-1, -1) and (st.st_size, st.st_mtime_ns) != self.stamp):
+            raise CorpusError(f"{self.path}: the file changed while it was read (around bytes {self.first_byte:,} "
+                              f"to {self.first_byte + self.length:,}); read it again once it is complete")
+        return _Block(self.path, self.encoding, self.first_line, self.first_byte, data, self.stamp)
 
 
 def _splits_on_newline(encoding: str) -> bool:
@@ -351,6 +355,8 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int) -> Iterator[_Block
     """Blocks of ``chunk_rows`` lines (the last may be shorter), read 4 MiB at a time and cut at
     newlines found by ``bytes.find`` (reading line by line and joining cost a tenth of ``count``)."""
     with open(path, "rb") as f:
+        st = os.fstat(f.fileno())
+        stamp = (st.st_size, st.st_mtime_ns)  # (a worker re-reading a block checks the file is the same)
         bom = f.read(3) == codecs.BOM_UTF8 and codecs.lookup(encoding).name == "utf-8"
         f.seek(3 if bom else 0)  # (as utf-8-sig: a byte-order mark is not part of the first record)
         line, pos = 1, 3 if bom else 0
@@ -373,10 +379,10 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int) -> Iterator[_Block
                 buf, at = buf[at:] + more, 0
             if rows < chunk_rows:  # the end of the file
                 if at < len(buf):
-                    yield _Block(str(path), encoding, line, pos, buf[at:])
+                    yield _Block(str(path), encoding, line, pos, buf[at:], stamp)
                 return
             data = buf[at:i]
-            yield _Block(str(path), encoding, line, pos, data)
+            yield _Block(str(path), encoding, line, pos, data, stamp)
             line, pos, at = line + rows, pos + len(data), i
 
 

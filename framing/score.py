@@ -115,6 +115,16 @@ def _target_columns(matcher: CompiledMatcher) -> dict[str, np.ndarray]:
     return cols
 
 
+def _none_for_missing(column: pd.Series) -> np.ndarray:
+    """A document column as an object array with None where a value is missing (NaN, NA)."""
+    values = column.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    return values
+
+
 def _objects(values) -> pd.Series:
     """An object column (pandas would otherwise infer Arrow strings, and copy every value)."""
     return pd.Series(values, dtype=object)
@@ -124,8 +134,8 @@ def _mentions_frame(docs: pd.DataFrame, matcher: CompiledMatcher, doc, start, en
     texts = docs["text"].tolist()
     cols = _target_columns(matcher)
     out = pd.DataFrame({
-        "doc_id": _objects(docs["doc_id"].to_numpy(dtype=object)[doc]),
-        "outlet": _objects(docs["outlet"].to_numpy(dtype=object)[doc]),
+        "doc_id": _objects(_none_for_missing(docs["doc_id"])[doc]),
+        "outlet": _objects(_none_for_missing(docs["outlet"])[doc]),
         "sentence": sentence,
         "start": start,
         "end": end,

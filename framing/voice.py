@@ -35,7 +35,6 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -568,7 +567,8 @@ def _regions(text: str, lines: list[tuple[int, int]], blocks: list[tuple[int, in
     for a, b in lines:
         n = bisect_left(starts, a)
         end, got = b, 0
-        for a2, b2 in islice(blocks, n + 1, None):
+        for j in range(n + 1, len(blocks)):
+            a2, b2 = blocks[j]
             for m in _WORD_RE.finditer(text, a2, b2):
                 end = m.end()
                 got += 1

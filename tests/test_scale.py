@@ -165,3 +165,53 @@ def test_block_references_read_the_same_bytes_and_notice_a_changed_file(tmp_path
     path.write_bytes(path.read_bytes()[:-10])
     with pytest.raises(CorpusError, match="c.jsonl: the file changed while it was read"):
         ref.load()
+
+
+def test_ordered_map_gives_the_results_before_an_input_error_first():
+    import pytest
+
+    from framing._parallel import ordered_map
+
+    def items(fail_at):
+        for x in range(20):
+            if x == fail_at:
+                raise RuntimeError("the input broke")
+            yield x
+
+    for jobs in (1, 2, 3):
+        out = []
+        with pytest.raises(RuntimeError, match="the input broke"):
+            for _, v in ordered_map(_slow_square, items(8), state={"fail": set()}, jobs=jobs):
+                out.append(v)
+        assert out == [x * x for x in range(8)], jobs
+        # an item's own error, earlier than the input's, comes first
+        with pytest.raises(ValueError, match="item 5"):
+            list(ordered_map(_slow_square, items(8), state={"fail": {5}}, jobs=jobs))
+
+
+def test_a_block_reference_refuses_a_file_rewritten_in_place(tmp_path):
+    import os
+
+    import pytest
+
+    from framing.corpus import _jsonl_blocks
+    from framing.errors import CorpusError
+
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"".join(b'{"text": "militia %d", "outlet": "o"}\n' % i for i in range(10)))
+    ref = next(_jsonl_blocks(path, "utf-8", 4)).ref()
+    st = path.stat()
+    path.write_bytes(path.read_bytes().replace(b"militia", b"warlord"))  # same size
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    with pytest.raises(CorpusError, match="the file changed while it was read"):
+        ref.load()
+
+
+def test_missing_outlet_of_a_corpus_built_by_hand_is_none_in_mentions():
+    import numpy as np
+
+    from framing.corpus import Corpus
+
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["x", np.nan], "text": ["The militia fled."] * 2})
+    res = framing.score(Corpus(docs, pd.DataFrame(columns=["where", "doc_id", "reason"])), "loaded_language")
+    assert res.mentions["outlet"].tolist() == ["x", None]
