@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 from dataclasses import dataclass
 
@@ -228,6 +228,16 @@ class CompiledMatcher:
         self._span_words = frozenset(words)
         self._span_prefixes = tuple(sorted(prefixes))
         self._build_engines()
+
+    @cached_property
+    def target_columns(self) -> dict[str, np.ndarray]:
+        """Per target: ``entry``, ``term``, ``category``, ``referent`` and ``lexicon`` as object
+        arrays and ``valence`` as floats (NaN where none), so that a table of mentions takes each
+        column in one step (``framing.score``)."""
+        cols = {k: np.array([getattr(t, k) for t in self.targets] + [None], dtype=object)[:-1]  # (never 2-D)
+                for k in ("entry", "term", "category", "referent", "lexicon")}
+        cols["valence"] = np.array([np.nan if t.valence is None else t.valence for t in self.targets], dtype=float)
+        return cols
 
     def batch(self, texts: Sequence[str]) -> TextBatch:
         """The forms of ``texts`` that :meth:`find` searches (with their ``n_tokens``)."""

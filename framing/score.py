@@ -101,20 +101,6 @@ def compile_lexicons(lexicons) -> CompiledMatcher:
     return build()
 
 
-def _target_columns(matcher: CompiledMatcher) -> dict[str, np.ndarray]:
-    """Per target of ``matcher``: its entry, term, category, referent and lexicon (object arrays)
-    and valence (float, NaN where none), built once per matcher so that a chunk's columns are one
-    ``take`` each."""
-    cols = matcher.__dict__.get("_score_columns")
-    if cols is None:
-        t = matcher.targets
-        cols = {k: np.array([getattr(x, k) for x in t] + [None], dtype=object)[:-1]  # (never a 2-D array)
-                for k in ("entry", "term", "category", "referent", "lexicon")}
-        cols["valence"] = np.array([np.nan if x.valence is None else x.valence for x in t], dtype=float)
-        matcher.__dict__["_score_columns"] = cols
-    return cols
-
-
 def _none_for_missing(column: pd.Series) -> np.ndarray:
     """A document column as an object array with None where a value is missing (NaN, NA)."""
     values = column.to_numpy(dtype=object)
@@ -132,7 +118,7 @@ def _objects(values) -> pd.Series:
 
 def _mentions_frame(docs: pd.DataFrame, matcher: CompiledMatcher, doc, start, end, tid, sentence) -> pd.DataFrame:
     texts = docs["text"].tolist()
-    cols = _target_columns(matcher)
+    cols = matcher.target_columns
     out = pd.DataFrame({
         "doc_id": _objects(_none_for_missing(docs["doc_id"])[doc]),
         "outlet": _objects(_none_for_missing(docs["outlet"])[doc]),

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import _kernels
+from .sentences import _BLOCK_RE
 from .text import _APOSTROPHES, _WORD_RE, sentence_spans
 
 __all__ = ["segments", "voice_of", "VOICE_POLICY", "VOICES", "Attribution", "flags"]
@@ -53,7 +54,7 @@ _OPEN_SINGLE = "\u2018\u2039"
 _CLOSE_SINGLE = "\u2019\u203a"
 _QUOTE_CHARS = _OPEN_DOUBLE + _CLOSE_DOUBLE + '"' + _OPEN_SINGLE + _CLOSE_SINGLE + "'"
 _QUOTE_RE = re.compile("[" + re.escape(_QUOTE_CHARS) + "]")
-_LINE_RE = re.compile(r"[^\n\r\u2028\u2029]+")
+_LINE_RE = _BLOCK_RE  # lines: what sentence splitting and quotation pairing work within
 _CLAUSE_PUNCT = set(",;:()[]\u2014\u2013") | {"--"}
 # punctuation sets the rules look for in the gap between two tokens
 _CLAUSE_OR_DOUBLE = frozenset(_CLAUSE_PUNCT) | frozenset('"\u201c\u201d')
