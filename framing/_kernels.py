@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .text import _APOSTROPHES, _WORD_RE
+
 try:
     from . import _ckernels
 except ImportError:  # not built: the NumPy path everywhere
@@ -21,13 +23,7 @@ except ImportError:  # not built: the NumPy path everywhere
 
 __all__ = ["forms", "scan", "word_spans", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 
-def _apostrophes() -> str:
-    from .text import _APOSTROPHES
-
-    return "'" + _APOSTROPHES
-
-
-_APOSTROPHE_CHARS = _apostrophes()
+_APOSTROPHE_CHARS = "'" + _APOSTROPHES  # what joins two runs of word characters into one token
 
 #: Whether the C loops are available.
 COMPILED = _ckernels is not None
@@ -46,8 +42,6 @@ def word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     tokenises every line that holds a mention), else by the same regular expression."""
     if _ckernels is not None:
         return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS)
-    from .text import _WORD_RE
-
     return [m.span() for m in _WORD_RE.finditer(text, start, end)]
 
 

@@ -540,7 +540,7 @@ def _focus(text: str, quotes: list[tuple[int, int]], around) -> tuple[list[int],
         points |= added
     if any(not _inside(lines, p) for p in srt):
         return None  # a quotation's end (or a mention's middle) on a line break
-    return (srt, *_regions(text, lines, blocks))
+    return srt, lines, _regions(text, lines, blocks)
 
 
 def _holding(blocks: list[tuple[int, int]], points: list[int]) -> list[tuple[int, int]]:
@@ -558,10 +558,8 @@ def _holding(blocks: list[tuple[int, int]], points: list[int]) -> list[tuple[int
 _LOOKAHEAD_TOKENS = 3  # a phrase of the attribution lexicon has at most 4 words
 
 
-def _regions(text: str, lines: list[tuple[int, int]], blocks: list[tuple[int, int]]
-             ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """``(lines, regions)``: the regions to tokenise for the focus ``lines`` (of all ``blocks``, the
-    text's lines): each line and the first tokens after it (the rules match phrases of up to four
+def _regions(text: str, lines: list[tuple[int, int]], blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The regions to tokenise for the focus ``lines`` (of all ``blocks``, the text's lines): each line and the first tokens after it (the rules match phrases of up to four
     words that may start at a sentence's last word), overlapping regions merged."""
     regions: list[tuple[int, int]] = []
     starts = [a for a, _ in blocks]
@@ -583,7 +581,7 @@ def _regions(text: str, lines: list[tuple[int, int]], blocks: list[tuple[int, in
             regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
         else:
             regions.append((a, end))
-    return lines, regions
+    return regions
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
