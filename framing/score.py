@@ -173,12 +173,17 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
         m = {k: cols[k][a:b] for k in cols}
         persons = [(s_, names.get(r_, "")) for s_, r_, c_ in zip(m["start"], m["referent"], m["category"])
                    if c_ == REFERENT_CATEGORY]
-        segs = _segments(d, persons)
+        rows = extract(text, m, d, None)
+        # the segments that can hold the middle of a mention or a descriptor (what voice_of reads)
+        mids = (start[a:b] + end[a:b] - 1) // 2
+        if rows:
+            d_start, d_end = np.asarray([r[2] for r in rows]), np.asarray([r[3] for r in rows])
+            mids = np.concatenate([mids, (d_start + d_end - 1) // 2])
+        segs = _segments(d, persons, np.unique(mids).tolist())
         voices[a:b], sources[a:b] = voice_of(segs, start[a:b], end[a:b])
         negated[a:b], hedged[a:b] = flags(text, start[a:b], doc=d)
-        rows = extract(text, m, d, None)
         if rows:
-            dv, _ = voice_of(segs, np.asarray([r[2] for r in rows]), np.asarray([r[3] for r in rows]))
+            dv, _ = voice_of(segs, d_start, d_end)
             did, out = doc_ids[i], outlets[i]
             desc_rows += [(did, out, r[0], r[1], r[2], r[3], r[4], v, r[5], r[6]) for r, v in zip(rows, dv)]
     if sentences:

@@ -144,10 +144,11 @@ class _Doc:
     att : Attribution
     around : list of int, optional
         Offsets of the first, middle and last character of every mention to attribute. When given,
-        only the lines that the rules read for them are tokenised and split into sentences (see
-        :func:`_focus` and :func:`_regions`); every rule stays within the sentence of a mention or
-        of a quotation's end (and looks at most three tokens past its end), so the voices found are
-        those of the whole text. None: the whole text.
+        only the lines that the rules read for them are split into sentences (:func:`_focus`), and
+        only the sentences that the rules read are tokenised (:func:`_sentence_regions`): every
+        rule stays within the sentence of a mention or of a quotation's end (and looks at most
+        three tokens past its end), so the voices found are those of the whole text. None: the
+        whole text.
     sents : list of (int, int), optional
         The sentence spans of the whole text, when already computed (the sentence index).
     """
@@ -161,19 +162,18 @@ class _Doc:
         # token was not tokenised (the first token of a region); -1: no token before it
         focus = None if around is None else _focus(text, self.quotes, around)
         if focus is not None:
-            points, lines, regions = focus
-            self.sents = ([(a, b) for a, b in sents if _inside(lines, a)] if sents is not None
-                          else sentence_spans(text, points))
-            if any(not _inside(self.sents, p) for p in points):
+            points, lines = focus
+            self.sents = _starting_in(sents, lines) if sents is not None else sentence_spans(text, points)
+            if not _all_inside(self.sents, points):
                 focus = None  # a quotation's end between two sentences: the rules read on there
         if focus is None:  # the whole text
             self.regions = None
             self.tokens = _kernels.word_spans(text, 0, len(text))
             self.sents = sents if sents is not None else sentence_spans(text)
         else:
-            self.regions = regions
+            self.regions = _sentence_regions(text, self.sents, sorted(set(around)), self.quotes)
             self.tokens = []
-            for a, b in regions:
+            for a, b in self.regions:
                 if a > 0:
                     self._first[len(self.tokens)] = _token_end_before(text, a)
                 self.tokens += _kernels.word_spans(text, a, b)
@@ -361,8 +361,11 @@ def _phrase_text(d: _Doc, rng: tuple[int, int] | None) -> str:
     return d.text[d.tokens[a][0]:d.tokens[b - 1][1]]
 
 
-def _attributions(d: _Doc, quotes: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
-    """Attributed regions ``(start, end, source, rule)`` outside quotation marks."""
+def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int, int]] | None = None
+                  ) -> list[tuple[int, int, str, str]]:
+    """Attributed regions ``(start, end, source, rule)`` outside quotation marks, found in the
+    sentences ``sents`` (default: all of ``d``'s). A region lies within the sentence whose rules
+    found it."""
     out = []
     att = d.att
     in_quote = np.zeros(len(d.tokens), dtype=bool)
@@ -370,14 +373,14 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]]) -> list[tuple[int, int
         in_quote[d.tok_index(qa):d.tok_index(qb)] = True
     firsts = _rule_firsts(att)
     cands = [k for k, w in enumerate(d.words) if w in firsts]
-    for sa, sb in d.sents:
+    for sa, sb in d.sents if sents is None else sents:
         ti, tj = d.tok_index(sa), d.tok_index(sb)
         if ti >= tj:
             continue
         # headline style "X: ..." at the start of a line
-        for k in range(ti, min(ti + 5, tj - 1)):
+        for k in range(ti, min(ti + 5, tj - 1) if sa == 0 or d.text[sa - 1] in "\n\r" else ti):
             gap = d.gap_before(k + 1)
-            if gap.strip() == ":" and (sa == 0 or d.text[sa - 1] in "\n\r"):
+            if gap.strip() == ":":
                 if d.text[d.tokens[ti][0]].isupper():
                     out.append((d.tokens[k + 1][0], sb, _phrase_text(d, (ti, k + 1)), "headline"))
                 break
@@ -513,10 +516,10 @@ def segments(text: str, *, attribution: Attribution | None = None, referents: li
     return df.astype({"start": np.int64, "end": np.int64})
 
 
-def _focus(text: str, quotes: list[tuple[int, int]], around) -> tuple[list[int], list, list] | None:
-    """What voice attribution must read for mentions covering the offsets ``around`` (each mention's
-    first, middle and last character): ``(points, lines, regions)`` (see :func:`_regions`), or None
-    when only the whole text gives the same voices.
+def _focus(text: str, quotes: list[tuple[int, int]], around) -> tuple[list[int], list] | None:
+    """The lines voice attribution must split into sentences for mentions covering the offsets
+    ``around`` (each mention's first, middle and last character): ``(points, lines)``, the sorted
+    points with the quotation ends added, or None when only the whole text gives the same voices.
 
     The lines are those holding a point, and the first and last character of every quotation that
     holds a point or overlaps one of those lines (its speaker is read around its ends, and whether it
@@ -538,9 +541,9 @@ def _focus(text: str, quotes: list[tuple[int, int]], around) -> tuple[list[int],
         if added <= points:
             break
         points |= added
-    if any(not _inside(lines, p) for p in srt):
+    if not _all_inside(lines, srt):
         return None  # a quotation's end (or a mention's middle) on a line break
-    return srt, lines, _regions(text, lines, blocks)
+    return srt, lines
 
 
 def _holding(blocks: list[tuple[int, int]], points: list[int]) -> list[tuple[int, int]]:
@@ -558,25 +561,27 @@ def _holding(blocks: list[tuple[int, int]], points: list[int]) -> list[tuple[int
 _LOOKAHEAD_TOKENS = 3  # a phrase of the attribution lexicon has at most 4 words
 
 
-def _regions(text: str, lines: list[tuple[int, int]], blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The regions to tokenise for the focus ``lines`` (of all ``blocks``, the text's lines): each line and the first tokens after it (the rules match phrases of up to four
-    words that may start at a sentence's last word), overlapping regions merged."""
+def _sentence_regions(text: str, sents: list[tuple[int, int]], points: list[int],
+                      quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of ``text`` to tokenise for mentions covering the sorted ``points``: the sentences
+    (of ``sents``) that hold a point, and those that hold an end of a quotation that holds a point
+    or overlaps one of those sentences (a quotation's speaker is read around its ends, and whether it
+    is a scare quote in the sentence it opens in); each with the first tokens after it (the rules
+    match phrases of up to four words that may start at a sentence's last word), overlapping parts
+    merged. These are all the sentences that :func:`_segments`, :func:`flags` and
+    ``framing.descriptors.extract`` read for those mentions."""
+    held = _holding(sents, points)
+    ends = sorted({e for qa, qb in quotes if _holds((qa, qb), points) or _overlaps(held, qa, qb)
+                   for e in (qa, qb - 1)})
+    chosen = sorted(set(held) | set(_holding(sents, ends))) if ends else held
     regions: list[tuple[int, int]] = []
-    starts = [a for a, _ in blocks]
-    for a, b in lines:
-        n = bisect_left(starts, a)
-        end, got = b, 0
-        for j in range(n + 1, len(blocks)):
-            a2, b2 = blocks[j]
-            for m in _WORD_RE.finditer(text, a2, b2):
+    for a, b in chosen:
+        end, got = len(text), 0
+        for m in _WORD_RE.finditer(text, b):
+            got += 1
+            if got == _LOOKAHEAD_TOKENS:
                 end = m.end()
-                got += 1
-                if got == _LOOKAHEAD_TOKENS:
-                    break
-            else:
-                end = b2
-                continue
-            break
+                break
         if regions and a <= regions[-1][1]:
             regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
         else:
@@ -584,16 +589,41 @@ def _regions(text: str, lines: list[tuple[int, int]], blocks: list[tuple[int, in
     return regions
 
 
-def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    """Whether ``pos`` falls in one of the sorted, disjoint ``spans``."""
-    k = bisect_right(spans, (pos, float("inf"))) - 1
-    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+def _all_inside(spans: list[tuple[int, int]], points: list[int]) -> bool:
+    """Whether every one of the sorted ``points`` falls in one of the sorted, disjoint ``spans``
+    (one walk over both: a bisection per point cost more than the rules of some texts)."""
+    k, n = 0, len(spans)
+    for p in points:
+        while k < n and spans[k][1] <= p:
+            k += 1
+        if k == n or p < spans[k][0]:
+            return False
+    return True
+
+
+def _starting_in(spans: list[tuple[int, int]], within: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sorted ``spans`` that start inside one of the sorted, disjoint spans ``within``."""
+    out, k, n = [], 0, len(within)
+    for a, b in spans:
+        while k < n and within[k][1] <= a:
+            k += 1
+        if k == n:
+            break
+        if within[k][0] <= a:
+            out.append((a, b))
+    return out
 
 
 def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
     """Whether ``[a, b)`` overlaps one of the sorted, disjoint ``spans``."""
     k = bisect_right(spans, (a, float("inf")))
     return (k > 0 and spans[k - 1][1] > a) or (k < len(spans) and spans[k][0] < b)
+
+
+def _holds(span: tuple[int, int], points: list[int]) -> bool:
+    """Whether ``[a, b)`` holds one of the sorted ``points``."""
+    k = bisect_left(points, span[0])
+    return k < len(points) and points[k] < span[1]
 
 
 def _token_end_before(text: str, pos: int) -> int:
@@ -605,16 +635,30 @@ def _token_end_before(text: str, pos: int) -> int:
     return k + 1 if k >= 0 else -1
 
 
-def _segments(d: _Doc, referents=None) -> list[tuple[int, int, str, str]]:
+def _segments(d: _Doc, referents=None, points: list[int] | None = None) -> list[tuple[int, int, str, str]]:
+    """The segment rows of :func:`segments`; with ``points`` (sorted offsets), only those that can
+    hold one of them, and their sources: the voices and sources that :func:`voice_of` gives for
+    spans whose middle characters are ``points`` are those of all rows.
+
+    An attributed region lies within the sentence whose rules found it, so only the sentences
+    holding a point are read; a quotation changes those sentences' regions (it stops them, and
+    is cut out of them) or holds a point itself, or changes nothing; and the speaker of a
+    quotation is read only when it holds a point (the other ones have an empty source).
+    """
     quotes = d.quotes
-    if d.regions is not None:  # quotations away from every mention change no voice
+    sents = None
+    if points is not None:
+        sents = _holding(d.sents, points)
+        quotes = [q for q in quotes if _overlaps(sents, *q) or _holds(q, points)]
+    elif d.regions is not None:  # quotations away from every mention change no voice
         quotes = [q for q in quotes if _overlaps(d.regions, *q)]
     rows = []
     scare = [q for q in quotes if _scare(d, *q)]
     real = [q for q in quotes if q not in scare]
-    attributed = _attributions(d, real)
+    attributed = _attributions(d, real, sents)
     for qa, qb in real:
-        rows.append((qa, qb, "quoted", _quote_source(d, qa, qb)))
+        held = points is None or _holds((qa, qb), points)
+        rows.append((qa, qb, "quoted", _quote_source(d, qa, qb) if held else ""))
     # attributed regions minus quotations (quotations take precedence)
     for a, b, src, _rule in attributed:
         for piece in _subtract((a, b), [(qa, qb) for qa, qb in real]):

@@ -211,7 +211,8 @@ def test_newswcl_descriptor_recall(shared, newswcl, capsys):
 
 def _voices_both_ways(texts, lexicons):
     """Voice, source, flags and descriptors of every mention of ``texts``, attributed once from the
-    whole text and once from the lines around the mentions (what ``framing.score`` does)."""
+    whole text (every segment) and once as ``framing.score`` does: from the sentences around the
+    mentions, with only the segments that can hold a mention's or a descriptor's middle."""
     from framing.descriptors import extract
     from framing.score import _points, compile_lexicons
     from framing.voice import Attribution, _Doc, _segments, flags
@@ -231,17 +232,23 @@ def _voices_both_ways(texts, lexicons):
         m = {k: list(v[a:b]) for k, v in cols.items()}
         around = _points(start[a:b], end[a:b])  # what framing.score passes
         for way, d in (("whole", _Doc(text, att)), ("around", _Doc(text, att, around))):
-            segs = _segments(d, [])
+            rows = extract(text, m, d, None)
+            ds, de = np.asarray([r[2] for r in rows], dtype=np.int64), np.asarray([r[3] for r in rows], dtype=np.int64)
+            mids = np.unique(np.concatenate([(start[a:b] + end[a:b] - 1) // 2, (ds + de - 1) // 2])).tolist()
+            segs = _segments(d, [], None if way == "whole" else mids)
             v, src = voice_of(segs, start[a:b], end[a:b])
+            dv, dsrc = voice_of(segs, ds, de)
             neg, hedge = flags(text, start[a:b], doc=d)
-            out[way].append((v.tolist(), src.tolist(), neg.tolist(), hedge.tolist(), extract(text, m, d, None)))
+            out[way].append((v.tolist(), src.tolist(), neg.tolist(), hedge.tolist(), rows, dv.tolist(), dsrc.tolist()))
     return out
 
 
-def test_voice_from_the_lines_around_mentions_equals_voice_from_whole_texts(basil, seed_text):
-    """framing.score tokenises only the lines holding mentions (and the ends of quotations around
-    them, and three tokens after them): every voice, source, flag and descriptor is the same as
-    when the whole text is read."""
+def test_voice_from_the_sentences_around_mentions_equals_voice_from_whole_texts(basil, seed_text):
+    """framing.score splits only the lines holding mentions into sentences, tokenises only the
+    sentences holding mentions (and the ends of quotations around them, and three tokens after
+    them), and runs the attribution rules only in the sentences holding a mention's or a
+    descriptor's middle: every voice, source, flag and descriptor is the same as when the whole
+    text is read."""
     texts = basil["text"].tolist()[:150] + [seed_text]
     got = _voices_both_ways(texts, ["libya", "loaded_language"])
     assert got["whole"] == got["around"]
@@ -251,8 +258,9 @@ def test_voice_from_the_lines_around_mentions_equals_voice_from_whole_texts(basi
 
 
 def test_voice_around_mentions_on_constructed_edge_cases():
-    """Lines whose phrases would run on into the next line, quotations over several paragraphs,
-    speech tags on the line after a quotation, mentions on the first and last word of a line."""
+    """Lines and sentences whose phrases would run on into the next one, quotations over several
+    paragraphs or sentences, speech tags on the line after a quotation, mentions on the first and
+    last word of a line, sentences without mentions between sentences with them."""
     texts = [
         "Militia fighters held the port.\nAccording\nto the army, the militia fled. Nothing else.\nThe end",
         "\u201cThe militia,\n\n\u201cwill leave,\u201d he said.\nOfficials called them a militia\nlater on.",
@@ -268,6 +276,14 @@ def test_voice_around_mentions_on_constructed_edge_cases():
         "Officials described as \u201cutter\nchaos\u201d the militia advance.",
         "\u201c\ncall\u201dHaftar",
         "labeled\n.\u201d terrorist\u201d",
+        # sentences without mentions between ones with them; a quotation opened in one of them
+        "The militia moved. Nobody came. Officials said so. \u201cWe are ready. The militia left,\u201d "
+        "a spokesman said. Quiet. Critics called it a terrorist act. Then \u201cthe so-called "
+        "army\u201d spoke. According to residents, the militia fled. It was late.",
+        "A calm day. Reports said the warlord\u2019s militia, officials said. Calm. \u201cRemnant\u201d "
+        "fighters hold out, the army said. Nothing. Nothing at all. He called them militias",
+        # a speech phrase that runs on over a line break past the sentence's end ("went on")
+        "Calm. The militia fled, officials went\non. Calm.",
     ]
     got = _voices_both_ways(texts, ["libya", "loaded_language"])
     assert got["whole"] == got["around"]
