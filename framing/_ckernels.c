@@ -8,7 +8,7 @@
  *
  * and one for voice attribution, which builds Python objects (and keeps the GIL):
  *
- *   word_spans(text, start, end, apostrophes) -> [(start, end), ...]
+ *   word_spans(text, start, end, apostrophes, tokens[, starts, low, words]) -> tokens
  *
  * Arrays come as buffers (NumPy arrays, bytes): the caller (framing/_kernels.py) allocates them
  * with the documented sizes and dtypes; sizes are checked here, dtypes are the caller's contract.
@@ -270,23 +270,31 @@ done:
     return result;
 }
 
-/* Word tokens of text[start:end] as a list of (start, end) tuples: what
- * re.finditer(r"\w+(?:[A]\w+)*", text, start, end) finds, A being the characters of
- * ``apostrophes``; a word character is what re's \w is for str (Py_UNICODE_ISALNUM or "_"). */
+/* Word tokens of text[start:end]: what re.finditer(r"\w+(?:[A]\w+)*", text, start, end) finds, A
+ * being the characters of ``apostrophes``; a word character is what re's \w is for str
+ * (Py_UNICODE_ISALNUM or "_"). Appended to the list ``tokens`` as (start, end) tuples, and, when
+ * the lists ``starts`` and ``words`` are given (not None), their starts to ``starts`` and the same
+ * spans of ``low`` (the text lower-cased, of the same length) to ``words``. Returns ``tokens``. */
 static inline int is_word_char(Py_UCS4 ch) { return ch == '_' || Py_UNICODE_ISALNUM(ch); }
 
 static PyObject *word_spans(PyObject *self, PyObject *args) {
-    PyObject *text, *apos;
+    PyObject *text, *apos, *out, *starts = Py_None, *low = Py_None, *words = Py_None;
     Py_ssize_t start, end;
-    if (!PyArg_ParseTuple(args, "UnnU", &text, &start, &end, &apos)) return NULL;
+    if (!PyArg_ParseTuple(args, "UnnUO!|OOO", &text, &start, &end, &apos, &PyList_Type, &out, &starts, &low,
+                          &words))
+        return NULL;
+    int extra = starts != Py_None;
+    if (extra && (!PyList_Check(starts) || !PyList_Check(words) || !PyUnicode_Check(low) ||
+                  PyUnicode_GET_LENGTH(low) != PyUnicode_GET_LENGTH(text))) {
+        PyErr_SetString(PyExc_TypeError, "word_spans: starts and words must be lists, low a str as long as text");
+        return NULL;
+    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (start < 0) start = 0;
     if (end > n) end = n;
     int kind = PyUnicode_KIND(text), akind = PyUnicode_KIND(apos);
     const void *data = PyUnicode_DATA(text), *adata = PyUnicode_DATA(apos);
     Py_ssize_t na = PyUnicode_GET_LENGTH(apos);
-    PyObject *out = PyList_New(0);
-    if (out == NULL) return NULL;
     Py_ssize_t i = start;
     while (i < end) {
         if (!is_word_char(PyUnicode_READ(kind, data, i))) { i++; continue; }
@@ -302,10 +310,18 @@ static PyObject *word_spans(PyObject *self, PyObject *args) {
         }
         PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(i), *t = NULL;
         if (a != NULL && b != NULL) t = PyTuple_Pack(2, a, b);
-        Py_XDECREF(a); Py_XDECREF(b);
-        if (t == NULL || PyList_Append(out, t) < 0) { Py_XDECREF(t); Py_DECREF(out); return NULL; }
+        Py_XDECREF(b);
+        if (t == NULL || PyList_Append(out, t) < 0) { Py_XDECREF(t); Py_XDECREF(a); return NULL; }
         Py_DECREF(t);
+        if (extra) {
+            PyObject *w = PyUnicode_Substring(low, s, i);
+            int bad = w == NULL || PyList_Append(starts, a) < 0 || PyList_Append(words, w) < 0;
+            Py_XDECREF(w);
+            if (bad) { Py_DECREF(a); return NULL; }
+        }
+        Py_DECREF(a);
     }
+    Py_INCREF(out);
     return out;
 }
 

@@ -35,14 +35,28 @@ FILL = 0x1E
 COMPILED_MIN_CHARS = 0 if COMPILED else 2 ** 62
 
 
-def word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def word_spans(text: str, start: int, end: int, tokens: list | None = None, starts: list | None = None,
+               low: str | None = None, words: list | None = None) -> list[tuple[int, int]]:
     """Word tokens of ``text[start:end]`` as ``(start, end)`` offsets into ``text``: the spans of
     ``framing.text.word_spans`` (runs of word characters joined by apostrophes), found in C when the
     extension is built (2.3x the regular expression with its match objects; voice attribution
-    tokenises every line that holds a mention), else by the same regular expression."""
+    tokenises every sentence that holds a mention), else by the same regular expression.
+
+    They are appended to ``tokens`` (a new list by default), which is returned; with ``starts``,
+    ``low`` (``text`` lower-cased, of the same length) and ``words``, also each token's start to
+    ``starts`` and its span of ``low`` to ``words`` (in C: no Python loop over the tokens)."""
+    if tokens is None:
+        tokens = []
     if _ckernels is not None:
-        return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS)
-    return [m.span() for m in _WORD_RE.finditer(text, start, end)]
+        if starts is None:
+            return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens)
+        return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens, starts, low, words)
+    spans = [m.span() for m in _WORD_RE.finditer(text, start, end)]
+    tokens += spans
+    if starts is not None:
+        starts += [a for a, _ in spans]
+        words += [low[a:b] for a, b in spans]
+    return tokens
 
 
 def forms(texts: list[str], table: np.ndarray, known: np.ndarray, is_word: np.ndarray, to_search: np.ndarray,

@@ -67,8 +67,8 @@ _TOKEN_RE = re.compile(
     rf"{_MULTI}|[^{_WS}{_NO_START}]{_S}*?(?={_SP}|$|{_NW}|{_MULTI}|,(?=$|{_SP}|{_NW}|{_MULTI}))|{_S}")
 # a candidate boundary: ., ? or ! followed by a word-ending character, or by space and a token
 _CANDIDATE_RE = re.compile(rf"[.?!](?=({_NW})|{_SP}+({_S}+))")
-# (only ASCII whitespace separates the words before a candidate, as in NLTK)
-_LAST_SPACE_RE = re.compile(r"[ \t\n\r\x0b\x0c][^ \t\n\r\x0b\x0c]*\Z")
+# (only ASCII whitespace separates the words before a candidate, as in NLTK; a space apart)
+_ASCII_SPACES = "\t\n\r\x0b\x0c"
 # closing marks at the start of the next sentence that belong to the one before
 _CLOSING_RE = re.compile(rf"[\"')\]}}\u2018\u2019\u201c\u201d\u00ab\u00bb]+?(?:{_SP}+|(?=--)|$)")
 _NUMBER_RE = re.compile(r"-?[.,]?\d[\d,.-]*\.?\Z")
@@ -139,11 +139,14 @@ def _line_spans(line: str) -> list[tuple[int, int]]:
             cuts.append((last, m.end()))
             last = m.start(2) if m.group(2) is not None else m.end()
 
+    other_spaces = [c for c in _ASCII_SPACES if c in line]  # (tabs and the like: rare)
     for m in _CANDIDATE_RE.finditer(line):
         # the words before this candidate: from the last space after the previous candidate, or
         # (no space in between, e.g. "U.S." or "!!!") from where the previous candidate's words began
-        space = _LAST_SPACE_RE.search(line, w_stop, m.start())
-        start = space.start() + 1 if space is not None and space.start() > w_stop else w_start
+        space = line.rfind(" ", w_stop, m.start())
+        for c in other_spaces:
+            space = max(space, line.rfind(c, w_stop, m.start()))
+        start = space + 1 if space > w_stop else w_start
         if prev is not None and w_stop <= start:
             decide(prev, w_start, w_stop)
         prev, w_start, w_stop = m, start, m.start()
@@ -208,7 +211,10 @@ def sentence_spans(text: str, within: list[int] | None = None) -> list[tuple[int
         # with none before its last character is one sentence (a third of news lines)
         spans = _line_spans(seg) if _SENT_END_RE.search(seg, 0, last - 1) else ((0, last),)
         for a, b in spans:
-            lead = len(seg[a:b]) - len(seg[a:b].lstrip())  # a line's leading spaces are not kept
+            lead = 0  # a line's leading spaces are not kept
+            if a < b and seg[a].isspace():
+                piece = seg[a:b]
+                lead = len(piece) - len(piece.lstrip())
             if b > a + lead:
                 out.append((base + a + lead, base + b))
     return out

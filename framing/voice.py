@@ -166,26 +166,32 @@ class _Doc:
             self.sents = _starting_in(sents, lines) if sents is not None else sentence_spans(text, points)
             if not _all_inside(self.sents, points):
                 focus = None  # a quotation's end between two sentences: the rules read on there
-        if focus is None:  # the whole text
-            self.regions = None
-            self.tokens = _kernels.word_spans(text, 0, len(text))
-            self.sents = sents if sents is not None else sentence_spans(text)
-        else:
-            self.regions = _sentence_regions(text, self.sents, sorted(set(around)), self.quotes)
-            self.tokens = []
-            for a, b in self.regions:
-                if a > 0:
-                    self._first[len(self.tokens)] = _token_end_before(text, a)
-                self.tokens += _kernels.word_spans(text, a, b)
-        low = text.lower()
+        low: str | None = text.lower()
         if len(low) == len(text):  # one pass per apostrophe variant present (str.replace is C),
-            for a in _APOSTROPHES:  # then slices
+            for a in _APOSTROPHES:  # then the tokens' slices (taken with the tokens)
                 if a in low:
                     low = low.replace(a, "'")
-            self.words = [low[a:b] for a, b in self.tokens]
         else:
+            low = None  # (a letter whose lower case is longer: every word on its own, below)
+        self.tokens: list[tuple[int, int]] = []
+        self.starts: list[int] = []
+        self.words: list[str] = []
+        if focus is None:  # the whole text
+            self.regions = None
+            spans = [(0, len(text))]
+            self.sents = sents if sents is not None else sentence_spans(text)
+        else:
+            self.regions = spans = _sentence_regions(text, self.sents, sorted(set(around)), self.quotes)
+        for a, b in spans:
+            if a > 0:
+                self._first[len(self.tokens)] = _token_end_before(text, a)
+            if low is None:
+                _kernels.word_spans(text, a, b, self.tokens)
+            else:
+                _kernels.word_spans(text, a, b, self.tokens, self.starts, low, self.words)
+        if low is None:
             self.words = [_norm(text[a:b]) for a, b in self.tokens]
-        self.starts = [a for a, _ in self.tokens]
+            self.starts = [a for a, _ in self.tokens]
 
     def prev_end(self, i: int) -> int:
         """End offset of the token before token ``i`` in the text (-1: none), whether tokenised or not."""

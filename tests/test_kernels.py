@@ -120,7 +120,16 @@ def test_compiled_word_spans_equal_the_regular_expression(text, a, b):
     from framing.text import _WORD_RE
 
     a, b = min(a, len(text)), min(max(a, b), len(text))
-    assert _kernels.word_spans(text, a, b) == [m.span() for m in _WORD_RE.finditer(text, a, b)]
+    spans = [m.span() for m in _WORD_RE.finditer(text, a, b)]
+    assert _kernels.word_spans(text, a, b) == spans
+    # appended to given lists, with starts and the same spans of a lower-cased copy
+    low = text.upper()  # (any text of the same length: the words are its slices)
+    if len(low) == len(text):
+        tokens, starts, words = [(-1, -1)], [-1], ["x"]
+        assert _kernels.word_spans(text, a, b, tokens, starts, low, words) is tokens
+        assert tokens == [(-1, -1)] + spans
+        assert starts == [-1] + [s for s, _ in spans]
+        assert words == ["x"] + [low[s:e] for s, e in spans]
 
 
 def test_compiled_word_spans_on_news_text(basil):
@@ -129,3 +138,35 @@ def test_compiled_word_spans_on_news_text(basil):
     texts = basil["text"].tolist()[:100]
     assert [_kernels.word_spans(t, 0, len(t)) for t in texts] == [word_spans(t) for t in texts]
     assert sum(len(word_spans(t)) for t in texts) > 50_000
+    got = []
+    for t in texts:
+        tokens, starts, words = [], [], []
+        _kernels.word_spans(t, 0, len(t), tokens, starts, t.lower(), words)
+        got.append((tokens, starts, words))
+    assert got == [(word_spans(t), [a for a, _ in word_spans(t)], [t.lower()[a:b] for a, b in word_spans(t)])
+                   for t in texts]
+
+
+def test_compiled_word_spans_refuses_a_lower_case_copy_of_another_length():
+    if not _kernels.COMPILED:
+        pytest.skip("the C extension is not built")
+    with pytest.raises(TypeError, match="as long as text"):
+        _kernels._ckernels.word_spans("abc", 0, 3, "'", [], [], "ab", [])
+
+
+def test_word_spans_without_the_extension_give_the_same_lists(monkeypatch, basil):
+    """The regular-expression fallback fills the same lists as the C function."""
+    texts = basil["text"].tolist()[:20] + ["Rebels\u2019 \u201cmilitia\u201d don't_go 1,000 caf\u00e9s"]
+
+    def lists():
+        out = []
+        for t in texts:
+            tokens, starts, words = [], [], []
+            _kernels.word_spans(t, 3, len(t) - 2, tokens, starts, t.lower(), words)
+            out.append((tokens, starts, words, _kernels.word_spans(t, 0, len(t))))
+        return out
+
+    compiled = lists()
+    monkeypatch.setattr(_kernels, "_ckernels", None)
+    assert lists() == compiled
+    assert sum(len(x[0]) for x in compiled) > 5_000
