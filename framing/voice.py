@@ -35,6 +35,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -116,6 +117,20 @@ def _rule_firsts(att: "Attribution") -> frozenset:
 def _source_verbs(att: "Attribution") -> frozenset:
     """One-word verbs of saying, naming and denial: a speaker's noun phrase ends before them."""
     return frozenset(p[0] for p in att.speech | att.naming | att.negators if len(p) == 1)
+
+
+_SHAPES: dict[frozenset, tuple[frozenset, tuple[int, ...]]] = {}
+
+
+def _phrase_shape(phrases: frozenset) -> tuple[frozenset, tuple[int, ...]]:
+    """First words of a set of phrases, and the lengths of its phrases of two to four words (the
+    rules read no longer ones: see ``_LOOKAHEAD_TOKENS``), longest first (cached, as
+    :func:`_first_words`)."""
+    got = _SHAPES.get(phrases)
+    if got is None:
+        got = _SHAPES[phrases] = (_first_words(phrases),
+                                  tuple(sorted({len(p) for p in phrases if 1 < len(p) <= 4}, reverse=True)))
+    return got
 
 
 def _first_words(phrases: frozenset) -> frozenset:
@@ -215,17 +230,19 @@ class _Doc:
 
         A word that is the second part of a hyphenated compound ("self-styled") never matches.
         """
-        best = 0
-        if i >= len(self.words) or self.words[i] not in _first_words(phrases):
+        words = self.words
+        if i >= len(words):
             return 0
-        if i > 0 and self.gap_before(i) == "-":
+        firsts, lengths = _phrase_shape(phrases)
+        w = words[i]
+        if w not in firsts:
+            return 0  # (most calls)
+        if i > 0 and self.text[self.tokens[i][0] - 1] == "-" and self.gap_before(i) == "-":
             return 0
-        for n in (4, 3, 2, 1):
-            if i + n <= len(self.words) and tuple(self.words[i:i + n]) in phrases:
-                # a phrase must not run across punctuation
-                if all(self._joined(i + k) for k in range(1, n)):
-                    return n
-        return best
+        for n in lengths:  # the longest first; a phrase must not run across punctuation
+            if i + n <= len(words) and tuple(words[i:i + n]) in phrases and all(self._joined(i + k) for k in range(1, n)):
+                return n
+        return 1 if (w,) in phrases else 0
 
     def _joined(self, i: int) -> bool:
         if i in self._first:  # the token before it was not tokenised: a phrase never runs over it
@@ -237,7 +254,7 @@ class _Doc:
         """The text between token ``i`` and the token before it (from the start of the text when
         there is none)."""
         a = self._first[i] if i in self._first else (self.tokens[i - 1][1] if i > 0 else 0)
-        return self.text[max(a, 0):self.tokens[i][0]]
+        return self.text[a if a > 0 else 0:self.tokens[i][0]]
 
 
 def _quote_marks(line: str) -> list[tuple[int, str]]:
@@ -378,7 +395,7 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int,
     for qa, qb in quotes:
         in_quote[d.tok_index(qa):d.tok_index(qb)] = True
     firsts = _rule_firsts(att)
-    cands = [k for k, w in enumerate(d.words) if w in firsts]
+    cands = list(compress(range(len(d.words)), map(firsts.__contains__, d.words)))  # (C loops)
     for sa, sb in d.sents if sents is None else sents:
         ti, tj = d.tok_index(sa), d.tok_index(sb)
         if ti >= tj:
