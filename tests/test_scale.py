@@ -3,6 +3,7 @@
 import json
 
 import pandas as pd
+import pytest
 
 import framing
 from framing.cli import main
@@ -215,3 +216,52 @@ def test_missing_outlet_of_a_corpus_built_by_hand_is_none_in_mentions():
     docs = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["x", np.nan], "text": ["The militia fled."] * 2})
     res = framing.score(Corpus(docs, pd.DataFrame(columns=["where", "doc_id", "reason"])), "loaded_language")
     assert res.mentions["outlet"].tolist() == ["x", None]
+
+
+def test_column_roles_come_from_the_first_thousand_records_parsed_once(tmp_path):
+    """Scoring a JSON Lines file parses its first blocks once, both to decide the column roles and
+    as documents: the roles equal those of a separate sample of the first 1,000 records, and the
+    parsed blocks give the documents of blocks parsed again."""
+    from dataclasses import replace
+
+    from framing.corpus import MAX_CHARS, ColumnMap, _jsonl_blocks, _parse_block, _parsed_head, _sample_roles
+
+    def rec(i, **extra):
+        return json.dumps({"content": f"the militia {i}", "outlet": f"o{i % 3}", **extra}) + "\n"
+
+    files = {
+        # a key first seen at record 1,000 counts, one first seen at record 1,001 does not
+        "edge.jsonl": "".join(rec(i, **({"text": "the army"} if i == 1000 else {}),
+                                  **({"title": "t"} if i == 1001 else {})) for i in range(1, 1201)).encode(),
+        # blank and bad lines are not records: the 1,000th record is further down
+        "trouble.jsonl": "".join(("\n" if i % 50 == 0 else "{bad\n" if i % 70 == 0 else "")
+                                 + rec(i, **({"date": "2020-01-01"} if i == 1000 else {})) for i in range(1, 1100)).encode(),
+        # bytes that are not UTF-8 at line 300: the records before them decide, the error comes in turn
+        "undecodable.jsonl": "".join(rec(i, **({"text": "x"} if i == 200 else {}), **({"title": "t"} if i == 400 else {}))
+                                     for i in range(1, 300)).encode() + b'{"content": "\xff"}\n'
+                             + "".join(rec(i, title="t") for i in range(301, 500)).encode(),
+    }
+    cols = ColumnMap(None, None, None, None, None, None)
+    seen_roles = []
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        sample = _sample_roles(path, "utf-8", cols)
+        seen_roles.append(sample)
+        for chunk_rows in (3, 250, 999, 5000):
+            head, roles = _parsed_head(_jsonl_blocks(path, "utf-8", chunk_rows), path, cols)
+            assert roles == sample, (name, chunk_rows)
+            assert sum(1 for b in head if b.lines is None) == (name == "undecodable.jsonl")  # (fewer than 1,000 records before it)
+            for block in head:
+                if block.lines is None:
+                    continue
+                once, again = (_parse_block(b, cols, MAX_CHARS, roles) for b in (block, replace(block, lines=None)))
+                pd.testing.assert_frame_equal(once.docs, again.docs)
+                assert (once.pending, once.skips, once.doc_rows) == (again.pending, again.skips, again.doc_rows)
+    assert seen_roles[0]["text"] == "text" and seen_roles[0]["title"] is None
+    assert seen_roles[1]["date"] == "date"
+    assert seen_roles[2]["text"] == "text" and seen_roles[2]["title"] is None
+    # end to end: the error of line 300 after the documents before it, whatever the processes
+    for jobs in (1, 2):
+        with pytest.raises(framing.CorpusError, match=r"undecodable.jsonl: not valid utf-8 .*line 300"):
+            framing.count(tmp_path / "undecodable.jsonl", "libya", chunk_rows=7, jobs=jobs)
