@@ -481,7 +481,10 @@ def _longest(doc, group, start, end, tid, cat_of, same_span_cats):
         k = key[order]
         tie = np.flatnonzero(k[1:] == k[:-1])
         if len(tie):
-            rows = np.unique(np.concatenate([tie, tie + 1]))
+            at_tie = np.zeros(len(k), dtype=bool)  # (a mask: np.unique would sort them again)
+            at_tie[tie] = True
+            at_tie[tie + 1] = True
+            rows = np.flatnonzero(at_tie)
             order[rows] = order[rows][np.lexsort((tid[order[rows]], k[rows]))]
     else:
         order = np.lexsort((tid, -lens, s_shift))

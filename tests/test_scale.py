@@ -265,3 +265,19 @@ def test_column_roles_come_from_the_first_thousand_records_parsed_once(tmp_path)
     for jobs in (1, 2):
         with pytest.raises(framing.CorpusError, match=r"undecodable.jsonl: not valid utf-8 .*line 300"):
             framing.count(tmp_path / "undecodable.jsonl", "libya", chunk_rows=7, jobs=jobs)
+
+
+def test_a_nul_character_in_a_json_lines_text_is_skipped_in_every_block(tmp_path):
+    """A text with a NUL character (written as the escape \\u0000) is skipped with its reason
+    whatever the blocks and processes; a text that spells the escape out is scored."""
+    rows = [{"doc_id": f"d{i}", "outlet": "o", "text": f"the militia {i}"} for i in range(12)]
+    rows[5]["text"] = "the militia\x00 moved"  # written by json.dumps as \u0000
+    rows[9]["text"] = "a backslash and u0000: \\u0000 is text"  # written as \\u0000: no NUL
+    path = tmp_path / "nul.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert b"\\u0000" in path.read_bytes()
+    for chunk_rows, jobs in ((4, 1), (4, 2), (500, 1)):
+        result = framing.score(path, "libya", chunk_rows=chunk_rows, jobs=jobs)
+        assert result.skipped[["source", "reason"]].values.tolist() == [
+            [f"{path}:6", "text contains a NUL byte at character 11 (binary data in the text column?)"]]
+        assert len(result.documents) == 11 and "d9" in result.documents["doc_id"].tolist()
