@@ -10,6 +10,8 @@
  *
  *   word_spans(text, start, end, apostrophes, tokens[, starts, low, words]) -> tokens
  *
+ * and one for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL.
+ *
  * Arrays come as buffers (NumPy arrays, bytes): the caller (framing/_kernels.py) allocates them
  * with the documented sizes and dtypes; sizes are checked here, dtypes are the caller's contract.
  */
@@ -325,7 +327,47 @@ static PyObject *word_spans(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* Indexes of the items of a list that are str holding a NUL character (other items are skipped):
+ * memchr for one-byte strings, a loop the compiler vectorises for the others. */
+#define HAS_ZERO(TYPE)                                                              \
+    do {                                                                            \
+        const TYPE *s_ = (const TYPE *)data;                                        \
+        for (Py_ssize_t a_ = 0; a_ < len && !found; a_ += 256) {                    \
+            Py_ssize_t b_ = a_ + 256 < len ? a_ + 256 : len;                        \
+            int z_ = 0;                                                             \
+            for (Py_ssize_t i_ = a_; i_ < b_; i_++) z_ |= s_[i_] == 0;              \
+            found = z_;                                                             \
+        }                                                                           \
+    } while (0)
+
+static PyObject *with_nul(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &texts)) return NULL;
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t t = 0; t < PyList_GET_SIZE(texts); t++) {
+        PyObject *item = PyList_GET_ITEM(texts, t);
+        if (!PyUnicode_Check(item)) continue;
+        if (PyUnicode_READY(item) < 0) { Py_DECREF(out); return NULL; }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(item);
+        const void *data = PyUnicode_DATA(item);
+        int found = 0;
+        switch (PyUnicode_KIND(item)) {
+            case PyUnicode_1BYTE_KIND: found = memchr(data, 0, (size_t)len) != NULL; break;
+            case PyUnicode_2BYTE_KIND: HAS_ZERO(Py_UCS2); break;
+            default: HAS_ZERO(Py_UCS4); break;
+        }
+        if (found) {
+            PyObject *i = PyLong_FromSsize_t(t);
+            if (i == NULL || PyList_Append(out, i) < 0) { Py_XDECREF(i); Py_DECREF(out); return NULL; }
+            Py_DECREF(i);
+        }
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"with_nul", with_nul, METH_VARARGS, "Indexes of the str items holding NUL (see framing/_kernels.py)."},
     {"word_spans", word_spans, METH_VARARGS, "Word token spans of a text (see framing/_kernels.py)."},
     {"forms", forms, METH_VARARGS, "One-byte forms of a batch (see framing/_kernels.py)."},
     {"scan", scan, METH_VARARGS, "Aho-Corasick scan (see framing/_kernels.py)."},

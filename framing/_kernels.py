@@ -21,7 +21,7 @@ try:
 except ImportError:  # not built: the NumPy path everywhere
     _ckernels = None
 
-__all__ = ["forms", "scan", "word_spans", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
+__all__ = ["forms", "scan", "word_spans", "with_nul", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 
 _APOSTROPHE_CHARS = "'" + _APOSTROPHES  # what joins two runs of word characters into one token
 
@@ -57,6 +57,14 @@ def word_spans(text: str, start: int, end: int, tokens: list | None = None, star
         starts += [a for a, _ in spans]
         words += [low[a:b] for a, b in spans]
     return tokens
+
+
+def with_nul(values: list) -> list[int]:
+    """Indexes of the items of ``values`` that are strings holding a NUL character (in C when
+    built: ``"\\x00" in text`` for every text of a chunk cost 6 % of ``framing count``)."""
+    if _ckernels is not None:
+        return _ckernels.with_nul(values)
+    return [i for i, v in enumerate(values) if isinstance(v, str) and "\x00" in v]
 
 
 def forms(texts: list[str], table: np.ndarray, known: np.ndarray, is_word: np.ndarray, to_search: np.ndarray,

@@ -51,6 +51,7 @@ try:  # JSON Lines parsing; json gives the same records, slower
 except ImportError:  # pragma: no cover - orjson is a dependency
     _orjson = None
 
+from . import _kernels
 from .errors import CorpusError, closest
 
 __all__ = ["Corpus", "read_corpus", "iter_corpus", "ColumnMap", "DOCUMENT_COLUMNS", "SKIPPED_COLUMNS"]
@@ -739,6 +740,7 @@ class _Standardiser:
         keep_rows, out_ids, out_outlets, out_titles, skipped = [], [], [], [], []
         kept_locs, kept_given, skip_rows = [], [], []
         repeats: dict[int, bool] = {}
+        with_nul = set(_kernels.with_nul(texts))  # (one C pass over the chunk's texts)
         for i in range(n):
             value = texts[i]
             text = _as_text(value) if not isinstance(value, (dict, list, tuple)) else None
@@ -753,7 +755,7 @@ class _Standardiser:
                 reason = "empty text"
             elif text.isspace():  # (not strip(): no copy of every text)
                 reason = "text is only whitespace"
-            elif "\x00" in text:
+            elif i in with_nul:
                 reason = f"text contains a NUL byte at character {text.index(chr(0))} (binary data in the text column?)"
             elif len(text) > self.max_chars:
                 reason = (f"text is {len(text):,} characters, above the limit of {self.max_chars:,}; "

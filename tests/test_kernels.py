@@ -170,3 +170,26 @@ def test_word_spans_without_the_extension_give_the_same_lists(monkeypatch, basil
     monkeypatch.setattr(_kernels, "_ckernels", None)
     assert lists() == compiled
     assert sum(len(x[0]) for x in compiled) > 5_000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="a\x00\u00e9\u2019\U0001f600 ", max_size=600), st.integers(), st.none()),
+                max_size=8))
+def test_with_nul_finds_the_strings_holding_nul(values):
+    """The C pass (one-, two- and four-byte strings, NULs at any place, non-strings skipped) and the
+    Python fallback give the indexes of ``"\\x00" in value``."""
+    expected = [i for i, v in enumerate(values) if isinstance(v, str) and "\x00" in v]
+    assert _kernels.with_nul(values) == expected
+    if _kernels.COMPILED:
+        assert _kernels._ckernels.with_nul(values) == expected
+
+
+def test_with_nul_on_long_texts_of_every_width(monkeypatch):
+    for fallback in (False, True):
+        if fallback:  # the Python path where the extension is not built
+            monkeypatch.setattr(_kernels, "_ckernels", None)
+        for ch in ("a", "\u2019", "\U0001f600"):
+            for at in (0, 255, 256, 257, 5_000, 9_999):
+                text = ch * 10_000
+                values = [text, text[:at] + "\x00" + text[at + 1:], 7, text]
+                assert _kernels.with_nul(values) == [1], (ch, at, fallback)
