@@ -560,11 +560,19 @@ def _blocks_plan(source, chunk_rows: int, read_options: dict):
     blocks = _jsonl_blocks(path, encoding, chunk_rows)
     if _orjson is not None and codecs.lookup(encoding).name == "utf-8":
         head, roles = _parsed_head(blocks, path, columns)
-        return chain(head, blocks), _BlockParser(columns, max_chars, roles)
+        return chain(_handed_out(head), blocks), _BlockParser(columns, max_chars, roles)
     return blocks, _BlockParser(columns, max_chars, _sample_roles(path, encoding, columns))
 
 
 _ROLE_SAMPLE = 1_000
+
+
+def _handed_out(items: list) -> Iterator:
+    """The items of a list, each dropped from it as it is handed out (so that memory holds no
+    parsed block longer than its turn)."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _parsed_head(blocks: Iterator[_Block], path: Path, columns: ColumnMap) -> tuple[list[_Block], dict | None]:
