@@ -396,12 +396,17 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int,
         in_quote[d.tok_index(qa):d.tok_index(qb)] = True
     firsts = _rule_firsts(att)
     cands = list(compress(range(len(d.words)), map(firsts.__contains__, d.words)))  # (C loops)
+    # (a candidate is tried by each rule whose phrases its word can start: most start one of them)
+    phrase_firsts, naming_firsts, speech_firsts = (_first_words(x) for x in (att.phrases, att.naming, att.speech))
     for sa, sb in d.sents if sents is None else sents:
         ti, tj = d.tok_index(sa), d.tok_index(sb)
         if ti >= tj:
             continue
-        # headline style "X: ..." at the start of a line
-        for k in range(ti, min(ti + 5, tj - 1) if sa == 0 or d.text[sa - 1] in "\n\r" else ti):
+        # headline style "X: ..." at the start of a line (only where a colon follows among its
+        # first words: the gaps between them lie in that stretch of text)
+        last = min(ti + 5, tj - 1)
+        at_line_start = (sa == 0 or d.text[sa - 1] in "\n\r") and last > ti
+        for k in range(ti, last if at_line_start and ":" in d.text[d.tokens[ti][1]:d.tokens[last][0]] else ti):
             gap = d.gap_before(k + 1)
             if gap.strip() == ":":
                 if d.text[d.tokens[ti][0]].isupper():
@@ -419,7 +424,8 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int,
             i = cand
             if in_quote[i]:
                 continue
-            n = d.match_at(i, att.phrases)
+            w = d.words[i]
+            n = d.match_at(i, att.phrases) if w in phrase_firsts else 0
             if n:  # "According to X, CLAUSE" at the start of a sentence
                 if i == ti or (i == ti + 1 and d.words[ti] in {"but", "and", "yet"}):
                     k = i + n
@@ -429,7 +435,7 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int,
                         out.append((d.tokens[k][0], sb, _phrase_text(d, (i + n, k)), "according_to"))
                 i += n
                 continue
-            n = d.match_at(i, att.naming)
+            n = d.match_at(i, att.naming) if w in naming_firsts else 0
             if n and i + n < tj and d.words[i + n] in _PARTICLES:
                 n = 0  # "called on", "called for": not naming
             if n:  # "X called Y (as) Z", "calling Y as Z", "what X calls Z": to the end of the clause
@@ -446,7 +452,7 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int,
                     last_subject = src or last_subject
                 i += n
                 continue
-            n = d.match_at(i, att.speech)
+            n = d.match_at(i, att.speech) if w in speech_firsts else 0
             if n:
                 subj = _noun_phrase_before(d, i, sa)
                 after = i + n
