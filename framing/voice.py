@@ -828,15 +828,24 @@ def flags(text: str, starts, *, attribution: Attribution | None = None, doc: _Do
     neg = np.zeros(len(starts), dtype=bool)
     hedge = np.zeros(len(starts), dtype=bool)
     sent_starts = [a for a, _ in d.sents]
-    neg_first, hedge_first = _first_words(att.negators), _first_words(att.hedges)
-    for m, s in enumerate(starts):
-        i = d.tok_index(int(s))
-        k = bisect_right(sent_starts, int(s)) - 1
+    firsts = _first_words(att.negators) | _first_words(att.hedges)
+    # Most mentions have no word among the ``window`` before them that can start a negator or a
+    # hedge: such a word, token h, is among them for the mentions starting after token h and not
+    # after token h + window (``tok_index``), so the mentions to look at are found for all at once.
+    hits = list(compress(range(len(d.words)), map(firsts.__contains__, d.words)))
+    if not hits or len(starts) == 0:
+        return neg, hedge
+    at, n_tok = d.starts, len(d.starts)
+    lo = np.asarray([at[h] for h in hits], dtype=np.int64)
+    hi = np.asarray([at[h + window] if h + window < n_tok else np.iinfo(np.int64).max for h in hits], dtype=np.int64)
+    s_arr = np.asarray(starts, dtype=np.int64)
+    k = np.searchsorted(lo, s_arr, side="left") - 1  # the last such word starting before the mention
+    near = (k >= 0) & (s_arr <= hi[np.maximum(k, 0)])  # (hi grows with h: the last one reaches furthest)
+    for m in np.flatnonzero(near).tolist():
+        s = int(starts[m])
+        i = d.tok_index(s)
+        k = bisect_right(sent_starts, s) - 1
         sa = d.sents[k][0] if k >= 0 else 0
-        lo = max(i - window, 0)
-        near = d.words[lo:i]
-        if not (neg_first.intersection(near) or hedge_first.intersection(near)):
-            continue  # (most mentions: no word before them can start a negator or a hedge)
         c = _clause_start(d, i, sa) if i < len(d.tokens) else i
         for j in range(max(c, i - window), i):
             if not neg[m] and d.match_at(j, att.negators):

@@ -300,3 +300,43 @@ def test_sentence_index_does_not_change_voices(basil):
     pd.testing.assert_frame_equal(full.descriptors, lazy.descriptors)
     assert (lazy.mentions["sentence"] == -1).all() and (lazy.documents["n_sentences"] == -1).all()
     assert (full.mentions["sentence"] >= 0).all() and (full.documents["n_sentences"] > 0).all()
+
+
+def _flags_one_by_one(d, starts, att, window):
+    """Negated/hedged flags computed mention by mention over the words before each (what
+    framing.voice.flags finds for all mentions at once)."""
+    from framing.voice import _clause_start
+
+    neg, hedge = [], []
+    for s in starts:
+        i = d.tok_index(int(s))
+        k = max((n for n, (a, _) in enumerate(d.sents) if a <= s), default=-1)
+        sa = d.sents[k][0] if k >= 0 else 0
+        c = _clause_start(d, i, sa) if i < len(d.tokens) else i
+        js = range(max(c, i - window, 0), i)
+        neg.append(any(d.match_at(j, att.negators) for j in js))
+        hedge.append(any(d.match_at(j, att.hedges) for j in js))
+    return neg, hedge
+
+
+def test_flags_equal_a_mention_by_mention_reading(basil):
+    from framing.voice import Attribution, _Doc, flags
+
+    att = Attribution.default()
+    texts = basil["text"].tolist()[:40] + [
+        "He did not call the militia terrorists. No alleged militia, reportedly. Not a warlord",
+        "not so-called not never militia militia",
+        "",
+    ]
+    checked = flagged = 0
+    for text in texts:
+        d = _Doc(text, att)
+        # every token start, some offsets inside tokens and in gaps, unsorted
+        starts = [a for a, _ in d.tokens][::-1] + [a + 1 for a, b in d.tokens if b - a > 2][:50] + [0, len(text)]
+        for window in (0, 1, 6, 10):
+            got = flags(text, starts, doc=d, window=window)
+            want = _flags_one_by_one(d, starts, att, window)
+            assert [x.tolist() for x in got] == [list(map(bool, x)) for x in want], (text[:40], window)
+            checked += len(starts)
+            flagged += int(got[0].sum() + got[1].sum())
+    assert checked > 50_000 and flagged > 200
