@@ -35,7 +35,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, islice
 
 import numpy as np
 import pandas as pd
@@ -482,23 +482,26 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int,
 def _scare(d: _Doc, qa: int, qb: int) -> bool:
     """Whether the quotation ``[qa, qb)`` is a scare quote (see the module docstring)."""
     inner = d.text[qa + 1:qb - 1].strip()
-    words = re.findall(r"\w+(?:['\u2019]\w+)*", inner)
-    if not 1 <= len(words) <= 4:
+    n_words = sum(1 for _ in islice(_SCARE_WORD_RE.finditer(inner), 5))  # (up to five: long quotations end here)
+    if not 1 <= n_words <= 4:
         return False
     if re.search(r"[.!?,]$", inner.rstrip("\u201d\"'\u2019 ")) or qb - 1 < qa + 1:
         return False  # a quotation ending in a full stop or comma is a partial quotation of a source
     i = d.tok_index(qa)
-    sent = next(((a, b) for a, b in d.sents if a <= qa < b), (0, len(d.text)))
+    sent = _sentence_at(d.sents, qa) or (0, len(d.text))
     # a whole sentence or line in quotation marks is a quotation
     before = d.text[sent[0]:qa].strip()
     after = d.text[qb:sent[1]].strip(" .,;:!?")
     if not before and not after:
         return False
     # introduced by a verb of saying or naming (or "as") earlier in the sentence: a partial quote
+    speech_firsts, naming_firsts = _first_words(d.att.speech), _first_words(d.att.naming)
     for k in range(max(0, i - 12), i):
         if d.tokens[k][0] < sent[0]:
             continue
-        if d.match_at(k, d.att.speech) or d.match_at(k, d.att.naming) or (d.words[k] == "as" and k >= i - 3):
+        w = d.words[k]
+        if ((w in speech_firsts and d.match_at(k, d.att.speech)) or (w in naming_firsts and d.match_at(k, d.att.naming))
+                or (w == "as" and k >= i - 3)):
             return False
     # followed by a speech tag (""X," said Y")
     j = d.tok_index(qb)
@@ -508,6 +511,18 @@ def _scare(d: _Doc, qa: int, qb: int) -> bool:
         if d.match_at(k, d.att.speech):
             return False
     return True
+
+
+_SCARE_WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+
+def _sentence_at(sents: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    """The sentence of the sorted, disjoint ``sents`` that holds ``pos`` (None: none does)."""
+    k = bisect_right(sents, (pos, _AFTER_ALL)) - 1
+    return sents[k] if k >= 0 and sents[k][0] <= pos < sents[k][1] else None
+
+
+_AFTER_ALL = float("inf")
 
 
 def _person_referent(name: str) -> bool:
@@ -689,8 +704,10 @@ def _segments(d: _Doc, referents=None, points: list[int] | None = None) -> list[
         held = points is None or _holds((qa, qb), points)
         rows.append((qa, qb, "quoted", _quote_source(d, qa, qb) if held else ""))
     # attributed regions minus quotations (quotations take precedence)
+    real_starts = [qa for qa, _ in real]  # (sorted and disjoint: the quotations a region overlaps are a slice)
     for a, b, src, _rule in attributed:
-        for piece in _subtract((a, b), [(qa, qb) for qa, qb in real]):
+        holes = real[max(bisect_right(real_starts, a) - 1, 0):bisect_left(real_starts, b)]
+        for piece in _subtract((a, b), holes):
             rows.append((piece[0], piece[1], "attributed", src))
     for qa, qb in scare:
         rows.append((qa, qb, "scare_quoted", ""))
@@ -769,7 +786,7 @@ def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple
 
 def _quote_source(d: _Doc, qa: int, qb: int) -> str:
     """Speaker of a quotation from a speech tag right after it (", X said") or before it ("X said: ")."""
-    sent_end = next((b for a, b in d.sents if a <= qb - 1 < b), len(d.text))
+    sent_end = (_sentence_at(d.sents, qb - 1) or (0, len(d.text)))[1]
     i = d.tok_index(qb)
     j = i
     while j < len(d.tokens) and d.tokens[j][0] < sent_end and j - i < 8:
@@ -788,7 +805,7 @@ def _quote_source(d: _Doc, qa: int, qb: int) -> str:
         j += 1
     # "X said: "...""
     i = d.tok_index(qa) - 1
-    sent_start = next((a for a, b in d.sents if a <= qa < b), 0)
+    sent_start = (_sentence_at(d.sents, qa) or (0, 0))[0]
     for j in range(i, max(-1, i - 3), -1):
         if j >= 0 and d.tokens[j][0] >= sent_start and d.match_at(j, d.att.speech):
             return _phrase_text(d, _noun_phrase_before(d, j, sent_start))
