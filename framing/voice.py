@@ -812,6 +812,9 @@ def _quote_source(d: _Doc, qa: int, qb: int) -> str:
     return ""
 
 
+_AT_ONCE = 4_000_000  # rows x spans that voice_of compares in one array
+
+
 def voice_of(segs, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Voice and source of spans ``[starts, ends)`` from a segments table (or its rows).
 
@@ -825,10 +828,20 @@ def voice_of(segs, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np
         return voice, source
     mid = (np.asarray(starts) + np.asarray(ends) - 1) // 2
     rank = {"attributed": 0, "quoted": 1, "scare_quoted": 2}
-    for a, b, v, src in sorted(rows, key=lambda r: rank[r[2]]):
-        inside = (mid >= a) & (mid < b)
-        voice[inside] = v
-        source[inside] = src
+    rows = sorted(rows, key=lambda r: rank[r[2]])  # (stable: the last row holding a span wins)
+    if len(rows) * len(mid) > _AT_ONCE:  # (a text with very many of both: row by row)
+        for a, b, v, src in rows:
+            inside = (mid >= a) & (mid < b)
+            voice[inside] = v
+            source[inside] = src
+        return voice, source
+    lo = np.asarray([r[0] for r in rows], dtype=np.int64)[:, None]
+    hi = np.asarray([r[1] for r in rows], dtype=np.int64)[:, None]
+    inside = (mid >= lo) & (mid < hi)  # rows x spans, at once
+    held = inside.any(axis=0)
+    last = len(rows) - 1 - np.argmax(inside[::-1], axis=0)
+    voice[held] = np.asarray([r[2] for r in rows] + [None], dtype=object)[:-1][last[held]]
+    source[held] = np.asarray([r[3] for r in rows] + [None], dtype=object)[:-1][last[held]]
     return voice, source
 
 

@@ -340,3 +340,33 @@ def test_flags_equal_a_mention_by_mention_reading(basil):
             checked += len(starts)
             flagged += int(got[0].sum() + got[1].sum())
     assert checked > 50_000 and flagged > 200
+
+
+def test_voice_of_takes_the_innermost_segment_at_once_and_row_by_row(monkeypatch):
+    """Overlapping segments of every voice: the span takes the voice and source of the last row,
+    by rank (attributed, quoted, scare_quoted) then by position, that holds its middle; the same
+    whether all rows are compared at once or one at a time."""
+    import framing.voice as V
+
+    rng = np.random.default_rng(3)
+    voices = ["attributed", "quoted", "scare_quoted"]
+    for trial in range(200):
+        rows = []
+        for _ in range(rng.integers(0, 12)):
+            a = int(rng.integers(0, 300))
+            rows.append((a, a + int(rng.integers(1, 80)), voices[rng.integers(0, 3)], f"s{len(rows)}"))
+        rows.sort(key=lambda r: (r[0], r[1]))
+        starts = rng.integers(0, 380, size=int(rng.integers(0, 40)))
+        ends = starts + rng.integers(1, 20, size=len(starts))
+        mids = (starts + ends - 1) // 2
+        want_v, want_s = [], []
+        for m in mids:  # by hand: the highest rank, then the last row, holding the middle
+            held = [(("attributed", "quoted", "scare_quoted").index(v), k, v, src)
+                    for k, (a, b, v, src) in enumerate(rows) if a <= m < b]
+            best = max(held) if held else (0, 0, "author", "")
+            want_v.append(best[2])
+            want_s.append(best[3])
+        for at_once in (V._AT_ONCE, 0):
+            monkeypatch.setattr(V, "_AT_ONCE", at_once)
+            v, src = voice_of(rows, starts, ends)
+            assert v.tolist() == want_v and src.tolist() == want_s, (trial, at_once)
