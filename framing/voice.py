@@ -54,7 +54,6 @@ _CLOSE_DOUBLE = "\u201d\u00bb"
 _OPEN_SINGLE = "\u2018\u2039"
 _CLOSE_SINGLE = "\u2019\u203a"
 _QUOTE_CHARS = _OPEN_DOUBLE + _CLOSE_DOUBLE + '"' + _OPEN_SINGLE + _CLOSE_SINGLE + "'"
-_QUOTE_RE = re.compile("[" + re.escape(_QUOTE_CHARS) + "]")
 _LINE_RE = _BLOCK_RE  # lines: what sentence splitting and quotation pairing work within
 _CLAUSE_PUNCT = set(",;:()[]\u2014\u2013") | {"--"}
 # punctuation sets the rules look for in the gap between two tokens
@@ -257,33 +256,40 @@ class _Doc:
         return self.text[a if a > 0 else 0:self.tokens[i][0]]
 
 
-def _quote_marks(line: str) -> list[tuple[int, str]]:
-    """Quotation marks of one paragraph as ``(position, "open"|"close")``; apostrophes are skipped.
+# Quotation marks that can count: every double mark, and a single mark unless it stands between
+# two letters or digits (an apostrophe inside a word; [^\W_] is what str.isalnum() accepts). The
+# pattern starts with the marks themselves, so the regular expression engine skips to them.
+_DOUBLES = re.escape(_OPEN_DOUBLE + _CLOSE_DOUBLE + '"')
+_MARK_RE = re.compile(f"[{re.escape(_QUOTE_CHARS)}](?:(?<=[{_DOUBLES}])|(?<![^\\W_].)|(?![^\\W_]))")
+# a line that is not blank (what sentence splitting and quotation pairing work within)
+_TEXT_LINE_RE = re.compile(r"[^\S\n\r\u2028\u2029]*\S[^\n\r\u2028\u2029]*")
+
+
+def _mark(text: str, q: int, la: int, lb: int) -> tuple[int, str, str] | None:
+    """The quotation mark at ``text[q]``, in the line ``text[la:lb]``, as ``(position in the line,
+    "open"|"close", "d"|"s")``, or None for an apostrophe.
 
     Curly marks and guillemets say which they are; a straight mark opens when it follows a space or
     an opening bracket and precedes a non-space, and closes otherwise. Single marks count only where
     they cannot be an apostrophe (not between two letters, not after a letter when opening).
     """
-    out = []
-    for m in _QUOTE_RE.finditer(line):
-        ch, p = m.group(), m.start()
-        prev = line[p - 1] if p > 0 else " "
-        nxt = line[p + 1] if p + 1 < len(line) else " "
-        if ch in _OPEN_DOUBLE:
-            out.append((p, "open", "d"))
-        elif ch in _CLOSE_DOUBLE:
-            out.append((p, "close", "d"))
-        elif ch == '"':
-            opening = (prev.isspace() or prev in "([{\u2014\u2013-/") and not nxt.isspace()
-            out.append((p, "open" if opening else "close", "d"))
-        else:
-            if prev.isalnum() and nxt.isalnum():
-                continue  # an apostrophe inside a word
-            if ch in _OPEN_SINGLE or (ch == "'" and (prev.isspace() or prev in "([\u201c\"") and nxt.isalnum()):
-                out.append((p, "open", "s"))
-            elif (ch in _CLOSE_SINGLE or ch == "'") and not prev.isspace() and not nxt.isalnum():
-                out.append((p, "close", "s"))
-    return out
+    ch, p = text[q], q - la
+    prev = text[q - 1] if q > la else " "
+    nxt = text[q + 1] if q + 1 < lb else " "
+    if ch in _OPEN_DOUBLE:
+        return p, "open", "d"
+    if ch in _CLOSE_DOUBLE:
+        return p, "close", "d"
+    if ch == '"':
+        opening = (prev.isspace() or prev in "([{\u2014\u2013-/") and not nxt.isspace()
+        return p, "open" if opening else "close", "d"
+    if prev.isalnum() and nxt.isalnum():
+        return None  # an apostrophe inside a word
+    if ch in _OPEN_SINGLE or (ch == "'" and (prev.isspace() or prev in "([\u201c\"") and nxt.isalnum()):
+        return p, "open", "s"
+    if (ch in _CLOSE_SINGLE or ch == "'") and not prev.isspace() and not nxt.isalnum():
+        return p, "close", "s"
+    return None
 
 
 def _quote_regions(text: str) -> list[tuple[int, int]]:
@@ -294,24 +300,50 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
     mark (newspaper convention) or closes it before opening another; otherwise it ends with its
     paragraph. A closing mark with no opening one closes a quotation that began at the paragraph
     start or after the last closed quotation.
+
+    The marks are found in the whole text at once and handed to their paragraphs; only paragraphs
+    with marks, and those after a quotation left open, are looked at (most have none).
     """
     regions: list[tuple[int, int]] = []
-    lines = [(m.start(), m.end()) for m in _LINE_RE.finditer(text) if m.group().strip()]
-    marks = [_quote_marks(text[a:b]) for a, b in lines]
-    leads = [len(text[a:b]) - len(text[a:b].lstrip()) for a, b in lines]
+    lines = [m.span() for m in _TEXT_LINE_RE.finditer(text)]
+    marks: dict[int, list] = {}  # paragraph index -> its marks, in order
+    n = 0
+    for m in _MARK_RE.finditer(text):
+        q = m.start()
+        while lines[n][1] <= q:
+            n += 1
+        got = _mark(text, q, *lines[n])
+        if got is not None:
+            marks.setdefault(n, []).append(got)
+
+    def lead(n: int) -> int:  # the paragraph's leading spaces
+        a, b = lines[n]
+        return len(text[a:b]) - len(text[a:b].lstrip())
 
     def continues(n: int) -> bool:
-        for mk, lead in zip(marks[n + 1:n + 5], leads[n + 1:n + 5]):
-            doubles = [x for x in mk if x[2] == "d"]
+        for j in range(n + 1, min(n + 5, len(lines))):
+            doubles = [x for x in marks.get(j, ()) if x[2] == "d"]
             if doubles:
-                return doubles[0][1] == "close" or (doubles[0][0] == lead and doubles[0][1] == "open")
+                return doubles[0][1] == "close" or (doubles[0][0] == lead(j) and doubles[0][1] == "open")
         return False
 
     pending = None  # start of a double quotation running on from an earlier paragraph
-    for n, ((la, lb), mk) in enumerate(zip(lines, marks)):
+    todo = iter(sorted(marks))
+    n = -1
+    while True:
+        if pending is not None:  # the next paragraph, marks or not
+            n += 1
+            if n == len(lines):
+                break
+        else:  # the next paragraph with marks
+            n = next((k for k in todo if k > n), None)
+            if n is None:
+                break
+        la, lb = lines[n]
+        mk = marks.get(n, ())
         stack: list[tuple[int, str]] = []
         if pending is not None:
-            if mk and mk[0] == (leads[n], "open", "d"):  # the paragraph reopens the quotation
+            if mk and mk[0] == (lead(n), "open", "d"):  # the paragraph reopens the quotation
                 regions.append((pending, la))
             else:
                 stack = [(pending, "d")]

@@ -1,13 +1,17 @@
 """Voice attribution, negation and hedging, and referent-linked descriptors."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import framing
 from framing.datasets import _basil_text
+from framing import voice as V
 from framing.voice import segments, voice_of
 
 
@@ -370,3 +374,120 @@ def test_voice_of_takes_the_innermost_segment_at_once_and_row_by_row(monkeypatch
             monkeypatch.setattr(V, "_AT_ONCE", at_once)
             v, src = voice_of(rows, starts, ends)
             assert v.tolist() == want_v and src.tolist() == want_s, (trial, at_once)
+
+
+# ----------------------------------------------------------------------------------------------
+# Quotation regions, paragraph by paragraph: the straightforward reading (every paragraph sliced
+# and searched on its own) that framing.voice._quote_regions must equal.
+def _marks_of_line(line: str) -> list[tuple[int, str]]:
+    """Quotation marks of one paragraph as ``(position, "open"|"close")``; apostrophes are skipped.
+
+    Curly marks and guillemets say which they are; a straight mark opens when it follows a space or
+    an opening bracket and precedes a non-space, and closes otherwise. Single marks count only where
+    they cannot be an apostrophe (not between two letters, not after a letter when opening).
+    """
+    out = []
+    for m in re.finditer("[" + re.escape(V._QUOTE_CHARS) + "]", line):
+        ch, p = m.group(), m.start()
+        prev = line[p - 1] if p > 0 else " "
+        nxt = line[p + 1] if p + 1 < len(line) else " "
+        if ch in V._OPEN_DOUBLE:
+            out.append((p, "open", "d"))
+        elif ch in V._CLOSE_DOUBLE:
+            out.append((p, "close", "d"))
+        elif ch == '"':
+            opening = (prev.isspace() or prev in "([{\u2014\u2013-/") and not nxt.isspace()
+            out.append((p, "open" if opening else "close", "d"))
+        else:
+            if prev.isalnum() and nxt.isalnum():
+                continue  # an apostrophe inside a word
+            if ch in V._OPEN_SINGLE or (ch == "'" and (prev.isspace() or prev in "([\u201c\"") and nxt.isalnum()):
+                out.append((p, "open", "s"))
+            elif (ch in V._CLOSE_SINGLE or ch == "'") and not prev.isspace() and not nxt.isalnum():
+                out.append((p, "close", "s"))
+    return out
+
+
+def _quote_regions_by_line(text: str) -> list[tuple[int, int]]:
+    """(reference) Quotation regions ``[start, end)`` including their quotation marks (outermost only).
+
+    Marks pair up within a paragraph (nested quotations inside). A double quotation left open at the
+    end of a paragraph runs on into the next paragraphs when a later paragraph opens with a quotation
+    mark (newspaper convention) or closes it before opening another; otherwise it ends with its
+    paragraph. A closing mark with no opening one closes a quotation that began at the paragraph
+    start or after the last closed quotation.
+    """
+    regions: list[tuple[int, int]] = []
+    lines = [(m.start(), m.end()) for m in V._LINE_RE.finditer(text) if m.group().strip()]
+    marks = [_marks_of_line(text[a:b]) for a, b in lines]
+    leads = [len(text[a:b]) - len(text[a:b].lstrip()) for a, b in lines]
+
+    def continues(n: int) -> bool:
+        for mk, lead in zip(marks[n + 1:n + 5], leads[n + 1:n + 5]):
+            doubles = [x for x in mk if x[2] == "d"]
+            if doubles:
+                return doubles[0][1] == "close" or (doubles[0][0] == lead and doubles[0][1] == "open")
+        return False
+
+    pending = None  # start of a double quotation running on from an earlier paragraph
+    for n, ((la, lb), mk) in enumerate(zip(lines, marks)):
+        stack: list[tuple[int, str]] = []
+        if pending is not None:
+            if mk and mk[0] == (leads[n], "open", "d"):  # the paragraph reopens the quotation
+                regions.append((pending, la))
+            else:
+                stack = [(pending, "d")]
+            pending = None
+        last_close = la
+        for p, kind, q in mk:
+            pos = la + p
+            if kind == "open":
+                stack.append((pos, q))
+                continue
+            idx = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][1] == q), None)
+            if idx is not None:
+                start = stack[idx][0]
+                del stack[idx:]
+                if not stack:
+                    regions.append((start, pos + 1))
+                    last_close = pos + 1
+            elif q == "d" and not stack:
+                regions.append((last_close, pos + 1))
+                last_close = pos + 1
+            # an unmatched single closing mark is an apostrophe (rebels'): ignored
+        doubles = [st for st, sq in stack if sq == "d"]
+        if doubles:
+            if continues(n):
+                pending = doubles[0]
+            else:
+                regions.append((doubles[0], lb))
+    if pending is not None:
+        regions.append((pending, lines[-1][1]))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(regions):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+
+_QUOTE_ALPHABET = "ab1_ .,:(\u2014-\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2039\u203a\n\r\u2028\x0b\x85\u00a0\t"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_QUOTE_ALPHABET, max_size=80))
+def test_quote_regions_equal_a_paragraph_by_paragraph_reading(text):
+    from framing.voice import _quote_regions
+
+    assert _quote_regions(text) == _quote_regions_by_line(text)
+
+
+def test_quote_regions_on_news_text_equal_a_paragraph_by_paragraph_reading(basil, seed_text):
+    from framing.voice import _quote_regions
+
+    texts = basil["text"].tolist() + [seed_text]
+    got = [_quote_regions(t) for t in texts]
+    assert got == [_quote_regions_by_line(t) for t in texts]
+    assert sum(map(len, got)) > 1000
