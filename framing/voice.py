@@ -604,7 +604,7 @@ def _focus(text: str, quotes: list[tuple[int, int]], around) -> tuple[list[int],
     rules read on regardless of lines: then the whole text is read (:class:`_Doc` also reads the
     whole text when an end falls between two sentences of a line).
     """
-    points = set(int(s) for s in around)
+    points = set(map(int, around))
     blocks = [m.span() for m in _LINE_RE.finditer(text)]
     while True:
         srt = sorted(points)
