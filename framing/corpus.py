@@ -748,7 +748,7 @@ class _Standardiser:
         keep_rows, out_ids, out_outlets, out_titles, skipped = [], [], [], [], []
         kept_locs, kept_given, skip_rows = [], [], []
         repeats: dict[int, bool] = {}
-        with_nul = set(_kernels.with_nul(texts))  # (one C pass over the chunk's texts)
+        with_nul = set(_kernels.with_nul(texts))  # (one C pass over the chunk's str texts)
         for i in range(n):
             value = texts[i]
             text = _as_text(value) if not isinstance(value, (dict, list, tuple)) else None
@@ -763,7 +763,7 @@ class _Standardiser:
                 reason = "empty text"
             elif text.isspace():  # (not strip(): no copy of every text)
                 reason = "text is only whitespace"
-            elif i in with_nul:
+            elif (i in with_nul) if isinstance(value, str) else "\x00" in text:  # (str(value) of other objects)
                 reason = f"text contains a NUL byte at character {text.index(chr(0))} (binary data in the text column?)"
             elif len(text) > self.max_chars:
                 reason = (f"text is {len(text):,} characters, above the limit of {self.max_chars:,}; "

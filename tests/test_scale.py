@@ -281,3 +281,17 @@ def test_a_nul_character_in_a_json_lines_text_is_skipped_in_every_block(tmp_path
         assert result.skipped[["source", "reason"]].values.tolist() == [
             [f"{path}:6", "text contains a NUL byte at character 11 (binary data in the text column?)"]]
         assert len(result.documents) == 11 and "d9" in result.documents["doc_id"].tolist()
+
+
+def test_a_text_object_that_reads_as_text_with_nul_is_skipped():
+    """A text value that is not a str but becomes one (str(value)) holding NUL is skipped like a
+    str holding NUL (review repro: a UserString in a DataFrame)."""
+    from collections import UserString
+
+    df = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["x", "x", "x"],
+                       "text": [UserString("The militia\x00 attacked."), "The militia\x00 left.", UserString("The militia left.")]})
+    result = framing.score(df, "loaded_language")
+    reason = "text contains a NUL byte at character 11 (binary data in the text column?)"
+    assert result.skipped.values.tolist() == [["row 1", "a", reason], ["row 2", "b", reason]]
+    assert result.documents["doc_id"].tolist() == ["c"]
+    assert framing.count(df, "loaded_language")["doc_id"].tolist() == ["c"]
