@@ -161,7 +161,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
         if not sentences and not (voice and b > a):
             continue
         spans = sentence_spans(text) if sentences else None
-        # voice attribution reads only the lines around mentions (the same voices as reading all)
+        # voice attribution reads only the sentences around mentions (the same voices as reading all)
         d = _Doc(text, att, _points(start[a:b], end[a:b]), spans) if voice and b > a else None
         if sentences:
             n_sent[i] = len(spans)
