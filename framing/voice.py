@@ -718,8 +718,9 @@ def _segments(d: _Doc, referents=None, points: list[int] | None = None) -> list[
 
     An attributed region lies within the sentence whose rules found it, so only the sentences
     holding a point are read; a quotation changes those sentences' regions (it stops them, and
-    is cut out of them) or holds a point itself, or changes nothing; and the speaker of a
-    quotation is read only when it holds a point (the other ones have an empty source).
+    is cut out of them) or holds a point itself, or changes nothing; and a source (a quotation's
+    speaker, an attribution's source) is read and cleaned only for rows holding a point (the
+    others have an empty source).
     """
     quotes = d.quotes
     sents = None
@@ -743,10 +744,12 @@ def _segments(d: _Doc, referents=None, points: list[int] | None = None) -> list[
             rows.append((piece[0], piece[1], "attributed", src))
     for qa, qb in scare:
         rows.append((qa, qb, "scare_quoted", ""))
-    rows = [(a, b, v, _clean_source(src, d.att)) for a, b, v, src in rows]
+    if points is not None:  # (a source is read only where a segment holds a point)
+        rows = [(a, b, v, src if src and _holds((a, b), points) else "") for a, b, v, src in rows]
+    rows = [(a, b, v, _clean_source(src, d.att) if src else "") for a, b, v, src in rows]
     if referents:
         starts = [o for o, _ in referents]
-        rows = [(a, b, v, _resolve(src, a, starts, referents)) for a, b, v, src in rows]
+        rows = [(a, b, v, _resolve(src, a, starts, referents) if src else "") for a, b, v, src in rows]
     return sorted(rows, key=lambda r: (r[0], r[1]))
 
 
@@ -754,6 +757,11 @@ _LEAD_DROP = {"and", "but", "or", "that", "as", "in", "on", "to", "for", "agains
               "statement", "while", "when", "so", "then", "also"}
 _RELATIVE = {"who", "whose", "which", "that", "whom"}
 _NOT_SOURCES = {"a", "an", "the", "one", "it", "this", "there", "many", "some", "all", "none"}
+
+
+_EDGE_WORDS = frozenset(_LEAD_DROP | _AUXILIARIES | _PARTICLES | {"into", "at", "about", "over", "after", "before", "long"})
+_NOT_IN_SOURCES = _QUOTE_CHARS.replace("'", "").replace("\u2019", "")  # quotation marks, not apostrophes
+_RESOLVED_PRONOUNS = frozenset(_PRONOUNS - {"it", "we", "i", "you", "they"})
 
 
 @lru_cache(maxsize=65536)  # (speakers repeat: "officials", "he", "the army")
@@ -773,12 +781,12 @@ def _clean_source(src: str, att: Attribution | None = None) -> str:
         if k and (lw in _RELATIVE or lw in verbs):
             words = words[:k]
             break
-    edge = _LEAD_DROP | _AUXILIARIES | _PARTICLES | {"into", "at", "about", "over", "after", "before", "long"}
+    edge = _EDGE_WORDS
     while words and words[0].lower() in _LEAD_DROP:
         words = words[1:]
     while words and words[-1].lower().strip(".,;:") in edge:
         words = words[:-1]
-    if not words or len(words) > 8 or any(c in src for c in _QUOTE_CHARS.replace("'", "").replace("\u2019", "")):
+    if not words or len(words) > 8 or any(c in src for c in _NOT_IN_SOURCES):
         return ""
     first = words[0]
     if first.lower() in _AUXILIARIES or (first.lower().endswith(("ing", "ed")) and len(first) > 4):
@@ -791,7 +799,7 @@ def _clean_source(src: str, att: Attribution | None = None) -> str:
 
 
 def _resolve(src: str, at: int, starts: list[int], referents) -> str:
-    if src.lower() in _PRONOUNS - {"it", "we", "i", "you", "they"}:
+    if src.lower() in _RESOLVED_PRONOUNS:
         k = bisect_right(starts, at) - 1
         while k >= 0:
             if _person_referent(referents[k][1]):
