@@ -108,14 +108,16 @@ def _is_break(tok: str, nxt: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)  # (the same contexts recur: "Mr. Smith", "U.S. forces", "2018. The")
 def _contains_break(context: str) -> bool:
     """Whether a boundary falls between two tokens of ``context`` (the words around a candidate)."""
     toks = _TOKEN_RE.findall(context)
     return any(_is_break(toks[i], toks[i + 1]) for i in range(len(toks) - 1))
 
 
-def _line_spans(line: str) -> list[tuple[int, int]]:
-    """Sentence spans of one line (no line breaks), leading spaces of the line included."""
+def _line_spans(line: str, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans of one line (no line breaks), leading spaces of the line included; ``end``:
+    the length of the line without its trailing spaces, when known."""
     cuts: list[tuple[int, int]] = []  # (start, end) of the sentences before realignment
     last = 0
     prev = None
@@ -152,7 +154,7 @@ def _line_spans(line: str) -> list[tuple[int, int]]:
         prev, w_start, w_stop = m, start, m.start()
     if prev is not None:
         decide(prev, w_start, w_stop)
-    cuts.append((last, len(line.rstrip())))
+    cuts.append((last, len(line.rstrip()) if end is None else end))
 
     out = []
     shift = 0
@@ -203,13 +205,13 @@ def sentence_spans(text: str, within: list[int] | None = None) -> list[tuple[int
             k = bisect_left(within, block.start())
             if k == len(within) or within[k] >= block.end():
                 continue
-        if not seg.strip():
+        if seg.isspace():
             continue
         base = block.start()
         last = len(seg.rstrip())
         # a boundary needs a sentence-ending character that something follows on the line: a line
         # with none before its last character is one sentence (a third of news lines)
-        spans = _line_spans(seg) if _SENT_END_RE.search(seg, 0, last - 1) else ((0, last),)
+        spans = _line_spans(seg, last) if _SENT_END_RE.search(seg, 0, last - 1) else ((0, last),)
         for a, b in spans:
             lead = 0  # a line's leading spaces are not kept
             if a < b and seg[a].isspace():
