@@ -10,7 +10,8 @@
  *
  *   word_spans(text, start, end, apostrophes, tokens[, starts, low, words]) -> tokens
  *
- * and one for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL.
+ * and one for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL; and
+ * quote_regions(text, ...) -> [(start, end), ...] for voice attribution (framing/voice.py).
  *
  * Arrays come as buffers (NumPy arrays, bytes): the caller (framing/_kernels.py) allocates them
  * with the documented sizes and dtypes; sizes are checked here, dtypes are the caller's contract.
@@ -366,7 +367,197 @@ static PyObject *with_nul(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* Quotation regions of a text: framing/voice.py's _quote_regions (its docstring has the rules;
+ * the Python function is the reference the tests compare this one with). The sets of characters
+ * come from framing/voice.py: doubles that open, doubles that close, singles that open, singles
+ * that close, what may stand before an opening straight double mark and before an opening
+ * straight single mark. */
+typedef struct { Py_ssize_t pos; char open; char dbl; } qmark; /* pos: offset in the text */
+typedef struct { Py_ssize_t a, b; } qspan;
+
+static int in_set(PyObject *set, Py_UCS4 ch) { return PyUnicode_FindChar(set, ch, 0, PyUnicode_GET_LENGTH(set), 1) >= 0; }
+/* (the callers' sets of marks all lie at or above U+00AB, besides the straight marks: checked in
+ * framing/voice.py, so that most characters are passed over without a lookup) */
+
+static int push_span(qspan **arr, Py_ssize_t *n, Py_ssize_t *cap, Py_ssize_t a, Py_ssize_t b) {
+    if (*n == *cap) {
+        Py_ssize_t c = *cap ? 2 * *cap : 16;
+        qspan *x = PyMem_Realloc(*arr, sizeof(qspan) * c);
+        if (x == NULL) return -1;
+        *arr = x;
+        *cap = c;
+    }
+    (*arr)[*n].a = a;
+    (*arr)[(*n)++].b = b;
+    return 0;
+}
+
+static int cmp_span(const void *x, const void *y) {
+    const qspan *p = x, *q = y;
+    if (p->a != q->a) return p->a < q->a ? -1 : 1;
+    return (p->b > q->b) - (p->b < q->b);
+}
+
+static int is_break_char(Py_UCS4 c) { return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029; }
+
+static PyObject *quote_regions(PyObject *self, PyObject *args) {
+    PyObject *text, *od, *cd, *os_, *cs, *before_d, *before_s;
+    if (!PyArg_ParseTuple(args, "UUUUUUU", &text, &od, &cd, &os_, &cs, &before_d, &before_s)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *result = NULL;
+    /* lines (non-blank runs between breaks), their leading spaces, and their marks */
+    Py_ssize_t *la = NULL, *lb = NULL, *lead = NULL, *mstart = NULL;
+    qmark *marks = NULL;
+    qspan *regions = NULL, *stack = NULL; /* stack: (pos, dbl) in a and b */
+    Py_ssize_t n_lines = 0, cap_lines = 0, n_marks = 0, cap_marks = 0, n_reg = 0, cap_reg = 0, n_st = 0, cap_st = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        while (i < n && is_break_char(PyUnicode_READ(kind, data, i))) i++;
+        if (i >= n) break;
+        Py_ssize_t a = i, first = -1;
+        while (i < n && !is_break_char(PyUnicode_READ(kind, data, i))) {
+            if (first < 0 && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) first = i;
+            i++;
+        }
+        if (first < 0) continue; /* blank */
+        if (n_lines == cap_lines) {
+            cap_lines = cap_lines ? 2 * cap_lines : 64;
+            Py_ssize_t *x1 = PyMem_Realloc(la, sizeof(Py_ssize_t) * cap_lines);
+            if (x1) la = x1;
+            Py_ssize_t *x2 = PyMem_Realloc(lb, sizeof(Py_ssize_t) * cap_lines);
+            if (x2) lb = x2;
+            Py_ssize_t *x3 = PyMem_Realloc(lead, sizeof(Py_ssize_t) * cap_lines);
+            if (x3) lead = x3;
+            Py_ssize_t *x4 = PyMem_Realloc(mstart, sizeof(Py_ssize_t) * (cap_lines + 1));
+            if (x4) mstart = x4;
+            if (!x1 || !x2 || !x3 || !x4) { PyErr_NoMemory(); goto done; }
+        }
+        la[n_lines] = a;
+        lb[n_lines] = i;
+        lead[n_lines] = first - a;
+        mstart[n_lines] = n_marks;
+        for (Py_ssize_t q = a; q < i; q++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, q);
+            if (ch < 0xAB && ch != '"' && ch != '\'') continue; /* (no curly mark or guillemet is below U+00AB) */
+            int isd_open = in_set(od, ch), isd_close = !isd_open && in_set(cd, ch);
+            int iss_open = !isd_open && !isd_close && in_set(os_, ch);
+            int iss_close = !isd_open && !isd_close && !iss_open && in_set(cs, ch);
+            if (!(isd_open || isd_close || iss_open || iss_close || ch == '"' || ch == '\'')) continue;
+            Py_UCS4 prev = q > a ? PyUnicode_READ(kind, data, q - 1) : ' ';
+            Py_UCS4 nxt = q + 1 < i ? PyUnicode_READ(kind, data, q + 1) : ' ';
+            int open, dbl;
+            if (isd_open) { open = 1; dbl = 1; }
+            else if (isd_close) { open = 0; dbl = 1; }
+            else if (ch == '"') {
+                open = (Py_UNICODE_ISSPACE(prev) || in_set(before_d, prev)) && !Py_UNICODE_ISSPACE(nxt);
+                dbl = 1;
+            } else {
+                if (Py_UNICODE_ISALNUM(prev) && Py_UNICODE_ISALNUM(nxt)) continue; /* inside a word */
+                dbl = 0;
+                if (iss_open || (ch == '\'' && (Py_UNICODE_ISSPACE(prev) || in_set(before_s, prev)) && Py_UNICODE_ISALNUM(nxt)))
+                    open = 1;
+                else if ((iss_close || ch == '\'') && !Py_UNICODE_ISSPACE(prev) && !Py_UNICODE_ISALNUM(nxt))
+                    open = 0;
+                else
+                    continue;
+            }
+            if (n_marks == cap_marks) {
+                cap_marks = cap_marks ? 2 * cap_marks : 64;
+                qmark *x = PyMem_Realloc(marks, sizeof(qmark) * cap_marks);
+                if (x == NULL) { PyErr_NoMemory(); goto done; }
+                marks = x;
+            }
+            marks[n_marks].pos = q;
+            marks[n_marks].open = (char)open;
+            marks[n_marks++].dbl = (char)dbl;
+        }
+        n_lines++;
+    }
+    if (mstart != NULL) mstart[n_lines] = n_marks;
+    {
+        Py_ssize_t pending = -1;
+        for (Py_ssize_t L = 0; L < n_lines; L++) {
+            Py_ssize_t m0 = mstart[L], m1 = mstart[L + 1];
+            n_st = 0;
+            if (pending >= 0) {
+                if (m1 > m0 && marks[m0].pos - la[L] == lead[L] && marks[m0].open && marks[m0].dbl) {
+                    if (push_span(&regions, &n_reg, &cap_reg, pending, la[L]) < 0) { PyErr_NoMemory(); goto done; }
+                } else {
+                    if (push_span(&stack, &n_st, &cap_st, pending, 1) < 0) { PyErr_NoMemory(); goto done; }
+                }
+                pending = -1;
+            }
+            Py_ssize_t last_close = la[L];
+            for (Py_ssize_t k = m0; k < m1; k++) {
+                Py_ssize_t pos = marks[k].pos;
+                int dbl = marks[k].dbl;
+                if (marks[k].open) {
+                    if (push_span(&stack, &n_st, &cap_st, pos, dbl) < 0) { PyErr_NoMemory(); goto done; }
+                    continue;
+                }
+                Py_ssize_t idx = -1;
+                for (Py_ssize_t j = n_st - 1; j >= 0; j--)
+                    if (stack[j].b == dbl) { idx = j; break; }
+                if (idx >= 0) {
+                    Py_ssize_t start = stack[idx].a;
+                    n_st = idx;
+                    if (n_st == 0) {
+                        if (push_span(&regions, &n_reg, &cap_reg, start, pos + 1) < 0) { PyErr_NoMemory(); goto done; }
+                        last_close = pos + 1;
+                    }
+                } else if (dbl && n_st == 0) {
+                    if (push_span(&regions, &n_reg, &cap_reg, last_close, pos + 1) < 0) { PyErr_NoMemory(); goto done; }
+                    last_close = pos + 1;
+                }
+            }
+            Py_ssize_t first_double = -1;
+            for (Py_ssize_t j = 0; j < n_st; j++)
+                if (stack[j].b) { first_double = stack[j].a; break; }
+            if (first_double >= 0) {
+                /* continues: the first double mark of the next paragraphs (up to four) that have one */
+                int cont = 0;
+                for (Py_ssize_t L2 = L + 1; L2 < n_lines && L2 <= L + 4; L2++) {
+                    Py_ssize_t found = -1;
+                    for (Py_ssize_t k = mstart[L2]; k < mstart[L2 + 1]; k++)
+                        if (marks[k].dbl) { found = k; break; }
+                    if (found >= 0) {
+                        cont = !marks[found].open || (marks[found].pos - la[L2] == lead[L2]);
+                        break;
+                    }
+                }
+                if (cont) pending = first_double;
+                else if (push_span(&regions, &n_reg, &cap_reg, first_double, lb[L]) < 0) { PyErr_NoMemory(); goto done; }
+            }
+        }
+        if (pending >= 0 && push_span(&regions, &n_reg, &cap_reg, pending, lb[n_lines - 1]) < 0) { PyErr_NoMemory(); goto done; }
+    }
+    if (n_reg > 1) qsort(regions, (size_t)n_reg, sizeof(qspan), cmp_span);
+    result = PyList_New(0);
+    if (result == NULL) goto done;
+    {
+        Py_ssize_t k = 0;
+        while (k < n_reg) {
+            Py_ssize_t a = regions[k].a, b = regions[k].b;
+            k++;
+            while (k < n_reg && regions[k].a < b) { /* overlapping: merged */
+                if (regions[k].b > b) b = regions[k].b;
+                k++;
+            }
+            PyObject *t = Py_BuildValue("(nn)", a, b);
+            if (t == NULL || PyList_Append(result, t) < 0) { Py_XDECREF(t); Py_CLEAR(result); goto done; }
+            Py_DECREF(t);
+        }
+    }
+done:
+    PyMem_Free(la); PyMem_Free(lb); PyMem_Free(lead); PyMem_Free(mstart);
+    PyMem_Free(marks); PyMem_Free(regions); PyMem_Free(stack);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"quote_regions", quote_regions, METH_VARARGS, "Quotation regions of a text (see framing/voice.py)."},
     {"with_nul", with_nul, METH_VARARGS, "Indexes of the str items holding NUL (see framing/_kernels.py)."},
     {"word_spans", word_spans, METH_VARARGS, "Word token spans of a text (see framing/_kernels.py)."},
     {"forms", forms, METH_VARARGS, "One-byte forms of a batch (see framing/_kernels.py)."},

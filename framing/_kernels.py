@@ -21,7 +21,7 @@ try:
 except ImportError:  # not built: the NumPy path everywhere
     _ckernels = None
 
-__all__ = ["forms", "scan", "word_spans", "with_nul", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
+__all__ = ["forms", "scan", "word_spans", "with_nul", "quote_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 
 _APOSTROPHE_CHARS = "'" + _APOSTROPHES  # what joins two runs of word characters into one token
 
@@ -57,6 +57,15 @@ def word_spans(text: str, start: int, end: int, tokens: list | None = None, star
         starts += [a for a, _ in spans]
         words += [low[a:b] for a, b in spans]
     return tokens
+
+
+def quote_regions(text: str, *marks: str) -> list[tuple[int, int]] | None:
+    """Quotation regions of ``text`` by the C function (``marks``: the sets of quotation marks of
+    ``framing.voice``), or None where the extension is not built (``framing.voice`` then reads them
+    in Python; 5-10 % of ``framing score`` in Python, measured on news text)."""
+    if _ckernels is None:
+        return None
+    return _ckernels.quote_regions(text, *marks)
 
 
 def with_nul(values: list) -> list[int]:

@@ -281,18 +281,31 @@ def _mark(text: str, q: int, la: int, lb: int) -> tuple[int, str, str] | None:
     if ch in _CLOSE_DOUBLE:
         return p, "close", "d"
     if ch == '"':
-        opening = (prev.isspace() or prev in "([{\u2014\u2013-/") and not nxt.isspace()
+        opening = (prev.isspace() or prev in _BEFORE_DOUBLE_OPEN) and not nxt.isspace()
         return p, "open" if opening else "close", "d"
     if prev.isalnum() and nxt.isalnum():
         return None  # an apostrophe inside a word
-    if ch in _OPEN_SINGLE or (ch == "'" and (prev.isspace() or prev in "([\u201c\"") and nxt.isalnum()):
+    if ch in _OPEN_SINGLE or (ch == "'" and (prev.isspace() or prev in _BEFORE_SINGLE_OPEN) and nxt.isalnum()):
         return p, "open", "s"
     if (ch in _CLOSE_SINGLE or ch == "'") and not prev.isspace() and not nxt.isalnum():
         return p, "close", "s"
     return None
 
 
+_BEFORE_DOUBLE_OPEN = "([{\u2014\u2013-/"  # what may stand before a straight double mark that opens
+_BEFORE_SINGLE_OPEN = "([\u201c\""  # ... and before a straight single mark that opens
+
+
 def _quote_regions(text: str) -> list[tuple[int, int]]:
+    """Quotation regions ``[start, end)`` including their quotation marks (outermost only): see
+    :func:`_quote_regions_py`, which the C function of ``framing._ckernels`` follows (tests compare
+    both) and which runs where the extension is not built."""
+    got = _kernels.quote_regions(text, _OPEN_DOUBLE, _CLOSE_DOUBLE, _OPEN_SINGLE, _CLOSE_SINGLE,
+                                 _BEFORE_DOUBLE_OPEN, _BEFORE_SINGLE_OPEN)
+    return got if got is not None else _quote_regions_py(text)
+
+
+def _quote_regions_py(text: str) -> list[tuple[int, int]]:
     """Quotation regions ``[start, end)`` including their quotation marks (outermost only).
 
     Marks pair up within a paragraph (nested quotations inside). A double quotation left open at the

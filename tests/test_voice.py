@@ -479,15 +479,51 @@ _QUOTE_ALPHABET = "ab1_ .,:(\u2014-\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e
 @settings(max_examples=3000, deadline=None)
 @given(st.text(alphabet=_QUOTE_ALPHABET, max_size=80))
 def test_quote_regions_equal_a_paragraph_by_paragraph_reading(text):
-    from framing.voice import _quote_regions
+    """framing.voice's Python reading and the C function (what _quote_regions calls where the
+    extension is built: CI fails without it) both equal the reference."""
+    from framing.voice import _quote_regions, _quote_regions_py
 
-    assert _quote_regions(text) == _quote_regions_by_line(text)
+    want = _quote_regions_by_line(text)
+    assert _quote_regions_py(text) == want
+    assert _quote_regions(text) == want
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.text(alphabet="a \"'\u201c\u201d\u2018\u2019", max_size=8), max_size=14),
+       st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]))
+def test_quote_regions_over_many_paragraphs_equal_a_paragraph_by_paragraph_reading(lines, brk):
+    """Quotations left open, reopened and closed paragraphs later."""
+    from framing.voice import _quote_regions, _quote_regions_py
+
+    text = brk.join(lines)
+    want = _quote_regions_by_line(text)
+    assert _quote_regions_py(text) == want
+    assert _quote_regions(text) == want
 
 
 def test_quote_regions_on_news_text_equal_a_paragraph_by_paragraph_reading(basil, seed_text):
-    from framing.voice import _quote_regions
+    from framing.voice import _quote_regions, _quote_regions_py
 
     texts = basil["text"].tolist() + [seed_text]
     got = [_quote_regions(t) for t in texts]
     assert got == [_quote_regions_by_line(t) for t in texts]
+    assert got == [_quote_regions_py(t) for t in texts]
     assert sum(map(len, got)) > 1000
+
+
+def test_an_open_quotation_runs_on_when_one_of_the_next_four_paragraphs_closes_it():
+    """The newspaper convention, at the edge of its window: a closing mark four paragraphs on
+    continues the quotation; five paragraphs on, the quotation ends with its paragraph."""
+    from framing.voice import _quote_regions, _quote_regions_py
+
+    four = "\u201cOpen\na\nb\nc\nend\u201d"
+    five = "\u201cOpen\na\nb\nc\nd\nend\u201d"
+    for read in (_quote_regions, _quote_regions_py):
+        assert read(four) == [(0, len(four))]
+        assert read(five) == [(0, 5), (len(five) - 4, len(five))]
+        assert read(five) == _quote_regions_by_line(five) and read(four) == _quote_regions_by_line(four)
+
+
+def test_curly_marks_lie_where_the_compiled_quotation_reader_looks_for_them():
+    """The C reader passes over characters below U+00AB other than the straight marks."""
+    assert all(ord(c) >= 0xAB for c in V._OPEN_DOUBLE + V._CLOSE_DOUBLE + V._OPEN_SINGLE + V._CLOSE_SINGLE)
