@@ -556,7 +556,232 @@ done:
     return result;
 }
 
+/* Sorted, distinct Py_ssize_t values of a list of ints. */
+static int cmp_ssize(const void *x, const void *y) {
+    Py_ssize_t a = *(const Py_ssize_t *)x, b = *(const Py_ssize_t *)y;
+    return (a > b) - (a < b);
+}
+
+static Py_ssize_t *sorted_points(PyObject *list, Py_ssize_t extra, Py_ssize_t *n_out) {
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    Py_ssize_t *p = PyMem_Malloc(sizeof(Py_ssize_t) * (n + extra + 1));
+    if (p == NULL) { PyErr_NoMemory(); return NULL; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        p[i] = PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
+        if (p[i] == -1 && PyErr_Occurred()) { PyMem_Free(p); return NULL; }
+    }
+    qsort(p, (size_t)n, sizeof(Py_ssize_t), cmp_ssize);
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (m == 0 || p[i] != p[m - 1]) p[m++] = p[i];
+    *n_out = m;
+    return p;
+}
+
+/* Spans from a list of (start, end) tuples. */
+static qspan *spans_of(PyObject *list, Py_ssize_t *n_out) {
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    qspan *s = PyMem_Malloc(sizeof(qspan) * (n + 1));
+    if (s == NULL) { PyErr_NoMemory(); return NULL; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = PyList_GET_ITEM(list, i);
+        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) != 2) {
+            PyErr_SetString(PyExc_TypeError, "spans must be (start, end) tuples");
+            PyMem_Free(s);
+            return NULL;
+        }
+        s[i].a = PyLong_AsSsize_t(PyTuple_GET_ITEM(t, 0));
+        s[i].b = PyLong_AsSsize_t(PyTuple_GET_ITEM(t, 1));
+        if (PyErr_Occurred()) { PyMem_Free(s); return NULL; }
+    }
+    *n_out = n;
+    return s;
+}
+
+/* Indexes of the sorted, disjoint spans holding one of the sorted points (into idx), their count;
+ * *all_in: whether every point lies in one. */
+static Py_ssize_t holding(const qspan *sp, Py_ssize_t ns, const Py_ssize_t *pt, Py_ssize_t np_, Py_ssize_t *idx, int *all_in) {
+    Py_ssize_t k = 0, m = 0;
+    *all_in = 1;
+    for (Py_ssize_t j = 0; j < np_; j++) {
+        while (k < ns && sp[k].b <= pt[j]) k++;
+        if (k == ns || pt[j] < sp[k].a) { *all_in = 0; continue; }
+        if (m == 0 || idx[m - 1] != k) idx[m++] = k;
+    }
+    return m;
+}
+
+/* Whether [a, b) holds one of the sorted points. */
+static int holds(Py_ssize_t a, Py_ssize_t b, const Py_ssize_t *pt, Py_ssize_t np_) {
+    Py_ssize_t lo = 0, hi = np_;
+    while (lo < hi) { Py_ssize_t mid = (lo + hi) / 2; if (pt[mid] < a) lo = mid + 1; else hi = mid; }
+    return lo < np_ && pt[lo] < b;
+}
+
+/* Whether [a, b) overlaps one of the spans sp[idx[0..m)] (sorted, disjoint). */
+static int overlaps(Py_ssize_t a, Py_ssize_t b, const qspan *sp, const Py_ssize_t *idx, Py_ssize_t m) {
+    Py_ssize_t lo = 0, hi = m; /* the number of spans starting at or before a */
+    while (lo < hi) { Py_ssize_t mid = (lo + hi) / 2; if (sp[idx[mid]].a <= a) lo = mid + 1; else hi = mid; }
+    return (lo > 0 && sp[idx[lo - 1]].b > a) || (lo < m && sp[idx[lo]].a < b);
+}
+
+/* framing/voice.py's _focus (the reference; tests compare both): (points, lines) or None. */
+static PyObject *focus(PyObject *self, PyObject *args) {
+    PyObject *text, *quotes, *around;
+    if (!PyArg_ParseTuple(args, "UO!O!", &text, &PyList_Type, &quotes, &PyList_Type, &around)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), n_pts = 0, n_q = 0, n_bl = 0, cap_bl = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *result = NULL;
+    qspan *q = NULL, *bl = NULL;
+    Py_ssize_t *pts = NULL, *idx = NULL, *add = NULL, *merged = NULL;
+    q = spans_of(quotes, &n_q);
+    if (q == NULL) goto done;
+    pts = sorted_points(around, 0, &n_pts);
+    if (pts == NULL) goto done;
+    for (Py_ssize_t i = 0; i < n;) { /* lines: runs of characters other than line breaks */
+        while (i < n && is_break_char(PyUnicode_READ(kind, data, i))) i++;
+        if (i >= n) break;
+        Py_ssize_t a = i;
+        while (i < n && !is_break_char(PyUnicode_READ(kind, data, i))) i++;
+        if (push_span(&bl, &n_bl, &cap_bl, a, i) < 0) { PyErr_NoMemory(); goto done; }
+    }
+    idx = PyMem_Malloc(sizeof(Py_ssize_t) * (n_bl + 1));
+    add = PyMem_Malloc(sizeof(Py_ssize_t) * (2 * n_q + 1));
+    if (idx == NULL || add == NULL) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t m = 0;
+    int all_in = 1;
+    for (;;) {
+        m = holding(bl, n_bl, pts, n_pts, idx, &all_in);
+        Py_ssize_t n_add = 0;
+        for (Py_ssize_t k = 0; k < n_q; k++) {
+            if (holds(q[k].a, q[k].b, pts, n_pts) || overlaps(q[k].a, q[k].b, bl, idx, m)) {
+                add[n_add++] = q[k].a;
+                add[n_add++] = q[k].b - 1;
+            }
+        }
+        qsort(add, (size_t)n_add, sizeof(Py_ssize_t), cmp_ssize);
+        /* the added points not there yet, merged in */
+        Py_ssize_t n_new = 0;
+        for (Py_ssize_t k = 0; k < n_add; k++)
+            if ((k == 0 || add[k] != add[k - 1]) && !holds(add[k], add[k] + 1, pts, n_pts)) add[n_new++] = add[k];
+        if (n_new == 0) break;
+        merged = PyMem_Malloc(sizeof(Py_ssize_t) * (n_pts + n_new + 1));
+        if (merged == NULL) { PyErr_NoMemory(); goto done; }
+        Py_ssize_t x = 0, y = 0, z = 0;
+        while (x < n_pts || y < n_new) merged[z++] = (y == n_new || (x < n_pts && pts[x] < add[y])) ? pts[x++] : add[y++];
+        PyMem_Free(pts);
+        pts = merged;
+        merged = NULL;
+        n_pts = z;
+    }
+    if (!all_in) { Py_INCREF(Py_None); result = Py_None; goto done; }
+    {
+        PyObject *plist = PyList_New(n_pts), *llist = PyList_New(m);
+        if (plist == NULL || llist == NULL) { Py_XDECREF(plist); Py_XDECREF(llist); goto done; }
+        for (Py_ssize_t k = 0; k < n_pts; k++) {
+            PyObject *v = PyLong_FromSsize_t(pts[k]);
+            if (v == NULL) { Py_DECREF(plist); Py_DECREF(llist); goto done; }
+            PyList_SET_ITEM(plist, k, v);
+        }
+        for (Py_ssize_t k = 0; k < m; k++) {
+            PyObject *t = Py_BuildValue("(nn)", bl[idx[k]].a, bl[idx[k]].b);
+            if (t == NULL) { Py_DECREF(plist); Py_DECREF(llist); goto done; }
+            PyList_SET_ITEM(llist, k, t);
+        }
+        result = PyTuple_Pack(2, plist, llist);
+        Py_DECREF(plist);
+        Py_DECREF(llist);
+    }
+done:
+    PyMem_Free(q); PyMem_Free(bl); PyMem_Free(pts); PyMem_Free(idx); PyMem_Free(add); PyMem_Free(merged);
+    return result;
+}
+
+/* End of the k-th word token (as word_spans reads them) starting at or after pos, or the text's
+ * length when there are fewer. */
+static Py_ssize_t kth_token_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t pos, int k,
+                                int akind, const void *adata, Py_ssize_t na) {
+    Py_ssize_t i = pos;
+    int got = 0;
+    while (i < n) {
+        if (!is_word_char(PyUnicode_READ(kind, data, i))) { i++; continue; }
+        i++;
+        for (;;) {
+            while (i < n && is_word_char(PyUnicode_READ(kind, data, i))) i++;
+            if (i + 1 >= n || !is_word_char(PyUnicode_READ(kind, data, i + 1))) break;
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            int joined = 0;
+            for (Py_ssize_t j = 0; j < na && !joined; j++) joined = PyUnicode_READ(akind, adata, j) == ch;
+            if (!joined) break;
+            i += 2;
+        }
+        if (++got == k) return i;
+    }
+    return n;
+}
+
+/* framing/voice.py's _sentence_regions (the reference; tests compare both). */
+static PyObject *sentence_regions(PyObject *self, PyObject *args) {
+    PyObject *text, *sents, *points, *quotes, *apos;
+    int lookahead;
+    if (!PyArg_ParseTuple(args, "UO!O!O!Ui", &text, &PyList_Type, &sents, &PyList_Type, &points, &PyList_Type, &quotes,
+                          &apos, &lookahead))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), ns = 0, n_pts = 0, n_q = 0;
+    int kind = PyUnicode_KIND(text), akind = PyUnicode_KIND(apos), all_in;
+    const void *data = PyUnicode_DATA(text), *adata = PyUnicode_DATA(apos);
+    Py_ssize_t na = PyUnicode_GET_LENGTH(apos);
+    PyObject *result = NULL;
+    qspan *sp = NULL, *q = NULL, *regions = NULL;
+    Py_ssize_t *pts = NULL, *held = NULL, *ends = NULL, *eidx = NULL, *chosen = NULL, n_reg = 0, cap_reg = 0;
+    sp = spans_of(sents, &ns);
+    q = spans_of(quotes, &n_q);
+    pts = sp && q ? sorted_points(points, 0, &n_pts) : NULL;
+    if (pts == NULL) goto done;
+    held = PyMem_Malloc(sizeof(Py_ssize_t) * (ns + 1));
+    ends = PyMem_Malloc(sizeof(Py_ssize_t) * (2 * n_q + 1));
+    eidx = PyMem_Malloc(sizeof(Py_ssize_t) * (ns + 1));
+    chosen = PyMem_Malloc(sizeof(Py_ssize_t) * (2 * ns + 1));
+    if (!held || !ends || !eidx || !chosen) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t m = holding(sp, ns, pts, n_pts, held, &all_in), n_ends = 0;
+    for (Py_ssize_t k = 0; k < n_q; k++) {
+        if (holds(q[k].a, q[k].b, pts, n_pts) || overlaps(q[k].a, q[k].b, sp, held, m)) {
+            ends[n_ends++] = q[k].a;
+            ends[n_ends++] = q[k].b - 1;
+        }
+    }
+    qsort(ends, (size_t)n_ends, sizeof(Py_ssize_t), cmp_ssize);
+    Py_ssize_t me = holding(sp, ns, ends, n_ends, eidx, &all_in), nc = 0, x = 0, y = 0;
+    while (x < m || y < me) { /* the union of both, in order */
+        Py_ssize_t v = (y == me || (x < m && held[x] <= eidx[y])) ? held[x] : eidx[y];
+        if (x < m && held[x] == v) x++;
+        if (y < me && eidx[y] == v) y++;
+        chosen[nc++] = v;
+    }
+    for (Py_ssize_t k = 0; k < nc; k++) {
+        Py_ssize_t a = sp[chosen[k]].a, b = sp[chosen[k]].b;
+        Py_ssize_t end = kth_token_end(kind, data, n, b, lookahead, akind, adata, na);
+        if (n_reg > 0 && a <= regions[n_reg - 1].b) {
+            if (end > regions[n_reg - 1].b) regions[n_reg - 1].b = end;
+        } else if (push_span(&regions, &n_reg, &cap_reg, a, end) < 0) { PyErr_NoMemory(); goto done; }
+    }
+    result = PyList_New(n_reg);
+    if (result == NULL) goto done;
+    for (Py_ssize_t k = 0; k < n_reg; k++) {
+        PyObject *t = Py_BuildValue("(nn)", regions[k].a, regions[k].b);
+        if (t == NULL) { Py_CLEAR(result); goto done; }
+        PyList_SET_ITEM(result, k, t);
+    }
+done:
+    PyMem_Free(sp); PyMem_Free(q); PyMem_Free(regions); PyMem_Free(pts); PyMem_Free(held); PyMem_Free(ends);
+    PyMem_Free(eidx); PyMem_Free(chosen);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"focus", focus, METH_VARARGS, "Points and lines around mentions (see framing/voice.py)."},
+    {"sentence_regions", sentence_regions, METH_VARARGS, "Regions to tokenise (see framing/voice.py)."},
     {"quote_regions", quote_regions, METH_VARARGS, "Quotation regions of a text (see framing/voice.py)."},
     {"with_nul", with_nul, METH_VARARGS, "Indexes of the str items holding NUL (see framing/_kernels.py)."},
     {"word_spans", word_spans, METH_VARARGS, "Word token spans of a text (see framing/_kernels.py)."},

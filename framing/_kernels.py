@@ -21,7 +21,7 @@ try:
 except ImportError:  # not built: the NumPy path everywhere
     _ckernels = None
 
-__all__ = ["forms", "scan", "word_spans", "with_nul", "quote_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
+__all__ = ["forms", "scan", "word_spans", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 
 _APOSTROPHE_CHARS = "'" + _APOSTROPHES  # what joins two runs of word characters into one token
 
@@ -66,6 +66,25 @@ def quote_regions(text: str, *marks: str) -> list[tuple[int, int]] | None:
     if _ckernels is None:
         return None
     return _ckernels.quote_regions(text, *marks)
+
+
+#: What the C helpers of framing.voice return where the extension is not built.
+NOT_BUILT = object()
+
+
+def focus(text: str, quotes: list, around: list):
+    """``framing.voice._focus`` in C (``(points, lines)``, or None for the whole text), or
+    :data:`NOT_BUILT`."""
+    if _ckernels is None:
+        return NOT_BUILT
+    return _ckernels.focus(text, quotes, around)
+
+
+def sentence_regions(text: str, sents: list, points: list, quotes: list, lookahead: int):
+    """``framing.voice._sentence_regions`` in C, or :data:`NOT_BUILT`."""
+    if _ckernels is None:
+        return NOT_BUILT
+    return _ckernels.sentence_regions(text, sents, points, quotes, _APOSTROPHE_CHARS, lookahead)
 
 
 def with_nul(values: list) -> list[int]:

@@ -606,6 +606,12 @@ def segments(text: str, *, attribution: Attribution | None = None, referents: li
 
 
 def _focus(text: str, quotes: list[tuple[int, int]], around) -> tuple[list[int], list] | None:
+    """:func:`_focus_py` in C where the extension is built (tests compare both)."""
+    got = _kernels.focus(text, quotes, list(around))
+    return _focus_py(text, quotes, around) if got is _kernels.NOT_BUILT else got
+
+
+def _focus_py(text: str, quotes: list[tuple[int, int]], around) -> tuple[list[int], list] | None:
     """The lines voice attribution must split into sentences for mentions covering the offsets
     ``around`` (each mention's first, middle and last character): ``(points, lines)``, the sorted
     points with the quotation ends added, or None when only the whole text gives the same voices.
@@ -652,6 +658,13 @@ _LOOKAHEAD_TOKENS = 3  # a phrase of the attribution lexicon has at most 4 words
 
 def _sentence_regions(text: str, sents: list[tuple[int, int]], points: list[int],
                       quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """:func:`_sentence_regions_py` in C where the extension is built (tests compare both)."""
+    got = _kernels.sentence_regions(text, sents, points, quotes, _LOOKAHEAD_TOKENS)
+    return _sentence_regions_py(text, sents, points, quotes) if got is _kernels.NOT_BUILT else got
+
+
+def _sentence_regions_py(text: str, sents: list[tuple[int, int]], points: list[int],
+                         quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The parts of ``text`` to tokenise for mentions covering the sorted ``points``: the sentences
     (of ``sents``) that hold a point, and those that hold an end of a quotation that holds a point
     or overlaps one of those sentences (a quotation's speaker is read around its ends, and whether it

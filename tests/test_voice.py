@@ -527,3 +527,42 @@ def test_an_open_quotation_runs_on_when_one_of_the_next_four_paragraphs_closes_i
 def test_curly_marks_lie_where_the_compiled_quotation_reader_looks_for_them():
     """The C reader passes over characters below U+00AB other than the straight marks."""
     assert all(ord(c) >= 0xAB for c in V._OPEN_DOUBLE + V._CLOSE_DOUBLE + V._OPEN_SINGLE + V._CLOSE_SINGLE)
+
+
+def _compare_focus(text, around):
+    from framing.sentences import sentence_spans
+    from framing.voice import _focus, _focus_py, _quote_regions_py, _sentence_regions, _sentence_regions_py
+
+    quotes = _quote_regions_py(text)
+    got = _focus(text, quotes, around)
+    assert got == _focus_py(text, quotes, around)
+    for sents in ([] if got is None else [sentence_spans(text, got[0])]) + [sentence_spans(text)]:
+        points = sorted(set(around))
+        assert _sentence_regions(text, sents, points, quotes) == _sentence_regions_py(text, sents, points, quotes)
+    return got
+
+
+def test_compiled_focus_and_sentence_regions_equal_the_python_ones(basil, seed_text):
+    """The C helpers of voice attribution (lines and sentences around mentions, where the
+    extension is built) against the Python reading, on news text with its mentions and with
+    random offsets (some on line breaks: then the whole text is read)."""
+    from framing.score import _points, compile_lexicons
+
+    matcher = compile_lexicons(["libya", "loaded_language"])
+    texts = basil["text"].tolist()[:120] + [seed_text]
+    doc, start, end, _ = matcher.find(texts)
+    bounds = np.searchsorted(doc, np.arange(len(texts) + 1))
+    rng = np.random.default_rng(5)
+    whole = 0
+    for i, text in enumerate(texts):
+        around = _points(start[bounds[i]:bounds[i + 1]], end[bounds[i]:bounds[i + 1]])
+        if around:
+            _compare_focus(text, around)
+        whole += _compare_focus(text, rng.integers(0, len(text), size=20).tolist()) is None
+    assert whole > 10
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="ab '.\u201c\u201d\"\n\u2028 ", max_size=60), st.lists(st.integers(0, 60), max_size=8))
+def test_compiled_focus_on_generated_texts(text, offsets):
+    _compare_focus(text, [o for o in offsets if o < len(text)])
