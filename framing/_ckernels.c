@@ -779,7 +779,267 @@ done:
     return result;
 }
 
+/* ---- sentences: framing/sentences.py's sentence_spans and _line_spans (the Python functions are
+ * the reference and the fallback; tests compare both, and both with NLTK). The decision on the
+ * words around a candidate that the fast path does not settle is the Python function passed in
+ * (sentences._contains_break). */
+static int is_ws(Py_UCS4 c) { /* sentences._WS: Unicode White_Space */
+    return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+static int is_ends_word(Py_UCS4 c) { /* sentences._ENDS_WORD */
+    switch (c) {
+        case ')': case '"': case ';': case '}': case ']': case '*': case ':': case '@': case '\'':
+        case '(': case '{': case '[': case 0x2018: case 0x2019: case 0x201C: case 0x201D: case 0xAB:
+        case 0xBB: case '?': case '!': return 1;
+        default: return 0;
+    }
+}
+static int is_closing(Py_UCS4 c) { /* sentences._CLOSING_RE's marks */
+    switch (c) {
+        case '"': case '\'': case ')': case ']': case '}': case 0x2018: case 0x2019: case 0x201C: case 0x201D:
+        case 0xAB: case 0xBB: return 1;
+        default: return 0;
+    }
+}
+static int is_ascii_space(Py_UCS4 c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0B || c == 0x0C; }
+
+typedef struct { Py_ssize_t pos, nw, g2s, g2e; } cand; /* nw: position of group 1 or -1; g2: group 2 or -1 */
+
+/* One line text[lo:hi] (no line breaks), its length without trailing spaces ``end`` (from lo);
+ * appends its sentence spans (offsets into the text, leading spaces included) to *out. */
+static int line_spans(PyObject *text, int kind, const void *data, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t end,
+                      PyObject *abbrev, PyObject *contains_break, qspan **out, Py_ssize_t *n_out, Py_ssize_t *cap_out) {
+    qspan *cuts = NULL;
+    Py_ssize_t n_cuts = 0, cap_cuts = 0, last = lo, w_start = lo, w_stop = lo;
+    cand prev = {-1, -1, -1, -1};
+    int ok = -1;
+#define RD(i) PyUnicode_READ(kind, data, (i))
+    for (Py_ssize_t p = lo; p <= hi; p++) {
+        cand c = {-1, -1, -1, -1};
+        if (p < hi) {
+            Py_UCS4 ch = RD(p);
+            if (ch != '.' && ch != '?' && ch != '!') continue;
+            if (p + 1 < hi && is_ends_word(RD(p + 1))) {
+                c.pos = p; c.nw = p + 1;
+            } else if (p + 1 < hi && is_ws(RD(p + 1))) {
+                Py_ssize_t q = p + 1;
+                while (q < hi && is_ws(RD(q))) q++;
+                if (q < hi) {
+                    Py_ssize_t r = q;
+                    while (r < hi && !is_ws(RD(r))) r++;
+                    c.pos = p; c.g2s = q; c.g2e = r;
+                }
+            }
+            if (c.pos < 0) continue;
+            /* the words before it: from the last ASCII space after the previous candidate */
+            Py_ssize_t space = -1;
+            for (Py_ssize_t k = p - 1; k >= w_stop; k--)
+                if (is_ascii_space(RD(k))) { space = k; break; }
+            Py_ssize_t start = space > w_stop ? space + 1 : w_start;
+            if (prev.pos >= 0 && w_stop > start) { /* no space in between: the previous is not decided */
+                prev = c; w_start = start; w_stop = p;
+                continue;
+            }
+            if (prev.pos < 0) { prev = c; w_start = start; w_stop = p; continue; }
+            /* decide the previous one (below), then this one becomes the previous */
+            cand d = prev;
+            Py_ssize_t a = w_start, b = w_stop;
+            prev = c; w_start = start; w_stop = p;
+            c = d;
+            /* fall through with c = the candidate to decide, words a..b */
+            int brk;
+            Py_UCS4 cch = RD(c.pos);
+            if (cch != '.') brk = 1;
+            else {
+                Py_ssize_t ctx_end = c.nw >= 0 ? c.nw + 1 : c.g2e;
+                int fast = c.nw >= 0 || (RD(c.pos + 1) == ' ' && RD(c.g2s) != '.');
+                brk = 0;
+                if (fast && b - a > 1) {
+                    int letters = 1;
+                    for (Py_ssize_t k = a; k < b && letters; k++) {
+                        Py_UCS4 x = RD(k);
+                        letters = (x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z');
+                    }
+                    if (letters) {
+                        char buf[64];
+                        if (b - a < 64) {
+                            for (Py_ssize_t k = a; k < b; k++) { Py_UCS4 x = RD(k); buf[k - a] = (char)(x >= 'A' && x <= 'Z' ? x + 32 : x); }
+                            PyObject *w = PyUnicode_FromStringAndSize(buf, b - a);
+                            if (w == NULL) goto done;
+                            int in = PySet_Contains(abbrev, w);
+                            Py_DECREF(w);
+                            if (in < 0) goto done;
+                            brk = !in;
+                        } else {
+                            brk = 1; /* (no abbreviation is that long) */
+                        }
+                    }
+                }
+                if (!brk) {
+                    PyObject *ctx = PyUnicode_Substring(text, a, ctx_end);
+                    if (ctx == NULL) goto done;
+                    PyObject *r = PyObject_CallOneArg(contains_break, ctx);
+                    Py_DECREF(ctx);
+                    if (r == NULL) goto done;
+                    brk = PyObject_IsTrue(r);
+                    Py_DECREF(r);
+                    if (brk < 0) goto done;
+                }
+            }
+            if (brk) {
+                if (push_span(&cuts, &n_cuts, &cap_cuts, last, c.pos + 1) < 0) { PyErr_NoMemory(); goto done; }
+                last = c.g2s >= 0 ? c.g2s : c.pos + 1;
+            }
+            continue;
+        }
+        /* p == hi: decide the last candidate */
+        if (prev.pos >= 0) {
+            cand c2 = prev;
+            Py_ssize_t a = w_start, b = w_stop;
+            int brk;
+            Py_UCS4 cch = RD(c2.pos);
+            if (cch != '.') brk = 1;
+            else {
+                Py_ssize_t ctx_end = c2.nw >= 0 ? c2.nw + 1 : c2.g2e;
+                int fast = c2.nw >= 0 || (RD(c2.pos + 1) == ' ' && RD(c2.g2s) != '.');
+                brk = 0;
+                if (fast && b - a > 1) {
+                    int letters = 1;
+                    for (Py_ssize_t k = a; k < b && letters; k++) {
+                        Py_UCS4 x = RD(k);
+                        letters = (x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z');
+                    }
+                    if (letters) {
+                        char buf[64];
+                        if (b - a < 64) {
+                            for (Py_ssize_t k = a; k < b; k++) { Py_UCS4 x = RD(k); buf[k - a] = (char)(x >= 'A' && x <= 'Z' ? x + 32 : x); }
+                            PyObject *w = PyUnicode_FromStringAndSize(buf, b - a);
+                            if (w == NULL) goto done;
+                            int in = PySet_Contains(abbrev, w);
+                            Py_DECREF(w);
+                            if (in < 0) goto done;
+                            brk = !in;
+                        } else {
+                            brk = 1;
+                        }
+                    }
+                }
+                if (!brk) {
+                    PyObject *ctx = PyUnicode_Substring(text, a, ctx_end);
+                    if (ctx == NULL) goto done;
+                    PyObject *r = PyObject_CallOneArg(contains_break, ctx);
+                    Py_DECREF(ctx);
+                    if (r == NULL) goto done;
+                    brk = PyObject_IsTrue(r);
+                    Py_DECREF(r);
+                    if (brk < 0) goto done;
+                }
+            }
+            if (brk) {
+                if (push_span(&cuts, &n_cuts, &cap_cuts, last, c2.pos + 1) < 0) { PyErr_NoMemory(); goto done; }
+                last = c2.g2s >= 0 ? c2.g2s : c2.pos + 1;
+            }
+        }
+    }
+    if (push_span(&cuts, &n_cuts, &cap_cuts, last, lo + end) < 0) { PyErr_NoMemory(); goto done; }
+    /* closing marks at the start of a sentence go with the one before */
+    {
+        Py_ssize_t shift = 0;
+        for (Py_ssize_t k = 0; k < n_cuts; k++) {
+            Py_ssize_t a = cuts[k].a + shift, b = cuts[k].b;
+            if (k + 1 < n_cuts) {
+                Py_ssize_t na = cuts[k + 1].a, nb = cuts[k + 1].b, E = na > nb ? na : nb, m_end = -1, closed = -1;
+                for (Py_ssize_t j = na; j < E && is_closing(RD(j)); j++) { /* lazily: the fewest marks */
+                    Py_ssize_t q = j + 1;
+                    if (q < E && is_ws(RD(q))) {
+                        Py_ssize_t r = q;
+                        while (r < E && is_ws(RD(r))) r++;
+                        closed = q; m_end = r;
+                        break;
+                    }
+                    if (q + 2 <= E && RD(q) == '-' && RD(q + 1) == '-') { closed = q; m_end = q; break; }
+                    if (q == E) { closed = q; m_end = q; break; }
+                }
+                if (m_end >= 0) {
+                    if (push_span(out, n_out, cap_out, a, closed) < 0) { PyErr_NoMemory(); goto done; }
+                    shift = m_end - na;
+                    continue;
+                }
+                shift = 0;
+            }
+            if (b > a && push_span(out, n_out, cap_out, a, b) < 0) { PyErr_NoMemory(); goto done; }
+        }
+    }
+    ok = 0;
+done:
+    PyMem_Free(cuts);
+    return ok;
+#undef RD
+}
+
+static PyObject *sentence_spans_c(PyObject *self, PyObject *args) {
+    PyObject *text, *within, *abbrev, *contains_break;
+    if (!PyArg_ParseTuple(args, "UOOO", &text, &within, &abbrev, &contains_break)) return NULL;
+    if (within != Py_None && !PyList_Check(within)) { PyErr_SetString(PyExc_TypeError, "within: a list or None"); return NULL; }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), n_w = 0, n_out = 0, cap_out = 0, n_sp = 0, cap_sp = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t *w = NULL;
+    qspan *out = NULL, *spans = NULL;
+    PyObject *result = NULL;
+    if (within != Py_None) {
+        n_w = PyList_GET_SIZE(within);
+        w = PyMem_Malloc(sizeof(Py_ssize_t) * (n_w + 1));
+        if (w == NULL) { PyErr_NoMemory(); goto done; }
+        for (Py_ssize_t k = 0; k < n_w; k++) {
+            w[k] = PyLong_AsSsize_t(PyList_GET_ITEM(within, k));
+            if (w[k] == -1 && PyErr_Occurred()) goto done;
+        }
+    }
+    Py_ssize_t kw = 0;
+    for (Py_ssize_t i = 0; i < n;) {
+        while (i < n && is_break_char(PyUnicode_READ(kind, data, i))) i++;
+        if (i >= n) break;
+        Py_ssize_t lo = i;
+        while (i < n && !is_break_char(PyUnicode_READ(kind, data, i))) i++;
+        Py_ssize_t hi = i;
+        if (w != NULL) { /* only lines holding one of the sorted offsets */
+            while (kw < n_w && w[kw] < lo) kw++;
+            if (kw == n_w || w[kw] >= hi) continue;
+        }
+        Py_ssize_t last = hi; /* length without trailing spaces (str.rstrip) */
+        while (last > lo && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, last - 1))) last--;
+        if (last == lo) continue; /* blank */
+        int has_end = 0;
+        for (Py_ssize_t k = lo; k < last - 1 && !has_end; k++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, k);
+            has_end = c == '.' || c == '?' || c == '!';
+        }
+        n_sp = 0;
+        if (has_end) {
+            if (line_spans(text, kind, data, lo, hi, last - lo, abbrev, contains_break, &spans, &n_sp, &cap_sp) < 0) goto done;
+        } else if (push_span(&spans, &n_sp, &cap_sp, lo, last) < 0) { PyErr_NoMemory(); goto done; }
+        for (Py_ssize_t k = 0; k < n_sp; k++) {
+            Py_ssize_t a = spans[k].a, b = spans[k].b;
+            while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) a++; /* (leading spaces not kept) */
+            if (b > a && push_span(&out, &n_out, &cap_out, a, b) < 0) { PyErr_NoMemory(); goto done; }
+        }
+    }
+    result = PyList_New(n_out);
+    if (result == NULL) goto done;
+    for (Py_ssize_t k = 0; k < n_out; k++) {
+        PyObject *t = Py_BuildValue("(nn)", out[k].a, out[k].b);
+        if (t == NULL) { Py_CLEAR(result); goto done; }
+        PyList_SET_ITEM(result, k, t);
+    }
+done:
+    PyMem_Free(w); PyMem_Free(out); PyMem_Free(spans);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"sentence_spans", sentence_spans_c, METH_VARARGS, "Sentence spans (see framing/sentences.py)."},
     {"focus", focus, METH_VARARGS, "Points and lines around mentions (see framing/voice.py)."},
     {"sentence_regions", sentence_regions, METH_VARARGS, "Regions to tokenise (see framing/voice.py)."},
     {"quote_regions", quote_regions, METH_VARARGS, "Quotation regions of a text (see framing/voice.py)."},

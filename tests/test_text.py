@@ -132,6 +132,26 @@ def test_sentence_spans_equal_punkt_on_generated_edge_cases():
     lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 25))) for _ in range(20000)]
     lines = [x for x in lines if x.strip()]
     assert [_line_spans(x) for x in lines] == [list(tok.span_tokenize(x)) for x in lines]
+    # the C function (what sentence_spans calls where the extension is built) on the same lines
+    assert [sentence_spans(x) for x in lines] == [_punkt_everywhere(x) for x in lines]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="aB3 .?!\"')(\u201c\u201d\u2019-,:\n\r\u2028\t\xa0\u2003\x0b\u00e9", max_size=70),
+       st.one_of(st.none(), st.lists(st.integers(0, 70), max_size=5).map(sorted)))
+def test_compiled_sentence_spans_equal_the_python_ones(text, within):
+    """Both readings of the rules, with and without ``within`` (lines holding one of the offsets)."""
+    from framing.sentences import _sentence_spans_py
+
+    assert sentence_spans(text, within) == _sentence_spans_py(text, within)
+
+
+def test_compiled_sentence_spans_on_news_text(basil):
+    from framing.sentences import _sentence_spans_py
+
+    texts = basil["text"].tolist()
+    assert [sentence_spans(t) for t in texts] == [_sentence_spans_py(t) for t in texts]
+    assert [sentence_spans(t, [len(t) // 2]) for t in texts] == [_sentence_spans_py(t, [len(t) // 2]) for t in texts]
 
 
 def test_sentence_spans_equal_punkt_on_every_line_of_basil(basil):
