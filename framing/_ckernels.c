@@ -1038,7 +1038,27 @@ done:
     return result;
 }
 
+/* Whether every one of the sorted points lies in one of the sorted, disjoint (start, end) spans
+ * (framing/voice.py's _all_inside). */
+static PyObject *all_inside(PyObject *self, PyObject *args) {
+    PyObject *spans, *points;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &spans, &PyList_Type, &points)) return NULL;
+    Py_ssize_t ns = 0, np_ = PyList_GET_SIZE(points), k = 0;
+    qspan *sp = spans_of(spans, &ns);
+    if (sp == NULL) return NULL;
+    int ok = 1;
+    for (Py_ssize_t j = 0; j < np_ && ok; j++) {
+        Py_ssize_t p = PyLong_AsSsize_t(PyList_GET_ITEM(points, j));
+        if (p == -1 && PyErr_Occurred()) { PyMem_Free(sp); return NULL; }
+        while (k < ns && sp[k].b <= p) k++;
+        ok = k < ns && p >= sp[k].a;
+    }
+    PyMem_Free(sp);
+    return PyBool_FromLong(ok);
+}
+
 static PyMethodDef methods[] = {
+    {"all_inside", all_inside, METH_VARARGS, "Whether sorted points lie in sorted spans (see framing/voice.py)."},
     {"sentence_spans", sentence_spans_c, METH_VARARGS, "Sentence spans (see framing/sentences.py)."},
     {"focus", focus, METH_VARARGS, "Points and lines around mentions (see framing/voice.py)."},
     {"sentence_regions", sentence_regions, METH_VARARGS, "Regions to tokenise (see framing/voice.py)."},

@@ -693,7 +693,15 @@ def _sentence_regions_py(text: str, sents: list[tuple[int, int]], points: list[i
 
 def _all_inside(spans: list[tuple[int, int]], points: list[int]) -> bool:
     """Whether every one of the sorted ``points`` falls in one of the sorted, disjoint ``spans``
-    (one walk over both: a bisection per point cost more than the rules of some texts)."""
+    (one walk over both: a bisection per point cost more than the rules of some texts; in C where
+    the extension is built)."""
+    if _kernels._ckernels is not None:
+        return _kernels._ckernels.all_inside(spans, points)
+    return _all_inside_py(spans, points)
+
+
+def _all_inside_py(spans: list[tuple[int, int]], points: list[int]) -> bool:
+    """:func:`_all_inside` in Python."""
     k, n = 0, len(spans)
     for p in points:
         while k < n and spans[k][1] <= p:

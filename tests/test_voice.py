@@ -566,3 +566,19 @@ def test_compiled_focus_and_sentence_regions_equal_the_python_ones(basil, seed_t
 @given(st.text(alphabet="ab '.\u201c\u201d\"\n\u2028 ", max_size=60), st.lists(st.integers(0, 60), max_size=8))
 def test_compiled_focus_on_generated_texts(text, offsets):
     _compare_focus(text, [o for o in offsets if o < len(text)])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(1, 5)), max_size=6), st.lists(st.integers(0, 40), max_size=8))
+def test_all_inside_both_ways(gaps, points):
+    """Sorted, disjoint spans (built from gaps and lengths) and sorted points: C and Python agree
+    with a by-hand check."""
+    from framing.voice import _all_inside, _all_inside_py
+
+    spans, at = [], 0
+    for gap, length in gaps:
+        spans.append((at + gap, at + gap + length))
+        at += gap + length
+    points = sorted(points)
+    want = all(any(a <= p < b for a, b in spans) for p in points)
+    assert _all_inside(spans, points) == want and _all_inside_py(spans, points) == want
