@@ -806,6 +806,45 @@ static int is_ascii_space(Py_UCS4 c) { return c == ' ' || c == '\t' || c == '\n'
 
 typedef struct { Py_ssize_t pos, nw, g2s, g2e; } cand; /* nw: position of group 1 or -1; g2: group 2 or -1 */
 
+/* Whether the candidate c, with the words text[a:b] before it, ends a sentence (sentences.py's
+ * decide): 1 yes, 0 no, -1 error. */
+static int ends_sentence(PyObject *text, int kind, const void *data, cand c, Py_ssize_t a, Py_ssize_t b,
+                         PyObject *abbrev, PyObject *contains_break) {
+    if (PyUnicode_READ(kind, data, c.pos) != '.') return 1; /* "?" or "!" followed by a token */
+    /* a word of ASCII letters, its full stop, then punctuation or a space and a token (the most
+     * common case): a break unless the word is an abbreviation; else the words around decide */
+    int fast = c.nw >= 0 || (PyUnicode_READ(kind, data, c.pos + 1) == ' ' && PyUnicode_READ(kind, data, c.g2s) != '.');
+    if (fast && b - a > 1) {
+        int letters = 1;
+        for (Py_ssize_t k = a; k < b && letters; k++) {
+            Py_UCS4 x = PyUnicode_READ(kind, data, k);
+            letters = (x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z');
+        }
+        if (letters) {
+            if (b - a >= 64) return 1; /* (no abbreviation is that long) */
+            char buf[64];
+            for (Py_ssize_t k = a; k < b; k++) {
+                Py_UCS4 x = PyUnicode_READ(kind, data, k);
+                buf[k - a] = (char)(x >= 'A' && x <= 'Z' ? x + 32 : x);
+            }
+            PyObject *w = PyUnicode_FromStringAndSize(buf, b - a);
+            if (w == NULL) return -1;
+            int in = PySet_Contains(abbrev, w);
+            Py_DECREF(w);
+            if (in < 0) return -1;
+            if (!in) return 1;
+        }
+    }
+    PyObject *ctx = PyUnicode_Substring(text, a, c.nw >= 0 ? c.nw + 1 : c.g2e);
+    if (ctx == NULL) return -1;
+    PyObject *r = PyObject_CallOneArg(contains_break, ctx);
+    Py_DECREF(ctx);
+    if (r == NULL) return -1;
+    int brk = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return brk;
+}
+
 /* One line text[lo:hi] (no line breaks), its length without trailing spaces ``end`` (from lo);
  * appends its sentence spans (offsets into the text, leading spaces included) to *out. */
 static int line_spans(PyObject *text, int kind, const void *data, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t end,
@@ -815,8 +854,11 @@ static int line_spans(PyObject *text, int kind, const void *data, Py_ssize_t lo,
     cand prev = {-1, -1, -1, -1};
     int ok = -1;
 #define RD(i) PyUnicode_READ(kind, data, (i))
+    /* candidates: ".", "?" or "!" followed by a word-ending character, or by spaces and a token;
+     * each is decided once the next one shows where its words end (sentences.py's _line_spans) */
     for (Py_ssize_t p = lo; p <= hi; p++) {
-        cand c = {-1, -1, -1, -1};
+        cand c = {-1, -1, -1, -1}, d = prev;
+        Py_ssize_t a = w_start, b = w_stop;
         if (p < hi) {
             Py_UCS4 ch = RD(p);
             if (ch != '.' && ch != '?' && ch != '!') continue;
@@ -832,114 +874,22 @@ static int line_spans(PyObject *text, int kind, const void *data, Py_ssize_t lo,
                 }
             }
             if (c.pos < 0) continue;
-            /* the words before it: from the last ASCII space after the previous candidate */
+            /* its words: from the last ASCII space after the previous candidate, or (none in
+             * between: "U.S.") from where the previous candidate's words began, which is then
+             * not decided */
             Py_ssize_t space = -1;
             for (Py_ssize_t k = p - 1; k >= w_stop; k--)
                 if (is_ascii_space(RD(k))) { space = k; break; }
             Py_ssize_t start = space > w_stop ? space + 1 : w_start;
-            if (prev.pos >= 0 && w_stop > start) { /* no space in between: the previous is not decided */
-                prev = c; w_start = start; w_stop = p;
-                continue;
-            }
-            if (prev.pos < 0) { prev = c; w_start = start; w_stop = p; continue; }
-            /* decide the previous one (below), then this one becomes the previous */
-            cand d = prev;
-            Py_ssize_t a = w_start, b = w_stop;
+            if (w_stop > start) d.pos = -1;
             prev = c; w_start = start; w_stop = p;
-            c = d;
-            /* fall through with c = the candidate to decide, words a..b */
-            int brk;
-            Py_UCS4 cch = RD(c.pos);
-            if (cch != '.') brk = 1;
-            else {
-                Py_ssize_t ctx_end = c.nw >= 0 ? c.nw + 1 : c.g2e;
-                int fast = c.nw >= 0 || (RD(c.pos + 1) == ' ' && RD(c.g2s) != '.');
-                brk = 0;
-                if (fast && b - a > 1) {
-                    int letters = 1;
-                    for (Py_ssize_t k = a; k < b && letters; k++) {
-                        Py_UCS4 x = RD(k);
-                        letters = (x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z');
-                    }
-                    if (letters) {
-                        char buf[64];
-                        if (b - a < 64) {
-                            for (Py_ssize_t k = a; k < b; k++) { Py_UCS4 x = RD(k); buf[k - a] = (char)(x >= 'A' && x <= 'Z' ? x + 32 : x); }
-                            PyObject *w = PyUnicode_FromStringAndSize(buf, b - a);
-                            if (w == NULL) goto done;
-                            int in = PySet_Contains(abbrev, w);
-                            Py_DECREF(w);
-                            if (in < 0) goto done;
-                            brk = !in;
-                        } else {
-                            brk = 1; /* (no abbreviation is that long) */
-                        }
-                    }
-                }
-                if (!brk) {
-                    PyObject *ctx = PyUnicode_Substring(text, a, ctx_end);
-                    if (ctx == NULL) goto done;
-                    PyObject *r = PyObject_CallOneArg(contains_break, ctx);
-                    Py_DECREF(ctx);
-                    if (r == NULL) goto done;
-                    brk = PyObject_IsTrue(r);
-                    Py_DECREF(r);
-                    if (brk < 0) goto done;
-                }
-            }
-            if (brk) {
-                if (push_span(&cuts, &n_cuts, &cap_cuts, last, c.pos + 1) < 0) { PyErr_NoMemory(); goto done; }
-                last = c.g2s >= 0 ? c.g2s : c.pos + 1;
-            }
-            continue;
         }
-        /* p == hi: decide the last candidate */
-        if (prev.pos >= 0) {
-            cand c2 = prev;
-            Py_ssize_t a = w_start, b = w_stop;
-            int brk;
-            Py_UCS4 cch = RD(c2.pos);
-            if (cch != '.') brk = 1;
-            else {
-                Py_ssize_t ctx_end = c2.nw >= 0 ? c2.nw + 1 : c2.g2e;
-                int fast = c2.nw >= 0 || (RD(c2.pos + 1) == ' ' && RD(c2.g2s) != '.');
-                brk = 0;
-                if (fast && b - a > 1) {
-                    int letters = 1;
-                    for (Py_ssize_t k = a; k < b && letters; k++) {
-                        Py_UCS4 x = RD(k);
-                        letters = (x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z');
-                    }
-                    if (letters) {
-                        char buf[64];
-                        if (b - a < 64) {
-                            for (Py_ssize_t k = a; k < b; k++) { Py_UCS4 x = RD(k); buf[k - a] = (char)(x >= 'A' && x <= 'Z' ? x + 32 : x); }
-                            PyObject *w = PyUnicode_FromStringAndSize(buf, b - a);
-                            if (w == NULL) goto done;
-                            int in = PySet_Contains(abbrev, w);
-                            Py_DECREF(w);
-                            if (in < 0) goto done;
-                            brk = !in;
-                        } else {
-                            brk = 1;
-                        }
-                    }
-                }
-                if (!brk) {
-                    PyObject *ctx = PyUnicode_Substring(text, a, ctx_end);
-                    if (ctx == NULL) goto done;
-                    PyObject *r = PyObject_CallOneArg(contains_break, ctx);
-                    Py_DECREF(ctx);
-                    if (r == NULL) goto done;
-                    brk = PyObject_IsTrue(r);
-                    Py_DECREF(r);
-                    if (brk < 0) goto done;
-                }
-            }
-            if (brk) {
-                if (push_span(&cuts, &n_cuts, &cap_cuts, last, c2.pos + 1) < 0) { PyErr_NoMemory(); goto done; }
-                last = c2.g2s >= 0 ? c2.g2s : c2.pos + 1;
-            }
+        if (d.pos < 0) continue;
+        int brk = ends_sentence(text, kind, data, d, a, b, abbrev, contains_break);
+        if (brk < 0) goto done;
+        if (brk) {
+            if (push_span(&cuts, &n_cuts, &cap_cuts, last, d.pos + 1) < 0) { PyErr_NoMemory(); goto done; }
+            last = d.g2s >= 0 ? d.g2s : d.pos + 1;
         }
     }
     if (push_span(&cuts, &n_cuts, &cap_cuts, last, lo + end) < 0) { PyErr_NoMemory(); goto done; }
