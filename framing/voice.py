@@ -58,6 +58,7 @@ _LINE_RE = _BLOCK_RE  # lines: what sentence splitting and quotation pairing wor
 _CLAUSE_PUNCT = set(",;:()[]\u2014\u2013") | {"--"}
 # punctuation sets the rules look for in the gap between two tokens
 _CLAUSE_OR_DOUBLE = frozenset(_CLAUSE_PUNCT) | frozenset('"\u201c\u201d')
+_CLAUSE_CHARS = "".join(sorted(c for c in _CLAUSE_OR_DOUBLE if len(c) == 1))  # ("--" is two of them)
 _CLAUSE_OR_QUOTE = frozenset(_CLAUSE_PUNCT) | frozenset(_QUOTE_CHARS)
 _QUOTE_SET = frozenset(_QUOTE_CHARS)
 _COMMA_COLON = frozenset(",;:")
@@ -396,14 +397,19 @@ def _quote_regions_py(text: str) -> list[tuple[int, int]]:
 
 
 def _clause_start(d: _Doc, i: int, sent_start: int) -> int:
-    """Token index where the clause holding token ``i`` starts (after the last clause punctuation)."""
-    j = i
-    while j > 0 and d.starts[j - 1] >= sent_start:
-        gap = d.gap_before(j)
-        if not _CLAUSE_OR_DOUBLE.isdisjoint(gap):
-            return j
-        j -= 1
-    return j
+    """Token index where the clause holding token ``i`` starts: after the last gap between two
+    tokens of its sentence, up to token ``i``, that holds clause punctuation or a double quotation
+    mark; the sentence's first token when none does.
+
+    (The gaps are the text between tokens, where all punctuation is: the last such character
+    before token ``i`` is found in the text, not by walking back a token at a time.)
+    """
+    first = d.tok_index(sent_start)  # the sentence's first token
+    if i <= first:
+        return i
+    lo, hi = d.tokens[first][1], d.tokens[i][0]
+    at = max(d.text.rfind(c, lo, hi) for c in _CLAUSE_CHARS)
+    return bisect_right(d.starts, at) if at >= 0 else first
 
 
 def _noun_phrase_before(d: _Doc, i: int, sent_start: int, max_words: int = 6) -> tuple[int, int] | None:

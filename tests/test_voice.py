@@ -582,3 +582,30 @@ def test_all_inside_both_ways(gaps, points):
     points = sorted(points)
     want = all(any(a <= p < b for a, b in spans) for p in points)
     assert _all_inside(spans, points) == want and _all_inside_py(spans, points) == want
+
+
+def test_clause_start_equals_walking_back_a_token_at_a_time(basil):
+    """The clause start found in the text equals the walk back over the gaps between tokens."""
+    from framing.voice import _CLAUSE_OR_DOUBLE, Attribution, _clause_start, _Doc
+
+    def walking(d, i, sent_start):
+        j = i
+        while j > 0 and d.starts[j - 1] >= sent_start:
+            if not _CLAUSE_OR_DOUBLE.isdisjoint(d.gap_before(j)):
+                return j
+            j -= 1
+        return j
+
+    att = Attribution.default()
+    checked = moved = 0
+    texts = basil["text"].tolist()[:30] + ['He said, "no" (and) [yes]; then: x \u2014 y \u2013 z \u201cq\u201d -- w']
+    for text in texts:
+        d = _Doc(text, att)
+        for sa, sb in d.sents:
+            for i in range(d.tok_index(sa), d.tok_index(sb)):
+                for start in (sa, max(sa - 3, 0)):
+                    got = _clause_start(d, i, start)
+                    assert got == walking(d, i, start), (text[sa:sb], i)
+                    checked += 1
+                    moved += got != d.tok_index(start)
+    assert checked > 20_000 and moved > 5_000
