@@ -603,17 +603,14 @@ def _parsed_head(blocks: Iterator[_Block], path: Path, columns: ColumnMap) -> tu
 
 def _sample_roles(path: Path, encoding: str, columns: ColumnMap) -> dict | None:
     """Column roles for a whole JSON Lines file, from the keys of its first 1,000 records, so that
-    every block (and every number of processes) reads the same columns."""
+    every block (and every number of processes) reads the same columns: for files that
+    :func:`_parsed_head` does not read (other encodings than UTF-8, or orjson missing)."""
     keys: dict[str, None] = {}
     seen = 0
     try:
         utf8 = codecs.lookup(encoding).name == "utf-8"
-        if _orjson is not None and utf8:
-            blocks = _jsonl_blocks(path, encoding, _ROLE_SAMPLE)
-            records = (r for block in blocks for r, _ in _utf8_records(block))
-        else:
-            blocks = open(path, encoding="utf-8-sig" if utf8 else encoding)
-            records = (_json_record(line)[0] for line in blocks)
+        blocks = open(path, encoding="utf-8-sig" if utf8 else encoding)
+        records = (_json_record(line)[0] for line in blocks)
         with closing(blocks):
             for rec in records:
                 if isinstance(rec, dict):
