@@ -376,8 +376,8 @@ typedef struct { Py_ssize_t pos; char open; char dbl; } qmark; /* pos: offset in
 typedef struct { Py_ssize_t a, b; } qspan;
 
 static int in_set(PyObject *set, Py_UCS4 ch) { return PyUnicode_FindChar(set, ch, 0, PyUnicode_GET_LENGTH(set), 1) >= 0; }
-/* (the callers' sets of marks all lie at or above U+00AB, besides the straight marks: checked in
- * framing/voice.py, so that most characters are passed over without a lookup) */
+/* (the callers' sets of marks all lie at or above U+00AB, besides the straight marks, so that most
+ * characters are passed over without a lookup: tests/test_voice.py checks framing/voice.py's sets) */
 
 static int push_span(qspan **arr, Py_ssize_t *n, Py_ssize_t *cap, Py_ssize_t a, Py_ssize_t b) {
     if (*n == *cap) {
@@ -556,6 +556,10 @@ done:
     return result;
 }
 
+/* An offset from an int (or an object with __index__, e.g. a NumPy integer): values beyond
+ * Py_ssize_t are clamped (no text is that long); -1 with an exception set on error. */
+static Py_ssize_t as_offset(PyObject *o) { return PyNumber_AsSsize_t(o, NULL); }
+
 /* Sorted, distinct Py_ssize_t values of a list of ints. */
 static int cmp_ssize(const void *x, const void *y) {
     Py_ssize_t a = *(const Py_ssize_t *)x, b = *(const Py_ssize_t *)y;
@@ -564,10 +568,10 @@ static int cmp_ssize(const void *x, const void *y) {
 
 static Py_ssize_t *sorted_points(PyObject *list, Py_ssize_t extra, Py_ssize_t *n_out) {
     Py_ssize_t n = PyList_GET_SIZE(list);
-    Py_ssize_t *p = PyMem_Malloc(sizeof(Py_ssize_t) * (n + extra + 1));
+    Py_ssize_t *p = PyMem_New(Py_ssize_t, n + extra + 1);
     if (p == NULL) { PyErr_NoMemory(); return NULL; }
     for (Py_ssize_t i = 0; i < n; i++) {
-        p[i] = PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
+        p[i] = as_offset(PyList_GET_ITEM(list, i));
         if (p[i] == -1 && PyErr_Occurred()) { PyMem_Free(p); return NULL; }
     }
     qsort(p, (size_t)n, sizeof(Py_ssize_t), cmp_ssize);
@@ -578,21 +582,22 @@ static Py_ssize_t *sorted_points(PyObject *list, Py_ssize_t extra, Py_ssize_t *n
     return p;
 }
 
-/* Spans from a list of (start, end) tuples. */
+/* Spans from a list of (start, end) tuples or lists. */
 static qspan *spans_of(PyObject *list, Py_ssize_t *n_out) {
     Py_ssize_t n = PyList_GET_SIZE(list);
-    qspan *s = PyMem_Malloc(sizeof(qspan) * (n + 1));
+    qspan *s = PyMem_New(qspan, n + 1);
     if (s == NULL) { PyErr_NoMemory(); return NULL; }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *t = PyList_GET_ITEM(list, i);
-        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) != 2) {
-            PyErr_SetString(PyExc_TypeError, "spans must be (start, end) tuples");
+        if (!(PyTuple_Check(t) || PyList_Check(t)) || PySequence_Fast_GET_SIZE(t) != 2) {
+            PyErr_SetString(PyExc_TypeError, "spans must be (start, end) pairs");
             PyMem_Free(s);
             return NULL;
         }
-        s[i].a = PyLong_AsSsize_t(PyTuple_GET_ITEM(t, 0));
-        s[i].b = PyLong_AsSsize_t(PyTuple_GET_ITEM(t, 1));
-        if (PyErr_Occurred()) { PyMem_Free(s); return NULL; }
+        s[i].a = as_offset(PySequence_Fast_GET_ITEM(t, 0));
+        if (s[i].a == -1 && PyErr_Occurred()) { PyMem_Free(s); return NULL; }
+        s[i].b = as_offset(PySequence_Fast_GET_ITEM(t, 1));
+        if (s[i].b == -1 && PyErr_Occurred()) { PyMem_Free(s); return NULL; }
     }
     *n_out = n;
     return s;
@@ -646,8 +651,8 @@ static PyObject *focus(PyObject *self, PyObject *args) {
         while (i < n && !is_break_char(PyUnicode_READ(kind, data, i))) i++;
         if (push_span(&bl, &n_bl, &cap_bl, a, i) < 0) { PyErr_NoMemory(); goto done; }
     }
-    idx = PyMem_Malloc(sizeof(Py_ssize_t) * (n_bl + 1));
-    add = PyMem_Malloc(sizeof(Py_ssize_t) * (2 * n_q + 1));
+    idx = PyMem_New(Py_ssize_t, n_bl + 1);
+    add = n_q < PY_SSIZE_T_MAX / 4 ? PyMem_New(Py_ssize_t, 2 * n_q + 1) : NULL;
     if (idx == NULL || add == NULL) { PyErr_NoMemory(); goto done; }
     Py_ssize_t m = 0;
     int all_in = 1;
@@ -655,6 +660,7 @@ static PyObject *focus(PyObject *self, PyObject *args) {
         m = holding(bl, n_bl, pts, n_pts, idx, &all_in);
         Py_ssize_t n_add = 0;
         for (Py_ssize_t k = 0; k < n_q; k++) {
+            if (q[k].b <= q[k].a) continue; /* (empty: holds and overlaps nothing) */
             if (holds(q[k].a, q[k].b, pts, n_pts) || overlaps(q[k].a, q[k].b, bl, idx, m)) {
                 add[n_add++] = q[k].a;
                 add[n_add++] = q[k].b - 1;
@@ -666,7 +672,7 @@ static PyObject *focus(PyObject *self, PyObject *args) {
         for (Py_ssize_t k = 0; k < n_add; k++)
             if ((k == 0 || add[k] != add[k - 1]) && !holds(add[k], add[k] + 1, pts, n_pts)) add[n_new++] = add[k];
         if (n_new == 0) break;
-        merged = PyMem_Malloc(sizeof(Py_ssize_t) * (n_pts + n_new + 1));
+        merged = PyMem_New(Py_ssize_t, n_pts + n_new + 1);
         if (merged == NULL) { PyErr_NoMemory(); goto done; }
         Py_ssize_t x = 0, y = 0, z = 0;
         while (x < n_pts || y < n_new) merged[z++] = (y == n_new || (x < n_pts && pts[x] < add[y])) ? pts[x++] : add[y++];
@@ -702,7 +708,7 @@ done:
  * length when there are fewer. */
 static Py_ssize_t kth_token_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t pos, int k,
                                 int akind, const void *adata, Py_ssize_t na) {
-    Py_ssize_t i = pos;
+    Py_ssize_t i = pos < 0 ? 0 : pos; /* (as a regular expression search from a negative position) */
     int got = 0;
     while (i < n) {
         if (!is_word_char(PyUnicode_READ(kind, data, i))) { i++; continue; }
@@ -736,16 +742,17 @@ static PyObject *sentence_regions(PyObject *self, PyObject *args) {
     qspan *sp = NULL, *q = NULL, *regions = NULL;
     Py_ssize_t *pts = NULL, *held = NULL, *ends = NULL, *eidx = NULL, *chosen = NULL, n_reg = 0, cap_reg = 0;
     sp = spans_of(sents, &ns);
-    q = spans_of(quotes, &n_q);
-    pts = sp && q ? sorted_points(points, 0, &n_pts) : NULL;
+    q = sp ? spans_of(quotes, &n_q) : NULL;
+    pts = q ? sorted_points(points, 0, &n_pts) : NULL;
     if (pts == NULL) goto done;
-    held = PyMem_Malloc(sizeof(Py_ssize_t) * (ns + 1));
-    ends = PyMem_Malloc(sizeof(Py_ssize_t) * (2 * n_q + 1));
-    eidx = PyMem_Malloc(sizeof(Py_ssize_t) * (ns + 1));
-    chosen = PyMem_Malloc(sizeof(Py_ssize_t) * (2 * ns + 1));
+    held = PyMem_New(Py_ssize_t, ns + 1);
+    ends = n_q < PY_SSIZE_T_MAX / 4 ? PyMem_New(Py_ssize_t, 2 * n_q + 1) : NULL;
+    eidx = PyMem_New(Py_ssize_t, ns + 1);
+    chosen = ns < PY_SSIZE_T_MAX / 4 ? PyMem_New(Py_ssize_t, 2 * ns + 1) : NULL;
     if (!held || !ends || !eidx || !chosen) { PyErr_NoMemory(); goto done; }
     Py_ssize_t m = holding(sp, ns, pts, n_pts, held, &all_in), n_ends = 0;
     for (Py_ssize_t k = 0; k < n_q; k++) {
+        if (q[k].b <= q[k].a) continue; /* (empty: holds and overlaps nothing) */
         if (holds(q[k].a, q[k].b, pts, n_pts) || overlaps(q[k].a, q[k].b, sp, held, m)) {
             ends[n_ends++] = q[k].a;
             ends[n_ends++] = q[k].b - 1;
@@ -940,10 +947,10 @@ static PyObject *sentence_spans_c(PyObject *self, PyObject *args) {
     PyObject *result = NULL;
     if (within != Py_None) {
         n_w = PyList_GET_SIZE(within);
-        w = PyMem_Malloc(sizeof(Py_ssize_t) * (n_w + 1));
+        w = PyMem_New(Py_ssize_t, n_w + 1);
         if (w == NULL) { PyErr_NoMemory(); goto done; }
         for (Py_ssize_t k = 0; k < n_w; k++) {
-            w[k] = PyLong_AsSsize_t(PyList_GET_ITEM(within, k));
+            w[k] = as_offset(PyList_GET_ITEM(within, k));
             if (w[k] == -1 && PyErr_Occurred()) goto done;
         }
     }
@@ -998,7 +1005,7 @@ static PyObject *all_inside(PyObject *self, PyObject *args) {
     if (sp == NULL) return NULL;
     int ok = 1;
     for (Py_ssize_t j = 0; j < np_ && ok; j++) {
-        Py_ssize_t p = PyLong_AsSsize_t(PyList_GET_ITEM(points, j));
+        Py_ssize_t p = as_offset(PyList_GET_ITEM(points, j));
         if (p == -1 && PyErr_Occurred()) { PyMem_Free(sp); return NULL; }
         while (k < ns && sp[k].b <= p) k++;
         ok = k < ns && p >= sp[k].a;

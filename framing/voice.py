@@ -636,6 +636,8 @@ def _focus_py(text: str, quotes: list[tuple[int, int]], around) -> tuple[list[in
         lines = _holding(blocks, srt)
         added = set()
         for qa, qb in quotes:
+            if qb <= qa:
+                continue  # (an empty span holds and overlaps nothing)
             k = bisect_left(srt, qa)
             if (k < len(srt) and srt[k] < qb) or _overlaps(lines, qa, qb):
                 added.update((qa, qb - 1))
@@ -679,7 +681,7 @@ def _sentence_regions_py(text: str, sents: list[tuple[int, int]], points: list[i
     merged. These are all the sentences that :func:`_segments`, :func:`flags` and
     ``framing.descriptors.extract`` read for those mentions."""
     held = _holding(sents, points)
-    ends = sorted({e for qa, qb in quotes if _holds((qa, qb), points) or _overlaps(held, qa, qb)
+    ends = sorted({e for qa, qb in quotes if qb > qa and (_holds((qa, qb), points) or _overlaps(held, qa, qb))
                    for e in (qa, qb - 1)})
     chosen = sorted(set(held) | set(_holding(sents, ends))) if ends else held
     regions: list[tuple[int, int]] = []

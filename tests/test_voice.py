@@ -609,3 +609,18 @@ def test_clause_start_equals_walking_back_a_token_at_a_time(basil):
                     checked += 1
                     moved += got != d.tok_index(start)
     assert checked > 20_000 and moved > 5_000
+
+
+def test_compiled_helpers_take_odd_input_as_the_python_ones():
+    """Review cases: offsets before the text, reversed spans, NumPy and very large integers, lists
+    as spans: the C helpers neither crash nor loop, and agree with the Python readings."""
+    from framing import _kernels
+    from framing.voice import _all_inside, _all_inside_py, _focus, _focus_py, _sentence_regions, _sentence_regions_py
+
+    assert _sentence_regions("abc def", [(-100, -90)], [-95], []) == _sentence_regions_py("abc def", [(-100, -90)], [-95], [])
+    assert _focus("abc", [(1, -2 ** 63)], [0]) == _focus_py("abc", [(1, -2 ** 63)], [0]) == ([0], [(0, 3)])
+    assert _focus("abc def", [(0, 3)], [np.int64(1), 2 ** 70]) is None is _focus_py("abc def", [(0, 3)], [np.int64(1), 2 ** 70])
+    assert _all_inside([[0, 3]], [np.int64(1)]) is True and _all_inside_py([[0, 3]], [1]) is True
+    if _kernels.COMPILED:
+        with pytest.raises(TypeError):
+            _kernels._ckernels.focus("abc", [(0, "x")], [0])
