@@ -630,6 +630,35 @@ static int overlaps(Py_ssize_t a, Py_ssize_t b, const qspan *sp, const Py_ssize_
     return (lo > 0 && sp[idx[lo - 1]].b > a) || (lo < m && sp[idx[lo]].a < b);
 }
 
+/* The first and last characters, sorted, of the quotations that hold one of the sorted points or
+ * overlap one of the spans sp[idx[0..m)]; their number (out has room for 2 * n_q). */
+static Py_ssize_t quote_ends(const qspan *q, Py_ssize_t n_q, const Py_ssize_t *pts, Py_ssize_t n_pts,
+                             const qspan *sp, const Py_ssize_t *idx, Py_ssize_t m, Py_ssize_t *out) {
+    Py_ssize_t n = 0;
+    for (Py_ssize_t k = 0; k < n_q; k++) {
+        if (q[k].b <= q[k].a) continue; /* (empty: holds and overlaps nothing) */
+        if (holds(q[k].a, q[k].b, pts, n_pts) || overlaps(q[k].a, q[k].b, sp, idx, m)) {
+            out[n++] = q[k].a;
+            out[n++] = q[k].b - 1;
+        }
+    }
+    qsort(out, (size_t)n, sizeof(Py_ssize_t), cmp_ssize);
+    return n;
+}
+
+/* A list of (start, end) tuples of the spans sp[idx[k]] (idx NULL: sp[k]), k < n. */
+static PyObject *span_list(const qspan *sp, const Py_ssize_t *idx, Py_ssize_t n) {
+    PyObject *list = PyList_New(n);
+    if (list == NULL) return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        const qspan *x = &sp[idx ? idx[k] : k];
+        PyObject *t = Py_BuildValue("(nn)", x->a, x->b);
+        if (t == NULL) { Py_DECREF(list); return NULL; }
+        PyList_SET_ITEM(list, k, t);
+    }
+    return list;
+}
+
 /* framing/voice.py's _focus (the reference; tests compare both): (points, lines) or None. */
 static PyObject *focus(PyObject *self, PyObject *args) {
     PyObject *text, *quotes, *around;
@@ -658,15 +687,7 @@ static PyObject *focus(PyObject *self, PyObject *args) {
     int all_in = 1;
     for (;;) {
         m = holding(bl, n_bl, pts, n_pts, idx, &all_in);
-        Py_ssize_t n_add = 0;
-        for (Py_ssize_t k = 0; k < n_q; k++) {
-            if (q[k].b <= q[k].a) continue; /* (empty: holds and overlaps nothing) */
-            if (holds(q[k].a, q[k].b, pts, n_pts) || overlaps(q[k].a, q[k].b, bl, idx, m)) {
-                add[n_add++] = q[k].a;
-                add[n_add++] = q[k].b - 1;
-            }
-        }
-        qsort(add, (size_t)n_add, sizeof(Py_ssize_t), cmp_ssize);
+        Py_ssize_t n_add = quote_ends(q, n_q, pts, n_pts, bl, idx, m, add);
         /* the added points not there yet, merged in */
         Py_ssize_t n_new = 0;
         for (Py_ssize_t k = 0; k < n_add; k++)
@@ -683,17 +704,12 @@ static PyObject *focus(PyObject *self, PyObject *args) {
     }
     if (!all_in) { Py_INCREF(Py_None); result = Py_None; goto done; }
     {
-        PyObject *plist = PyList_New(n_pts), *llist = PyList_New(m);
+        PyObject *plist = PyList_New(n_pts), *llist = span_list(bl, idx, m);
         if (plist == NULL || llist == NULL) { Py_XDECREF(plist); Py_XDECREF(llist); goto done; }
         for (Py_ssize_t k = 0; k < n_pts; k++) {
             PyObject *v = PyLong_FromSsize_t(pts[k]);
             if (v == NULL) { Py_DECREF(plist); Py_DECREF(llist); goto done; }
             PyList_SET_ITEM(plist, k, v);
-        }
-        for (Py_ssize_t k = 0; k < m; k++) {
-            PyObject *t = Py_BuildValue("(nn)", bl[idx[k]].a, bl[idx[k]].b);
-            if (t == NULL) { Py_DECREF(plist); Py_DECREF(llist); goto done; }
-            PyList_SET_ITEM(llist, k, t);
         }
         result = PyTuple_Pack(2, plist, llist);
         Py_DECREF(plist);
@@ -750,15 +766,8 @@ static PyObject *sentence_regions(PyObject *self, PyObject *args) {
     eidx = PyMem_New(Py_ssize_t, ns + 1);
     chosen = ns < PY_SSIZE_T_MAX / 4 ? PyMem_New(Py_ssize_t, 2 * ns + 1) : NULL;
     if (!held || !ends || !eidx || !chosen) { PyErr_NoMemory(); goto done; }
-    Py_ssize_t m = holding(sp, ns, pts, n_pts, held, &all_in), n_ends = 0;
-    for (Py_ssize_t k = 0; k < n_q; k++) {
-        if (q[k].b <= q[k].a) continue; /* (empty: holds and overlaps nothing) */
-        if (holds(q[k].a, q[k].b, pts, n_pts) || overlaps(q[k].a, q[k].b, sp, held, m)) {
-            ends[n_ends++] = q[k].a;
-            ends[n_ends++] = q[k].b - 1;
-        }
-    }
-    qsort(ends, (size_t)n_ends, sizeof(Py_ssize_t), cmp_ssize);
+    Py_ssize_t m = holding(sp, ns, pts, n_pts, held, &all_in);
+    Py_ssize_t n_ends = quote_ends(q, n_q, pts, n_pts, sp, held, m, ends);
     Py_ssize_t me = holding(sp, ns, ends, n_ends, eidx, &all_in), nc = 0, x = 0, y = 0;
     while (x < m || y < me) { /* the union of both, in order */
         Py_ssize_t v = (y == me || (x < m && held[x] <= eidx[y])) ? held[x] : eidx[y];
@@ -773,13 +782,7 @@ static PyObject *sentence_regions(PyObject *self, PyObject *args) {
             if (end > regions[n_reg - 1].b) regions[n_reg - 1].b = end;
         } else if (push_span(&regions, &n_reg, &cap_reg, a, end) < 0) { PyErr_NoMemory(); goto done; }
     }
-    result = PyList_New(n_reg);
-    if (result == NULL) goto done;
-    for (Py_ssize_t k = 0; k < n_reg; k++) {
-        PyObject *t = Py_BuildValue("(nn)", regions[k].a, regions[k].b);
-        if (t == NULL) { Py_CLEAR(result); goto done; }
-        PyList_SET_ITEM(result, k, t);
-    }
+    result = span_list(regions, NULL, n_reg);
 done:
     PyMem_Free(sp); PyMem_Free(q); PyMem_Free(regions); PyMem_Free(pts); PyMem_Free(held); PyMem_Free(ends);
     PyMem_Free(eidx); PyMem_Free(chosen);
@@ -983,13 +986,7 @@ static PyObject *sentence_spans_c(PyObject *self, PyObject *args) {
             if (b > a && push_span(&out, &n_out, &cap_out, a, b) < 0) { PyErr_NoMemory(); goto done; }
         }
     }
-    result = PyList_New(n_out);
-    if (result == NULL) goto done;
-    for (Py_ssize_t k = 0; k < n_out; k++) {
-        PyObject *t = Py_BuildValue("(nn)", out[k].a, out[k].b);
-        if (t == NULL) { Py_CLEAR(result); goto done; }
-        PyList_SET_ITEM(result, k, t);
-    }
+    result = span_list(out, NULL, n_out);
 done:
     PyMem_Free(w); PyMem_Free(out); PyMem_Free(spans);
     return result;
