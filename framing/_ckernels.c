@@ -280,6 +280,22 @@ done:
  * spans of ``low`` (the text lower-cased, of the same length) to ``words``. Returns ``tokens``. */
 static inline int is_word_char(Py_UCS4 ch) { return ch == '_' || Py_UNICODE_ISALNUM(ch); }
 
+/* End of the word token that starts at i (a word character), not reading at or past ``end``: runs of
+ * word characters joined by one of the ``na`` apostrophes of adata. */
+static Py_ssize_t token_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t end, int akind, const void *adata,
+                            Py_ssize_t na) {
+    i++;
+    for (;;) {
+        while (i < end && is_word_char(PyUnicode_READ(kind, data, i))) i++;
+        if (i + 1 >= end || !is_word_char(PyUnicode_READ(kind, data, i + 1))) return i;
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        int joined = 0;
+        for (Py_ssize_t k = 0; k < na && !joined; k++) joined = PyUnicode_READ(akind, adata, k) == ch;
+        if (!joined) return i;
+        i += 2; /* the apostrophe and the word character after it */
+    }
+}
+
 static PyObject *word_spans(PyObject *self, PyObject *args) {
     PyObject *text, *apos, *out, *starts = Py_None, *low = Py_None, *words = Py_None;
     Py_ssize_t start, end;
@@ -301,16 +317,8 @@ static PyObject *word_spans(PyObject *self, PyObject *args) {
     Py_ssize_t i = start;
     while (i < end) {
         if (!is_word_char(PyUnicode_READ(kind, data, i))) { i++; continue; }
-        Py_ssize_t s = i++;
-        for (;;) {
-            while (i < end && is_word_char(PyUnicode_READ(kind, data, i))) i++;
-            if (i + 1 >= end || !is_word_char(PyUnicode_READ(kind, data, i + 1))) break;
-            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-            int joined = 0;
-            for (Py_ssize_t k = 0; k < na && !joined; k++) joined = PyUnicode_READ(akind, adata, k) == ch;
-            if (!joined) break;
-            i += 2; /* the apostrophe and the word character after it */
-        }
+        Py_ssize_t s = i;
+        i = token_end(kind, data, i, end, akind, adata, na);
         PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(i), *t = NULL;
         if (a != NULL && b != NULL) t = PyTuple_Pack(2, a, b);
         Py_XDECREF(b);
@@ -728,16 +736,7 @@ static Py_ssize_t kth_token_end(int kind, const void *data, Py_ssize_t n, Py_ssi
     int got = 0;
     while (i < n) {
         if (!is_word_char(PyUnicode_READ(kind, data, i))) { i++; continue; }
-        i++;
-        for (;;) {
-            while (i < n && is_word_char(PyUnicode_READ(kind, data, i))) i++;
-            if (i + 1 >= n || !is_word_char(PyUnicode_READ(kind, data, i + 1))) break;
-            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-            int joined = 0;
-            for (Py_ssize_t j = 0; j < na && !joined; j++) joined = PyUnicode_READ(akind, adata, j) == ch;
-            if (!joined) break;
-            i += 2;
-        }
+        i = token_end(kind, data, i, n, akind, adata, na);
         if (++got == k) return i;
     }
     return n;
