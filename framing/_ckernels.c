@@ -6,6 +6,11 @@
  *   scan(data, classes, delta, k, start, n_out, own, link, lengths, fill,
  *        pid, st, en, counts) -> None   (counts: matches of each of the 4 pieces)
  *
+ * and, after scan, resolve(data, pid, st, en, n, pk_ptr, pk_keys, ptr, tids, kind, out_tid,
+ * out_start, out_end) -> rows: the scan's matches as candidate mentions checked at their ends,
+ * and longest(order, doc, group, start, end, tid, cat_of, multi, out_doc, out_start, out_end,
+ * out_tid) -> rows: the leftmost-longest of them;
+ *
  * and one for voice attribution, which builds Python objects (and keeps the GIL):
  *
  *   word_spans(text, start, end, apostrophes, tokens[, starts, low, words]) -> tokens
@@ -262,6 +267,17 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                 if (sj < limit && data[i] != FILL_BYTE) EMIT(j, i, sj);
             }
         }
+        int fits = 1;
+        for (int j = 0; j < STREAMS; j++) fits &= n[j] <= cap;
+        if (fits) { /* the pieces' rows one after the other from the start (the caller takes a prefix) */
+            Py_ssize_t at = n[0];
+            for (int j = 1; j < STREAMS; j++) {
+                memmove(pid + at, pid + j * cap, n[j] * sizeof(int64_t));
+                memmove(st + at, st + j * cap, n[j] * sizeof(int64_t));
+                memmove(en + at, en + j * cap, n[j] * sizeof(int64_t));
+                at += n[j];
+            }
+        }
         Py_END_ALLOW_THREADS
         Py_INCREF(Py_None);
         result = Py_None;
@@ -270,6 +286,162 @@ done:
     PyBuffer_Release(&b_data); PyBuffer_Release(&b_classes); PyBuffer_Release(&b_delta);
     PyBuffer_Release(&b_own); PyBuffer_Release(&b_link); PyBuffer_Release(&b_len);
     PyBuffer_Release(&b_pid); PyBuffer_Release(&b_st); PyBuffer_Release(&b_en); PyBuffer_Release(&b_counts);
+    return result;
+}
+
+/* The automaton's matches as candidate mentions, checked at their ends (the NumPy reading is
+ * framing/matcher.py, CompiledMatcher._checked): match i (pattern pid[i], first byte st[i], end
+ * en[i]) stands for each key of its pattern (pk_ptr/pk_keys, CSR) and each key for each of its
+ * targets (ptr/tids, CSR), in that order; a candidate starts at st[i] + 1, after the pattern's
+ * leading space. By the target's kind[t]: 0, kept where the byte at its end is a gap (<= 32) or
+ * starts a possessive "'s" followed by a gap; 1 (final wildcard), kept with its end moved to the
+ * end of the word, less a final "'s"; 2 (a tail the caller matches), kept as it is. Bytes past
+ * the data read as gaps. Kept rows go to out_tid/out_start/out_end while there is room; returns
+ * the number of rows kept (more than the room: call again with that much). */
+static PyObject *resolve(PyObject *self, PyObject *args) {
+    Py_buffer b_data, b_pid, b_st, b_en, b_pkp, b_pkk, b_ptr, b_tids, b_kind, b_ot, b_os, b_oe;
+    Py_ssize_t n_hits;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*ny*y*y*y*y*w*w*w*", &b_data, &b_pid, &b_st, &b_en, &n_hits, &b_pkp,
+                          &b_pkk, &b_ptr, &b_tids, &b_kind, &b_ot, &b_os, &b_oe))
+        return NULL;
+    PyObject *result = NULL;
+    if (n_hits < 0 || check_size(&b_pid, 8 * n_hits, "pid") || check_size(&b_st, 8 * n_hits, "st") ||
+        check_size(&b_en, 8 * n_hits, "en") || check_size(&b_os, b_ot.len, "out_start") ||
+        check_size(&b_oe, b_ot.len, "out_end"))
+        goto done;
+    {
+        const uint8_t *data = b_data.buf;
+        const int64_t *pid = b_pid.buf, *st = b_st.buf, *en = b_en.buf;
+        const int64_t *pk_ptr = b_pkp.buf, *pk_keys = b_pkk.buf, *ptr = b_ptr.buf, *tids = b_tids.buf;
+        const uint8_t *kind = b_kind.buf;
+        int64_t *ot = b_ot.buf, *os = b_os.buf, *oe = b_oe.buf;
+        Py_ssize_t len = b_data.len, room = b_ot.len / 8, n_pat = b_pkp.len / 8 - 1, n_pkk = b_pkk.len / 8;
+        Py_ssize_t n_keys = b_ptr.len / 8 - 1, n_tids = b_tids.len / 8, n_targets = b_kind.len, out = 0;
+#define BYTE_AT(p) ((p) >= 0 && (p) < len ? data[p] : 0)
+        for (Py_ssize_t i = 0; i < n_hits; i++) {
+            int64_t p = pid[i], a = st[i] + 1, e = en[i];
+            if (p < 0 || p >= n_pat || a < 0 || e < a || e > len || pk_ptr[p] < 0 || pk_ptr[p + 1] > n_pkk) {
+                PyErr_Format(PyExc_ValueError, "resolve: match %zd (pattern %lld at %lld-%lld) is outside the tables",
+                             i, (long long)p, (long long)a, (long long)e);
+                goto done;
+            }
+            for (int64_t q = pk_ptr[p]; q < pk_ptr[p + 1]; q++) {
+                int64_t key = pk_keys[q];
+                if (key < 0 || key >= n_keys || ptr[key] < 0 || ptr[key + 1] > n_tids) {
+                    PyErr_Format(PyExc_ValueError, "resolve: key %lld is outside the tables", (long long)key);
+                    goto done;
+                }
+                for (int64_t r = ptr[key]; r < ptr[key + 1]; r++) {
+                    int64_t t = tids[r], end = e;
+                    if (t < 0 || t >= n_targets) {
+                        PyErr_Format(PyExc_ValueError, "resolve: target %lld is outside the tables", (long long)t);
+                        goto done;
+                    }
+                    if (kind[t] == 0) {
+                        uint8_t c = BYTE_AT(e);
+                        if (!(c <= 32 || (c == '\'' && BYTE_AT(e + 1) == 's' && BYTE_AT(e + 2) <= 32)))
+                            continue;
+                    } else if (kind[t] == 1) {
+                        Py_ssize_t x = e;
+                        while (x < len && data[x] > 32) x++;
+                        end = (x >= 2 && data[x - 1] == 's' && data[x - 2] == '\'') ? x - 2 : x;
+                    }
+                    if (out < room) {
+                        ot[out] = t;
+                        os[out] = a;
+                        oe[out] = end;
+                    }
+                    out++;
+                }
+            }
+        }
+#undef BYTE_AT
+        result = PyLong_FromSsize_t(out);
+    }
+done:
+    PyBuffer_Release(&b_data); PyBuffer_Release(&b_pid); PyBuffer_Release(&b_st); PyBuffer_Release(&b_en);
+    PyBuffer_Release(&b_pkp); PyBuffer_Release(&b_pkk); PyBuffer_Release(&b_ptr); PyBuffer_Release(&b_tids);
+    PyBuffer_Release(&b_kind); PyBuffer_Release(&b_ot); PyBuffer_Release(&b_os); PyBuffer_Release(&b_oe);
+    return result;
+}
+
+/* Leftmost-longest selection (framing/matcher.py, _longest, whose NumPy reading is the reference):
+ * rows taken in ``order`` (sorted by group, start and decreasing length; rows with the same group
+ * and span are put in target order here), a row is kept when it starts at or after the end of the
+ * last row kept in its group, or has that row's span; of the rows kept with one span, the first is
+ * kept, or, for targets with multi[t] set, the first of each category cat_of[t]. Kept rows go to
+ * the out arrays in that order; returns how many. */
+static PyObject *longest(PyObject *self, PyObject *args) {
+    Py_buffer b_ord, b_doc, b_grp, b_st, b_en, b_tid, b_cat, b_multi, b_od, b_os, b_oe, b_ot;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*w*w*w*w*", &b_ord, &b_doc, &b_grp, &b_st, &b_en, &b_tid, &b_cat,
+                          &b_multi, &b_od, &b_os, &b_oe, &b_ot))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = b_ord.len / 8, *ord = NULL, *cs = NULL;
+    if (check_size(&b_doc, 8 * n, "doc") || check_size(&b_grp, 8 * n, "group") || check_size(&b_st, 8 * n, "start") ||
+        check_size(&b_en, 8 * n, "end") || check_size(&b_tid, 8 * n, "tid") || check_size(&b_od, 8 * n, "out_doc") ||
+        check_size(&b_os, 8 * n, "out_start") || check_size(&b_oe, 8 * n, "out_end") ||
+        check_size(&b_ot, 8 * n, "out_tid") || check_size(&b_multi, b_cat.len / 8, "multi"))
+        goto done;
+    ord = PyMem_New(Py_ssize_t, n > 0 ? n : 1);
+    cs = PyMem_New(Py_ssize_t, n > 0 ? n : 1);
+    if (ord == NULL || cs == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    {
+        const int64_t *order = b_ord.buf, *doc = b_doc.buf, *grp = b_grp.buf, *st = b_st.buf, *en = b_en.buf;
+        const int64_t *tid = b_tid.buf, *cat = b_cat.buf;
+        const uint8_t *multi = b_multi.buf;
+        int64_t *od = b_od.buf, *os = b_os.buf, *oe = b_oe.buf, *ot = b_ot.buf;
+        Py_ssize_t n_targets = b_cat.len / 8;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            ord[i] = order[i];
+            if (ord[i] < 0 || ord[i] >= n || tid[ord[i]] < 0 || tid[ord[i]] >= n_targets) {
+                PyErr_Format(PyExc_ValueError, "longest: row %zd is outside the arrays", i);
+                goto done;
+            }
+        }
+#define SAME_SPAN(x, y) (grp[x] == grp[y] && st[x] == st[y] && en[x] == en[y])
+        for (Py_ssize_t i = 0; i < n;) { /* rows of one group and span: in target order (few) */
+            Py_ssize_t j = i + 1;
+            while (j < n && SAME_SPAN(ord[j], ord[i])) j++;
+            for (Py_ssize_t a = i + 1; a < j; a++) {
+                Py_ssize_t r = ord[a], b = a;
+                for (; b > i && tid[ord[b - 1]] > tid[r]; b--) ord[b] = ord[b - 1];
+                ord[b] = r;
+            }
+            i = j;
+        }
+        Py_ssize_t out = 0, block = 0, last = -1;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_ssize_t r = ord[i];
+            int same = last >= 0 && SAME_SPAN(r, last);
+            if (!same && last >= 0 && grp[r] == grp[last] && st[r] < en[last]) continue; /* overlaps */
+            if (!same) {
+                last = r;
+                block = out;
+            }
+            int64_t t = tid[r];
+            Py_ssize_t c = multi[t] ? cat[t] + 1 : 0, k = block;
+            while (k < out && cs[k] != c) k++;
+            if (k < out) continue; /* this span has a row of that category (or of no category) */
+            cs[out] = c;
+            od[out] = doc[r];
+            os[out] = st[r];
+            oe[out] = en[r];
+            ot[out] = t;
+            out++;
+        }
+#undef SAME_SPAN
+        result = PyLong_FromSsize_t(out);
+    }
+done:
+    PyMem_Free(ord);
+    PyMem_Free(cs);
+    PyBuffer_Release(&b_ord); PyBuffer_Release(&b_doc); PyBuffer_Release(&b_grp); PyBuffer_Release(&b_st);
+    PyBuffer_Release(&b_en); PyBuffer_Release(&b_tid); PyBuffer_Release(&b_cat); PyBuffer_Release(&b_multi);
+    PyBuffer_Release(&b_od); PyBuffer_Release(&b_os); PyBuffer_Release(&b_oe); PyBuffer_Release(&b_ot);
     return result;
 }
 
@@ -1020,6 +1192,8 @@ static PyMethodDef methods[] = {
     {"word_spans", word_spans, METH_VARARGS, "Word token spans of a text (see framing/_kernels.py)."},
     {"forms", forms, METH_VARARGS, "One-byte forms of a batch (see framing/_kernels.py)."},
     {"scan", scan, METH_VARARGS, "Aho-Corasick scan (see framing/_kernels.py)."},
+    {"longest", longest, METH_VARARGS, "Leftmost-longest selection (see framing/_kernels.py)."},
+    {"resolve", resolve, METH_VARARGS, "Candidate mentions of the scan's matches (see framing/_kernels.py)."},
     {NULL, NULL, 0, NULL},
 };
 

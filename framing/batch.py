@@ -33,6 +33,7 @@ against an independent reference matcher; ``benchmarks/bench_score.py`` on 20 MB
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -144,14 +145,19 @@ def encode_form(form: str) -> bytes:
 
 @dataclass
 class _Part:
-    """Texts searched as one byte string: ``data[seg_start[i]:seg_end[i]]`` is the form of text
+    """Texts searched as one byte string: ``codes[seg_start[i]:seg_end[i]]`` is the form of text
     ``doc[i]`` of the batch."""
 
-    data: bytes
+    codes: np.ndarray  # uint8 (the searches read the array; regular expressions read ``data``)
     doc: np.ndarray
     seg_start: np.ndarray
     seg_end: np.ndarray
     exact: FormBatch | None  # the exact forms these bytes encode (fallback texts), else None
+
+    @cached_property
+    def data(self) -> bytes:
+        """The bytes of ``codes`` (made when first asked for: most batches never need them)."""
+        return self.codes.tobytes()
 
     def __post_init__(self) -> None:
         # texts in position order (the exact path appends some texts after the others)
@@ -162,9 +168,12 @@ class _Part:
         """Index (into ``doc``) of the text holding each form position."""
         return self._order[np.searchsorted(self._sorted_start, pos, side="right") - 1]
 
-    def locate(self, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Batch text, and offsets in that text, of form positions ``[start, end)``."""
-        local = self.local(start)
+    def locate(self, start: np.ndarray, end: np.ndarray, local: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Batch text, and offsets in that text, of form positions ``[start, end)`` (``local``:
+        their :meth:`local` indexes, where already known)."""
+        if local is None:
+            local = self.local(start)
         if self.exact is None:
             base = self.seg_start[local]
             return self.doc[local], start - base, end - base
@@ -269,20 +278,19 @@ class TextBatch:
         for i in exact_ids:  # blank the exact texts out of the fast form
             a = int(base[i])
             data_arr[a:a + len(texts[i])] = _SPACE
-        data = data_arr.tobytes()
         if got is None:
             # Word tokens: each text's segment (from the space before it to the space after it)
             # holds as many word starts as word ends, so tokens = changes between word and gap / 2.
-            is_word = np.frombuffer(data, dtype=np.uint8) > _SPACE  # gaps are spaces, texts end at NUL
+            is_word = data_arr > _SPACE  # gaps are spaces, texts end at NUL
             change = is_word[1:] ^ is_word[:-1]
             bounds = np.append(base - 2, len(change)).tolist()
             n_tokens = np.fromiter((np.count_nonzero(change[a:b]) for a, b in zip(bounds[:-1], bounds[1:])),
                                    dtype=np.int64, count=n) // 2
-        parts = [_Part(data, np.arange(n), base, base + lengths - 3, None)]
+        parts = [_Part(data_arr, np.arange(n), base, base + lengths - 3, None)]
         if exact_ids:
             fb = FormBatch.build([texts[i] for i in exact_ids])
             ids = np.asarray(exact_ids, dtype=np.int64)
-            parts.append(_Part(encode_form(fb.text), ids, fb.starts, fb.ends, fb))
+            parts.append(_Part(np.frombuffer(encode_form(fb.text), dtype=np.uint8), ids, fb.starts, fb.ends, fb))
             n_tokens[ids] = fb.n_tokens
         return cls(texts, parts, n_tokens, len(exact_ids))
 

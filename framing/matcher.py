@@ -198,6 +198,9 @@ class CompiledMatcher:
         self._exclude = np.asarray([t.kind == "exclude" for t in targets], dtype=bool)
         self._wild = np.asarray([t.wildcard for t in targets], dtype=bool)
         self._tail = np.asarray([t.tail is not None for t in targets], dtype=bool)
+        # what the C reading of the candidates (_kernels.resolve) does at a target's end
+        self._kind = np.where(self._wild, 1, np.where(self._tail, 2, 0)).astype(np.uint8)
+        self._any_tail = bool(self._tail.any())
         units_with_excl = {t.unit for t in targets if t.kind == "exclude"}
         self._has_excl = np.asarray([t.kind == "match" and t.unit in units_with_excl for t in targets], dtype=bool)
         self._cat_index = {c: i for i, c in enumerate(cats)}
@@ -315,51 +318,89 @@ class CompiledMatcher:
         order = np.lexsort((((end - start) << 24) + tid, (doc << 40) + start))
         return doc[order], start[order], end[order], tid[order]
 
-    def _scan(self, data: bytes) -> np.ndarray:
-        """``(pattern, start, end)`` rows of every pattern occurrence in ``data``, overlapping ones
-        included; ``start + 1`` is the position of the pattern's second byte, the first letter of
-        its first word (``start`` is its leading space unless FILL bytes follow that)."""
+    def _scan(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``pattern, start, end`` arrays of every pattern occurrence in ``codes`` (uint8),
+        overlapping ones included; ``start + 1`` is the position of the pattern's second byte, the
+        first letter of its first word (``start`` is its leading space unless FILL bytes follow
+        that)."""
         if self._dfa is None:
-            return np.zeros((0, 3), dtype=np.int64)
-        if len(data) >= _kernels.COMPILED_MIN_CHARS:
-            return np.column_stack(_kernels.scan(np.frombuffer(data, dtype=np.uint8), self._dfa))
-        raw = self._rust_automaton().find_matches_as_indexes(data, overlapping=True)
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        if len(codes) >= _kernels.COMPILED_MIN_CHARS:
+            return _kernels.scan(codes, self._dfa)
+        raw = self._rust_automaton().find_matches_as_indexes(codes.tobytes(), overlapping=True)
         # (fromiter over the flattened tuples is twice as fast as asarray here)
-        return np.fromiter(chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw)).reshape(-1, 3)
+        hits = np.fromiter(chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw)).reshape(-1, 3)
+        return hits[:, 0], hits[:, 1], hits[:, 2]
 
-    def _candidates(self, data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Key index, start (of the key's first word) and end of every key occurrence in ``data``."""
+    def _candidates(self, data: bytes, pid: np.ndarray, st: np.ndarray, en: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Key index, start (of the key's first word) and end of every key occurrence in ``data``,
+        given the automaton's matches (the keys of each pattern, then the keys with hard gaps)."""
         keys, starts, ends = [], [], []
-        hits = self._scan(data)
-        if len(hits):
-            pid = hits[:, 0]
+        if len(pid):
             count = self._pk_ptr[pid + 1] - self._pk_ptr[pid]  # 0 for the first words of a gap key
             if (count == 1).all():
                 keys.append(self._pk_keys[self._pk_ptr[pid]])
-                starts.append(hits[:, 1] + 1)  # +1: skip the key's leading space
-                ends.append(hits[:, 2])
+                starts.append(st + 1)  # +1: skip the key's leading space
+                ends.append(en)
             else:
                 rows = np.repeat(np.arange(len(pid)), count)
                 offs = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count)
                 keys.append(self._pk_keys[self._pk_ptr[pid][rows] + offs])
-                starts.append(hits[rows, 1] + 1)
-                ends.append(hits[rows, 2])
-            if self._pid_gaps:  # the first words of a key with a hard gap: match the rest here
-                found = []
-                for pid, at in hits[np.isin(hits[:, 0], list(self._pid_gaps)), :2].tolist():
-                    for k, pattern in self._pid_gaps[pid]:
-                        m = pattern.match(data, at + 1)
-                        if m is not None:
-                            found.append((k, at + 1, m.end()))
-                if found:
-                    arr = np.asarray(found, dtype=np.int64)
-                    keys.append(arr[:, 0])
-                    starts.append(arr[:, 1])
-                    ends.append(arr[:, 2])
-        if not keys:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty
+                starts.append(st[rows] + 1)
+                ends.append(en[rows])
+        for x, y in zip((keys, starts, ends), self._gap_candidates(data, pid, st)):
+            x.append(y)
         return np.concatenate(keys), np.concatenate(starts), np.concatenate(ends)
+
+    def _gap_candidates(self, data: bytes, pid: np.ndarray, st: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Key, start and end of the keys with a hard gap: the automaton found their first words
+        (patterns in ``_pid_gaps``); the rest is matched here."""
+        found = []
+        if self._pid_gaps and len(pid):
+            at_gap = np.isin(pid, list(self._pid_gaps))
+            for p, at in zip(pid[at_gap].tolist(), st[at_gap].tolist()):
+                for k, pattern in self._pid_gaps[p]:
+                    m = pattern.match(data, at + 1)
+                    if m is not None:
+                        found.append((k, at + 1, m.end()))
+        arr = np.asarray(found, dtype=np.int64).reshape(-1, 3)
+        return arr[:, 0], arr[:, 1], arr[:, 2]
+
+    def _checked(self, codes: np.ndarray, key: np.ndarray, start: np.ndarray, end: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate keys as ``(target, start, end)`` rows checked at their ends: a plain term must
+        end at a gap (or before a possessive 's); a final wildcard runs to the end of its word, less
+        a final 's; a term with a tail is left to :meth:`_find_part`. (With NumPy: the reference for
+        ``_kernels.resolve``, which does this in C.)"""
+        counts = self._ptr[key + 1] - self._ptr[key]  # expand keys to their targets (most have one)
+        if (counts == 1).all():
+            tid = self._tids[self._ptr[key]]
+        else:
+            rows = np.repeat(np.arange(len(key)), counts)
+            offs = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+            tid = self._tids[self._ptr[key][rows] + offs]
+            start, end = start[rows], end[rows]
+        # gaps are spaces, texts end at NUL: <= 32 is a gap
+        last = len(codes) - 1  # the final NUL: indexes past it are clipped to it
+        end = end.copy()
+        ok = np.ones(len(tid), dtype=bool)
+        wild = self._wild[tid]
+        if wild.any():  # a wildcard runs to the end of its word: step all of them at once
+            nxt = end[wild]
+            active = np.flatnonzero(codes[nxt] > _SPACE)
+            while len(active):
+                nxt[active] += 1
+                active = active[codes[nxt[active]] > _SPACE]
+            poss = (codes[nxt - 1] == _S) & (codes[nxt - 2] == _APOS)
+            end[wild] = np.where(poss, nxt - 2, nxt)
+        plain = ~wild & ~self._tail[tid]
+        pe = end[plain]
+        at = codes[pe]
+        possessive = (at == _APOS) & (codes[np.minimum(pe + 1, last)] == _S) & (codes[np.minimum(pe + 2, last)] <= _SPACE)
+        ok[plain] = (at <= _SPACE) | possessive
+        return tid[ok], start[ok], end[ok]
 
     def _confirmed(self, batch: TextBatch, part, tid, start, end) -> np.ndarray:
         """Whether each candidate is a match on the exact match form of the original text it covers.
@@ -383,48 +424,33 @@ class CompiledMatcher:
 
     def _find_part(self, batch: TextBatch, part) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         empty = np.zeros(0, dtype=np.int64)
-        big = part.data
-        key, start, end = self._candidates(big)
-        if len(key) == 0:
-            return empty, empty, empty, empty
-        # Expand keys to their targets (most keys have one).
-        counts = self._ptr[key + 1] - self._ptr[key]
-        if (counts == 1).all():
-            tid = self._tids[self._ptr[key]]
+        codes = part.codes
+        compiled = len(codes) >= _kernels.COMPILED_MIN_CHARS
+        pid, st, en = self._scan(codes)
+        if compiled:  # the scan's matches as candidates, in C
+            tid, start, end = _kernels.resolve(codes, pid, st, en, self._pk_ptr, self._pk_keys, self._ptr, self._tids,
+                                               self._kind)
+            if self._pid_gaps:
+                gapped = self._checked(codes, *self._gap_candidates(part.data, pid, st))
+                tid, start, end = (np.concatenate(x) for x in zip((tid, start, end), gapped))
         else:
-            rows = np.repeat(np.arange(len(key)), counts)
-            offs = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
-            tid = self._tids[self._ptr[key][rows] + offs]
-            start, end = start[rows], end[rows]
-
-        codes = np.frombuffer(big, dtype=np.uint8)  # gaps are spaces, texts end at NUL: <= 32 is a gap
-        last = len(codes) - 1  # the final NUL: indexes past it are clipped to it
-        end = end.copy()
-        ok = np.ones(len(tid), dtype=bool)
-        wild = self._wild[tid]
-        if wild.any():  # a wildcard runs to the end of its word: step all of them at once
-            nxt = end[wild]
-            active = np.flatnonzero(codes[nxt] > _SPACE)
-            while len(active):
-                nxt[active] += 1
-                active = active[codes[nxt[active]] > _SPACE]
-            poss = (codes[nxt - 1] == _S) & (codes[nxt - 2] == _APOS)
-            end[wild] = np.where(poss, nxt - 2, nxt)
-        plain = ~wild & ~self._tail[tid]
-        pe = end[plain]
-        at = codes[pe]
-        possessive = (at == _APOS) & (codes[np.minimum(pe + 1, last)] == _S) & (codes[np.minimum(pe + 2, last)] <= _SPACE)
-        ok[plain] = (at <= _SPACE) | possessive
-        for i in np.flatnonzero(self._tail[tid]):
-            m = self.targets[tid[i]].tail.match(big, int(end[i]))
-            if m is None:
-                ok[i] = False
-                continue
-            e = m.end()
-            # a last wildcard may have taken a possessive 's; a last literal word is the term's own
-            swallowed = self.targets[tid[i]].norm.endswith("*") and big.endswith(b"'s", 0, e)
-            end[i] = e - 2 if swallowed and big[e:e + 1] in (b" ", b"\x00") else e
-        tid, start, end = tid[ok], start[ok], end[ok]
+            tid, start, end = self._checked(codes, *self._candidates(part.data, pid, st, en))
+        if len(tid) == 0:
+            return empty, empty, empty, empty
+        tails = np.flatnonzero(self._tail[tid]) if self._any_tail else ()
+        if len(tails):  # terms with an inner wildcard or a gap: the rest of the term from its first words
+            big = part.data
+            ok = np.ones(len(tid), dtype=bool)
+            for i in tails.tolist():
+                m = self.targets[tid[i]].tail.match(big, int(end[i]))
+                if m is None:
+                    ok[i] = False
+                    continue
+                e = m.end()
+                # a last wildcard may have taken a possessive 's; a last literal word is the term's own
+                swallowed = self.targets[tid[i]].norm.endswith("*") and big.endswith(b"'s", 0, e)
+                end[i] = e - 2 if swallowed and big[e:e + 1] in (b" ", b"\x00") else e
+            tid, start, end = tid[ok], start[ok], end[ok]
         confirm = np.flatnonzero(self._confirm[tid])
         if len(confirm):  # a collision of non-ASCII letters, or a gap of another class: check exactly
             good = self._confirmed(batch, part, tid[confirm], start[confirm], end[confirm])
@@ -446,8 +472,8 @@ class CompiledMatcher:
             tid, start, end, doc = tid[keep], start[keep], end[keep], doc[keep]
 
         doc, start, end, tid = _longest(doc, self._group[tid], start, end, tid, self.target_category,
-                                        self._multi_category)
-        doc, start, end = part.locate(start, end)  # _longest sorted by text within the part
+                                        self._multi_category, compiled)
+        doc, start, end = part.locate(start, end, doc)  # (doc: each row's text within the part)
         return doc, start, end, tid
 
     def find_text(self, text: str) -> list[tuple[int, int, Target]]:
@@ -456,28 +482,49 @@ class CompiledMatcher:
         return [(int(a), int(b), self.targets[k]) for a, b, k in zip(s, e, t)]
 
 
-def _longest(doc, group, start, end, tid, cat_of, same_span_cats):
+def _longest(doc, group, start, end, tid, cat_of, same_span_cats, compiled: bool = True):
     """Keep, per document and group, the leftmost-longest non-overlapping matches.
 
     ``start`` and ``end`` are positions in one searched byte string, where texts never overlap, so
-    that position order is text order. Rows are sorted by (group, start, -length, target). A
-    candidate that starts at or after the end of every earlier candidate of its group is kept without
-    further thought; the rest form clusters that are resolved greedily in Python. Candidates with
-    the same span stand or fall together; of them, the earliest entry is kept, or the earliest of
-    each category where ``same_span_cats`` is set for the target (lexicons whose words may sit in
-    several categories). Rows come back in no particular order.
+    that position order is text order. Rows are sorted by (group, start, -length, target); a row is
+    kept when it starts at or after the end of the last row kept in its group, or has that row's
+    span. Candidates with the same span stand or fall together; of them, the earliest entry is
+    kept, or the earliest of each category where ``same_span_cats`` is set for the target
+    (lexicons whose words may sit in several categories). Rows come back in no particular order.
+    In C where built and ``compiled`` (:func:`framing._kernels.longest`), else :func:`_longest_py`.
     """
     if len(tid) == 0:
         return doc, start, end, tid
+    if not (compiled and _kernels.COMPILED):
+        return _longest_py(doc, group, start, end, tid, cat_of, same_span_cats)
+    order, _ = _span_order(group, start, end, tid)
+    return _kernels.longest(order, doc, group, start, end, tid, cat_of, same_span_cats)
+
+
+def _span_order(group, start, end, tid) -> tuple[np.ndarray, np.ndarray | None]:
+    """Row order by (group, start, -length), and the packed key it sorts where it is one (rows
+    that tie on it are in input order), else None (then by target too)."""
     span = int(end.max()) + 1
     s_shift = group * span + start  # groups one after the other on a single axis
     lens = end - start
     if (int(group.max()) + 1) * span < 2 ** 42 and int(lens.max()) < 2 ** 20:
         # (group, start, -length) in one key. The candidates arrive nearly in that order (by end
-        # position), where a stable sort costs a fiftieth of a lexsort; the rare rows that tie on
-        # the key are then put in target order.
+        # position), where a stable sort costs a fiftieth of a lexsort.
         key = (s_shift << 20) - lens
-        order = np.argsort(key, kind="stable")
+        return np.argsort(key, kind="stable"), key
+    return np.lexsort((tid, -lens, s_shift)), None
+
+
+def _longest_py(doc, group, start, end, tid, cat_of, same_span_cats):
+    """:func:`_longest` with NumPy: candidates that start at or after the end of every earlier
+    candidate of their group are kept without further thought; the rest form clusters that are
+    resolved greedily in Python. (The reference for the C reading.)"""
+    if len(tid) == 0:
+        return doc, start, end, tid
+    span = int(end.max()) + 1
+    s_shift = group * span + start
+    order, key = _span_order(group, start, end, tid)
+    if key is not None:  # the rare rows that tie on the key are put in target order
         k = key[order]
         tie = np.flatnonzero(k[1:] == k[:-1])
         if len(tie):
@@ -486,8 +533,6 @@ def _longest(doc, group, start, end, tid, cat_of, same_span_cats):
             at_tie[tie + 1] = True
             rows = np.flatnonzero(at_tie)
             order[rows] = order[rows][np.lexsort((tid[order[rows]], k[rows]))]
-    else:
-        order = np.lexsort((tid, -lens, s_shift))
     doc, start, end, tid, s_shift = doc[order], start[order], end[order], tid[order], s_shift[order]
     e_shift = s_shift + (end - start)
     prev_max = np.empty_like(e_shift)

@@ -193,3 +193,102 @@ def test_with_nul_on_long_texts_of_every_width(monkeypatch):
                 text = ch * 10_000
                 values = [text, text[:at] + "\x00" + text[at + 1:], 7, text]
                 assert _kernels.with_nul(values) == [1], (ch, at, fallback)
+
+
+# The candidates' checks and the leftmost-longest choice: C against the NumPy readings of
+# framing.matcher, on a lexicon with every kind of target (several targets per key, keys sharing a
+# pattern after folding, final and inner wildcards, gaps, exclusions, multi-category words).
+KINDS_LEX = """
+name: kinds
+categories: {a: {}, b: {}, c: {}}
+entries:
+  - {term: war, category: a}
+  - {term: war crime, category: b}
+  - {term: crime*, category: c}
+  - {term: café, category: a}
+  - {term: cafe, category: b}
+  - {term: anti* war, category: c}
+  - {term: 'war: crime', category: a}
+  - {term: Brig. Gen., category: b}
+  - {term: rebel*, category: a, exclude: [rebel's army]}
+  - {term: army, category: c}
+"""
+OTHER_LEX = """
+name: other
+categories: {d: {}}
+entries:
+  - {term: war, category: d}
+  - {term: crimes, category: d}
+  - {term: warж, category: d}
+  - {term: warض, category: d}
+"""
+KIND_WORDS = ["war", "War's", "war:", "Brig.", "Gen.", "brig", "gen", "crime", "crimes", "crime's", "café", "cafe", "cafés", "anti", "antiwar",
+              "anti-war", "rebel", "rebels", "rebel's", "army", "armyx", "war-crime", "warcrime", "the",
+              "warж", "warض", "warжs"]  # (ж and ض fold to one byte: a pattern of two keys)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(KIND_WORDS), max_size=14).map(" ".join)
+                .map(lambda s: s.replace("the the", "the\n\nthe").replace("war war", "war  war")),
+                min_size=1, max_size=6))
+def test_compiled_candidates_and_longest_equal_the_numpy_readings(texts):
+    from framing.lexicon import Category, Entry, Lexicon, parse_yaml
+    from framing.matcher import CompiledMatcher, _longest, _longest_py
+
+    multi = Lexicon(name="multi", categories={"x": Category("x"), "y": Category("y")}, unique_terms=False,
+                    entries=[Entry("war", "x"), Entry("war", "y"), Entry("crime* war", "x"), Entry("cafe", "y")])
+    m = CompiledMatcher([parse_yaml(KINDS_LEX), parse_yaml(OTHER_LEX), multi])
+    # every kind of row is there: final wildcards (1) and tails (2), gap keys, keys of several
+    # targets, patterns of several keys, multi-category targets
+    assert {0, 1, 2} <= set(m._kind.tolist()) and m._pid_gaps and m._multi_category.any()
+    assert np.diff(m._ptr).max() >= 2 and np.diff(m._pk_ptr).max() >= 2
+    batch = m.batch(texts)
+    for part in batch.parts:
+        codes = part.codes
+        pid, st_, en = m._scan(codes)
+        got = _kernels.resolve(codes, pid, st_, en, m._pk_ptr, m._pk_keys, m._ptr, m._tids, m._kind)
+        gapped = m._checked(codes, *m._gap_candidates(part.data, pid, st_))
+        got = [np.concatenate(x) for x in zip(got, gapped)]
+        want = m._checked(codes, *m._candidates(part.data, pid, st_, en))
+        assert sorted(zip(*(x.tolist() for x in got))) == sorted(zip(*(x.tolist() for x in want)))
+        tid, start, end = want
+        if len(tid):
+            doc = part.local(start)
+            args = (doc, m._group[tid], start, end, tid, m.target_category, m._multi_category)
+            c = _longest(*args)
+            py = _longest_py(*args)
+            assert [x.tolist() for x in c] == [x.tolist() for x in py]  # same rows, same order
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 30), st.integers(1, 6), st.integers(0, 7)),
+                max_size=60),
+       st.lists(st.integers(0, 3), min_size=8, max_size=8), st.lists(st.booleans(), min_size=8, max_size=8))
+def test_compiled_longest_equals_the_numpy_reading_on_any_candidates(rows, cats, multi):
+    from framing.matcher import _longest, _longest_py
+
+    if not rows:
+        return
+    group, start, length, tid = (np.asarray(x, dtype=np.int64) for x in zip(*rows))
+    doc = start // 10  # (any value: it is carried along)
+    args = (doc, group, start, start + length, tid, np.asarray(cats, dtype=np.int64), np.asarray(multi))
+    assert [x.tolist() for x in _longest(*args)] == [x.tolist() for x in _longest_py(*args)]
+
+
+def test_resolve_and_longest_refuse_rows_outside_their_tables():
+    data = np.frombuffer(b" ab \x00", dtype=np.uint8)
+    one = np.ones(1, dtype=np.int64)
+    ptr = np.asarray([0, 1], dtype=np.int64)
+    kind = np.zeros(1, dtype=np.uint8)
+    with pytest.raises(ValueError, match="outside the tables"):  # pattern 5 of 1
+        _kernels.resolve(data, one * 5, one * 0, one * 3, ptr, one * 0, ptr, one * 0, kind)
+    with pytest.raises(ValueError, match="outside the tables"):  # an end past the data
+        _kernels.resolve(data, one * 0, one * 0, one * 99, ptr, one * 0, ptr, one * 0, kind)
+    with pytest.raises(ValueError, match="outside the tables"):  # target 3 of 1
+        _kernels.resolve(data, one * 0, one * 0, one * 3, ptr, one * 0, ptr, one * 3, kind)
+    tid, start, end = _kernels.resolve(data, one * 0, one * 0, one * 3, ptr, one * 0, ptr, one * 0, kind)
+    assert (tid.tolist(), start.tolist(), end.tolist()) == ([0], [1], [3])
+    with pytest.raises(ValueError, match="outside the arrays"):  # order names row 4 of 1
+        _kernels.longest(one * 4, one, one, one, one * 2, one * 0, one * 0, np.zeros(1, dtype=bool))
+    with pytest.raises(TypeError, match="int64"):
+        _kernels.longest(one.astype(np.int32), one, one, one, one * 2, one * 0, one * 0, np.zeros(1, dtype=bool))
