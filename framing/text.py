@@ -151,6 +151,7 @@ class MatchForm:
         return self.starts[start], self.ends[np.asarray(end) - 1]
 
 
+@lru_cache(maxsize=4096)  # (gaps repeat: ", ", quotation marks, dashes)
 def gap_class(gap: str) -> str:
     """Class of a gap between two words: ``soft``, ``hard`` or ``paragraph`` (module docstring)."""
     breaks = gap.count("\n") + gap.count("\r") - gap.count("\r\n")
@@ -176,11 +177,15 @@ def _apply_gaps(m0: str, text: str, starts: np.ndarray | None, ends: np.ndarray 
     """
     n = len(m0)
     edits = []
-    for m in _SPACE_RUN_RE.finditer(m0):
-        a, b = m.span()
+    runs = [m.span() for m in _SPACE_RUN_RE.finditer(m0)]
+    if starts is None or not runs:
+        orig = runs
+    else:  # (mapped all at once: a NumPy scalar per run cost most of this function)
+        ab = np.asarray(runs, dtype=np.int64)
+        orig = zip(starts[ab[:, 0]].tolist(), ends[ab[:, 1] - 1].tolist())
+    for (a, b), (oa, ob) in zip(runs, orig):
         if a == 0 or b == n:  # not between two words: no phrase can use it
             continue
-        oa, ob = (a, b) if starts is None else (int(starts[a]), int(ends[b - 1]))
         gap = text[oa:ob]
         if len(gap) == 2 and gap[0].isspace() != gap[1].isspace():
             continue  # ", " or " (": a hard gap already in its form
@@ -189,16 +194,20 @@ def _apply_gaps(m0: str, text: str, starts: np.ndarray | None, ends: np.ndarray 
             edits.append((a, b, form))
     if not edits:
         return MatchForm(m0, starts, ends)
-    pieces, index = [], []
+    pieces, first, size = [], [], []  # the form's characters kept: ranges [first, first + size)
     prev = 0
     for a, b, form in edits:
         pieces.append(m0[prev:a])
         pieces.append(form)
-        index.append(np.arange(prev, a + len(form), dtype=np.int64))
+        first.append(prev)
+        size.append(a + len(form) - prev)
         prev = b
     pieces.append(m0[prev:])
-    index.append(np.arange(prev, n, dtype=np.int64))
-    keep = np.concatenate(index)
+    first.append(prev)
+    size.append(n - prev)
+    size_arr = np.asarray(size, dtype=np.int64)
+    keep = np.repeat(np.asarray(first, dtype=np.int64) - np.cumsum(size_arr) + size_arr, size_arr) + np.arange(
+        int(size_arr.sum()), dtype=np.int64)
     if starts is None:
         return MatchForm("".join(pieces), keep, keep + 1)
     return MatchForm("".join(pieces), starts[keep], ends[keep])
@@ -506,15 +515,29 @@ def _letters(piece: str) -> str:
     return piece
 
 
-_ASCII_RUN_RE = re.compile(r"[\x00-\x7f]+")
+def _simple(c: str) -> bool:
+    """Whether ``c`` is its own normalised form in every context: NFKC and lower-casing keep it one
+    character (and NFKC keeps its lower case), and it is not a combining mark."""
+    low = c.lower()
+    return (unicodedata.normalize("NFKC", c) == c and len(low) == 1 and unicodedata.normalize("NFKC", low) == low
+            and not unicodedata.category(c).startswith("M") and low != "\u03c3")  # (sigma: by context)
+
+
+# Runs that _match_form_slow lower-cases in bulk: ASCII, and the characters of Latin-1, Latin
+# Extended-A/B, general punctuation and currency signs that are simple (curly quotes, dashes,
+# accented letters: one at a time they cost most of the slow path on news text).
+_SIMPLE_RUN_RE = re.compile("[\x00-\x7f" + "".join(
+    re.escape(chr(c)) for r in ((0x80, 0x250), (0x2000, 0x2070), (0x20A0, 0x20D0)) for c in range(*r)
+    if _simple(chr(c))) + "]+")
 
 
 def _match_form_slow(text: str) -> MatchForm:
-    # For texts where NFKC or lower-casing changes lengths: ASCII runs in bulk, every other character
-    # (with the combining marks that follow it) normalised on its own.
+    # For texts where NFKC or lower-casing changes lengths: runs of simple characters (ASCII, and the
+    # common others of _SIMPLE_RUN_RE) in bulk, every other character
+    # (with the combining marks that follow it) normalised on its own. Each piece of the form maps
+    # back to the text: an ASCII run character by character, a group's characters all to the group.
     pieces: list[str] = []
-    starts: list[np.ndarray] = []
-    ends: list[np.ndarray] = []
+    seg: list[tuple[int, int, int, bool]] = []  # (start, end, length in the form, ASCII run) per piece
     i, n = 0, len(text)
 
     def groups(i: int, stop: int) -> int:
@@ -525,12 +548,11 @@ def _match_form_slow(text: str) -> MatchForm:
                 j += 1
             piece = _letters(unicodedata.normalize("NFKC", text[i:j]).lower())
             pieces.append(piece)
-            starts.append(np.full(len(piece), i, dtype=np.int64))
-            ends.append(np.full(len(piece), j, dtype=np.int64))
+            seg.append((i, j, len(piece), False))
             i = j
         return i
 
-    for m in _ASCII_RUN_RE.finditer(text):
+    for m in _SIMPLE_RUN_RE.finditer(text):
         a, b = m.span()
         if b < n and unicodedata.category(text[b]).startswith("M"):
             b -= 1  # the run's last letter carries the marks that follow: keep them together
@@ -538,14 +560,21 @@ def _match_form_slow(text: str) -> MatchForm:
             continue
         groups(i, a)  # the non-ASCII characters before this run
         pieces.append(text[a:b].lower())
-        starts.append(np.arange(a, b, dtype=np.int64))
-        ends.append(np.arange(a + 1, b + 1, dtype=np.int64))
+        seg.append((a, b, b - a, True))
         i = b
     groups(i, n)
     m0 = _finish(_translate("".join(pieces)))  # translation keeps lengths: one call for the text
-    empty = np.zeros(0, dtype=np.int64)
-    return _apply_gaps(m0, text, np.concatenate(starts) if starts else empty,
-                       np.concatenate(ends) if ends else empty)
+    # (the maps built at once from the pieces: an array per piece cost 1.5 ms per news article)
+    if seg:
+        a, b, size, run = (np.asarray(x) for x in zip(*seg))
+        size = size.astype(np.int64)
+        within = np.arange(int(size.sum()), dtype=np.int64) - np.repeat(np.cumsum(size) - size, size)
+        run = np.repeat(run.astype(bool), size)
+        starts = np.repeat(a.astype(np.int64), size) + np.where(run, within, 0)
+        ends = np.where(run, starts + 1, np.repeat(b.astype(np.int64), size))
+    else:
+        starts = ends = np.zeros(0, dtype=np.int64)
+    return _apply_gaps(m0, text, starts, ends)
 
 
 @lru_cache(maxsize=65536)
