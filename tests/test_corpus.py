@@ -159,6 +159,37 @@ def test_json_values_bom_and_duplicate_columns(tmp_path):
         framing.read_corpus(path, encoding="nosuchenc")
 
 
+def test_json_lines_records_with_uneven_keys_read_as_the_same_records_in_a_table(tmp_path):
+    """JSON Lines blocks reach the standardiser as lists of values (no DataFrame per block): records
+    lacking keys, keys first seen late, numbers and nulls give the documents of the same records
+    read as a DataFrame (column order, metadata columns, dates and NaN-or-None included)."""
+    records = [
+        {"doc_id": 7, "outlet": "A", "text": "One text.", "date": "2018-05-03"},
+        {"doc_id": "b", "text": "Two text.", "outlet": "B", "section": "world"},
+        {"doc_id": "c", "outlet": "A", "text": "Three text.", "date": None, "title": "T", "score": 3},
+        {"doc_id": "d", "outlet": None, "text": "Four text."},
+        {"doc_id": "e", "outlet": "C", "text": "Five text.", "section": None, "text_col": "x"},
+    ]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    from framing.corpus import iter_corpus
+
+    want = framing.read_corpus(pd.DataFrame(records, dtype=object))
+    assert want.documents["doc_id"].tolist() == ["7", "b", "c", "e"]
+    assert list(want.documents.columns)[-3:] == ["section", "score", "text_col"]
+    for chunk_rows in (1, 2, 500):  # (a block's metadata columns are the keys of its records)
+        chunks = list(iter_corpus(path, chunk_rows=chunk_rows))
+        blocks = [records[i:i + chunk_rows] for i in range(0, len(records), chunk_rows)]
+        assert len(chunks) == len(blocks)
+        for (docs, skipped), block in zip(chunks, blocks):
+            docs_df, skipped_df = next(iter_corpus(pd.DataFrame(block, dtype=object)))
+            pd.testing.assert_frame_equal(docs, docs_df)
+            assert skipped["reason"].tolist() == skipped_df["reason"].tolist()
+    got = framing.read_corpus(path)
+    pd.testing.assert_frame_equal(got.documents, want.documents)
+    assert got.skipped["reason"].tolist() == ["no outlet (empty outlet value); fill it in or pass --outlet-value"]
+
+
 JSONL_CASES = (
     b'{"doc_id": 12345678901234567890123, "outlet": "a", "text": "huge integer id"}\r\n'
     b'\n'
