@@ -15,8 +15,10 @@
  *
  *   word_spans(text, start, end, apostrophes, tokens[, starts, low, words]) -> tokens
  *
- * and one for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL; and
- * quote_regions(text, ...) -> [(start, end), ...] for voice attribution (framing/voice.py).
+ * and one for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL; and for
+ * voice attribution (framing/voice.py), which keep the GIL: quote_regions(text, ...) -> [(start,
+ * end), ...], sentence_spans, focus, sentence_regions, all_inside, and attributions(text, tokens,
+ * words, first, quotes, sents, tables) -> [(start, end, source, rule), ...] (the attribution rules).
  *
  * Arrays come as buffers (NumPy arrays, bytes): the caller (framing/_kernels.py) allocates them
  * with the documented sizes and dtypes; sizes are checked here, dtypes are the caller's contract.
@@ -1182,7 +1184,413 @@ static PyObject *all_inside(PyObject *self, PyObject *args) {
     return PyBool_FromLong(ok);
 }
 
+/* The attribution rules of framing/voice.py (_attributions_py, the reference: the rule comments
+ * there say what each finds), over the tokens of a _Doc: the same regions, sources and rule names,
+ * in the same order. Text is read by offsets (no slice per gap); words and phrases are the Python
+ * strings and sets of the Attribution, looked up as Python does. */
+typedef struct {
+    PyObject *text;
+    int kind;
+    const void *data;
+    Py_ssize_t len, n;             /* text length, tokens */
+    Py_ssize_t *ts, *te, *first;   /* token starts and ends; end of the token before a region's first token */
+    PyObject *words;               /* list of str */
+    uint8_t *inq;                  /* token inside a quotation */
+    PyObject *cc_quote, *clause;   /* character sets (str): _CLAUSE_OR_QUOTE, _CLAUSE_CHARS */
+} adoc;
+
+#define NO_FIRST PY_SSIZE_T_MIN
+#define WORD(d, i) PyList_GET_ITEM((d)->words, (i))
+#define CH(d, p) PyUnicode_READ((d)->kind, (d)->data, (p))
+
+static Py_ssize_t gap_lo(const adoc *d, Py_ssize_t i) { /* _Doc.gap_before(i) is text[gap_lo(i):ts[i]] */
+    Py_ssize_t a = d->first[i] != NO_FIRST ? d->first[i] : (i > 0 ? d->te[i - 1] : 0);
+    return a > 0 ? a : 0;
+}
+
+static int gap_has(const adoc *d, Py_ssize_t i, PyObject *set) { /* not set.isdisjoint(gap_before(i)) */
+    for (Py_ssize_t p = gap_lo(d, i); p < d->ts[i]; p++)
+        if (in_set(set, CH(d, p))) return 1;
+    return 0;
+}
+
+static int gap_has_char(const adoc *d, Py_ssize_t i, Py_UCS4 c) {
+    for (Py_ssize_t p = gap_lo(d, i); p < d->ts[i]; p++)
+        if (CH(d, p) == c) return 1;
+    return 0;
+}
+
+/* gap_before(i).strip() as offsets [*a, *b) */
+static void gap_strip(const adoc *d, Py_ssize_t i, Py_ssize_t *a, Py_ssize_t *b) {
+    Py_ssize_t lo = gap_lo(d, i), hi = d->ts[i];
+    while (lo < hi && Py_UNICODE_ISSPACE(CH(d, lo))) lo++;
+    while (hi > lo && Py_UNICODE_ISSPACE(CH(d, hi - 1))) hi--;
+    *a = lo;
+    *b = hi;
+}
+
+static int joined(const adoc *d, Py_ssize_t i) { /* _Doc._joined */
+    if (d->first[i] != NO_FIRST) return 0;
+    Py_ssize_t lo = d->te[i - 1], hi = d->ts[i];
+    if (hi - lo == 1 && CH(d, lo) == '-') return 1;
+    for (Py_ssize_t p = lo; p < hi; p++)
+        if (!Py_UNICODE_ISSPACE(CH(d, p))) return 0;
+    return 1;
+}
+
+static Py_ssize_t tok_index(const adoc *d, Py_ssize_t pos) { /* first token starting at or after pos */
+    Py_ssize_t lo = 0, hi = d->n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (d->ts[mid] < pos) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static int word_in(PyObject *set, PyObject *w) { return PySet_Contains(set, w); }
+
+static PyObject *s_ly, *s_ing, *s_that, *s_empty; /* (made once) */
+
+static int word_ends(PyObject *w, PyObject *suffix) { /* w.endswith(suffix) */
+    return (int)PyUnicode_Tailmatch(w, suffix, 0, PY_SSIZE_T_MAX, 1);
+}
+
+/* _Doc.match_at(i, phrases): firsts and lengths from _phrase_shape */
+static Py_ssize_t match_at(const adoc *d, Py_ssize_t i, PyObject *phrases, PyObject *firsts, PyObject *lengths) {
+    if (i >= d->n) return 0;
+    PyObject *w = WORD(d, i);
+    int r = word_in(firsts, w);
+    if (r <= 0) return r;
+    if (i > 0 && CH(d, d->ts[i] - 1) == '-' && d->ts[i] - gap_lo(d, i) == 1 && CH(d, gap_lo(d, i)) == '-') return 0;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(lengths); k++) {
+        Py_ssize_t len = PyLong_AsSsize_t(PyTuple_GET_ITEM(lengths, k));
+        if (len < 0 && PyErr_Occurred()) return -1;
+        if (i + len > d->n) continue;
+        PyObject *t = PyList_GetSlice(d->words, i, i + len);
+        if (t == NULL) return -1;
+        PyObject *tup = PyList_AsTuple(t);
+        Py_DECREF(t);
+        if (tup == NULL) return -1;
+        r = PySet_Contains(phrases, tup);
+        Py_DECREF(tup);
+        if (r < 0) return -1;
+        if (r) {
+            int all = 1;
+            for (Py_ssize_t m = 1; m < len && all; m++) all = joined(d, i + m);
+            if (all) return len;
+        }
+    }
+    PyObject *one = PyTuple_Pack(1, w);
+    if (one == NULL) return -1;
+    r = PySet_Contains(phrases, one);
+    Py_DECREF(one);
+    return r < 0 ? -1 : r;
+}
+
+/* _noun_phrase_before(d, i, sent_start): token range [*j, *k), or 0 when empty; -1 on error */
+static int noun_phrase(const adoc *d, Py_ssize_t i, Py_ssize_t sa, PyObject *np_lead, PyObject *aux,
+                       Py_ssize_t *jo, Py_ssize_t *ko) {
+    Py_ssize_t j = i;
+    while (j > 0 && i - j < 6 && d->ts[j - 1] >= sa) {
+        if (gap_has(d, j, d->cc_quote)) break;
+        j--;
+    }
+    while (j < i) {
+        int r = word_in(np_lead, WORD(d, j));
+        if (r < 0) return -1;
+        if (!r) break;
+        j++;
+    }
+    Py_ssize_t k = i;
+    while (k > j) {
+        PyObject *w = WORD(d, k - 1);
+        int r = word_in(aux, w);
+        if (r < 0) return -1;
+        if (!r) {
+            r = word_ends(w, s_ly);
+            if (r < 0) return -1;
+        }
+        if (!r) break;
+        k--;
+    }
+    *jo = j;
+    *ko = k;
+    return j < k;
+}
+
+/* _clause_start(d, i, sent_start) */
+static Py_ssize_t clause_start(const adoc *d, Py_ssize_t i, Py_ssize_t sa) {
+    Py_ssize_t first = tok_index(d, sa);
+    if (i <= first) return i;
+    Py_ssize_t lo = d->te[first], hi = d->ts[i], at = -1;
+    for (Py_ssize_t p = hi - 1; p >= lo; p--)
+        if (in_set(d->clause, CH(d, p))) {
+            at = p;
+            break;
+        }
+    if (at < 0) return first;
+    return tok_index(d, at + 1); /* bisect_right(starts, at) */
+}
+
+static PyObject *phrase_text(const adoc *d, Py_ssize_t a, Py_ssize_t b) { /* _phrase_text: tokens [a, b) */
+    return PyUnicode_Substring(d->text, d->ts[a], d->te[b - 1]);
+}
+
+static int emit(PyObject *out, Py_ssize_t a, Py_ssize_t b, PyObject *src, const char *rule) {
+    if (src == NULL) return -1;
+    PyObject *row = Py_BuildValue("(nnOs)", a, b, src, rule);
+    Py_DECREF(src);
+    if (row == NULL) return -1;
+    int r = PyList_Append(out, row);
+    Py_DECREF(row);
+    return r;
+}
+
+static int read_span(PyObject *span, const char *what, Py_ssize_t *a, Py_ssize_t *b) { /* (a, b) of a tuple */
+    if (!PyTuple_Check(span) || PyTuple_GET_SIZE(span) != 2) {
+        PyErr_Format(PyExc_TypeError, "attributions: %s are (start, end) tuples", what);
+        return -1;
+    }
+    *a = as_offset(PyTuple_GET_ITEM(span, 0));
+    *b = as_offset(PyTuple_GET_ITEM(span, 1));
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+static PyObject *attributions(PyObject *self, PyObject *args) {
+    PyObject *text, *tokens, *words, *first_map, *quotes, *sents, *tables;
+    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!", &text, &PyList_Type, &tokens, &PyList_Type, &words, &PyDict_Type,
+                          &first_map, &PyList_Type, &quotes, &PyList_Type, &sents, &PyTuple_Type, &tables))
+        return NULL;
+    PyObject *phrases, *phrase_firsts, *phrase_len, *naming, *naming_firsts, *naming_len, *speech, *speech_firsts,
+        *speech_len, *rule_firsts, *particles, *pronouns, *aux, *np_lead, *conj, *cc_quote, *clause, *comma_colon,
+        *naming_stops, *quote_set;
+    if (!PyArg_ParseTuple(tables, "OOO!OOO!OOO!OOOOOOUUUUU", &phrases, &phrase_firsts, &PyTuple_Type, &phrase_len,
+                          &naming, &naming_firsts, &PyTuple_Type, &naming_len, &speech, &speech_firsts, &PyTuple_Type,
+                          &speech_len, &rule_firsts, &particles, &pronouns, &aux, &np_lead, &conj, &cc_quote, &clause,
+                          &comma_colon, &naming_stops, &quote_set))
+        return NULL;
+    if (s_ly == NULL && ((s_ly = PyUnicode_InternFromString("ly")) == NULL ||
+                         (s_ing = PyUnicode_InternFromString("ing")) == NULL ||
+                         (s_that = PyUnicode_InternFromString("that")) == NULL ||
+                         (s_empty = PyUnicode_InternFromString("")) == NULL)) {
+        Py_CLEAR(s_ly);
+        return NULL;
+    }
+    adoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), PyList_GET_SIZE(tokens),
+              NULL, NULL, NULL, words, NULL, cc_quote, clause};
+    PyObject *out = NULL, *last_subject = NULL;
+    Py_ssize_t *cand = NULL, n_cand = 0;
+    if (PyList_GET_SIZE(words) != d.n) {
+        PyErr_SetString(PyExc_ValueError, "attributions: as many words as tokens are needed");
+        return NULL;
+    }
+    d.ts = PyMem_New(Py_ssize_t, d.n + 1);
+    d.te = PyMem_New(Py_ssize_t, d.n + 1);
+    d.first = PyMem_New(Py_ssize_t, d.n + 1);
+    d.inq = PyMem_Calloc(d.n + 1, 1);
+    cand = PyMem_New(Py_ssize_t, d.n + 1);
+    if (d.ts == NULL || d.te == NULL || d.first == NULL || d.inq == NULL || cand == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < d.n; i++) {
+        if (read_span(PyList_GET_ITEM(tokens, i), "tokens", &d.ts[i], &d.te[i]) < 0) goto fail;
+        if (d.ts[i] < 0 || d.te[i] < d.ts[i] || d.te[i] > d.len || (i > 0 && d.ts[i] < d.te[i - 1])) {
+            PyErr_Format(PyExc_ValueError, "attributions: token %zd is not a span of the text after the one before", i);
+            goto fail;
+        }
+        if (!PyUnicode_Check(PyList_GET_ITEM(words, i))) {
+            PyErr_SetString(PyExc_TypeError, "attributions: words are str");
+            goto fail;
+        }
+        d.first[i] = NO_FIRST;
+    }
+    {
+        PyObject *key, *value;
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(first_map, &pos, &key, &value)) {
+            Py_ssize_t k = as_offset(key), v = as_offset(value);
+            if (PyErr_Occurred()) goto fail;
+            if (k < 0 || k >= d.n) continue; /* (no such token: never read) */
+            d.first[k] = v;
+        }
+    }
+    for (Py_ssize_t q = 0; q < PyList_GET_SIZE(quotes); q++) {
+        Py_ssize_t qa, qb;
+        if (read_span(PyList_GET_ITEM(quotes, q), "quotations", &qa, &qb) < 0) goto fail;
+        for (Py_ssize_t t = tok_index(&d, qa), e = tok_index(&d, qb); t < e; t++) d.inq[t] = 1;
+    }
+    for (Py_ssize_t i = 0; i < d.n; i++) {
+        int r = word_in(rule_firsts, WORD(&d, i));
+        if (r < 0) goto fail;
+        if (r) cand[n_cand++] = i;
+    }
+    out = PyList_New(0);
+    last_subject = (Py_INCREF(s_empty), s_empty);
+    if (out == NULL || last_subject == NULL) goto fail;
+    for (Py_ssize_t s = 0; s < PyList_GET_SIZE(sents); s++) {
+        Py_ssize_t sa, sb;
+        if (read_span(PyList_GET_ITEM(sents, s), "sentences", &sa, &sb) < 0) goto fail;
+        Py_ssize_t ti = tok_index(&d, sa), tj = tok_index(&d, sb);
+        if (ti >= tj) continue;
+        /* headline */
+        Py_ssize_t last = ti + 5 < tj - 1 ? ti + 5 : tj - 1;
+        int at_line_start = (sa <= 0 || (sa - 1 < d.len && (CH(&d, sa - 1) == '\n' || CH(&d, sa - 1) == '\r'))) && last > ti;
+        Py_ssize_t stop = ti;
+        if (at_line_start) {
+            for (Py_ssize_t p = d.te[ti]; p < d.ts[last]; p++)
+                if (CH(&d, p) == ':') {
+                    stop = last;
+                    break;
+                }
+        }
+        for (Py_ssize_t k = ti; k < stop; k++) {
+            Py_ssize_t a, b;
+            gap_strip(&d, k + 1, &a, &b);
+            if (b - a == 1 && CH(&d, a) == ':') {
+                if (Py_UNICODE_ISUPPER(CH(&d, d.ts[ti])) &&
+                    emit(out, d.ts[k + 1], sb, phrase_text(&d, ti, k + 1), "headline") < 0)
+                    goto fail;
+                break;
+            }
+            if (b > a) break;
+        }
+        Py_ssize_t i = ti;
+        Py_SETREF(last_subject, (Py_INCREF(s_empty), s_empty));
+        if (last_subject == NULL) goto fail;
+        /* the candidates of this sentence: cand[c] in [ti, tj) */
+        Py_ssize_t c = 0, lo = 0, hi = n_cand;
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (cand[mid] < ti) lo = mid + 1;
+            else hi = mid;
+        }
+        for (c = lo; c < n_cand && cand[c] < tj; c++) {
+            if (cand[c] < i) continue;
+            i = cand[c];
+            if (d.inq[i]) continue;
+            PyObject *w = WORD(&d, i);
+            Py_ssize_t n = 0;
+            int r = word_in(phrase_firsts, w);
+            if (r < 0) goto fail;
+            if (r && (n = match_at(&d, i, phrases, phrase_firsts, phrase_len)) < 0) goto fail;
+            if (n) { /* according to */
+                int lead = i == ti;
+                if (!lead && i == ti + 1) {
+                    r = word_in(conj, WORD(&d, ti));
+                    if (r < 0) goto fail;
+                    lead = r;
+                }
+                if (lead) {
+                    Py_ssize_t k = i + n;
+                    while (k < tj && !gap_has(&d, k, comma_colon)) k++;
+                    if (k < tj && emit(out, d.ts[k], sb, k > i + n ? phrase_text(&d, i + n, k) : (Py_INCREF(s_empty), s_empty),
+                                       "according_to") < 0)
+                        goto fail;
+                }
+                i += n;
+                continue;
+            }
+            r = word_in(naming_firsts, w);
+            if (r < 0) goto fail;
+            if (r && (n = match_at(&d, i, naming, naming_firsts, naming_len)) < 0) goto fail;
+            if (n && i + n < tj) {
+                r = word_in(particles, WORD(&d, i + n));
+                if (r < 0) goto fail;
+                if (r) n = 0;
+            }
+            if (n) { /* naming */
+                Py_ssize_t k = i + n;
+                while (k < tj && !gap_has(&d, k, naming_stops) && !d.inq[k]) k++;
+                if (k > i + n) {
+                    Py_ssize_t j0, k0;
+                    int has = noun_phrase(&d, i, sa, np_lead, aux, &j0, &k0);
+                    if (has < 0) goto fail;
+                    PyObject *src = has ? phrase_text(&d, j0, k0) : (Py_INCREF(s_empty), s_empty);
+                    if (src == NULL) goto fail;
+                    if (!has || gap_has_char(&d, i, ',')) {
+                        int ing = word_ends(WORD(&d, i), s_ing);
+                        if (ing < 0) {
+                            Py_DECREF(src);
+                            goto fail;
+                        }
+                        if (ing) {
+                            if (PyUnicode_GET_LENGTH(last_subject)) {
+                                Py_INCREF(last_subject);
+                                Py_SETREF(src, last_subject);
+                            } else {
+                                r = word_in(pronouns, WORD(&d, ti));
+                                if (r < 0) {
+                                    Py_DECREF(src);
+                                    goto fail;
+                                }
+                                if (r) Py_SETREF(src, PyUnicode_Substring(text, d.ts[ti], d.te[ti]));
+                                if (src == NULL) goto fail;
+                            }
+                        }
+                    }
+                    if (PyUnicode_GET_LENGTH(src)) {
+                        Py_INCREF(src);
+                        Py_SETREF(last_subject, src);
+                    }
+                    if (emit(out, d.ts[i + n], d.te[k - 1], src, "naming") < 0) goto fail;
+                }
+                i += n;
+                continue;
+            }
+            r = word_in(speech_firsts, w);
+            if (r < 0) goto fail;
+            if (r && (n = match_at(&d, i, speech, speech_firsts, speech_len)) < 0) goto fail;
+            if (n) { /* speech */
+                Py_ssize_t j0 = 0, k0 = 0, after = i + n;
+                int subj = noun_phrase(&d, i, sa, np_lead, aux, &j0, &k0);
+                if (subj < 0) goto fail;
+                Py_ssize_t ga = 0, gb = 0;
+                if (after < tj) gap_strip(&d, after, &ga, &gb);
+                int after_end = after >= tj || gb == ga || (gb - ga == 1 && CH(&d, ga) == '.');
+                int trailing_tag = i > ti && gap_has_char(&d, subj ? j0 : i, ',') && after_end && tj - i <= 8;
+                if (trailing_tag || (!subj && i > ti && gap_has_char(&d, i, ','))) {
+                    Py_ssize_t tag_start = subj ? j0 : i;
+                    Py_ssize_t cl = tag_start > ti ? clause_start(&d, tag_start - 1, sa) : ti;
+                    while (cl > ti && !d.inq[cl - 1]) cl = clause_start(&d, cl - 1, sa);
+                    if (tag_start > cl) {
+                        PyObject *src = subj ? phrase_text(&d, j0, k0)
+                                             : (after < tj ? phrase_text(&d, after, tj) : (Py_INCREF(s_empty), s_empty));
+                        if (emit(out, d.ts[cl], d.te[tag_start - 1], src, "speech_tag") < 0) goto fail;
+                    }
+                } else if (after < tj && subj && !gap_has(&d, after, quote_set)) {
+                    if (!d.inq[after]) {
+                        Py_ssize_t body = after;
+                        if (after + 1 < tj) {
+                            r = PyUnicode_Compare(WORD(&d, after), s_that);
+                            if (r == -1 && PyErr_Occurred()) goto fail;
+                            if (r == 0) body = after + 1;
+                        }
+                        if (emit(out, d.ts[body], sb, phrase_text(&d, j0, k0), "reported_speech") < 0) goto fail;
+                    }
+                }
+                i += n;
+                continue;
+            }
+            i += 1;
+        }
+    }
+    goto done;
+fail:
+    Py_CLEAR(out);
+done:
+    Py_XDECREF(last_subject);
+    PyMem_Free(d.ts);
+    PyMem_Free(d.te);
+    PyMem_Free(d.first);
+    PyMem_Free(d.inq);
+    PyMem_Free(cand);
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"attributions", attributions, METH_VARARGS, "Attributed regions of a text (see framing/voice.py)."},
     {"all_inside", all_inside, METH_VARARGS, "Whether sorted points lie in sorted spans (see framing/voice.py)."},
     {"sentence_spans", sentence_spans_c, METH_VARARGS, "Sentence spans (see framing/sentences.py)."},
     {"focus", focus, METH_VARARGS, "Points and lines around mentions (see framing/voice.py)."},

@@ -21,7 +21,7 @@ try:
 except ImportError:  # not built: the NumPy path everywhere
     _ckernels = None
 
-__all__ = ["forms", "scan", "resolve", "longest", "word_spans", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
+__all__ = ["forms", "scan", "resolve", "longest", "attributions", "word_spans", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 
 _APOSTROPHE_CHARS = "'" + _APOSTROPHES  # what joins two runs of word characters into one token
 
@@ -85,6 +85,14 @@ def sentence_regions(text: str, sents: list, points: list, quotes: list, lookahe
     if _ckernels is None:
         return NOT_BUILT
     return _ckernels.sentence_regions(text, sents, points, quotes, _APOSTROPHE_CHARS, lookahead)
+
+
+def attributions(text: str, tokens: list, words: list, first: dict, quotes: list, sents: list, tables: tuple):
+    """``framing.voice._attributions_py`` in C (the attributed regions of the sentences ``sents``
+    of a ``_Doc``'s tokens, words and first-token map), or :data:`NOT_BUILT`."""
+    if _ckernels is None:
+        return NOT_BUILT
+    return _ckernels.attributions(text, tokens, words, first, quotes, sents, tables)
 
 
 def with_nul(values: list) -> list[int]:

@@ -412,6 +412,10 @@ def _clause_start(d: _Doc, i: int, sent_start: int) -> int:
     return bisect_right(d.starts, at) if at >= 0 else first
 
 
+_NP_LEAD = frozenset({"and", "but", "as", "which", "who", "that", "while", "when", "what"})  # not a subject's first word
+_LEAD_CONJ = frozenset({"but", "and", "yet"})  # may stand before "according to" at a sentence's start
+
+
 def _noun_phrase_before(d: _Doc, i: int, sent_start: int, max_words: int = 6) -> tuple[int, int] | None:
     """Token range of the subject-like phrase ending before token ``i`` (a speech verb)."""
     j = i
@@ -420,7 +424,7 @@ def _noun_phrase_before(d: _Doc, i: int, sent_start: int, max_words: int = 6) ->
         if not _CLAUSE_OR_QUOTE.isdisjoint(gap):
             break
         j -= 1
-    while j < i and d.words[j] in {"and", "but", "as", "which", "who", "that", "while", "when", "what"}:
+    while j < i and d.words[j] in _NP_LEAD:
         j += 1
     k = i
     while k > j and (d.words[k - 1] in _AUXILIARIES or d.words[k - 1].endswith("ly")):
@@ -439,7 +443,27 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int,
                   ) -> list[tuple[int, int, str, str]]:
     """Attributed regions ``(start, end, source, rule)`` outside quotation marks, found in the
     sentences ``sents`` (default: all of ``d``'s). A region lies within the sentence whose rules
-    found it."""
+    found it. The rules run in C where the extension is built (a fifth of ``framing score`` in
+    Python), else as :func:`_attributions_py`, which is what they do and the reference the tests
+    compare the C reading with."""
+    got = _kernels.attributions(d.text, d.tokens, d.words, d._first, list(quotes),
+                                list(d.sents if sents is None else sents), _rule_tables(d.att))
+    return _attributions_py(d, quotes, sents) if got is _kernels.NOT_BUILT else got
+
+
+@lru_cache(maxsize=8)
+def _rule_tables(att: Attribution) -> tuple:
+    """The word sets and character sets the C reading of the rules looks words and gaps up in."""
+    shapes = [(p, *_phrase_shape(p)) for p in (att.phrases, att.naming, att.speech)]
+    single = lambda chars: "".join(sorted(c for c in chars if len(c) == 1))  # noqa: E731 ("--": never one character)
+    return (*[x for shape in shapes for x in shape], _rule_firsts(att), frozenset(_PARTICLES), frozenset(_PRONOUNS),
+            frozenset(_AUXILIARIES), _NP_LEAD, _LEAD_CONJ, single(_CLAUSE_OR_QUOTE), _CLAUSE_CHARS,
+            single(_COMMA_COLON), single(_NAMING_STOPS), single(_QUOTE_SET))
+
+
+def _attributions_py(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int, int]] | None = None
+                     ) -> list[tuple[int, int, str, str]]:
+    """:func:`_attributions` in Python."""
     out = []
     att = d.att
     in_quote = np.zeros(len(d.tokens), dtype=bool)
@@ -478,7 +502,7 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int,
             w = d.words[i]
             n = d.match_at(i, att.phrases) if w in phrase_firsts else 0
             if n:  # "According to X, CLAUSE" at the start of a sentence
-                if i == ti or (i == ti + 1 and d.words[ti] in {"but", "and", "yet"}):
+                if i == ti or (i == ti + 1 and d.words[ti] in _LEAD_CONJ):
                     k = i + n
                     while k < tj and _COMMA_COLON.isdisjoint(d.gap_before(k)):
                         k += 1

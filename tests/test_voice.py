@@ -624,3 +624,97 @@ def test_compiled_helpers_take_odd_input_as_the_python_ones():
     if _kernels.COMPILED:
         with pytest.raises(TypeError):
             _kernels._ckernels.focus("abc", [(0, "x")], [0])
+
+
+def _compare_rules(d, sents=None):
+    """The C reading of the attribution rules against the Python one on one _Doc."""
+    from framing.voice import _attributions, _attributions_py
+
+    got = _attributions(d, d.quotes, sents)
+    assert got == _attributions_py(d, d.quotes, sents)
+    return got
+
+
+def test_compiled_attribution_rules_equal_the_python_ones_on_news_text(basil, seed_text):
+    """Whole texts, the sentences around mentions (tokens of some regions only, with the token
+    before each region unread), and sentence subsets: the same regions, sources and rules, in the
+    same order; every rule is exercised."""
+    from framing import _kernels
+    from framing.score import _points, compile_lexicons
+    from framing.voice import Attribution, _Doc, _holding
+
+    if not _kernels.COMPILED:
+        pytest.skip("the C extension is not built (the Python rules are the only reading)")
+    att = Attribution.default()
+    matcher = compile_lexicons(["libya", "loaded_language"])
+    texts = basil["text"].tolist()[:150] + [seed_text]
+    doc, start, end, _ = matcher.find(texts)
+    bounds = np.searchsorted(doc, np.arange(len(texts) + 1))
+    rules, focused = {}, 0
+    for i, text in enumerate(texts):
+        d = _Doc(text, att)
+        for row in _compare_rules(d):
+            rules[row[3]] = rules.get(row[3], 0) + 1
+        around = _points(start[bounds[i]:bounds[i + 1]], end[bounds[i]:bounds[i + 1]])
+        if around:
+            d = _Doc(text, att, around)
+            focused += d.regions is not None
+            _compare_rules(d)
+            _compare_rules(d, _holding(d.sents, sorted(set(around))))
+    assert set(rules) == {"headline", "according_to", "naming", "speech_tag", "reported_speech"}, rules
+    assert sum(rules.values()) > 1000 and focused > 100
+
+
+_RULE_WORDS = ["He", "she", "they", "said", "says", "told", "according", "to", "called", "calling", "dubbed", "as",
+               "on", "for", "that", "the", "rebels", "General", "Haftar", "and", "but", "yet", "reportedly", "has",
+               "pointed", "out", "quoted", "by", "who", "quickly", "denied", "Tripoli", "self", "styled"]
+_RULE_GAPS = [" ", " ", " ", ", ", ": ", ". ", "-", " \u201c", "\u201d ", ' "', '" ', "\n", "\n\n", " (", ") ",
+              " \u2014 ", "; ", "'s ", " -- "]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_RULE_WORDS), st.sampled_from(_RULE_GAPS)), max_size=30),
+       st.lists(st.integers(0, 400), max_size=6))
+def test_compiled_attribution_rules_on_generated_texts(pieces, offsets):
+    from framing import _kernels
+    from framing.voice import Attribution, _Doc
+
+    if not _kernels.COMPILED:
+        return
+    text = "".join(w + g for w, g in pieces)
+    att = Attribution.default()
+    _compare_rules(_Doc(text, att))
+    points = [o for o in offsets if o < len(text)]
+    if points:
+        _compare_rules(_Doc(text, att, points))
+
+
+def test_compiled_attribution_rules_refuse_inconsistent_tokens():
+    from framing import _kernels
+    from framing.voice import Attribution, _rule_tables
+
+    if not _kernels.COMPILED:
+        pytest.skip("the C extension is not built")
+    tables = _rule_tables(Attribution.default())
+    run = lambda tokens, words: _kernels.attributions("He said so.", tokens, words, {}, [], [(0, 11)], tables)  # noqa: E731
+    assert run([(0, 2), (3, 7), (8, 10)], ["he", "said", "so"]) == [(8, 11, "He", "reported_speech")]
+    with pytest.raises(ValueError, match="as many words"):
+        run([(0, 2)], ["he", "said"])
+    with pytest.raises(ValueError, match="not a span"):
+        run([(3, 7), (0, 2)], ["said", "he"])  # out of order
+    with pytest.raises(ValueError, match="not a span"):
+        run([(0, 99)], ["he"])  # past the text
+    with pytest.raises(TypeError):
+        run([(0, 2)], [None])
+
+
+def test_attribution_rules_carry_the_last_subject_to_a_participle():
+    """'X called Y Z, calling W V': the second naming takes the first one's source (both readings)."""
+    from framing.voice import Attribution, _attributions, _attributions_py, _Doc
+
+    text = "The army chief called the rebels terrorists, calling them a militia.\nHe said the rebels won."
+    d = _Doc(text, Attribution.default())
+    want = [(22, 43, "The army chief", "naming"), (53, 67, "The army chief", "naming"),
+            (77, 92, "He", "reported_speech")]
+    assert _attributions(d, d.quotes) == _attributions_py(d, d.quotes) == want
+    assert [text[a:b] for a, b, _, _ in want] == ["the rebels terrorists", "them a militia", "the rebels won."]
