@@ -471,11 +471,24 @@ static Py_ssize_t token_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t
 }
 
 static PyObject *word_spans(PyObject *self, PyObject *args) {
-    PyObject *text, *apos, *out, *starts = Py_None, *low = Py_None, *words = Py_None;
+    PyObject *text, *apos, *out, *starts = Py_None, *low = Py_None, *words = Py_None, *first = Py_None;
     Py_ssize_t start, end;
-    if (!PyArg_ParseTuple(args, "UnnUO!|OOO", &text, &start, &end, &apos, &PyList_Type, &out, &starts, &low,
-                          &words))
+    if (!PyArg_ParseTuple(args, "UnnUO!|OOOO", &text, &start, &end, &apos, &PyList_Type, &out, &starts, &low,
+                          &words, &first))
         return NULL;
+    if (first != Py_None && start > 0) { /* first[len(out)] = end of the last token before start, -1: none */
+        if (!PyDict_Check(first)) {
+            PyErr_SetString(PyExc_TypeError, "word_spans: first must be a dict");
+            return NULL;
+        }
+        Py_ssize_t k = (start < PyUnicode_GET_LENGTH(text) ? start : PyUnicode_GET_LENGTH(text)) - 1;
+        while (k >= 0 && !is_word_char(PyUnicode_READ_CHAR(text, k))) k--;
+        PyObject *key = PyLong_FromSsize_t(PyList_GET_SIZE(out)), *value = PyLong_FromSsize_t(k >= 0 ? k + 1 : -1);
+        int bad = key == NULL || value == NULL || PyDict_SetItem(first, key, value) < 0;
+        Py_XDECREF(key);
+        Py_XDECREF(value);
+        if (bad) return NULL;
+    }
     int extra = starts != Py_None;
     if (extra && (!PyList_Check(starts) || !PyList_Check(words) || !PyUnicode_Check(low) ||
                   PyUnicode_GET_LENGTH(low) != PyUnicode_GET_LENGTH(text))) {

@@ -36,7 +36,7 @@ COMPILED_MIN_CHARS = 0 if COMPILED else 2 ** 62
 
 
 def word_spans(text: str, start: int, end: int, tokens: list | None = None, starts: list | None = None,
-               low: str | None = None, words: list | None = None) -> list[tuple[int, int]]:
+               low: str | None = None, words: list | None = None, first: dict | None = None) -> list[tuple[int, int]]:
     """Word tokens of ``text[start:end]`` as ``(start, end)`` offsets into ``text``: the spans of
     ``framing.text.word_spans`` (runs of word characters joined by apostrophes), found in C when the
     extension is built (2.3x the regular expression with its match objects; voice attribution
@@ -44,13 +44,20 @@ def word_spans(text: str, start: int, end: int, tokens: list | None = None, star
 
     They are appended to ``tokens`` (a new list by default), which is returned; with ``starts``,
     ``low`` (``text`` lower-cased, of the same length) and ``words``, also each token's start to
-    ``starts`` and its span of ``low`` to ``words`` (in C: no Python loop over the tokens)."""
+    ``starts`` and its span of ``low`` to ``words`` (in C: no Python loop over the tokens). With
+    ``first`` (a dict) and ``start`` > 0, ``first[len(tokens)]`` is set first to the end of the
+    last token before ``start`` (-1: none), as ``framing.voice._Doc`` records where a region starts."""
     if tokens is None:
         tokens = []
     if _ckernels is not None:
         if starts is None:
             return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens)
-        return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens, starts, low, words)
+        return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens, starts, low, words, first)
+    if first is not None and start > 0:
+        k = min(start, len(text)) - 1  # (a token ends with a word character: one past the last one)
+        while k >= 0 and not (text[k].isalnum() or text[k] == "_"):
+            k -= 1
+        first[len(tokens)] = k + 1 if k >= 0 else -1
     spans = [m.span() for m in _WORD_RE.finditer(text, start, end)]
     tokens += spans
     if starts is not None:

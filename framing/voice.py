@@ -198,12 +198,12 @@ class _Doc:
         else:
             self.regions = spans = _sentence_regions(text, self.sents, sorted(set(around)), self.quotes)
         for a, b in spans:
-            if a > 0:
-                self._first[len(self.tokens)] = _token_end_before(text, a)
             if low is None:
+                if a > 0:
+                    self._first[len(self.tokens)] = _token_end_before(text, a)
                 _kernels.word_spans(text, a, b, self.tokens)
-            else:
-                _kernels.word_spans(text, a, b, self.tokens, self.starts, low, self.words)
+            else:  # (and the end of the token before the region, where a > 0, into _first)
+                _kernels.word_spans(text, a, b, self.tokens, self.starts, low, self.words, self._first)
         if low is None:
             self.words = [_norm(text[a:b]) for a, b in self.tokens]
             self.starts = [a for a, _ in self.tokens]
@@ -919,6 +919,7 @@ def _quote_source(d: _Doc, qa: int, qb: int) -> str:
 
 
 _AT_ONCE = 4_000_000  # rows x spans that voice_of compares in one array
+_IN_PYTHON = 2_000  # ... and at most in a Python loop (half the time of the arrays on news text)
 
 
 def voice_of(segs, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -935,6 +936,15 @@ def voice_of(segs, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np
     mid = (np.asarray(starts) + np.asarray(ends) - 1) // 2
     rank = {"attributed": 0, "quoted": 1, "scare_quoted": 2}
     rows = sorted(rows, key=lambda r: rank[r[2]])  # (stable: the last row holding a span wins)
+    if len(rows) * len(mid) <= _IN_PYTHON:  # (a text's few rows and mentions: NumPy's fixed cost is the larger)
+        last_first = rows[::-1]
+        for k, m in enumerate(mid.tolist()):
+            for a, b, v, src in last_first:
+                if a <= m < b:
+                    voice[k] = v
+                    source[k] = src
+                    break
+        return voice, source
     if len(rows) * len(mid) > _AT_ONCE:  # (a text with very many of both: row by row)
         for a, b, v, src in rows:
             inside = (mid >= a) & (mid < b)
@@ -951,6 +961,12 @@ def voice_of(segs, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np
     return voice, source
 
 
+@lru_cache(maxsize=8)
+def _flag_firsts(att: Attribution) -> frozenset:
+    """First words of every negator and hedge."""
+    return _first_words(att.negators) | _first_words(att.hedges)
+
+
 def flags(text: str, starts, *, attribution: Attribution | None = None, doc: _Doc | None = None,
           window: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """``negated`` and ``hedged`` flags for mentions starting at ``starts``.
@@ -963,8 +979,7 @@ def flags(text: str, starts, *, attribution: Attribution | None = None, doc: _Do
     d = doc or _Doc(text, att)
     neg = np.zeros(len(starts), dtype=bool)
     hedge = np.zeros(len(starts), dtype=bool)
-    sent_starts = [a for a, _ in d.sents]
-    firsts = _first_words(att.negators) | _first_words(att.hedges)
+    firsts = _flag_firsts(att)
     # Most mentions have no word among the ``window`` before them that can start a negator or a
     # hedge: such a word, token h, is among them for the mentions starting after token h and not
     # after token h + window (``tok_index``), so the mentions to look at are found for all at once.
@@ -980,7 +995,7 @@ def flags(text: str, starts, *, attribution: Attribution | None = None, doc: _Do
     for m in np.flatnonzero(near).tolist():
         s = int(starts[m])
         i = d.tok_index(s)
-        k = bisect_right(sent_starts, s) - 1
+        k = bisect_right(d.sents, (s, _AFTER_ALL)) - 1  # the last sentence starting at or before s
         sa = d.sents[k][0] if k >= 0 else 0
         c = _clause_start(d, i, sa) if i < len(d.tokens) else i
         for j in range(max(c, i - window), i):

@@ -158,18 +158,24 @@ def test_word_spans_without_the_extension_give_the_same_lists(monkeypatch, basil
     """The regular-expression fallback fills the same lists as the C function."""
     texts = basil["text"].tolist()[:20] + ["Rebels\u2019 \u201cmilitia\u201d don't_go 1,000 caf\u00e9s"]
 
+    from framing.voice import _token_end_before
+
     def lists():
         out = []
         for t in texts:
-            tokens, starts, words = [], [], []
-            _kernels.word_spans(t, 3, len(t) - 2, tokens, starts, t.lower(), words)
-            out.append((tokens, starts, words, _kernels.word_spans(t, 0, len(t))))
+            tokens, starts, words, first = [], [], [], {}
+            for a, b in ((3, len(t) // 2), (len(t) // 2 + 1, len(t) - 2), (len(t) + 5, len(t) + 9)):
+                _kernels.word_spans(t, a, b, tokens, starts, t.lower(), words, first)
+            out.append((tokens, starts, words, first, _kernels.word_spans(t, 0, len(t))))
         return out
 
     compiled = lists()
     monkeypatch.setattr(_kernels, "_ckernels", None)
     assert lists() == compiled
     assert sum(len(x[0]) for x in compiled) > 5_000
+    for t, (tokens, _, _, first, _) in zip(texts, compiled):  # the end of the token before each region
+        assert len(first) == 3 and list(first.values())[:2] == [_token_end_before(t, 3), _token_end_before(t, len(t) // 2 + 1)]
+        assert list(first.values())[2] == _token_end_before(t, len(t))
 
 
 @settings(max_examples=300, deadline=None)

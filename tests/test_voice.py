@@ -349,7 +349,7 @@ def test_flags_equal_a_mention_by_mention_reading(basil):
 def test_voice_of_takes_the_innermost_segment_at_once_and_row_by_row(monkeypatch):
     """Overlapping segments of every voice: the span takes the voice and source of the last row,
     by rank (attributed, quoted, scare_quoted) then by position, that holds its middle; the same
-    whether all rows are compared at once or one at a time."""
+    whether all rows are compared at once, one at a time, or in a Python loop."""
     import framing.voice as V
 
     rng = np.random.default_rng(3)
@@ -370,10 +370,11 @@ def test_voice_of_takes_the_innermost_segment_at_once_and_row_by_row(monkeypatch
             best = max(held) if held else (0, 0, "author", "")
             want_v.append(best[2])
             want_s.append(best[3])
-        for at_once in (V._AT_ONCE, 0):
+        for at_once, in_python in ((V._AT_ONCE, 0), (0, 0), (V._AT_ONCE, 10 ** 9)):
             monkeypatch.setattr(V, "_AT_ONCE", at_once)
+            monkeypatch.setattr(V, "_IN_PYTHON", in_python)
             v, src = voice_of(rows, starts, ends)
-            assert v.tolist() == want_v and src.tolist() == want_s, (trial, at_once)
+            assert v.tolist() == want_v and src.tolist() == want_s, (trial, at_once, in_python)
 
 
 # ----------------------------------------------------------------------------------------------
