@@ -27,6 +27,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdarg.h>
 
 #define N_CODES 0x110000
 
@@ -40,6 +41,17 @@ static int check_size(Py_buffer *b, Py_ssize_t need, const char *name) {
         return -1;
     }
     return 0;
+}
+
+/* Whether the n buffers that follow start at multiples of size (int64 arrays read as such). */
+static int check_aligned(size_t size, int n, ...) {
+    va_list ap;
+    va_start(ap, n);
+    int bad = 0;
+    for (int k = 0; k < n; k++) bad |= ((uintptr_t)va_arg(ap, Py_buffer *)->buf % size) != 0;
+    va_end(ap);
+    if (bad) PyErr_SetString(PyExc_ValueError, "arrays of 8-byte integers must be aligned (pass NumPy arrays)");
+    return bad ? -1 : 0;
 }
 
 /* Pass 1 over one text: one class byte per code point; unknown code points and NULs counted. */
@@ -307,9 +319,14 @@ static PyObject *resolve(PyObject *self, PyObject *args) {
                           &b_pkk, &b_ptr, &b_tids, &b_kind, &b_ot, &b_os, &b_oe))
         return NULL;
     PyObject *result = NULL;
-    if (n_hits < 0 || check_size(&b_pid, 8 * n_hits, "pid") || check_size(&b_st, 8 * n_hits, "st") ||
+    if (n_hits < 0 || n_hits > PY_SSIZE_T_MAX / 8) {
+        PyErr_Format(PyExc_ValueError, "resolve: %zd matches: not a count of matches", n_hits);
+        goto done;
+    }
+    if (check_size(&b_pid, 8 * n_hits, "pid") || check_size(&b_st, 8 * n_hits, "st") ||
         check_size(&b_en, 8 * n_hits, "en") || check_size(&b_os, b_ot.len, "out_start") ||
-        check_size(&b_oe, b_ot.len, "out_end"))
+        check_size(&b_oe, b_ot.len, "out_end") ||
+        check_aligned(8, 10, &b_pid, &b_st, &b_en, &b_pkp, &b_pkk, &b_ptr, &b_tids, &b_ot, &b_os, &b_oe))
         goto done;
     {
         const uint8_t *data = b_data.buf;
@@ -321,7 +338,7 @@ static PyObject *resolve(PyObject *self, PyObject *args) {
         Py_ssize_t n_keys = b_ptr.len / 8 - 1, n_tids = b_tids.len / 8, n_targets = b_kind.len, out = 0;
 #define BYTE_AT(p) ((p) >= 0 && (p) < len ? data[p] : 0)
         for (Py_ssize_t i = 0; i < n_hits; i++) {
-            int64_t p = pid[i], a = st[i] + 1, e = en[i];
+            int64_t p = pid[i], a = st[i] < len ? st[i] + 1 : -1, e = en[i]; /* (no overflow) */
             if (p < 0 || p >= n_pat || a < 0 || e < a || e > len || pk_ptr[p] < 0 || pk_ptr[p + 1] > n_pkk) {
                 PyErr_Format(PyExc_ValueError, "resolve: match %zd (pattern %lld at %lld-%lld) is outside the tables",
                              i, (long long)p, (long long)a, (long long)e);
@@ -383,7 +400,8 @@ static PyObject *longest(PyObject *self, PyObject *args) {
     if (check_size(&b_doc, 8 * n, "doc") || check_size(&b_grp, 8 * n, "group") || check_size(&b_st, 8 * n, "start") ||
         check_size(&b_en, 8 * n, "end") || check_size(&b_tid, 8 * n, "tid") || check_size(&b_od, 8 * n, "out_doc") ||
         check_size(&b_os, 8 * n, "out_start") || check_size(&b_oe, 8 * n, "out_end") ||
-        check_size(&b_ot, 8 * n, "out_tid") || check_size(&b_multi, b_cat.len / 8, "multi"))
+        check_size(&b_ot, 8 * n, "out_tid") || check_size(&b_multi, b_cat.len / 8, "multi") ||
+        check_aligned(8, 11, &b_ord, &b_doc, &b_grp, &b_st, &b_en, &b_tid, &b_cat, &b_od, &b_os, &b_oe, &b_ot))
         goto done;
     ord = PyMem_New(Py_ssize_t, n > 0 ? n : 1);
     cs = PyMem_New(Py_ssize_t, n > 0 ? n : 1);
@@ -425,6 +443,10 @@ static PyObject *longest(PyObject *self, PyObject *args) {
                 block = out;
             }
             int64_t t = tid[r];
+            if (multi[t] && (cat[t] < 0 || cat[t] >= PY_SSIZE_T_MAX)) {
+                PyErr_Format(PyExc_ValueError, "longest: category %lld of target %lld", (long long)cat[t], (long long)t);
+                goto done;
+            }
             Py_ssize_t c = multi[t] ? cat[t] + 1 : 0, k = block;
             while (k < out && cs[k] != c) k++;
             if (k < out) continue; /* this span has a row of that category (or of no category) */

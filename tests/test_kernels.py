@@ -298,3 +298,18 @@ def test_resolve_and_longest_refuse_rows_outside_their_tables():
         _kernels.longest(one * 4, one, one, one, one * 2, one * 0, one * 0, np.zeros(1, dtype=bool))
     with pytest.raises(TypeError, match="int64"):
         _kernels.longest(one.astype(np.int32), one, one, one, one * 2, one * 0, one * 0, np.zeros(1, dtype=bool))
+    # review cases, given to the C functions directly: a count of matches that overflows or is
+    # negative, a start at the largest int64, an unaligned array, a category at the largest int64
+    out = [np.empty(4, dtype=np.int64) for _ in range(3)]
+    c = _kernels._ckernels
+    for n in (2 ** 61, -1):
+        with pytest.raises(ValueError, match="not a count of matches"):
+            c.resolve(data, one * 0, one * 0, one * 3, n, ptr, one * 0, ptr, one * 0, kind, *out)
+    with pytest.raises(ValueError, match="outside the tables"):
+        c.resolve(data, one * 0, one * (2 ** 63 - 1), one * 3, 1, ptr, one * 0, ptr, one * 0, kind, *out)
+    unaligned = np.zeros(17, dtype=np.uint8)[1:9].view(np.int64)
+    with pytest.raises(ValueError, match="aligned"):
+        c.resolve(data, unaligned, one * 0, one * 3, 1, ptr, one * 0, ptr, one * 0, kind, *out)
+    with pytest.raises(ValueError, match="category"):
+        c.longest(one * 0, one, one, one, one * 2, one * 0, one * (2 ** 63 - 1), np.ones(1, dtype=np.uint8),
+                  *(np.empty(1, dtype=np.int64) for _ in range(4)))
