@@ -1229,13 +1229,13 @@ typedef struct {
     const void *data;
     Py_ssize_t len, n;             /* text length, tokens */
     Py_ssize_t *ts, *te, *first;   /* token starts and ends; end of the token before a region's first token */
-    PyObject *words;               /* list of str */
+    PyObject *words;               /* tuple of str (a copy: the caller's list may change meanwhile) */
     uint8_t *inq;                  /* token inside a quotation */
     PyObject *cc_quote, *clause;   /* character sets (str): _CLAUSE_OR_QUOTE, _CLAUSE_CHARS */
 } adoc;
 
 #define NO_FIRST PY_SSIZE_T_MIN
-#define WORD(d, i) PyList_GET_ITEM((d)->words, (i))
+#define WORD(d, i) PyTuple_GET_ITEM((d)->words, (i))
 #define CH(d, p) PyUnicode_READ((d)->kind, (d)->data, (p))
 
 static Py_ssize_t gap_lo(const adoc *d, Py_ssize_t i) { /* _Doc.gap_before(i) is text[gap_lo(i):ts[i]] */
@@ -1258,6 +1258,7 @@ static int gap_has_char(const adoc *d, Py_ssize_t i, Py_UCS4 c) {
 /* gap_before(i).strip() as offsets [*a, *b) */
 static void gap_strip(const adoc *d, Py_ssize_t i, Py_ssize_t *a, Py_ssize_t *b) {
     Py_ssize_t lo = gap_lo(d, i), hi = d->ts[i];
+    if (hi < lo) hi = lo; /* (an empty gap, as the empty slice) */
     while (lo < hi && Py_UNICODE_ISSPACE(CH(d, lo))) lo++;
     while (hi > lo && Py_UNICODE_ISSPACE(CH(d, hi - 1))) hi--;
     *a = lo;
@@ -1297,15 +1298,12 @@ static Py_ssize_t match_at(const adoc *d, Py_ssize_t i, PyObject *phrases, PyObj
     PyObject *w = WORD(d, i);
     int r = word_in(firsts, w);
     if (r <= 0) return r;
-    if (i > 0 && CH(d, d->ts[i] - 1) == '-' && d->ts[i] - gap_lo(d, i) == 1 && CH(d, gap_lo(d, i)) == '-') return 0;
+    if (i > 0 && d->ts[i] - gap_lo(d, i) == 1 && CH(d, gap_lo(d, i)) == '-') return 0; /* "self-styled" */
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(lengths); k++) {
         Py_ssize_t len = PyLong_AsSsize_t(PyTuple_GET_ITEM(lengths, k));
         if (len < 0 && PyErr_Occurred()) return -1;
         if (i + len > d->n) continue;
-        PyObject *t = PyList_GetSlice(d->words, i, i + len);
-        if (t == NULL) return -1;
-        PyObject *tup = PyList_AsTuple(t);
-        Py_DECREF(t);
+        PyObject *tup = PyTuple_GetSlice(d->words, i, i + len);
         if (tup == NULL) return -1;
         r = PySet_Contains(phrases, tup);
         Py_DECREF(tup);
@@ -1413,13 +1411,20 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
         return NULL;
     }
     adoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), PyList_GET_SIZE(tokens),
-              NULL, NULL, NULL, words, NULL, cc_quote, clause};
-    PyObject *out = NULL, *last_subject = NULL;
+              NULL, NULL, NULL, NULL, NULL, cc_quote, clause};
+    PyObject *out = NULL, *last_subject = NULL, *firsts = NULL;
     Py_ssize_t *cand = NULL, n_cand = 0;
     if (PyList_GET_SIZE(words) != d.n) {
         PyErr_SetString(PyExc_ValueError, "attributions: as many words as tokens are needed");
         return NULL;
     }
+    /* (copies: a word's __hash__ or an offset's __index__ could change the caller's lists) */
+    d.words = PySequence_Tuple(words);
+    tokens = PySequence_Tuple(tokens);
+    quotes = PySequence_Tuple(quotes);
+    sents = PySequence_Tuple(sents);
+    firsts = PyDict_Items(first_map);
+    if (d.words == NULL || tokens == NULL || quotes == NULL || sents == NULL || firsts == NULL) goto fail;
     d.ts = PyMem_New(Py_ssize_t, d.n + 1);
     d.te = PyMem_New(Py_ssize_t, d.n + 1);
     d.first = PyMem_New(Py_ssize_t, d.n + 1);
@@ -1430,30 +1435,26 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
         goto fail;
     }
     for (Py_ssize_t i = 0; i < d.n; i++) {
-        if (read_span(PyList_GET_ITEM(tokens, i), "tokens", &d.ts[i], &d.te[i]) < 0) goto fail;
+        if (read_span(PyTuple_GET_ITEM(tokens, i), "tokens", &d.ts[i], &d.te[i]) < 0) goto fail;
         if (d.ts[i] < 0 || d.te[i] < d.ts[i] || d.te[i] > d.len || (i > 0 && d.ts[i] < d.te[i - 1])) {
             PyErr_Format(PyExc_ValueError, "attributions: token %zd is not a span of the text after the one before", i);
             goto fail;
         }
-        if (!PyUnicode_Check(PyList_GET_ITEM(words, i))) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(d.words, i))) {
             PyErr_SetString(PyExc_TypeError, "attributions: words are str");
             goto fail;
         }
         d.first[i] = NO_FIRST;
     }
-    {
-        PyObject *key, *value;
-        Py_ssize_t pos = 0;
-        while (PyDict_Next(first_map, &pos, &key, &value)) {
-            Py_ssize_t k = as_offset(key), v = as_offset(value);
-            if (PyErr_Occurred()) goto fail;
-            if (k < 0 || k >= d.n) continue; /* (no such token: never read) */
-            d.first[k] = v;
-        }
+    for (Py_ssize_t f = 0; f < PyList_GET_SIZE(firsts); f++) {
+        Py_ssize_t k, v;
+        if (read_span(PyList_GET_ITEM(firsts, f), "first items", &k, &v) < 0) goto fail;
+        if (k < 0 || k >= d.n) continue; /* (no such token: never read) */
+        d.first[k] = v < -1 ? -1 : v;   /* (every negative value reads as the text's start) */
     }
-    for (Py_ssize_t q = 0; q < PyList_GET_SIZE(quotes); q++) {
+    for (Py_ssize_t q = 0; q < PyTuple_GET_SIZE(quotes); q++) {
         Py_ssize_t qa, qb;
-        if (read_span(PyList_GET_ITEM(quotes, q), "quotations", &qa, &qb) < 0) goto fail;
+        if (read_span(PyTuple_GET_ITEM(quotes, q), "quotations", &qa, &qb) < 0) goto fail;
         for (Py_ssize_t t = tok_index(&d, qa), e = tok_index(&d, qb); t < e; t++) d.inq[t] = 1;
     }
     for (Py_ssize_t i = 0; i < d.n; i++) {
@@ -1464,14 +1465,23 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
     out = PyList_New(0);
     last_subject = (Py_INCREF(s_empty), s_empty);
     if (out == NULL || last_subject == NULL) goto fail;
-    for (Py_ssize_t s = 0; s < PyList_GET_SIZE(sents); s++) {
+    for (Py_ssize_t s = 0; s < PyTuple_GET_SIZE(sents); s++) {
         Py_ssize_t sa, sb;
-        if (read_span(PyList_GET_ITEM(sents, s), "sentences", &sa, &sb) < 0) goto fail;
+        if (read_span(PyTuple_GET_ITEM(sents, s), "sentences", &sa, &sb) < 0) goto fail;
         Py_ssize_t ti = tok_index(&d, sa), tj = tok_index(&d, sb);
         if (ti >= tj) continue;
         /* headline */
         Py_ssize_t last = ti + 5 < tj - 1 ? ti + 5 : tj - 1;
-        int at_line_start = (sa <= 0 || (sa - 1 < d.len && (CH(&d, sa - 1) == '\n' || CH(&d, sa - 1) == '\r'))) && last > ti;
+        int at_line_start = sa == 0;
+        if (sa != 0) { /* text[sa - 1] in "\n\r", negative indexes from the end as in Python */
+            Py_ssize_t at = sa - 1 < 0 ? sa - 1 + d.len : sa - 1;
+            if (at < 0 || at >= d.len) {
+                PyErr_Format(PyExc_IndexError, "attributions: sentence start %zd is outside the text", sa);
+                goto fail;
+            }
+            at_line_start = CH(&d, at) == '\n' || CH(&d, at) == '\r';
+        }
+        at_line_start = at_line_start && last > ti;
         Py_ssize_t stop = ti;
         if (at_line_start) {
             for (Py_ssize_t p = d.te[ti]; p < d.ts[last]; p++)
@@ -1616,6 +1626,11 @@ fail:
     Py_CLEAR(out);
 done:
     Py_XDECREF(last_subject);
+    Py_XDECREF(d.words);
+    Py_XDECREF(tokens);
+    Py_XDECREF(quotes);
+    Py_XDECREF(sents);
+    Py_XDECREF(firsts);
     PyMem_Free(d.ts);
     PyMem_Free(d.te);
     PyMem_Free(d.first);

@@ -939,10 +939,10 @@ def voice_of(segs, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np
     if len(rows) * len(mid) <= _IN_PYTHON:  # (a text's few rows and mentions: NumPy's fixed cost is the larger)
         last_first = rows[::-1]
         for k, m in enumerate(mid.tolist()):
-            for a, b, v, src in last_first:
-                if a <= m < b:
-                    voice[k] = v
-                    source[k] = src
+            for r in last_first:
+                if r[0] <= m < r[1]:
+                    voice[k] = r[2]
+                    source[k] = r[3]
                     break
         return voice, source
     if len(rows) * len(mid) > _AT_ONCE:  # (a text with very many of both: row by row)

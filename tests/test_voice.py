@@ -719,3 +719,34 @@ def test_attribution_rules_carry_the_last_subject_to_a_participle():
             (77, 92, "He", "reported_speech")]
     assert _attributions(d, d.quotes) == _attributions_py(d, d.quotes) == want
     assert [text[a:b] for a, b, _, _ in want] == ["the rebels terrorists", "them a militia", "the rebels won."]
+
+
+def test_compiled_attribution_rules_on_odd_input_as_the_python_ones():
+    """Review cases given to the rules directly: a region start past its token, the most negative
+    region start, negative sentence starts (Python's negative indexes), and a word whose hash
+    empties the caller's list while the rules run (the C reading keeps its own copy)."""
+    from framing import _kernels
+    from framing.voice import Attribution, _attributions, _attributions_py, _Doc
+
+    if not _kernels.COMPILED:
+        pytest.skip("the C extension is not built")
+    att = Attribution.default()
+    for first in ({3: 99}, {3: -2 ** 63}):
+        d = _Doc("Then, X said so.", att)
+        d._first = first
+        assert _attributions(d, []) == _attributions_py(d, [])
+    d = _Doc("Boss: rebels won.\nxx", att)
+    assert _attributions(d, [], [(-1, 17)]) == _attributions_py(d, [], [(-1, 17)])
+    for rules in (_attributions, _attributions_py):
+        with pytest.raises(IndexError):
+            rules(d, [], [(-30, 17)])
+
+    class Emptying(str):
+        def __hash__(self):
+            words.clear()
+            return str.__hash__(self)
+
+    d = _Doc("He said so.", att)
+    words = d.words
+    words[:] = [Emptying(w) for w in words]
+    assert _attributions(d, []) == [(8, 11, "He", "reported_speech")]
