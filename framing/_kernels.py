@@ -54,16 +54,22 @@ def word_spans(text: str, start: int, end: int, tokens: list | None = None, star
             return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens)
         return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens, starts, low, words, first)
     if first is not None and start > 0:
-        k = min(start, len(text)) - 1  # (a token ends with a word character: one past the last one)
-        while k >= 0 and not (text[k].isalnum() or text[k] == "_"):
-            k -= 1
-        first[len(tokens)] = k + 1 if k >= 0 else -1
+        first[len(tokens)] = token_end_before(text, start)
     spans = [m.span() for m in _WORD_RE.finditer(text, start, end)]
     tokens += spans
     if starts is not None:
         starts += [a for a, _ in spans]
         words += [low[a:b] for a, b in spans]
     return tokens
+
+
+def token_end_before(text: str, pos: int) -> int:
+    """End of the last word token ending at or before ``pos`` (-1: none). A word token ends with a
+    word character (``framing.text.word_spans``), so it is one past the last one before ``pos``."""
+    k = min(pos, len(text)) - 1
+    while k >= 0 and not (text[k].isalnum() or text[k] == "_"):
+        k -= 1
+    return k + 1 if k >= 0 else -1
 
 
 def quote_regions(text: str, *marks: str) -> list[tuple[int, int]] | None:

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from . import _kernels
+from ._kernels import token_end_before as _token_end_before
 from .sentences import _BLOCK_RE
 from .text import _APOSTROPHES, _WORD_RE, sentence_spans
 
@@ -766,15 +767,6 @@ def _holds(span: tuple[int, int], points: list[int]) -> bool:
     """Whether ``[a, b)`` holds one of the sorted ``points``."""
     k = bisect_left(points, span[0])
     return k < len(points) and points[k] < span[1]
-
-
-def _token_end_before(text: str, pos: int) -> int:
-    """End of the last word token ending at or before ``pos`` (-1: none). A word token ends with a
-    word character (``framing.text.word_spans``), so it is one past the last one before ``pos``."""
-    k = pos - 1
-    while k >= 0 and not (text[k].isalnum() or text[k] == "_"):
-        k -= 1
-    return k + 1 if k >= 0 else -1
 
 
 def _segments(d: _Doc, referents=None, points: list[int] | None = None) -> list[tuple[int, int, str, str]]:
