@@ -1639,7 +1639,35 @@ done:
     return out;
 }
 
+/* line_ends(buf, start, n) -> (pos, rows): from buf[start], the position just after the n-th
+ * newline byte (b"\n"), or after the last one found when there are fewer (start if none), and how
+ * many were found: how framing/corpus.py cuts a JSON Lines file into blocks of lines (memchr, about
+ * a fifth of the time of bytes.find per line from Python on 200 MB). */
+static PyObject *line_ends(PyObject *self, PyObject *args) {
+    Py_buffer buf;
+    Py_ssize_t start, n, rows = 0;
+    if (!PyArg_ParseTuple(args, "y*nn", &buf, &start, &n)) return NULL;
+    if (start < 0 || start > buf.len || n < 0) {
+        PyBuffer_Release(&buf);
+        PyErr_SetString(PyExc_ValueError, "line_ends: start must lie in the buffer and n be >= 0");
+        return NULL;
+    }
+    const char *base = (const char *)buf.buf, *q = base + start, *end = base + buf.len;
+    Py_BEGIN_ALLOW_THREADS
+    while (rows < n && q < end) {
+        const char *nl = memchr(q, '\n', (size_t)(end - q));
+        if (nl == NULL) break;
+        rows++;
+        q = nl + 1;
+    }
+    Py_END_ALLOW_THREADS
+    Py_ssize_t pos = q - base;
+    PyBuffer_Release(&buf);
+    return Py_BuildValue("nn", pos, rows);
+}
+
 static PyMethodDef methods[] = {
+    {"line_ends", line_ends, METH_VARARGS, "Where the next n lines of a buffer end (see framing/corpus.py)."},
     {"attributions", attributions, METH_VARARGS, "Attributed regions of a text (see framing/voice.py)."},
     {"all_inside", all_inside, METH_VARARGS, "Whether sorted points lie in sorted spans (see framing/voice.py)."},
     {"sentence_spans", sentence_spans_c, METH_VARARGS, "Sentence spans (see framing/sentences.py)."},

@@ -21,7 +21,7 @@ try:
 except ImportError:  # not built: the NumPy path everywhere
     _ckernels = None
 
-__all__ = ["forms", "scan", "resolve", "longest", "attributions", "word_spans", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
+__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "word_spans", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 
 _APOSTROPHE_CHARS = "'" + _APOSTROPHES  # what joins two runs of word characters into one token
 
@@ -33,6 +33,22 @@ FILL = 0x1E
 
 #: Batches with at least this many characters take the compiled path (tests move it to run both).
 COMPILED_MIN_CHARS = 0 if COMPILED else 2 ** 62
+
+
+def line_ends(buf: bytes, start: int, n: int) -> tuple[int, int]:
+    """From ``buf[start]``, the position just after the ``n``-th newline byte (or after the last
+    one when there are fewer; ``start`` when none) and how many were found (``memchr`` in C)."""
+    if _ckernels is not None:
+        return _ckernels.line_ends(buf, start, n)
+    if not 0 <= start <= len(buf) or n < 0:
+        raise ValueError("line_ends: start must lie in the buffer and n be >= 0")
+    rows = 0
+    while rows < n:
+        j = buf.find(b"\n", start)
+        if j < 0:
+            break
+        rows, start = rows + 1, j + 1
+    return start, rows
 
 
 def word_spans(text: str, start: int, end: int, tokens: list | None = None, starts: list | None = None,

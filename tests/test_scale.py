@@ -151,6 +151,122 @@ def test_ordered_map_keeps_order_shares_the_work_and_raises_in_turn():
     assert out == [x * x for x in range(7)]
 
 
+def _echo_big(state, x):
+    import os
+
+    return os.getpid(), x[:10], bytes(len(x))  # a result as large as its item
+
+
+def _slow_in_workers(state, x):
+    import os
+    import time
+
+    if os.getpid() != state["main"]:
+        time.sleep(0.2)
+    return os.getpid(), x * x
+
+
+def _exit_in_workers(state, x):
+    import os
+
+    if os.getpid() != state["main"]:
+        os._exit(3)
+    return x
+
+
+def _fail_in_workers(state, x):
+    import os
+
+    if os.getpid() != state["main"]:
+        raise ValueError("in a worker")
+    return x
+
+
+def _with_alarm(seconds, fn):
+    """Run ``fn`` with SIGALRM set to fail it after ``seconds`` (a hang must fail, not block CI)."""
+    import signal
+
+    def stop(*_):
+        raise TimeoutError(f"no answer after {seconds} s: the processes wait on each other")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        return fn()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_ordered_map_passes_large_items_and_results_both_ways_without_waiting_forever():
+    import os
+
+    from framing._parallel import ordered_map
+
+    items = [bytes([i]) * (3_000_000 + i) for i in range(12)]  # each far over a pipe's 64 KiB
+    for jobs in (2, 3):
+        got = _with_alarm(60, lambda: list(ordered_map(_echo_big, items, state={}, jobs=jobs)))
+        assert [(head, len(tail)) for _, head, tail in got] == [(x[:10], len(x)) for x in items]
+        assert len({pid for pid, _, _ in got} - {os.getpid()}) >= 1  # workers took some
+
+
+def test_ordered_map_takes_back_queued_items_instead_of_waiting_for_a_slow_worker():
+    import os
+
+    from framing._parallel import ordered_map
+
+    got = _with_alarm(60, lambda: list(ordered_map(_slow_in_workers, range(40), state={"main": os.getpid()}, jobs=2)))
+    assert [v for _, v in got] == [x * x for x in range(40)]
+    by_worker = sum(pid != os.getpid() for pid, _ in got)
+    # the worker is 200 times slower: the main process computes what it had queued (the worker
+    # skips those) rather than wait; the worker keeps only the item it had started each time the
+    # main process came to wait for it (1-4 of 40 measured; 15 when nothing is taken back)
+    assert 1 <= by_worker <= 6, by_worker
+
+
+def test_a_stopped_worker_ends_itself_even_with_results_nobody_reads():
+    import multiprocessing as mp
+
+    from framing._parallel import _Slot, _Worker
+
+    # items taken back by the main process may still be computed by the worker; their large
+    # results fill the pipe, and stopping must read them away rather than wait for the worker
+    worker = _Worker(mp.get_context("fork"), {})
+    slots = [_Slot(worker, i) for i in range(3)]
+    for slot in slots:
+        worker.submit(_echo_big, b"x" * 3_000_000, slot)
+        slot.set(True, None)
+    _with_alarm(30, worker.stop)
+    assert worker.process.exitcode == 0  # it ended on its own, not terminated
+
+
+def test_ordered_map_reports_a_worker_that_died_and_carries_worker_tracebacks():
+    import os
+
+    import pytest
+
+    from framing._parallel import WorkerError, ordered_map
+
+    with pytest.raises(WorkerError, match=r"worker process \d+ ended \(exit code 3\)"):
+        _with_alarm(60, lambda: list(ordered_map(_exit_in_workers, range(20), state={"main": os.getpid()}, jobs=2)))
+    with pytest.raises(ValueError, match="in a worker") as err:
+        list(ordered_map(_fail_in_workers, range(10), state={"main": os.getpid()}, jobs=2))
+    assert "_fail_in_workers" in str(err.value.__cause__) and "ValueError: in a worker" in str(err.value.__cause__)
+
+
+def test_ordered_map_stops_its_workers_when_the_caller_stops_early():
+    import multiprocessing as mp
+
+    from framing._parallel import ordered_map
+
+    before = set(mp.active_children())
+    results = ordered_map(_slow_square, range(100), state={"fail": set()}, jobs=3)
+    assert [v for _, v in (next(results), next(results))] == [0, 1]
+    assert len(set(mp.active_children()) - before) == 2
+    results.close()  # (as when a loop over the results breaks)
+    assert set(mp.active_children()) - before == set()
+
+
 def test_block_references_read_the_same_bytes_and_notice_a_changed_file(tmp_path):
     import pytest
 
