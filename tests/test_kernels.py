@@ -313,3 +313,26 @@ def test_resolve_and_longest_refuse_rows_outside_their_tables():
     with pytest.raises(ValueError, match="category"):
         c.longest(one * 0, one, one, one, one * 2, one * 0, one * (2 ** 63 - 1), np.ones(1, dtype=np.uint8),
                   *(np.empty(1, dtype=np.int64) for _ in range(4)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200).map(lambda b: bytes(b"ab\n"[x % 3] for x in b)), st.data())
+def test_line_ends_stops_after_the_nth_newline(data, draw):
+    start = draw.draw(st.integers(0, len(data)))
+    n = draw.draw(st.integers(0, 8))
+    newlines = [i for i in range(start, len(data)) if data[i] == 10]  # independent: every newline
+    rows = min(n, len(newlines))
+    expect = (newlines[rows - 1] + 1 if rows else start, rows)
+    assert _kernels.line_ends(data, start, n) == expect
+    if _kernels._ckernels is not None:
+        saved, _kernels._ckernels = _kernels._ckernels, None  # the Python reading, the same
+        try:
+            assert _kernels.line_ends(data, start, n) == expect
+        finally:
+            _kernels._ckernels = saved
+
+
+def test_line_ends_refuses_a_start_outside_the_buffer():
+    for start, n in ((-1, 1), (4, 1), (0, -1)):
+        with pytest.raises(ValueError, match="start must lie in the buffer"):
+            _kernels.line_ends(b"a\nb", start, n)
