@@ -18,11 +18,13 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import signal
 import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import count
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 __all__ = ["ordered_map", "resolve_jobs", "WorkerError"]
@@ -59,14 +61,23 @@ def _serve(inbox, outbox, state: dict) -> None:
     todo: queue.SimpleQueue = queue.SimpleQueue()
     done: queue.SimpleQueue = queue.SimpleQueue()
 
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (a forked copy of the caller's handler could
+    # turn terminate() into an exception that the loop below would send back as a result)
     cancelled: set[int] = set()
 
     def receive() -> None:
         while True:
             try:
-                msg = inbox.recv()
+                raw = inbox.recv_bytes()
             except (EOFError, OSError):
                 msg = _STOP
+            else:
+                try:
+                    msg = ForkingPickler.loads(raw)
+                except Exception as exc:  # an item that cannot be rebuilt here (a function that
+                    # spawn cannot import, a class missing): that error is its result, in its turn
+                    msg = (-1, None, (WorkerError(f"a worker process could not rebuild its item: {exc!r}"),
+                                      traceback.format_exc()))
             if type(msg) is int:  # an item the main process took back and computed itself
                 cancelled.add(msg)
                 continue
@@ -95,6 +106,9 @@ def _serve(inbox, outbox, state: dict) -> None:
         if msg is _STOP:
             break
         seq, func, item = msg
+        if func is None:
+            done.put((False, *item))
+            continue
         if seq in cancelled:
             cancelled.discard(seq)
             done.put((True, None, None))  # (a place holder: the main process has the result)
@@ -149,7 +163,12 @@ class _Worker:
 
     def submit(self, func: Callable, item: Any, slot: _Slot) -> None:
         try:
-            self.inbox.send((slot.seq, func, item))
+            data = ForkingPickler.dumps((slot.seq, func, item))
+        except Exception as exc:  # an item that cannot be pickled: raised in its turn
+            slot.set(False, exc)
+            return
+        try:
+            self.inbox.send_bytes(data)
         except (BrokenPipeError, OSError):
             raise self._ended() from None
         self.owed.append(slot)
@@ -164,11 +183,13 @@ class _Worker:
     def receive(self) -> None:
         """Wait for this worker's next result and put it in its slot (unless taken back)."""
         try:
-            ok, value, trace = self.outbox.recv()
+            raw = self.outbox.recv_bytes()
         except (EOFError, OSError):
             raise self._ended() from None
-        except Exception as exc:  # an error raised in the worker that cannot be rebuilt here
-            ok, value, trace = False, WorkerError(f"a worker process sent back an error that cannot be read: {exc!r}"), None
+        try:
+            ok, value, trace = ForkingPickler.loads(raw)
+        except Exception as exc:  # (an error raised in the worker that cannot be rebuilt here)
+            ok, value, trace = False, WorkerError(f"a worker process sent back what cannot be read: {exc!r}"), None
         slot = self.owed.popleft()
         if not slot.ready:
             slot.set(ok, value, trace)
@@ -195,8 +216,10 @@ class _Worker:
                 pass
         self.process.join(5)
         if self.process.is_alive():
-            self.process.terminate()
+            self.process.kill()
             self.process.join()
+        self.exitcode = self.process.exitcode
+        self.process.close()  # (its file descriptors now, not when a cycle is collected)
         self.inbox.close()
         self.outbox.close()
 

@@ -95,3 +95,19 @@ def test_out_must_be_a_folder_and_old_tables_are_replaced(tmp_path, capsys):
     assert main(["score", "--demo", "--lexicon", "libya", "--out", str(out), "--output-format", "parquet"]) == 0
     assert main(["score", "--demo", "--lexicon", "libya", "--out", str(out)]) == 0
     assert not (out / "mentions.parquet").exists() and (out / "mentions.csv").exists()
+
+
+def test_a_worker_that_dies_is_one_line_and_exit_1(tmp_path, capsys, monkeypatch):
+    import framing.cli.score as cli_score
+    from framing._parallel import WorkerError
+
+    def dying(*args, **kwargs):
+        raise WorkerError("worker process 123 ended (exit code -9) before it returned its results: killed, "
+                          "or out of memory? Try fewer --jobs or a smaller chunk")
+        yield  # (a generator, as iter_count is)
+
+    monkeypatch.setattr(cli_score, "iter_count", dying)
+    assert main(["count", "--demo", "--jobs", "2", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["framing: error: worker process 123 ended (exit code -9) before it returned its results: "
+                   "killed, or out of memory? Try fewer --jobs or a smaller chunk"]

@@ -237,7 +237,7 @@ def test_a_stopped_worker_ends_itself_even_with_results_nobody_reads():
         worker.submit(_echo_big, b"x" * 3_000_000, slot)
         slot.set(True, None)
     _with_alarm(30, worker.stop)
-    assert worker.process.exitcode == 0  # it ended on its own, not terminated
+    assert worker.exitcode == 0  # it ended on its own, not terminated
 
 
 def test_ordered_map_reports_a_worker_that_died_and_carries_worker_tracebacks():
@@ -252,6 +252,47 @@ def test_ordered_map_reports_a_worker_that_died_and_carries_worker_tracebacks():
     with pytest.raises(ValueError, match="in a worker") as err:
         list(ordered_map(_fail_in_workers, range(10), state={"main": os.getpid()}, jobs=2))
     assert "_fail_in_workers" in str(err.value.__cause__) and "ValueError: in a worker" in str(err.value.__cause__)
+
+
+_MAIN_PID = __import__("os").getpid()
+
+
+def _rebuilt_only_here():
+    import os
+
+    if os.getpid() != _MAIN_PID:
+        raise LookupError("cannot be rebuilt in this process")
+    return _OnlyHere()
+
+
+class _OnlyHere:
+    """An item a worker cannot unpickle (as a function spawn cannot import, or a missing class)."""
+
+    def __reduce__(self):
+        return _rebuilt_only_here, ()
+
+
+def _kind(state, x):
+    return type(x).__name__
+
+
+def test_items_that_cannot_travel_are_errors_in_their_turn_not_a_hang():
+    import threading
+
+    import pytest
+
+    from framing._parallel import WorkerError, ordered_map
+
+    # one a worker cannot rebuild (the first sent to it, so never taken back): its error, no hang
+    with pytest.raises(WorkerError, match="could not rebuild its item: LookupError") as err:
+        _with_alarm(60, lambda: list(ordered_map(_kind, [_OnlyHere(), 2, 3, 4], state={}, jobs=2)))
+    assert "cannot be rebuilt in this process" in str(err.value.__cause__)  # the worker's traceback
+    # one that cannot be pickled at all (a lock): the same, raised here
+    out = []
+    with pytest.raises(TypeError, match="pickle"):
+        for v in ordered_map(_kind, [1, threading.Lock(), 3], state={}, jobs=2):
+            out.append(v)
+    assert out == ["int"]
 
 
 def test_ordered_map_stops_its_workers_when_the_caller_stops_early():

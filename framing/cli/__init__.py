@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from .. import __version__
+from .._parallel import WorkerError
 from ..errors import FramingError
 from . import compare, lexicon, report, score, study
 from . import classify, datasets
@@ -37,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     except FramingError as err:
         print(f"framing: error: {str(err).splitlines()[0]}", file=sys.stderr)
         return 2
+    except WorkerError as err:  # a --jobs worker killed (out of memory): no traceback of ours helps
+        print(f"framing: error: {err}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # `framing kwic ... | head`
         return 0
 
