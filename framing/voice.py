@@ -984,15 +984,24 @@ def flags(text: str, starts, *, attribution: Attribution | None = None, doc: _Do
     s_arr = np.asarray(starts, dtype=np.int64)
     k = np.searchsorted(lo, s_arr, side="left") - 1  # the last such word starting before the mention
     near = (k >= 0) & (s_arr <= hi[np.maximum(k, 0)])  # (hi grows with h: the last one reaches furthest)
+    # Only those words can match (match_at is 0 elsewhere), and whether one does depends on the
+    # word alone: each is read once, and the clause is found only for mentions that have one.
+    found: dict[int, tuple[bool, bool]] = {}
     for m in np.flatnonzero(near).tolist():
         s = int(starts[m])
         i = d.tok_index(s)
+        near_hits = hits[bisect_left(hits, i - window):bisect_left(hits, i)]
+        for h in near_hits:
+            if h not in found:
+                found[h] = (d.match_at(h, att.negators) > 0, d.match_at(h, att.hedges) > 0)
+        near_hits = [h for h in near_hits if found[h][0] or found[h][1]]
+        if not near_hits or i >= len(d.tokens):
+            continue
         k = bisect_right(d.sents, (s, _AFTER_ALL)) - 1  # the last sentence starting at or before s
         sa = d.sents[k][0] if k >= 0 else 0
-        c = _clause_start(d, i, sa) if i < len(d.tokens) else i
-        for j in range(max(c, i - window), i):
-            if not neg[m] and d.match_at(j, att.negators):
-                neg[m] = True
-            if not hedge[m] and d.match_at(j, att.hedges):
-                hedge[m] = True
+        c = _clause_start(d, i, sa)
+        for h in near_hits:
+            if h >= c:
+                neg[m] |= found[h][0]
+                hedge[m] |= found[h][1]
     return neg, hedge
