@@ -161,6 +161,9 @@ def forms(texts: list[str], table: np.ndarray, known: np.ndarray, is_word: np.nd
     return out, search, cand[:n_cand].copy(), rare[:n_rare].copy(), n_tokens[1:-1]
 
 
+_SCAN_STREAMS = 8  # pieces the C scan reads side by side (STREAMS in framing/_ckernels.c)
+
+
 def scan(data: np.ndarray, dfa: "Dfa", fill: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every occurrence of every pattern of ``dfa`` in ``data``, overlapping ones included, as
     ``(pattern, start, end)`` arrays in order of end position. Bytes ``FILL`` are read as absent
@@ -170,12 +173,12 @@ def scan(data: np.ndarray, dfa: "Dfa", fill: bool = True) -> tuple[np.ndarray, n
     pattern's length (for data without FILL bytes)."""
     if data.dtype != np.uint8:
         raise TypeError(f"scan reads bytes (uint8), not {data.dtype}")
-    cap = 1024 + len(data) // 32  # per piece of four (news with 10,000 terms: a candidate per 20 bytes)
-    counts = np.zeros(4, dtype=np.int64)
+    cap = 1024 + len(data) // 64  # per piece of eight (news with 10,000 terms: a candidate per 20 bytes)
+    counts = np.zeros(_SCAN_STREAMS, dtype=np.int64)
     while True:
-        pid = np.empty(4 * cap, dtype=np.int64)
-        st = np.empty(4 * cap, dtype=np.int64)
-        en = np.empty(4 * cap, dtype=np.int64)
+        pid = np.empty(_SCAN_STREAMS * cap, dtype=np.int64)
+        st = np.empty(_SCAN_STREAMS * cap, dtype=np.int64)
+        en = np.empty(_SCAN_STREAMS * cap, dtype=np.int64)
         _ckernels.scan(data, dfa.classes, dfa.delta, dfa.n_classes, dfa.start, dfa.n_out, dfa.own, dfa.link,
                        dfa.lengths, FILL if fill else 0, pid, st, en, counts)
         if counts.max() <= cap:  # (the C loop then put the pieces' rows one after the other)

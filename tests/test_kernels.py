@@ -94,7 +94,7 @@ def test_inconsistent_inputs_are_refused_not_read_out_of_bounds():
     with pytest.raises(ValueError, match="NUL or FILL"):
         _kernels.build_dfa([b" a\x00b"])
     data = np.frombuffer(b" ab", dtype=np.uint8)
-    counts = np.zeros(4, dtype=np.int64)
+    counts = np.zeros(_kernels._SCAN_STREAMS, dtype=np.int64)
     out = [np.empty(8, dtype=np.int64) for _ in range(3)]
     with pytest.raises(ValueError, match="inconsistent automaton"):  # a start state past the table
         _kernels._ckernels.scan(data, dfa.classes, dfa.delta, dfa.n_classes, len(dfa.delta) * 2, dfa.n_out,
