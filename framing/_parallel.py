@@ -10,7 +10,10 @@ while it scores a chunk itself; a worker then waited 2-3 ms for its next item af
 about 12 ms (measured with ``framing count`` on two cores: the worker idle a fifth of the time). Here
 the main process writes items straight into a pipe per worker and reads results between its own
 chunks; each worker has a thread that takes items off its pipe (so a large item can never deadlock
-against a large result) and one that sends results back while it computes the next.
+against a large result) and one that sends results back while it computes the next. Where the main
+process would wait for a worker's result, it takes back the last item that worker has queued but
+not started and computes it itself (the worker is told to skip it), so that neither process sits
+idle while the other empties its queue at the end of the input.
 """
 
 from __future__ import annotations
@@ -258,8 +261,9 @@ def ordered_map(func: Callable[[dict, Any], Any], items: Iterable, *, state: dic
     processes and a main process that mostly waits leave one core shared three ways; and only one
     process is started). At most ``WINDOW * jobs`` results wait to be yielded, so memory stays
     bounded; an error is raised when its item's turn comes, as with one process (one raised in a
-    worker has the worker's traceback as its cause). ``remote(item)``, when given, is what is sent
-    to a worker instead of the item (a cheaper stand-in it can rebuild).
+    worker has the worker's traceback as its cause; a worker that dies is a :class:`WorkerError`).
+    ``remote(item)``, when given, is what is sent to a worker instead of the item (a cheaper
+    stand-in it can rebuild). Workers are daemon processes: ``func`` cannot start processes itself.
     """
     if jobs <= 1:
         for item in items:
