@@ -390,6 +390,9 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int) -> Iterator[_Block
                     del buf[keep + n:]
                     eof = True
             if rows < chunk_rows:  # the end of the file
+                if pos + len(buf) - at != st.st_size:  # (as a worker's _BlockRef.load() finds it)
+                    raise CorpusError(f"{path}: the file changed while it was read ({st.st_size:,} bytes when "
+                                      f"opened, {pos + len(buf) - at:,} read); read it again once it is complete")
                 if at < len(buf):
                     yield _Block(str(path), encoding, line, pos, bytes(buf[at:]), stamp)
                 return

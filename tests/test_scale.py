@@ -308,6 +308,27 @@ def test_ordered_map_stops_its_workers_when_the_caller_stops_early():
     assert set(mp.active_children()) - before == set()
 
 
+def test_reading_blocks_notices_a_file_that_grows_or_shrinks_while_read(tmp_path, monkeypatch):
+    import pytest
+
+    import framing.corpus as fc
+    from framing.errors import CorpusError
+
+    monkeypatch.setattr(fc, "_READ_BYTES", 64)  # (small reads: the file is read after it changed)
+    # (longer than the file object's own read-ahead buffer, which would hide the change)
+    lines = b"".join(b'{"text": "line %d", "outlet": "o"}\n' % i for i in range(2_000))
+    for change in (lambda p: p.write_bytes(lines + lines), lambda p: p.write_bytes(lines[:300])):
+        path = tmp_path / "c.jsonl"
+        path.write_bytes(lines)
+        blocks = fc._jsonl_blocks(path, "utf-8", 3)
+        next(blocks)
+        change(path)
+        with pytest.raises(CorpusError, match="c.jsonl: the file changed while it was read"):
+            list(blocks)
+    path.write_bytes(lines)  # unchanged: every line, no error
+    assert b"".join(b.data for b in fc._jsonl_blocks(path, "utf-8", 3)) == lines
+
+
 def test_block_references_read_the_same_bytes_and_notice_a_changed_file(tmp_path):
     import pytest
 
