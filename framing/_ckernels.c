@@ -1650,8 +1650,8 @@ done:
 
 /* line_ends(buf, start, n) -> (pos, rows): from buf[start], the position just after the n-th
  * newline byte (b"\n"), or after the last one found when there are fewer (start if none), and how
- * many were found: how framing/corpus.py cuts a JSON Lines file into blocks of lines (memchr, about
- * a fifth of the time of bytes.find per line from Python on 200 MB). */
+ * many were found: how framing/corpus.py cuts a JSON Lines file into blocks of lines (memchr; one
+ * call per block instead of a Python loop over lines: 20 against 24 ms per 200 MB). */
 static PyObject *line_ends(PyObject *self, PyObject *args) {
     Py_buffer buf;
     Py_ssize_t start, n, rows = 0;
