@@ -483,7 +483,18 @@ done:
  * (Py_UNICODE_ISALNUM or "_"). Appended to the list ``tokens`` as (start, end) tuples, and, when
  * the lists ``starts`` and ``words`` are given (not None), their starts to ``starts`` and the same
  * spans of ``low`` (the text lower-cased, of the same length) to ``words``. Returns ``tokens``. */
-static inline int is_word_char(Py_UCS4 ch) { return ch == '_' || Py_UNICODE_ISALNUM(ch); }
+/* (ASCII from a table: Py_UNICODE_ISALNUM is four calls into the Unicode database for a character
+ * that is none of alpha, decimal, digit and numeric, i.e. for every space and punctuation mark) */
+static const uint8_t ascii_word[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['_'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+static inline int is_word_char(Py_UCS4 ch) { return ch < 128 ? ascii_word[ch] : Py_UNICODE_ISALNUM(ch); }
 
 /* End of the word token that starts at i (a word character), not reading at or past ``end``: runs of
  * word characters joined by one of the ``na`` apostrophes of adata. */

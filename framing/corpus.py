@@ -380,10 +380,11 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int) -> Iterator[_Block
                 buf[:keep] = buf[at:]
                 i -= at
                 at = 0
-                size = max(_READ_BYTES, 2 * keep)  # (a block longer than the buffer: it grows)
-                if len(buf) != size:
-                    del buf[keep:]
-                    buf.extend(bytes(size - keep))
+                # the buffer grows to twice the longest block so far and stays (a new size per
+                # read, zero-filled, cost 5 % of `count` with blocks a little over 4 MiB)
+                size = max(_READ_BYTES, 2 * keep, len(buf))
+                if len(buf) < size:
+                    buf.extend(bytes(size - len(buf)))
                 with memoryview(buf) as view:
                     n = f.readinto(view[keep:])
                 if keep + n < size:

@@ -132,6 +132,20 @@ def test_compiled_word_spans_equal_the_regular_expression(text, a, b):
         assert words == ["x"] + [low[s:e] for s, e in spans]
 
 
+def test_compiled_word_characters_are_those_of_the_regular_expression():
+    """Every code point below U+0800 (ASCII is read from a table in C, the rest from the Unicode
+    database) is a word character for the C tokeniser exactly when it is one for ``re``."""
+    import re
+
+    if _kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    word = re.compile(r"\w")
+    for cp in range(0x800):
+        ch = chr(cp)
+        expected = [(1, 2)] if word.match(ch) else []
+        assert _kernels.word_spans(f" {ch} ", 0, 3) == expected, hex(cp)
+
+
 def test_compiled_word_spans_on_news_text(basil):
     from framing.text import word_spans
 
