@@ -30,7 +30,8 @@ measured on NewsWCL50 (see the tests and the issue notes).
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from operator import itemgetter
 
 from typing import NamedTuple
 
@@ -73,6 +74,10 @@ class _Row(NamedTuple):
     lexicon: str
 
 
+_END = itemgetter(1)  # (a token's end)
+_AFTER_ALL = float("inf")
+
+
 def _verb_like(word: str, text: str, span: tuple[int, int]) -> bool:
     """A word that is probably a verb (past or present participle), unless part of a compound."""
     a, b = span
@@ -110,11 +115,9 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
     for s, e, eid, lx in ent_spans:
         ent_by_start.setdefault(s, []).append((e, eid, lx))
 
-    def sent_of(pos):
-        for a, b in sent_bounds:
-            if a <= pos < b:
-                return a, b
-        return 0, len(text)
+    def sent_of(pos):  # (sorted, disjoint sentences)
+        k = bisect_right(sent_bounds, (pos, _AFTER_ALL)) - 1
+        return sent_bounds[k] if k >= 0 and sent_bounds[k][0] <= pos < sent_bounds[k][1] else (0, len(text))
 
     def soft(i):  # tokens i-1 and i are joined by plain whitespace or a hyphen
         gap = text[toks[i - 1][1]:toks[i][0]]
@@ -162,13 +165,12 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
     rows = [_Row(*vals) for vals in zip(dm["start"], dm["end"], dm["category"], dm["referent"], dm["lexicon"])
             if vals[3] is not None and vals[3] == vals[3]]  # (referent None or NaN: nothing to describe)
     starts = d.starts
-    ends = [e for _, e in toks] if rows else []
     for r in rows:
         i0 = bisect_left(starts, r.start)
         if i0 == n or starts[i0] != r.start:
             continue
-        j0 = bisect_left(ends, r.end)
-        if j0 == n or ends[j0] != r.end:
+        j0 = bisect_left(toks, r.end, key=_END)  # (token ends increase as their starts do)
+        if j0 == n or toks[j0][1] != r.end:
             j0 = None
         if j0 is None:  # a possessive: the mention ends before 's inside the token
             j0 = next((k for k in range(i0, n) if toks[k][1] >= r.end), i0)

@@ -38,7 +38,7 @@ from .descriptors import DESCRIPTOR_COLUMNS, DESCRIPTOR_POLICY, extract, link_re
 from .lexicon.model import REFERENT_CATEGORY
 from .sentences import SENTENCE_POLICY
 from .text import NORMALISATION_POLICY, TOKEN_POLICY, sentence_spans
-from .voice import VOICE_POLICY, Attribution, _Doc, _segments, flags, voice_of
+from .voice import VOICE_POLICY, Attribution, _Doc, _flags, _segments, _voices
 
 __all__ = ["score", "count", "iter_score", "ScoreResult", "compile_lexicons", "MENTION_COLUMNS"]
 
@@ -144,16 +144,16 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     docs = docs.copy()
     docs["n_tokens"] = batch.n_tokens
     sent_index = np.zeros(len(doc), dtype=np.int64)
-    bounds = np.searchsorted(doc, np.arange(len(docs) + 1))
+    bounds = np.searchsorted(doc, np.arange(len(docs) + 1)).tolist()
     mentions = _mentions_frame(docs, matcher, doc, start, end, tid, sent_index)
     n_sent = np.zeros(len(docs), dtype=np.int64)
-    voices = np.full(len(doc), "author", dtype=object)
-    sources = np.full(len(doc), "", dtype=object)
-    negated = np.zeros(len(doc), dtype=bool)
-    hedged = np.zeros(len(doc), dtype=bool)
+    # (a text has a dozen mentions: Python lists per text, not NumPy's fixed cost per call)
+    voices, sources = ["author"] * len(doc), [""] * len(doc)
+    negated, hedged = [False] * len(doc), [False] * len(doc)
     desc_rows: list[tuple] = []
     names = {r.id: r.name for lex in matcher.lexicons for r in lex.referents.values()}
     cols = {k: mentions[k].tolist() for k in ("start", "end", "category", "referent", "entry", "lexicon")}
+    starts_all, ends_all = cols["start"], cols["end"]
     att = Attribution.default() if voice else None
     doc_ids, outlets = docs["doc_id"].tolist(), docs["outlet"].tolist()
     for i, text in enumerate(texts):
@@ -161,29 +161,32 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
         if not sentences and not (voice and b > a):
             continue
         spans = sentence_spans(text) if sentences else None
+        s_, e_ = starts_all[a:b], ends_all[a:b]
+        mids = [(x + y - 1) // 2 for x, y in zip(s_, e_)]
         # voice attribution reads only the sentences around mentions (the same voices as reading all)
-        d = _Doc(text, att, _points(start[a:b], end[a:b]), spans) if voice and b > a else None
+        d = _Doc(text, att, _points(s_, e_, mids), spans) if voice and b > a else None
         if sentences:
             n_sent[i] = len(spans)
             if b > a:
-                starts = np.asarray([s for s, _ in spans], dtype=np.int64)
+                starts = np.asarray([x for x, _ in spans], dtype=np.int64)
                 sent_index[a:b] = np.maximum(np.searchsorted(starts, start[a:b], side="right") - 1, 0)
         if d is None:
             continue
         m = {k: cols[k][a:b] for k in cols}
-        persons = [(s_, names.get(r_, "")) for s_, r_, c_ in zip(m["start"], m["referent"], m["category"])
+        persons = [(x, names.get(r_, "")) for x, r_, c_ in zip(s_, m["referent"], m["category"])
                    if c_ == REFERENT_CATEGORY]
         rows = extract(text, m, d, None)
         # the segments that can hold the middle of a mention or a descriptor (what voice_of reads)
-        mids = (start[a:b] + end[a:b] - 1) // 2
         if rows:
-            d_start, d_end = np.asarray([r[2] for r in rows]), np.asarray([r[3] for r in rows])
-            mids = np.concatenate([mids, (d_start + d_end - 1) // 2])
-        segs = _segments(d, persons, np.unique(mids).tolist())
-        voices[a:b], sources[a:b] = voice_of(segs, start[a:b], end[a:b])
-        negated[a:b], hedged[a:b] = flags(text, start[a:b], doc=d)
+            d_start, d_end = [r[2] for r in rows], [r[3] for r in rows]
+            held = sorted(set(mids).union((x + y - 1) // 2 for x, y in zip(d_start, d_end)))
+        else:
+            held = sorted(set(mids))
+        segs = _segments(d, persons, held)
+        voices[a:b], sources[a:b] = _voices(segs, s_, e_)
+        negated[a:b], hedged[a:b] = _flags(d, s_, att)
         if rows:
-            dv, _ = voice_of(segs, d_start, d_end)
+            dv, _ = _voices(segs, d_start, d_end)
             did, out = doc_ids[i], outlets[i]
             desc_rows += [(did, out, r[0], r[1], r[2], r[3], r[4], v, r[5], r[6]) for r, v in zip(rows, dv)]
     if sentences:
@@ -195,17 +198,22 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     docs["n_mentions"] = np.bincount(doc, minlength=len(docs)).astype(np.int64)
     mentions["voice"] = _objects(voices)
     mentions["source"] = _objects(sources)
-    mentions["negated"] = negated
-    mentions["hedged"] = hedged
+    mentions["negated"] = np.asarray(negated, dtype=bool)
+    mentions["hedged"] = np.asarray(hedged, dtype=bool)
     desc = _as_objects(pd.DataFrame(desc_rows, columns=DESCRIPTOR_COLUMNS), ("start", "end"))
     mentions = _as_objects(link_referents(mentions, desc), ("sentence", "start", "end", "valence", "negated", "hedged"))
     return docs, mentions, desc
 
 
-def _points(start: np.ndarray, end: np.ndarray) -> list[int]:
+def _points(start, end, mid: list[int] | None = None) -> list[int]:
     """The first, middle and last character of every mention (a mention may run over a line break,
-    and takes the voice of the segment holding its middle)."""
-    return np.concatenate([start, (start + end - 1) // 2, end - 1]).tolist()
+    and takes the voice of the segment holding its middle); ``start``, ``end`` as lists or arrays,
+    ``mid`` the middles when already computed."""
+    if not isinstance(start, list):
+        start, end = np.asarray(start).tolist(), np.asarray(end).tolist()
+    if mid is None:
+        mid = [(s + e - 1) // 2 for s, e in zip(start, end)]
+    return start + mid + [e - 1 for e in end]
 
 
 def _as_objects(frame: pd.DataFrame, keep: tuple[str, ...]) -> pd.DataFrame:

@@ -35,7 +35,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, islice
+from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -558,10 +558,9 @@ def _attributions_py(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[i
 def _scare(d: _Doc, qa: int, qb: int) -> bool:
     """Whether the quotation ``[qa, qb)`` is a scare quote (see the module docstring)."""
     inner = d.text[qa + 1:qb - 1].strip()
-    n_words = sum(1 for _ in islice(_SCARE_WORD_RE.finditer(inner), 5))  # (up to five: long quotations end here)
-    if not 1 <= n_words <= 4:
+    if _SCARE_WORDS_RE.fullmatch(inner) is None:  # (1 to 4 words, else not a scare quote)
         return False
-    if re.search(r"[.!?,]$", inner.rstrip("\u201d\"'\u2019 ")) or qb - 1 < qa + 1:
+    if _PARTIAL_END_RE.search(inner.rstrip("\u201d\"'\u2019 ")) or qb - 1 < qa + 1:
         return False  # a quotation ending in a full stop or comma is a partial quotation of a source
     i = d.tok_index(qa)
     sent = _sentence_at(d.sents, qa) or (0, len(d.text))
@@ -589,7 +588,10 @@ def _scare(d: _Doc, qa: int, qb: int) -> bool:
     return True
 
 
-_SCARE_WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
+# One to four words (runs of word characters joined by apostrophes; tests count them with finditer):
+# possessive, so that a long quotation fails at its fifth word without backtracking into its words.
+_SCARE_WORDS_RE = re.compile(r"\W*+(?:\w++(?:['\u2019]\w++)*+\W*+){1,4}+")
+_PARTIAL_END_RE = re.compile(r"[.!?,]$")
 
 
 def _sentence_at(sents: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
@@ -920,23 +922,17 @@ def voice_of(segs, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np
     A span takes the voice of the innermost segment holding its middle character (a scare quote
     inside an attributed clause is ``scare_quoted``); ``author`` where none does.
     """
+    rows = list(segs.itertuples(index=False, name=None)) if isinstance(segs, pd.DataFrame) else segs
+    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    if rows and len(rows) * len(starts) <= _IN_PYTHON:
+        voice, source = _voices(rows, starts.tolist(), ends.tolist())
+        return np.array(voice, dtype=object), np.array(source, dtype=object)
     voice = np.full(len(starts), "author", dtype=object)
     source = np.full(len(starts), "", dtype=object)
-    rows = list(segs.itertuples(index=False, name=None)) if isinstance(segs, pd.DataFrame) else segs
     if not rows or len(starts) == 0:
         return voice, source
-    mid = (np.asarray(starts) + np.asarray(ends) - 1) // 2
-    rank = {"attributed": 0, "quoted": 1, "scare_quoted": 2}
-    rows = sorted(rows, key=lambda r: rank[r[2]])  # (stable: the last row holding a span wins)
-    if len(rows) * len(mid) <= _IN_PYTHON:  # (a text's few rows and mentions: NumPy's fixed cost is the larger)
-        last_first = rows[::-1]
-        for k, m in enumerate(mid.tolist()):
-            for r in last_first:
-                if r[0] <= m < r[1]:
-                    voice[k] = r[2]
-                    source[k] = r[3]
-                    break
-        return voice, source
+    mid = (starts + ends - 1) // 2
+    rows = sorted(rows, key=lambda r: _RANK[r[2]])  # (stable: the last row holding a span wins)
     if len(rows) * len(mid) > _AT_ONCE:  # (a text with very many of both: row by row)
         for a, b, v, src in rows:
             inside = (mid >= a) & (mid < b)
@@ -950,6 +946,29 @@ def voice_of(segs, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np
     last = len(rows) - 1 - np.argmax(inside[::-1], axis=0)
     voice[held] = np.asarray([r[2] for r in rows] + [None], dtype=object)[:-1][last[held]]
     source[held] = np.asarray([r[3] for r in rows] + [None], dtype=object)[:-1][last[held]]
+    return voice, source
+
+
+_RANK = {"attributed": 0, "quoted": 1, "scare_quoted": 2}
+
+
+def _voices(rows: list[tuple], starts: list[int], ends: list[int]) -> tuple[list[str], list[str]]:
+    """:func:`voice_of` as lists, for lists of offsets (a text's few rows and mentions: NumPy's fixed
+    cost per call is the larger; the arrays of :func:`voice_of` for many of both)."""
+    if len(rows) * len(starts) > _IN_PYTHON:
+        voice, source = voice_of(rows, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64))
+        return voice.tolist(), source.tolist()
+    voice, source = ["author"] * len(starts), [""] * len(starts)
+    if not rows:
+        return voice, source
+    last_first = sorted(rows, key=lambda r: _RANK[r[2]])[::-1]  # (the last row holding a span wins)
+    for k, (s, e) in enumerate(zip(starts, ends)):
+        m = (s + e - 1) // 2
+        for r in last_first:
+            if r[0] <= m < r[1]:
+                voice[k] = r[2]
+                source[k] = r[3]
+                break
     return voice, source
 
 
@@ -969,26 +988,31 @@ def flags(text: str, starts, *, attribution: Attribution | None = None, doc: _Do
     """
     att = attribution or Attribution.default()
     d = doc or _Doc(text, att)
-    neg = np.zeros(len(starts), dtype=bool)
-    hedge = np.zeros(len(starts), dtype=bool)
+    neg, hedge = _flags(d, np.asarray(starts, dtype=np.int64).tolist(), att, window)
+    return np.asarray(neg, dtype=bool), np.asarray(hedge, dtype=bool)
+
+
+def _flags(d: _Doc, starts: list[int], att: Attribution, window: int = 6) -> tuple[list[bool], list[bool]]:
+    """:func:`flags` as lists, for a list of mention starts."""
+    neg, hedge = [False] * len(starts), [False] * len(starts)
     firsts = _flag_firsts(att)
     # Most mentions have no word among the ``window`` before them that can start a negator or a
     # hedge: such a word, token h, is among them for the mentions starting after token h and not
-    # after token h + window (``tok_index``), so the mentions to look at are found for all at once.
+    # after token h + window (``tok_index``): only the mentions with one are looked at.
     hits = list(compress(range(len(d.words)), map(firsts.__contains__, d.words)))
-    if not hits or len(starts) == 0:
+    if not hits or not starts:
         return neg, hedge
     at, n_tok = d.starts, len(d.starts)
-    lo = np.asarray([at[h] for h in hits], dtype=np.int64)
-    hi = np.asarray([at[h + window] if h + window < n_tok else np.iinfo(np.int64).max for h in hits], dtype=np.int64)
-    s_arr = np.asarray(starts, dtype=np.int64)
-    k = np.searchsorted(lo, s_arr, side="left") - 1  # the last such word starting before the mention
-    near = (k >= 0) & (s_arr <= hi[np.maximum(k, 0)])  # (hi grows with h: the last one reaches furthest)
+    lo = [at[h] for h in hits]
+    # (the last such word starting before a mention reaches furthest: the reach grows with h)
+    reach = [at[h + window] if h + window < n_tok else _AFTER_ALL for h in hits]
     # Only those words can match (match_at is 0 elsewhere), and whether one does depends on the
     # word alone: each is read once, and the clause is found only for mentions that have one.
     found: dict[int, tuple[bool, bool]] = {}
-    for m in np.flatnonzero(near).tolist():
-        s = int(starts[m])
+    for m, s in enumerate(starts):
+        k = bisect_left(lo, s) - 1  # the last such word starting before the mention
+        if k < 0 or s > reach[k]:
+            continue
         i = d.tok_index(s)
         near_hits = hits[bisect_left(hits, i - window):bisect_left(hits, i)]
         for h in near_hits:

@@ -750,3 +750,18 @@ def test_compiled_attribution_rules_on_odd_input_as_the_python_ones():
     words = d.words
     words[:] = [Emptying(w) for w in words]
     assert _attributions(d, []) == [(8, 11, "He", "reported_speech")]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="ab_1 '\u2019.-,\t\n\u00e9\u0301\u00b2\u4e2d\u00a0\"", max_size=40))
+def test_scare_quote_word_count_is_one_to_four_words(inner):
+    """The possessive pattern a scare quote's inside must match holds one to four words: runs of
+    word characters joined by apostrophes, counted here one by one."""
+    n_words = len(re.findall(r"\w+(?:['\u2019]\w+)*", inner))
+    assert (V._SCARE_WORDS_RE.fullmatch(inner) is not None) == (1 <= n_words <= 4)
+
+
+def test_scare_quote_word_count_of_long_quotations():
+    assert V._SCARE_WORDS_RE.fullmatch("x" * 200_000 + " y" * 3) is not None  # four words
+    assert V._SCARE_WORDS_RE.fullmatch("x" * 200_000 + " y" * 4) is None
+    assert V._SCARE_WORDS_RE.fullmatch("a " * 100_000) is None
