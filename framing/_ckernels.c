@@ -635,7 +635,62 @@ static int cmp_span(const void *x, const void *y) {
     return (p->b > q->b) - (p->b < q->b);
 }
 
-static int is_break_char(Py_UCS4 c) { return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029; }
+
+/* The first index in [i, n) whose character c (of the text's kind, TYPE) makes the mask COND
+ * non-zero, else n: 32 characters tested at a time without an early exit (a loop the compiler
+ * vectorises: each test a mask of TYPE, M(x), which keeps GCC from turning a set of characters
+ * into a bit test it cannot vectorise), then the one found. The voice and sentence functions walk
+ * every line of a text this way (a PyUnicode_READ per character, whose kind is tested each time,
+ * was a third of quote_regions). */
+#define M(x) ((TYPE)(0 - (TYPE)(x)))
+#define SCAN_UNTIL(COND)                                                           \
+    do {                                                                           \
+        const TYPE *s_ = (const TYPE *)data;                                       \
+        while (i + 32 <= n) {                                                      \
+            TYPE hit_ = 0;                                                         \
+            for (int k_ = 0; k_ < 32; k_++) {                                      \
+                TYPE c = s_[i + k_];                                               \
+                hit_ |= (COND);                                                    \
+            }                                                                      \
+            if (hit_) break;                                                       \
+            i += 32;                                                               \
+        }                                                                          \
+        while (i < n) {                                                            \
+            TYPE c = s_[i];                                                        \
+            if (COND) break;                                                       \
+            i++;                                                                   \
+        }                                                                          \
+    } while (0)
+#define SCAN_KINDS(COND)                                                           \
+    do {                                                                           \
+        if (i < 0) i = 0;                                                          \
+        if (kind == PyUnicode_1BYTE_KIND) {                                        \
+            typedef Py_UCS1 TYPE;                                                  \
+            SCAN_UNTIL(COND);                                                      \
+        } else if (kind == PyUnicode_2BYTE_KIND) {                                 \
+            typedef Py_UCS2 TYPE;                                                  \
+            SCAN_UNTIL(COND);                                                      \
+        } else {                                                                   \
+            typedef Py_UCS4 TYPE;                                                  \
+            SCAN_UNTIL(COND);                                                      \
+        }                                                                          \
+        return i < n ? i : n;                                                      \
+    } while (0)
+#define IS_BREAK (M(c == '\n') | M(c == '\r') | M(c == 0x2028) | M(c == 0x2029))
+
+/* The first line break at or after i (n: none). */
+static Py_ssize_t next_break(int kind, const void *data, Py_ssize_t i, Py_ssize_t n) { SCAN_KINDS(IS_BREAK); }
+/* The first character at or after i that is not a line break (n: none). */
+static Py_ssize_t next_non_break(int kind, const void *data, Py_ssize_t i, Py_ssize_t n) { SCAN_KINDS((TYPE)~IS_BREAK); }
+/* The first character at or after i that may be a quotation mark: a straight one, or any at or
+ * above U+00AB (no curly mark or guillemet is below it), n: none. */
+static Py_ssize_t next_mark(int kind, const void *data, Py_ssize_t i, Py_ssize_t n) {
+    SCAN_KINDS(M(c == '"') | M(c == '\'') | M(c >= 0xAB));
+}
+/* The first ".", "?" or "!" at or after i (n: none). */
+static Py_ssize_t next_stop(int kind, const void *data, Py_ssize_t i, Py_ssize_t n) {
+    SCAN_KINDS(M(c == '.') | M(c == '?') | M(c == '!'));
+}
 
 static PyObject *quote_regions(PyObject *self, PyObject *args) {
     PyObject *text, *od, *cd, *os_, *cs, *before_d, *before_s;
@@ -651,13 +706,12 @@ static PyObject *quote_regions(PyObject *self, PyObject *args) {
     Py_ssize_t n_lines = 0, cap_lines = 0, n_marks = 0, cap_marks = 0, n_reg = 0, cap_reg = 0, n_st = 0, cap_st = 0;
     Py_ssize_t i = 0;
     while (i < n) {
-        while (i < n && is_break_char(PyUnicode_READ(kind, data, i))) i++;
+        i = next_non_break(kind, data, i, n);
         if (i >= n) break;
         Py_ssize_t a = i, first = -1;
-        while (i < n && !is_break_char(PyUnicode_READ(kind, data, i))) {
-            if (first < 0 && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) first = i;
-            i++;
-        }
+        i = next_break(kind, data, i, n);
+        for (Py_ssize_t k = a; k < i; k++)
+            if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k))) { first = k; break; }
         if (first < 0) continue; /* blank */
         if (n_lines == cap_lines) {
             cap_lines = cap_lines ? 2 * cap_lines : 64;
@@ -675,9 +729,8 @@ static PyObject *quote_regions(PyObject *self, PyObject *args) {
         lb[n_lines] = i;
         lead[n_lines] = first - a;
         mstart[n_lines] = n_marks;
-        for (Py_ssize_t q = a; q < i; q++) {
+        for (Py_ssize_t q = next_mark(kind, data, a, i); q < i; q = next_mark(kind, data, q + 1, i)) {
             Py_UCS4 ch = PyUnicode_READ(kind, data, q);
-            if (ch < 0xAB && ch != '"' && ch != '\'') continue; /* (no curly mark or guillemet is below U+00AB) */
             int isd_open = in_set(od, ch), isd_close = !isd_open && in_set(cd, ch);
             int iss_open = !isd_open && !isd_close && in_set(os_, ch);
             int iss_close = !isd_open && !isd_close && !iss_open && in_set(cs, ch);
@@ -911,10 +964,10 @@ static PyObject *focus(PyObject *self, PyObject *args) {
     pts = sorted_points(around, 0, &n_pts);
     if (pts == NULL) goto done;
     for (Py_ssize_t i = 0; i < n;) { /* lines: runs of characters other than line breaks */
-        while (i < n && is_break_char(PyUnicode_READ(kind, data, i))) i++;
+        i = next_non_break(kind, data, i, n);
         if (i >= n) break;
         Py_ssize_t a = i;
-        while (i < n && !is_break_char(PyUnicode_READ(kind, data, i))) i++;
+        i = next_break(kind, data, i, n);
         if (push_span(&bl, &n_bl, &cap_bl, a, i) < 0) { PyErr_NoMemory(); goto done; }
     }
     idx = PyMem_New(Py_ssize_t, n_bl + 1);
@@ -1094,8 +1147,8 @@ static int line_spans(PyObject *text, int kind, const void *data, Py_ssize_t lo,
 #define RD(i) PyUnicode_READ(kind, data, (i))
     /* candidates: ".", "?" or "!" followed by a word-ending character, or by spaces and a token;
      * each is decided once the next one shows where its words end (sentences.py's _line_spans) */
-    for (Py_ssize_t p = lo; p <= hi; p++) {
-        cand c = {-1, -1, -1, -1}, d = prev;
+    for (Py_ssize_t p = next_stop(kind, data, lo, hi); p <= hi; p = p < hi ? next_stop(kind, data, p + 1, hi) : hi + 1) {
+        cand c = {-1, -1, -1, -1}, d = prev; /* (p: the next ".", "?" or "!", then hi) */
         Py_ssize_t a = w_start, b = w_stop;
         if (p < hi) {
             Py_UCS4 ch = RD(p);
@@ -1187,10 +1240,10 @@ static PyObject *sentence_spans_c(PyObject *self, PyObject *args) {
     }
     Py_ssize_t kw = 0;
     for (Py_ssize_t i = 0; i < n;) {
-        while (i < n && is_break_char(PyUnicode_READ(kind, data, i))) i++;
+        i = next_non_break(kind, data, i, n);
         if (i >= n) break;
         Py_ssize_t lo = i;
-        while (i < n && !is_break_char(PyUnicode_READ(kind, data, i))) i++;
+        i = next_break(kind, data, i, n);
         Py_ssize_t hi = i;
         if (w != NULL) { /* only lines holding one of the sorted offsets */
             while (kw < n_w && w[kw] < lo) kw++;
@@ -1199,11 +1252,7 @@ static PyObject *sentence_spans_c(PyObject *self, PyObject *args) {
         Py_ssize_t last = hi; /* length without trailing spaces (str.rstrip) */
         while (last > lo && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, last - 1))) last--;
         if (last == lo) continue; /* blank */
-        int has_end = 0;
-        for (Py_ssize_t k = lo; k < last - 1 && !has_end; k++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, k);
-            has_end = c == '.' || c == '?' || c == '!';
-        }
+        int has_end = last - 1 > lo && next_stop(kind, data, lo, last - 1) < last - 1;
         n_sp = 0;
         if (has_end) {
             if (line_spans(text, kind, data, lo, hi, last - lo, abbrev, contains_break, &spans, &n_sp, &cap_sp) < 0) goto done;
