@@ -7,7 +7,7 @@ of every variant on the first 50 documents; each variant is timed once):
                    nothing else: the speed no scorer in Python can beat.
   count            ``framing.score.iter_count`` on the JSONL path (the fast path: doc x category).
   score-nosent     ``framing.score(path, lexicon, sentences=False)``, other options at their defaults.
-  score-sent       ``framing.score(path, lexicon, sentences=True)`` (NLTK Punkt per document).
+  score-sent       ``framing.score(path, lexicon, sentences=True)`` (the sentence index of every document).
   score-lean       ``framing.score(path, lexicon, sentences=False, voice=False)``: only when this
                    framing has a ``voice`` option (voice attribution parses every document with
                    mentions, so it costs more than sentences).
@@ -24,6 +24,7 @@ Usage::
     python benchmarks/bench_score.py --quick    # 2 MB (and 20 MB for the RSS scaling check): smoke run
     python benchmarks/bench_score.py --size-mb 50 --entries 10000 --no-big
     python benchmarks/bench_score.py --variants floor,count   # skip the slow score variants
+    python benchmarks/bench_score.py --lexicons loaded_language,libya --no-big   # the shipped lexicons
 
 The default run takes a few minutes on a 2-core machine (2.5 to 8 minutes over the framing versions
 measured so far), mostly the ``score`` variants with voice attribution (each variant runs twice:
@@ -134,13 +135,21 @@ def run_score(source, matcher, **kwargs) -> tuple[int, int]:
 
 
 # ------------------------------------------------------------------------------------- child
-def child(variant: str, path: Path, entries: int, data: Path, cache: Path) -> None:
+def lexicons_of(args):
+    """The lexicons to score with: the shipped or given ones of ``--lexicons`` (names or files,
+    comma-separated), else the generated benchmark lexicon of ``--entries`` entries."""
+    if args.lexicons:
+        return [x.strip() for x in args.lexicons.split(",") if x.strip()]
+    return bc.make_lexicon(args.entries, args.data, args.cache)
+
+
+def child(variant: str, path: Path, args) -> None:
     """Run one variant in this (fresh) process and print one JSON line with its peak RSS."""
     matcher = None
     if variant != "floor":
         import framing
 
-        matcher = framing.compile_lexicons(bc.make_lexicon(entries, data, cache))
+        matcher = framing.compile_lexicons(lexicons_of(args))
     base = bc.peak_rss_mib()  # peak before reading the corpus (imports, lexicon)
     series: list[float] = []  # RSS after each chunk: flat when nothing accumulates across chunks
 
@@ -164,6 +173,8 @@ def child(variant: str, path: Path, entries: int, data: Path, cache: Path) -> No
 def spawn(variant: str, path: Path, args) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", variant, "--corpus", str(path),
            "--entries", str(args.entries), "--data", str(args.data), "--cache", str(args.cache)]
+    if args.lexicons:
+        cmd += ["--lexicons", args.lexicons]
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"child {variant} failed:\n{out.stderr}")
@@ -205,6 +216,10 @@ def main(argv=None) -> int:
     ap.add_argument("--big-mb", type=float, default=None,
                     help="larger corpus for the count RSS scaling check (default 10 x --size-mb)")
     ap.add_argument("--entries", type=int, default=2_000, help="lexicon size (default 2000)")
+    ap.add_argument("--lexicons", default=None,
+                    help="comma-separated lexicon names or files (e.g. loaded_language,libya) instead of the "
+                         "generated lexicon: real lexicons give a mention every few hundred characters, the "
+                         "generated one every ~90")
     ap.add_argument("--quick", action="store_true", help="2 MB corpus (20 MB for the RSS check): a smoke run")
     ap.add_argument("--no-big", action="store_true", help="skip the large-corpus RSS check")
     ap.add_argument("--no-rss", action="store_true", help="skip all RSS subprocesses")
@@ -216,7 +231,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     if args.child:
-        child(args.child, args.corpus, args.entries, args.data, args.cache)
+        child(args.child, args.corpus, args)
         return 0
 
     bc.data_or_exit(args.data)
@@ -232,13 +247,14 @@ def main(argv=None) -> int:
     print(f"corpus: {path.name}: {meta['n_docs']:,} documents, {meta['text_bytes'] / 1e6:.1f} MB of text "
           f"({meta['file_bytes'] / 1e6:.1f} MB file) [{time.perf_counter() - t:.1f} s to build/find]", flush=True)
     t = time.perf_counter()
-    lexicon = bc.make_lexicon(args.entries, args.data, args.cache)
+    lexicon = lexicons_of(args)
     t_lex = time.perf_counter() - t
     t = time.perf_counter()
     matcher = framing.compile_lexicons(lexicon)
     t_compile = time.perf_counter() - t
-    print(f"lexicon: {len(lexicon.entries):,} entries in {len(lexicon.categories)} categories "
-          f"(generated in {t_lex:.1f} s; validated + compiled in {t_compile * 1000:.0f} ms)", flush=True)
+    n_entries = sum(len(lx.entries) for lx in matcher.lexicons)
+    what = f"{args.lexicons} ({n_entries:,} entries)" if args.lexicons else f"{n_entries:,} entries, generated"
+    print(f"lexicon: {what} (made in {t_lex:.1f} s; validated + compiled in {t_compile * 1000:.0f} ms)", flush=True)
 
     mb = meta["text_bytes"] / 1e6
     path.read_bytes()  # warm the OS file cache so that the first variant is not penalised
@@ -294,8 +310,9 @@ def main(argv=None) -> int:
     print(f"at the end: {bc.load_note()}")
     floor_s = results["floor"]["seconds"]
     print()
-    print(f"### framing end to end, {mb:.1f} MB ({meta['n_docs']:,} documents), {len(lexicon.entries):,}-entry "
-          f"lexicon, {env['date']}, {env['cores']} cores ({env['cpu']}), Python {env['python']}")
+    lex_label = f"lexicons {args.lexicons} ({n_entries:,} entries)" if args.lexicons else f"{n_entries:,}-entry lexicon"
+    print(f"### framing end to end, {mb:.1f} MB ({meta['n_docs']:,} documents), {lex_label}, "
+          f"{env['date']}, {env['cores']} cores ({env['cpu']}), Python {env['python']}")
     print()
     print("| variant | seconds | MB/s | docs/s | time / floor | mentions | peak RSS MiB |")
     print("|---|---:|---:|---:|---:|---:|---:|")

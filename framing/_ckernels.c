@@ -13,7 +13,7 @@
  *
  * and one for voice attribution, which builds Python objects (and keeps the GIL):
  *
- *   word_spans(text, start, end, apostrophes, tokens[, starts, low, words]) -> tokens
+ *   word_spans(text, start, end, apostrophes, tokens[, starts, low, words, first, marks, hits]) -> tokens
  *
  * and one for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL; and for
  * voice attribution (framing/voice.py), which keep the GIL: quote_regions(text, ...) -> [(start,
@@ -482,7 +482,9 @@ done:
  * being the characters of ``apostrophes``; a word character is what re's \w is for str
  * (Py_UNICODE_ISALNUM or "_"). Appended to the list ``tokens`` as (start, end) tuples, and, when
  * the lists ``starts`` and ``words`` are given (not None), their starts to ``starts`` and the same
- * spans of ``low`` (the text lower-cased, of the same length) to ``words``. Returns ``tokens``. */
+ * spans of ``low`` (the text lower-cased, of the same length) to ``words``; with the set ``marks``
+ * and the list ``hits``, the index in ``tokens`` of every token whose word is in ``marks`` to
+ * ``hits`` (the words negation and hedging look at). Returns ``tokens``. */
 /* (ASCII from a table: Py_UNICODE_ISALNUM is four calls into the Unicode database for a character
  * that is none of alpha, decimal, digit and numeric, i.e. for every space and punctuation mark) */
 static const uint8_t ascii_word[128] = {
@@ -514,10 +516,15 @@ static Py_ssize_t token_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t
 
 static PyObject *word_spans(PyObject *self, PyObject *args) {
     PyObject *text, *apos, *out, *starts = Py_None, *low = Py_None, *words = Py_None, *first = Py_None;
+    PyObject *marks = Py_None, *hits = Py_None;
     Py_ssize_t start, end;
-    if (!PyArg_ParseTuple(args, "UnnUO!|OOOO", &text, &start, &end, &apos, &PyList_Type, &out, &starts, &low,
-                          &words, &first))
+    if (!PyArg_ParseTuple(args, "UnnUO!|OOOOOO", &text, &start, &end, &apos, &PyList_Type, &out, &starts, &low,
+                          &words, &first, &marks, &hits))
         return NULL;
+    if (marks != Py_None && (!PyAnySet_Check(marks) || !PyList_Check(hits) || starts == Py_None)) {
+        PyErr_SetString(PyExc_TypeError, "word_spans: marks must be a set, hits a list, with starts, low and words");
+        return NULL;
+    }
     if (first != Py_None && start > 0) { /* first[len(out)] = end of the last token before start, -1: none */
         if (!PyDict_Check(first)) {
             PyErr_SetString(PyExc_TypeError, "word_spans: first must be a dict");
@@ -556,6 +563,12 @@ static PyObject *word_spans(PyObject *self, PyObject *args) {
         if (extra) {
             PyObject *w = PyUnicode_Substring(low, s, i);
             int bad = w == NULL || PyList_Append(starts, a) < 0 || PyList_Append(words, w) < 0;
+            if (!bad && marks != Py_None) { /* hits: the index of every token whose word is in marks */
+                int in = PySet_Contains(marks, w);
+                PyObject *k = in > 0 ? PyLong_FromSsize_t(PyList_GET_SIZE(out) - 1) : NULL;
+                bad = in < 0 || (in > 0 && (k == NULL || PyList_Append(hits, k) < 0));
+                Py_XDECREF(k);
+            }
             Py_XDECREF(w);
             if (bad) { Py_DECREF(a); return NULL; }
         }

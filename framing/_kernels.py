@@ -52,7 +52,8 @@ def line_ends(buf: bytes, start: int, n: int) -> tuple[int, int]:
 
 
 def word_spans(text: str, start: int, end: int, tokens: list | None = None, starts: list | None = None,
-               low: str | None = None, words: list | None = None, first: dict | None = None) -> list[tuple[int, int]]:
+               low: str | None = None, words: list | None = None, first: dict | None = None,
+               marks: frozenset | None = None, hits: list | None = None) -> list[tuple[int, int]]:
     """Word tokens of ``text[start:end]`` as ``(start, end)`` offsets into ``text``: the spans of
     ``framing.text.word_spans`` (runs of word characters joined by apostrophes), found in C when the
     extension is built (2.3x the regular expression with its match objects; voice attribution
@@ -62,20 +63,29 @@ def word_spans(text: str, start: int, end: int, tokens: list | None = None, star
     ``low`` (``text`` lower-cased, of the same length) and ``words``, also each token's start to
     ``starts`` and its span of ``low`` to ``words`` (in C: no Python loop over the tokens). With
     ``first`` (a dict) and ``start`` > 0, ``first[len(tokens)]`` is set first to the end of the
-    last token before ``start`` (-1: none), as ``framing.voice._Doc`` records where a region starts."""
+    last token before ``start`` (-1: none), as ``framing.voice._Doc`` records where a region starts.
+    With the set ``marks`` and the list ``hits`` (and ``starts``, ``low``, ``words``), the index in
+    ``tokens`` of every token whose word is in ``marks`` is appended to ``hits`` (in C: one set
+    lookup per word as it is made, instead of a pass over the words)."""
     if tokens is None:
         tokens = []
     if _ckernels is not None:
         if starts is None:
             return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens)
-        return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens, starts, low, words, first)
+        if marks is None:
+            return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens, starts, low, words, first)
+        return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens, starts, low, words, first, marks, hits)
     if first is not None and start > 0:
         first[len(tokens)] = token_end_before(text, start)
+    n0 = len(tokens)
     spans = [m.span() for m in _WORD_RE.finditer(text, start, end)]
     tokens += spans
     if starts is not None:
         starts += [a for a, _ in spans]
-        words += [low[a:b] for a, b in spans]
+        new = [low[a:b] for a, b in spans]
+        words += new
+        if marks is not None:
+            hits += [n0 + k for k, w in enumerate(new) if w in marks]
     return tokens
 
 

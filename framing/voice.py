@@ -192,6 +192,9 @@ class _Doc:
         self.tokens: list[tuple[int, int]] = []
         self.starts: list[int] = []
         self.words: list[str] = []
+        # indexes of the tokens whose word may start a negator or a hedge (flags reads only those)
+        self.flag_marks = _flag_firsts(att)
+        self.flag_hits: list[int] = []
         if focus is None:  # the whole text
             self.regions = None
             spans = [(0, len(text))]
@@ -204,10 +207,12 @@ class _Doc:
                     self._first[len(self.tokens)] = _token_end_before(text, a)
                 _kernels.word_spans(text, a, b, self.tokens)
             else:  # (and the end of the token before the region, where a > 0, into _first)
-                _kernels.word_spans(text, a, b, self.tokens, self.starts, low, self.words, self._first)
+                _kernels.word_spans(text, a, b, self.tokens, self.starts, low, self.words, self._first,
+                                    self.flag_marks, self.flag_hits)
         if low is None:
             self.words = [_norm(text[a:b]) for a, b in self.tokens]
             self.starts = [a for a, _ in self.tokens]
+            self.flag_hits = list(compress(range(len(self.words)), map(self.flag_marks.__contains__, self.words)))
 
     def prev_end(self, i: int) -> int:
         """End offset of the token before token ``i`` in the text (-1: none), whether tokenised or not."""
@@ -999,7 +1004,7 @@ def _flags(d: _Doc, starts: list[int], att: Attribution, window: int = 6) -> tup
     # Most mentions have no word among the ``window`` before them that can start a negator or a
     # hedge: such a word, token h, is among them for the mentions starting after token h and not
     # after token h + window (``tok_index``): only the mentions with one are looked at.
-    hits = list(compress(range(len(d.words)), map(firsts.__contains__, d.words)))
+    hits = d.flag_hits if d.flag_marks is firsts else list(compress(range(len(d.words)), map(firsts.__contains__, d.words)))
     if not hits or not starts:
         return neg, hedge
     at, n_tok = d.starts, len(d.starts)

@@ -130,6 +130,11 @@ def test_compiled_word_spans_equal_the_regular_expression(text, a, b):
         assert tokens == [(-1, -1)] + spans
         assert starts == [-1] + [s for s, _ in spans]
         assert words == ["x"] + [low[s:e] for s, e in spans]
+        # with marks: the index (in tokens) of every token whose word is one of them
+        marks, hits = frozenset({"A", "AB", "B_1", "X"}), [-7]
+        tokens, starts, words = [(-1, -1)], [-1], ["X"]
+        _kernels.word_spans(text, a, b, tokens, starts, low, words, None, marks, hits)
+        assert hits == [-7] + [k for k, w in enumerate(words) if k > 0 and w in marks]
 
 
 def test_compiled_word_characters_are_those_of_the_regular_expression():
