@@ -47,7 +47,9 @@ from .text import _APOSTROPHES, _WORD_RE, sentence_spans
 
 __all__ = ["segments", "voice_of", "VOICE_POLICY", "VOICES", "Attribution", "flags"]
 
-VOICE_POLICY = "framing.voice.rules.v1"
+# v2: hedges and negators written with hyphens ("so-called", "would-be", "self-described") match
+# where the text writes them so (in v1 they never matched: the tokens split at hyphens)
+VOICE_POLICY = "framing.voice.rules.v2"
 VOICES = ("author", "quoted", "attributed", "scare_quoted")
 
 _OPEN_DOUBLE = "\u201c\u00ab\u201e\u201f"
@@ -86,6 +88,10 @@ class Attribution:
     phrases: frozenset
     negators: frozenset
     hedges: frozenset
+    # negators and hedges written with hyphens between their words ("so-called", "would-be"): as
+    # a text's tokens, two words, that count only where the text joins them by hyphens too ("it
+    # would be" hedges nothing)
+    hyphenated: frozenset = frozenset()
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -97,12 +103,22 @@ class Attribution:
     @classmethod
     def from_lexicon(cls, lex) -> "Attribution":
         groups: dict[str, set] = {c: set() for c in ("speech_verb", "naming_verb", "attribution_phrase", "negator", "hedge")}
+        hyphenated = set()
         for e in lex.entries:
             for s in e.surfaces:
-                groups.setdefault(e.category, set()).add(tuple(_norm(w) for w in re.findall(r"[\w'\u2019-]+", s)))
+                # the words of a text's tokens (framing.text.word_spans): "so-called" is two words
+                words = tuple(_norm(w) for w in _TERM_WORD_RE.findall(s))
+                groups.setdefault(e.category, set()).add(words)
+                if e.category in ("negator", "hedge") and len(words) > 1 and _HYPHENATED_RE.fullmatch(s.strip()):
+                    hyphenated.add(words)
         hedges = groups["hedge"] | {("alleged",)}
         return cls(frozenset(groups["speech_verb"]), frozenset(groups["naming_verb"]),
-                   frozenset(groups["attribution_phrase"]), frozenset(groups["negator"]), frozenset(hedges))
+                   frozenset(groups["attribution_phrase"]), frozenset(groups["negator"]), frozenset(hedges),
+                   frozenset(hyphenated))
+
+
+_TERM_WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
+_HYPHENATED_RE = re.compile(r"\w+(?:['\u2019]\w+)*(?:-\w+(?:['\u2019]\w+)*)+")
 
 
 _FIRST_WORDS: dict[frozenset, frozenset] = {}
@@ -231,10 +247,11 @@ class _Doc:
         """Index of the first token starting at or after ``pos``."""
         return bisect_right(self.starts, pos - 1)
 
-    def match_at(self, i: int, phrases) -> int:
+    def match_at(self, i: int, phrases, hyphenated: frozenset = frozenset()) -> int:
         """Length in tokens of the longest phrase of ``phrases`` starting at token ``i`` (0: none).
 
-        A word that is the second part of a hyphenated compound ("self-styled") never matches.
+        A word that is the second part of a hyphenated compound ("self-styled") never matches; a
+        phrase of ``hyphenated`` matches only where hyphens join its words in the text.
         """
         words = self.words
         if i >= len(words):
@@ -246,7 +263,9 @@ class _Doc:
         if i > 0 and self.text[self.tokens[i][0] - 1] == "-" and self.gap_before(i) == "-":
             return 0
         for n in lengths:  # the longest first; a phrase must not run across punctuation
-            if i + n <= len(words) and tuple(words[i:i + n]) in phrases and all(self._joined(i + k) for k in range(1, n)):
+            if i + n <= len(words) and (p := tuple(words[i:i + n])) in phrases and all(self._joined(i + k) for k in range(1, n)):
+                if p in hyphenated and not all(self.gap_before(i + k) == "-" for k in range(1, n)):
+                    continue
                 return n
         return 1 if (w,) in phrases else 0
 
@@ -927,17 +946,16 @@ def voice_of(segs, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np
     A span takes the voice of the innermost segment holding its middle character (a scare quote
     inside an attributed clause is ``scare_quoted``); ``author`` where none does.
     """
-    rows = list(segs.itertuples(index=False, name=None)) if isinstance(segs, pd.DataFrame) else segs
-    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
-    if rows and len(rows) * len(starts) <= _IN_PYTHON:
-        voice, source = _voices(rows, starts.tolist(), ends.tolist())
-        return np.array(voice, dtype=object), np.array(source, dtype=object)
     voice = np.full(len(starts), "author", dtype=object)
     source = np.full(len(starts), "", dtype=object)
+    rows = list(segs.itertuples(index=False, name=None)) if isinstance(segs, pd.DataFrame) else segs
     if not rows or len(starts) == 0:
         return voice, source
-    mid = (starts + ends - 1) // 2
+    mid = (np.asarray(starts) + np.asarray(ends) - 1) // 2
     rows = sorted(rows, key=lambda r: _RANK[r[2]])  # (stable: the last row holding a span wins)
+    if len(rows) * len(mid) <= _IN_PYTHON:  # (a text's few rows and mentions: NumPy's fixed cost is the larger)
+        _take_innermost(rows[::-1], mid.tolist(), voice, source)
+        return voice, source
     if len(rows) * len(mid) > _AT_ONCE:  # (a text with very many of both: row by row)
         for a, b, v, src in rows:
             inside = (mid >= a) & (mid < b)
@@ -958,8 +976,9 @@ _RANK = {"attributed": 0, "quoted": 1, "scare_quoted": 2}
 
 
 def _voices(rows: list[tuple], starts: list[int], ends: list[int]) -> tuple[list[str], list[str]]:
-    """:func:`voice_of` as lists, for lists of offsets (a text's few rows and mentions: NumPy's fixed
-    cost per call is the larger; the arrays of :func:`voice_of` for many of both)."""
+    """:func:`voice_of` as lists, for equally long lists of int offsets, as ``framing.score`` has
+    them (a text's few rows and mentions: NumPy's fixed cost per call is the larger; the arrays of
+    :func:`voice_of` for many of both)."""
     if len(rows) * len(starts) > _IN_PYTHON:
         voice, source = voice_of(rows, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64))
         return voice.tolist(), source.tolist()
@@ -967,14 +986,19 @@ def _voices(rows: list[tuple], starts: list[int], ends: list[int]) -> tuple[list
     if not rows:
         return voice, source
     last_first = sorted(rows, key=lambda r: _RANK[r[2]])[::-1]  # (the last row holding a span wins)
-    for k, (s, e) in enumerate(zip(starts, ends)):
-        m = (s + e - 1) // 2
+    _take_innermost(last_first, [(s + e - 1) // 2 for s, e in zip(starts, ends)], voice, source)
+    return voice, source
+
+
+def _take_innermost(last_first: list[tuple], mids: list[int], voice, source) -> None:
+    """Voice and source (into ``voice[k]``, ``source[k]``) of the first of the rows ``last_first``
+    (sorted by rank, then reversed) that holds ``mids[k]``, for every k (none: left as they are)."""
+    for k, m in enumerate(mids):
         for r in last_first:
             if r[0] <= m < r[1]:
                 voice[k] = r[2]
                 source[k] = r[3]
                 break
-    return voice, source
 
 
 @lru_cache(maxsize=8)
@@ -1022,7 +1046,7 @@ def _flags(d: _Doc, starts: list[int], att: Attribution, window: int = 6) -> tup
         near_hits = hits[bisect_left(hits, i - window):bisect_left(hits, i)]
         for h in near_hits:
             if h not in found:
-                found[h] = (d.match_at(h, att.negators) > 0, d.match_at(h, att.hedges) > 0)
+                found[h] = (d.match_at(h, att.negators, att.hyphenated) > 0, d.match_at(h, att.hedges, att.hyphenated) > 0)
         near_hits = [h for h in near_hits if found[h][0] or found[h][1]]
         if not near_hits or i >= len(d.tokens):
             continue

@@ -270,3 +270,22 @@ def test_jsonl_blocks_cut_at_newlines_whatever_the_read_size(tmp_path, monkeypat
             want.append((line, pos, data))
             line, pos = line + chunk_rows, pos + len(data)
         assert got == want
+
+
+def test_json_lines_nul_found_in_blocks_after_the_first_thousand_records(tmp_path):
+    """A NUL (written \\u0000 in JSON) is found in the blocks parsed after the first 1,000 records
+    as in those parsed first (framing.corpus._parsed_head), and an escaped backslash before "u0000"
+    is text, not a NUL."""
+    rows = [{"doc_id": f"d{i}", "outlet": "A", "text": f"plain text {i}"} for i in range(1200)]
+    rows[1103]["text"] = "a literal \\u0000 in the text"  # (backslash, u, 0000: no NUL)
+    rows.insert(1150, {"doc_id": "nul", "outlet": "A", "text": "abc\x00def"})  # (after the first 1,000: see _parsed_head)
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert b"\\u0000" in path.read_bytes()
+    for chunk_rows in (1, 7, 1000):
+        got = list(framing.corpus.iter_corpus(path, chunk_rows=chunk_rows))
+        docs = pd.concat([d for d, _ in got], ignore_index=True)
+        skipped = pd.concat([s for _, s in got], ignore_index=True)
+        assert docs["doc_id"].tolist() == [f"d{i}" for i in range(1200)]
+        assert docs["text"][1103] == "a literal \\u0000 in the text"
+        assert skipped["reason"].tolist() == ["text contains a NUL byte at character 3 (binary data in the text column?)"]

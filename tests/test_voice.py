@@ -318,8 +318,8 @@ def _flags_one_by_one(d, starts, att, window):
         sa = d.sents[k][0] if k >= 0 else 0
         c = _clause_start(d, i, sa) if i < len(d.tokens) else i
         js = range(max(c, i - window, 0), i)
-        neg.append(any(d.match_at(j, att.negators) for j in js))
-        hedge.append(any(d.match_at(j, att.hedges) for j in js))
+        neg.append(any(d.match_at(j, att.negators, att.hyphenated) for j in js))
+        hedge.append(any(d.match_at(j, att.hedges, att.hyphenated) for j in js))
     return neg, hedge
 
 
@@ -330,6 +330,7 @@ def test_flags_equal_a_mention_by_mention_reading(basil):
     texts = basil["text"].tolist()[:40] + [
         "He did not call the militia terrorists. No alleged militia, reportedly. Not a warlord",
         "not so-called not never militia militia",
+        "the would-be militia; it would be the militia; the so called militia; self-described militia",
         "",
     ]
     checked = flagged = 0
@@ -765,3 +766,28 @@ def test_scare_quote_word_count_of_long_quotations():
     assert V._SCARE_WORDS_RE.fullmatch("x" * 200_000 + " y" * 3) is not None  # four words
     assert V._SCARE_WORDS_RE.fullmatch("x" * 200_000 + " y" * 4) is None
     assert V._SCARE_WORDS_RE.fullmatch("a " * 100_000) is None
+
+
+def test_flags_read_mention_starts_by_position_whatever_their_index():
+    """A pandas Series of starts with an index other than 0..n-1 (a slice of a mentions table)
+    gives the flags of the same starts as a list (they were read by label once: wrong flags)."""
+    text = "The alleged warlord Haftar spoke; officials never named the so-called army."
+    starts = [text.index("warlord"), text.index("named"), text.index("army")]
+    want = V.flags(text, starts)
+    assert want[0].tolist() == [False, True, True] and want[1].tolist() == [True, False, True]
+    for index in ([2, 1, 0], [10, 11, 12]):
+        got = V.flags(text, pd.Series(starts, index=index))
+        assert [g.tolist() for g in got] == [w.tolist() for w in want]
+
+
+def test_hyphenated_hedges_count_only_with_their_hyphens():
+    """"so-called", "would-be" and "self-described" are two words each as a text's tokens; they hedge
+    the mention after them where the text writes the hyphens, not "it would be" or "so called"."""
+    att = V.Attribution.default()
+    assert {("so", "called"), ("would", "be"), ("self", "described")} <= att.hyphenated <= att.hedges | att.negators
+    cases = {"They shelled the so-called army.": True, "They shelled the so called army.": False,
+             "The would-be army came.": True, "It would be the army.": False,
+             "A self-described army.": True, "A self described army.": False,
+             "the so-called-army": True, "The army was so-called.": False}
+    for text, hedged in cases.items():
+        assert V.flags(text, [text.index("army")])[1].tolist() == [hedged], text
