@@ -21,6 +21,7 @@ Rows are ordered by document (input order), then start, end and lexicon order.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,9 +168,9 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
         d = _Doc(text, att, _points(s_, e_, mids), spans) if voice and b > a else None
         if sentences:
             n_sent[i] = len(spans)
-            if b > a:
-                starts = np.asarray([x for x, _ in spans], dtype=np.int64)
-                sent_index[a:b] = np.maximum(np.searchsorted(starts, start[a:b], side="right") - 1, 0)
+            if b > a:  # (the last sentence starting at or before each mention; the first for none)
+                sent_starts = [x for x, _ in spans]
+                sent_index[a:b] = [max(bisect_right(sent_starts, x) - 1, 0) for x in s_]
         if d is None:
             continue
         m = {k: cols[k][a:b] for k in cols}
