@@ -13,12 +13,13 @@
  *
  * and one for voice attribution, which builds Python objects (and keeps the GIL):
  *
- *   word_spans(text, start, end, apostrophes, tokens[, starts, low, words, first, marks, hits]) -> tokens
+ *   word_spans(text, start, end, apostrophes, tokens) -> tokens
+ *   tokens_of(text, start, end, apostrophes, starts, ends[, low, words, first, marks, hits]) -> None
  *
  * and one for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL; and for
  * voice attribution (framing/voice.py), which keep the GIL: quote_regions(text, ...) -> [(start,
- * end), ...], sentence_spans, focus, sentence_regions, all_inside, and attributions(text, tokens,
- * words, first, quotes, sents, tables) -> [(start, end, source, rule), ...] (the attribution rules).
+ * end), ...], sentence_spans, focus, sentence_regions, all_inside, and attributions(text, starts,
+ * ends, words, first, quotes, sents, tables) -> [(start, end, source, rule), ...] (the attribution rules).
  *
  * Arrays come as buffers (NumPy arrays, bytes): the caller (framing/_kernels.py) allocates them
  * with the documented sizes and dtypes; sizes are checked here, dtypes are the caller's contract.
@@ -480,11 +481,8 @@ done:
 
 /* Word tokens of text[start:end]: what re.finditer(r"\w+(?:[A]\w+)*", text, start, end) finds, A
  * being the characters of ``apostrophes``; a word character is what re's \w is for str
- * (Py_UNICODE_ISALNUM or "_"). Appended to the list ``tokens`` as (start, end) tuples, and, when
- * the lists ``starts`` and ``words`` are given (not None), their starts to ``starts`` and the same
- * spans of ``low`` (the text lower-cased, of the same length) to ``words``; with the set ``marks``
- * and the list ``hits``, the index in ``tokens`` of every token whose word is in ``marks`` to
- * ``hits`` (the words negation and hedging look at). Returns ``tokens``. */
+ * (Py_UNICODE_ISALNUM or "_"). Appended to the list ``tokens`` as (start, end) tuples; returns
+ * ``tokens``. (tokens_of, below, appends them as lists of starts and ends, with their words.) */
 /* (ASCII from a table: Py_UNICODE_ISALNUM is four calls into the Unicode database for a character
  * that is none of alpha, decimal, digit and numeric, i.e. for every space and punctuation mark) */
 static const uint8_t ascii_word[128] = {
@@ -514,68 +512,104 @@ static Py_ssize_t token_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t
     }
 }
 
+/* The word tokens of text[start:end] one by one (word_spans, tokens_of). */
+typedef struct {
+    int kind, akind;
+    const void *data, *adata;
+    Py_ssize_t na, end;
+} tok_reader;
+
+static tok_reader tok_reader_of(PyObject *text, PyObject *apos, Py_ssize_t *start, Py_ssize_t end) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (*start < 0) *start = 0;
+    tok_reader r = {PyUnicode_KIND(text), PyUnicode_KIND(apos), PyUnicode_DATA(text), PyUnicode_DATA(apos),
+                    PyUnicode_GET_LENGTH(apos), end > n ? n : end};
+    return r;
+}
+
+/* The next token at or after i: its start into *s, its end returned; -1: none before the end. */
+static Py_ssize_t next_token(const tok_reader *r, Py_ssize_t i, Py_ssize_t *s) {
+    while (i < r->end && !is_word_char(PyUnicode_READ(r->kind, r->data, i))) i++;
+    if (i >= r->end) return -1;
+    *s = i;
+    return token_end(r->kind, r->data, i, r->end, r->akind, r->adata, r->na);
+}
+
 static PyObject *word_spans(PyObject *self, PyObject *args) {
-    PyObject *text, *apos, *out, *starts = Py_None, *low = Py_None, *words = Py_None, *first = Py_None;
+    PyObject *text, *apos, *out;
+    Py_ssize_t start, end;
+    if (!PyArg_ParseTuple(args, "UnnUO!", &text, &start, &end, &apos, &PyList_Type, &out)) return NULL;
+    tok_reader r = tok_reader_of(text, apos, &start, end);
+    Py_ssize_t s, i = start;
+    while ((i = next_token(&r, i, &s)) >= 0) {
+        PyObject *t = Py_BuildValue("(nn)", s, i);
+        if (t == NULL || PyList_Append(out, t) < 0) { Py_XDECREF(t); return NULL; }
+        Py_DECREF(t);
+    }
+    Py_INCREF(out);
+    return out;
+}
+
+/* tokens_of(text, start, end, apostrophes, starts, ends[, low, words, first, marks, hits]) -> None:
+ * the tokens of word_spans appended to two lists of offsets, ``starts`` and ``ends`` (no tuple
+ * per token); with ``low`` (the text lower-cased, as long as it) and the list ``words``, each
+ * token's span of ``low`` to ``words``; with the dict ``first`` and start > 0, first[len(starts)] is
+ * set first to the end of the last token before start (-1: none); with the set ``marks`` and the
+ * list ``hits`` (and ``low``), the index of every token whose word is in ``marks`` to ``hits``.
+ * None for any of the optional ones: not done. */
+static PyObject *tokens_of(PyObject *self, PyObject *args) {
+    PyObject *text, *apos, *starts, *ends, *low = Py_None, *words = Py_None, *first = Py_None;
     PyObject *marks = Py_None, *hits = Py_None;
     Py_ssize_t start, end;
-    if (!PyArg_ParseTuple(args, "UnnUO!|OOOOOO", &text, &start, &end, &apos, &PyList_Type, &out, &starts, &low,
-                          &words, &first, &marks, &hits))
+    if (!PyArg_ParseTuple(args, "UnnUO!O!|OOOOO", &text, &start, &end, &apos, &PyList_Type, &starts,
+                          &PyList_Type, &ends, &low, &words, &first, &marks, &hits))
         return NULL;
-    if (marks != Py_None && (!PyAnySet_Check(marks) || !PyList_Check(hits) || starts == Py_None)) {
-        PyErr_SetString(PyExc_TypeError, "word_spans: marks must be a set, hits a list, with starts, low and words");
+    int with_words = low != Py_None;
+    if (with_words && (!PyUnicode_Check(low) || PyUnicode_GET_LENGTH(low) != PyUnicode_GET_LENGTH(text) ||
+                       !PyList_Check(words))) {
+        PyErr_SetString(PyExc_TypeError, "tokens_of: low must be a str as long as text, words a list");
         return NULL;
     }
-    if (first != Py_None && start > 0) { /* first[len(out)] = end of the last token before start, -1: none */
+    if (marks != Py_None && (!with_words || !PyAnySet_Check(marks) || !PyList_Check(hits))) {
+        PyErr_SetString(PyExc_TypeError, "tokens_of: marks must be a set and hits a list, with low and words");
+        return NULL;
+    }
+    if (first != Py_None && start > 0) { /* first[len(starts)] = end of the last token before start, -1: none */
         if (!PyDict_Check(first)) {
-            PyErr_SetString(PyExc_TypeError, "word_spans: first must be a dict");
+            PyErr_SetString(PyExc_TypeError, "tokens_of: first must be a dict");
             return NULL;
         }
         Py_ssize_t k = (start < PyUnicode_GET_LENGTH(text) ? start : PyUnicode_GET_LENGTH(text)) - 1;
         while (k >= 0 && !is_word_char(PyUnicode_READ_CHAR(text, k))) k--;
-        PyObject *key = PyLong_FromSsize_t(PyList_GET_SIZE(out)), *value = PyLong_FromSsize_t(k >= 0 ? k + 1 : -1);
+        PyObject *key = PyLong_FromSsize_t(PyList_GET_SIZE(starts)), *value = PyLong_FromSsize_t(k >= 0 ? k + 1 : -1);
         int bad = key == NULL || value == NULL || PyDict_SetItem(first, key, value) < 0;
         Py_XDECREF(key);
         Py_XDECREF(value);
         if (bad) return NULL;
     }
-    int extra = starts != Py_None;
-    if (extra && (!PyList_Check(starts) || !PyList_Check(words) || !PyUnicode_Check(low) ||
-                  PyUnicode_GET_LENGTH(low) != PyUnicode_GET_LENGTH(text))) {
-        PyErr_SetString(PyExc_TypeError, "word_spans: starts and words must be lists, low a str as long as text");
-        return NULL;
-    }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    if (start < 0) start = 0;
-    if (end > n) end = n;
-    int kind = PyUnicode_KIND(text), akind = PyUnicode_KIND(apos);
-    const void *data = PyUnicode_DATA(text), *adata = PyUnicode_DATA(apos);
-    Py_ssize_t na = PyUnicode_GET_LENGTH(apos);
-    Py_ssize_t i = start;
-    while (i < end) {
-        if (!is_word_char(PyUnicode_READ(kind, data, i))) { i++; continue; }
-        Py_ssize_t s = i;
-        i = token_end(kind, data, i, end, akind, adata, na);
-        PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(i), *t = NULL;
-        if (a != NULL && b != NULL) t = PyTuple_Pack(2, a, b);
+    tok_reader r = tok_reader_of(text, apos, &start, end);
+    Py_ssize_t s, i = start;
+    while ((i = next_token(&r, i, &s)) >= 0) {
+        Py_ssize_t index = PyList_GET_SIZE(starts); /* (this token's, before it is appended) */
+        PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(i);
+        int bad = a == NULL || b == NULL || PyList_Append(starts, a) < 0 || PyList_Append(ends, b) < 0;
+        Py_XDECREF(a);
         Py_XDECREF(b);
-        if (t == NULL || PyList_Append(out, t) < 0) { Py_XDECREF(t); Py_XDECREF(a); return NULL; }
-        Py_DECREF(t);
-        if (extra) {
+        if (bad) return NULL;
+        if (with_words) {
             PyObject *w = PyUnicode_Substring(low, s, i);
-            int bad = w == NULL || PyList_Append(starts, a) < 0 || PyList_Append(words, w) < 0;
+            bad = w == NULL || PyList_Append(words, w) < 0;
             if (!bad && marks != Py_None) { /* hits: the index of every token whose word is in marks */
                 int in = PySet_Contains(marks, w);
-                PyObject *k = in > 0 ? PyLong_FromSsize_t(PyList_GET_SIZE(out) - 1) : NULL;
+                PyObject *k = in > 0 ? PyLong_FromSsize_t(index) : NULL;
                 bad = in < 0 || (in > 0 && (k == NULL || PyList_Append(hits, k) < 0));
                 Py_XDECREF(k);
             }
             Py_XDECREF(w);
-            if (bad) { Py_DECREF(a); return NULL; }
+            if (bad) return NULL;
         }
-        Py_DECREF(a);
     }
-    Py_INCREF(out);
-    return out;
+    Py_RETURN_NONE;
 }
 
 /* Indexes of the items of a list that are str holding a NUL character (other items are skipped):
@@ -1473,9 +1507,10 @@ static int read_span(PyObject *span, const char *what, Py_ssize_t *a, Py_ssize_t
 }
 
 static PyObject *attributions(PyObject *self, PyObject *args) {
-    PyObject *text, *tokens, *words, *first_map, *quotes, *sents, *tables;
-    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!", &text, &PyList_Type, &tokens, &PyList_Type, &words, &PyDict_Type,
-                          &first_map, &PyList_Type, &quotes, &PyList_Type, &sents, &PyTuple_Type, &tables))
+    PyObject *text, *starts, *ends, *words, *first_map, *quotes, *sents, *tables;
+    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!O!", &text, &PyList_Type, &starts, &PyList_Type, &ends, &PyList_Type,
+                          &words, &PyDict_Type, &first_map, &PyList_Type, &quotes, &PyList_Type, &sents, &PyTuple_Type,
+                          &tables))
         return NULL;
     PyObject *phrases, *phrase_firsts, *phrase_len, *naming, *naming_firsts, *naming_len, *speech, *speech_firsts,
         *speech_len, *rule_firsts, *particles, *pronouns, *aux, *np_lead, *conj, *cc_quote, *clause, *comma_colon,
@@ -1492,21 +1527,22 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
         Py_CLEAR(s_ly);
         return NULL;
     }
-    adoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), PyList_GET_SIZE(tokens),
+    adoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), PyList_GET_SIZE(starts),
               NULL, NULL, NULL, NULL, NULL, cc_quote, clause};
     PyObject *out = NULL, *last_subject = NULL, *firsts = NULL;
     Py_ssize_t *cand = NULL, n_cand = 0;
-    if (PyList_GET_SIZE(words) != d.n) {
-        PyErr_SetString(PyExc_ValueError, "attributions: as many words as tokens are needed");
+    if (PyList_GET_SIZE(words) != d.n || PyList_GET_SIZE(ends) != d.n) {
+        PyErr_SetString(PyExc_ValueError, "attributions: as many words and ends as token starts are needed");
         return NULL;
     }
     /* (copies: a word's __hash__ or an offset's __index__ could change the caller's lists) */
     d.words = PySequence_Tuple(words);
-    tokens = PySequence_Tuple(tokens);
+    starts = PySequence_Tuple(starts);
+    ends = PySequence_Tuple(ends);
     quotes = PySequence_Tuple(quotes);
     sents = PySequence_Tuple(sents);
     firsts = PyDict_Items(first_map);
-    if (d.words == NULL || tokens == NULL || quotes == NULL || sents == NULL || firsts == NULL) goto fail;
+    if (d.words == NULL || starts == NULL || ends == NULL || quotes == NULL || sents == NULL || firsts == NULL) goto fail;
     d.ts = PyMem_New(Py_ssize_t, d.n + 1);
     d.te = PyMem_New(Py_ssize_t, d.n + 1);
     d.first = PyMem_New(Py_ssize_t, d.n + 1);
@@ -1517,7 +1553,9 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
         goto fail;
     }
     for (Py_ssize_t i = 0; i < d.n; i++) {
-        if (read_span(PyTuple_GET_ITEM(tokens, i), "tokens", &d.ts[i], &d.te[i]) < 0) goto fail;
+        d.ts[i] = as_offset(PyTuple_GET_ITEM(starts, i));
+        d.te[i] = as_offset(PyTuple_GET_ITEM(ends, i));
+        if (PyErr_Occurred()) goto fail;
         if (d.ts[i] < 0 || d.te[i] < d.ts[i] || d.te[i] > d.len || (i > 0 && d.ts[i] < d.te[i - 1])) {
             PyErr_Format(PyExc_ValueError, "attributions: token %zd is not a span of the text after the one before", i);
             goto fail;
@@ -1709,7 +1747,8 @@ fail:
 done:
     Py_XDECREF(last_subject);
     Py_XDECREF(d.words);
-    Py_XDECREF(tokens);
+    Py_XDECREF(starts);
+    Py_XDECREF(ends);
     Py_XDECREF(quotes);
     Py_XDECREF(sents);
     Py_XDECREF(firsts);
@@ -1758,6 +1797,7 @@ static PyMethodDef methods[] = {
     {"quote_regions", quote_regions, METH_VARARGS, "Quotation regions of a text (see framing/voice.py)."},
     {"with_nul", with_nul, METH_VARARGS, "Indexes of the str items holding NUL (see framing/_kernels.py)."},
     {"word_spans", word_spans, METH_VARARGS, "Word token spans of a text (see framing/_kernels.py)."},
+    {"tokens_of", tokens_of, METH_VARARGS, "Word tokens as lists of starts and ends (see framing/_kernels.py)."},
     {"forms", forms, METH_VARARGS, "One-byte forms of a batch (see framing/_kernels.py)."},
     {"scan", scan, METH_VARARGS, "Aho-Corasick scan (see framing/_kernels.py)."},
     {"longest", longest, METH_VARARGS, "Leftmost-longest selection (see framing/_kernels.py)."},

@@ -21,7 +21,7 @@ try:
 except ImportError:  # not built: the NumPy path everywhere
     _ckernels = None
 
-__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "word_spans", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
+__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "word_spans", "tokens_of", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 
 _APOSTROPHE_CHARS = "'" + _APOSTROPHES  # what joins two runs of word characters into one token
 
@@ -51,42 +51,44 @@ def line_ends(buf: bytes, start: int, n: int) -> tuple[int, int]:
     return start, rows
 
 
-def word_spans(text: str, start: int, end: int, tokens: list | None = None, starts: list | None = None,
-               low: str | None = None, words: list | None = None, first: dict | None = None,
-               marks: frozenset | None = None, hits: list | None = None) -> list[tuple[int, int]]:
+def word_spans(text: str, start: int, end: int, tokens: list | None = None) -> list[tuple[int, int]]:
     """Word tokens of ``text[start:end]`` as ``(start, end)`` offsets into ``text``: the spans of
     ``framing.text.word_spans`` (runs of word characters joined by apostrophes), found in C when the
-    extension is built (2.3x the regular expression with its match objects; voice attribution
-    tokenises every sentence that holds a mention), else by the same regular expression.
-
-    They are appended to ``tokens`` (a new list by default), which is returned; with ``starts``,
-    ``low`` (``text`` lower-cased, of the same length) and ``words``, also each token's start to
-    ``starts`` and its span of ``low`` to ``words`` (in C: no Python loop over the tokens). With
-    ``first`` (a dict) and ``start`` > 0, ``first[len(tokens)]`` is set first to the end of the
-    last token before ``start`` (-1: none), as ``framing.voice._Doc`` records where a region starts.
-    With the set ``marks`` and the list ``hits`` (and ``starts``, ``low``, ``words``), the index in
-    ``tokens`` of every token whose word is in ``marks`` is appended to ``hits`` (in C: one set
-    lookup per word as it is made, instead of a pass over the words)."""
+    extension is built (2.3x the regular expression with its match objects), else by the same
+    regular expression; appended to ``tokens`` (a new list by default), which is returned."""
     if tokens is None:
         tokens = []
     if _ckernels is not None:
-        if starts is None:
-            return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens)
-        if marks is None:
-            return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens, starts, low, words, first)
-        return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens, starts, low, words, first, marks, hits)
+        return _ckernels.word_spans(text, start, end, _APOSTROPHE_CHARS, tokens)
+    tokens += [m.span() for m in _WORD_RE.finditer(text, start, end)]
+    return tokens
+
+
+def tokens_of(text: str, start: int, end: int, starts: list, ends: list, low: str | None = None,
+              words: list | None = None, first: dict | None = None, marks: frozenset | None = None,
+              hits: list | None = None) -> None:
+    """The tokens of :func:`word_spans` appended as two lists of offsets, ``starts`` and ``ends``
+    (voice attribution tokenises every sentence that holds a mention: no tuple per token). With
+    ``low`` (``text`` lower-cased, of the same length) and ``words``, also each token's span of
+    ``low`` to ``words``; with ``first`` (a dict) and ``start`` > 0, ``first[len(starts)]`` is set
+    first to the end of the last token before ``start`` (-1: none), as ``framing.voice._Doc``
+    records where a region starts; with the set ``marks`` and the list ``hits``, the index of every
+    token whose word is in ``marks`` to ``hits`` (one set lookup per word as it is made). In C when
+    the extension is built, else by the regular expression."""
+    if _ckernels is not None:
+        _ckernels.tokens_of(text, start, end, _APOSTROPHE_CHARS, starts, ends, low, words, first, marks, hits)
+        return
     if first is not None and start > 0:
-        first[len(tokens)] = token_end_before(text, start)
-    n0 = len(tokens)
+        first[len(starts)] = token_end_before(text, start)
+    n0 = len(starts)
     spans = [m.span() for m in _WORD_RE.finditer(text, start, end)]
-    tokens += spans
-    if starts is not None:
-        starts += [a for a, _ in spans]
+    starts += [a for a, _ in spans]
+    ends += [b for _, b in spans]
+    if low is not None:
         new = [low[a:b] for a, b in spans]
         words += new
         if marks is not None:
             hits += [n0 + k for k, w in enumerate(new) if w in marks]
-    return tokens
 
 
 def token_end_before(text: str, pos: int) -> int:
@@ -126,12 +128,13 @@ def sentence_regions(text: str, sents: list, points: list, quotes: list, lookahe
     return _ckernels.sentence_regions(text, sents, points, quotes, _APOSTROPHE_CHARS, lookahead)
 
 
-def attributions(text: str, tokens: list, words: list, first: dict, quotes: list, sents: list, tables: tuple):
+def attributions(text: str, starts: list, ends: list, words: list, first: dict, quotes: list, sents: list,
+                 tables: tuple):
     """``framing.voice._attributions_py`` in C (the attributed regions of the sentences ``sents``
-    of a ``_Doc``'s tokens, words and first-token map), or :data:`NOT_BUILT`."""
+    of a ``_Doc``'s tokens (``starts``, ``ends``), words and first-token map), or :data:`NOT_BUILT`."""
     if _ckernels is None:
         return NOT_BUILT
-    return _ckernels.attributions(text, tokens, words, first, quotes, sents, tables)
+    return _ckernels.attributions(text, starts, ends, words, first, quotes, sents, tables)
 
 
 def with_nul(values: list) -> list[int]:

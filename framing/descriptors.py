@@ -31,7 +31,6 @@ measured on NewsWCL50 (see the tests and the issue notes).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from operator import itemgetter
 
 from typing import NamedTuple
 
@@ -74,7 +73,6 @@ class _Row(NamedTuple):
     lexicon: str
 
 
-_END = itemgetter(1)  # (a token's end)
 _AFTER_ALL = float("inf")
 
 
@@ -105,8 +103,8 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
         (referent, descriptor, start, end, construction, entry, lexicon) rows.
     """
     out: list[tuple] = []
-    toks, words = d.tokens, d.words
-    n = len(toks)
+    tok_s, tok_e, words = d.starts, d.ends, d.words  # (token i: text[tok_s[i]:tok_e[i]])
+    n = len(tok_s)
     sent_bounds = d.sents
     dm = doc_mentions
     ent_spans = [(s_, e_, id_, lx_) for s_, e_, id_, lx_, c_ in
@@ -120,11 +118,11 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
         return sent_bounds[k] if k >= 0 and sent_bounds[k][0] <= pos < sent_bounds[k][1] else (0, len(text))
 
     def soft(i):  # tokens i-1 and i are joined by plain whitespace or a hyphen
-        gap = text[toks[i - 1][1]:toks[i][0]]
+        gap = text[tok_e[i - 1]:tok_s[i]]
         return gap == "-" or (gap.strip() == "" and gap.count("\n") < 2)
 
     def span_text(i, j):
-        return text[toks[i][0]:toks[j - 1][1]]
+        return text[tok_s[i]:tok_e[j - 1]]
 
     def entry_inside(a, b):
         best = None
@@ -136,13 +134,13 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
     def premods(i0, sa):
         """Token range of the premodifiers ending before token i0."""
         j = i0
-        while j > 0 and i0 - j < 5 and toks[j - 1][0] >= sa and soft(j):
+        while j > 0 and i0 - j < 5 and tok_s[j - 1] >= sa and soft(j):
             w = words[j - 1]
-            if w in STOP or w.endswith("'s") or w.isdigit() or _verb_like(w, text, toks[j - 1]):
+            if w in STOP or w.endswith("'s") or w.isdigit() or _verb_like(w, text, (tok_s[j - 1], tok_e[j - 1])):
                 break
             j -= 1
         # a leading demonym ("Libyan militia leader") says where, not what: drop it
-        while j < i0 - 1 and text[toks[j][0]].isupper() and words[j].endswith(_DEMONYM_ENDINGS):
+        while j < i0 - 1 and text[tok_s[j]].isupper() and words[j].endswith(_DEMONYM_ENDINGS):
             j += 1
         return j
 
@@ -154,7 +152,7 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
     def add(ref, i, j, construction, lexicon, end=None):
         if j <= i:
             return
-        a, b = toks[i][0], (end if end is not None else toks[j - 1][1])
+        a, b = tok_s[i], (end if end is not None else tok_e[j - 1])
         if construction not in ("label", "premodifier") and any(s_ < b and a < e_ for s_, e_ in alias_spans):
             return  # another name, not a descriptor
         if construction == "label" and any(s_ <= r_start and r_end <= e_ for s_, e_ in alias_spans):
@@ -169,11 +167,11 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
         i0 = bisect_left(starts, r.start)
         if i0 == n or starts[i0] != r.start:
             continue
-        j0 = bisect_left(toks, r.end, key=_END)  # (token ends increase as their starts do)
-        if j0 == n or toks[j0][1] != r.end:
+        j0 = bisect_left(tok_e, r.end)  # (token ends increase as their starts do)
+        if j0 == n or tok_e[j0] != r.end:
             j0 = None
         if j0 is None:  # a possessive: the mention ends before 's inside the token
-            j0 = next((k for k in range(i0, n) if toks[k][1] >= r.end), i0)
+            j0 = next((k for k in range(i0, n) if tok_e[k] >= r.end), i0)
         j0 += 1  # exclusive
         sa, sb = sent_of(r.start)
         if r.category != REFERENT_CATEGORY:
@@ -189,22 +187,22 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
         # "forces loyal to Haftar"
         for pat in _LOYAL:
             k = i0 - len(pat)
-            if k >= 1 and tuple(words[k:i0]) == pat and toks[k][0] >= sa:
+            if k >= 1 and tuple(words[k:i0]) == pat and tok_s[k] >= sa:
                 h = premods(k, sa)
                 if h < k:
                     add(r.referent, h, k, "loyal_to", r.lexicon)
-        after = text[r.end:toks[j0][0]] if j0 < n else ""
-        full_tok_end = toks[j0 - 1][1]
+        after = text[r.end:tok_s[j0]] if j0 < n else ""
+        full_tok_end = tok_e[j0 - 1]
         # possessive
         if full_tok_end > r.end and text[r.end:full_tok_end].lower().replace("\u2019", "'") == "'s":
             k = j0
-            while k < n and k - j0 < 3 and toks[k][0] < sb and soft(k) and words[k] not in STOP \
-                    and not _verb_like(words[k], text, toks[k]):
+            while k < n and k - j0 < 3 and tok_s[k] < sb and soft(k) and words[k] not in STOP \
+                    and not _verb_like(words[k], text, (tok_s[k], tok_e[k])):
                 k += 1
             if k > j0:
                 add(r.referent, j0, k, "possessive", r.lexicon)
             continue
-        if j0 >= n or toks[j0][0] >= sb:
+        if j0 >= n or tok_s[j0] >= sb:
             continue
         # apposition: ", (the|a) NP ,"
         if after.strip() == ",":
@@ -212,9 +210,9 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
             if words[k] in _DETERMINERS:
                 k += 1
                 start = k
-                while k < n and k - start < 6 and toks[k][0] < sb and soft(k) and words[k] not in STOP:
+                while k < n and k - start < 6 and tok_s[k] < sb and soft(k) and words[k] not in STOP:
                     k += 1
-                end_gap = text[toks[k - 1][1]:toks[k][0]] if k < n else "."
+                end_gap = text[tok_e[k - 1]:tok_s[k]] if k < n else "."
                 if k > start and end_gap.strip()[:1] in (",", ".", ";", ")", "\u2014", "-") and end_gap.strip():
                     add(r.referent, start, k, "apposition", r.lexicon)
             continue
@@ -232,19 +230,19 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
                 if k < n and words[k] in _DETERMINERS:
                     k += 1
                     start = k
-                    while k < n and k - start < 5 and toks[k][0] < sb and soft(k) and words[k] not in STOP:
+                    while k < n and k - start < 5 and tok_s[k] < sb and soft(k) and words[k] not in STOP:
                         k += 1
                     if k > start:
                         add(r.referent, start, k, "predicate", r.lexicon)
                 continue
         # compound: the alias modifies a lexicon label right after it ("the LNA militia", "(LNA) militia")
-        before = words[i0 - 1] if i0 > 0 and toks[i0 - 1][0] >= sa else ""
+        before = words[i0 - 1] if i0 > 0 and tok_s[i0 - 1] >= sa else ""
         pe = d.prev_end(i0)  # (the token before may not be tokenised: see voice._Doc)
         lead_in = text[pe:r.start] if pe >= 0 else ""
         noun_slot = before in _DETERMINERS or before in {"his", "its", "their", "her"} or before.endswith("'s") \
             or before == "" or "(" in lead_in or after.strip() in (")", "]")
         if noun_slot and after.strip() in ("", ")", "]") and words[j0] not in STOP:
-            nxt = toks[j0][0]
+            nxt = tok_s[j0]
             for e, eid, lx in ent_by_start.get(nxt, []):
                 a, b = nxt, e
                 out.append((r.referent, text[a:b], a, b, "compound", eid, lx))

@@ -205,8 +205,10 @@ class _Doc:
                     low = low.replace(a, "'")
         else:
             low = None  # (a letter whose lower case is longer: every word on its own, below)
-        self.tokens: list[tuple[int, int]] = []
+        # token i is text[starts[i]:ends[i]], its word words[i] (two lists of offsets, not a tuple
+        # per token: a tuple each was a twentieth of score)
         self.starts: list[int] = []
+        self.ends: list[int] = []
         self.words: list[str] = []
         # indexes of the tokens whose word may start a negator or a hedge (flags reads only those)
         self.flag_marks = _flag_firsts(att)
@@ -220,21 +222,25 @@ class _Doc:
         for a, b in spans:
             if low is None:
                 if a > 0:
-                    self._first[len(self.tokens)] = _token_end_before(text, a)
-                _kernels.word_spans(text, a, b, self.tokens)
+                    self._first[len(self.starts)] = _token_end_before(text, a)
+                _kernels.tokens_of(text, a, b, self.starts, self.ends)
             else:  # (and the end of the token before the region, where a > 0, into _first)
-                _kernels.word_spans(text, a, b, self.tokens, self.starts, low, self.words, self._first,
-                                    self.flag_marks, self.flag_hits)
+                _kernels.tokens_of(text, a, b, self.starts, self.ends, low, self.words, self._first,
+                                   self.flag_marks, self.flag_hits)
         if low is None:
-            self.words = [_norm(text[a:b]) for a, b in self.tokens]
-            self.starts = [a for a, _ in self.tokens]
+            self.words = [_norm(text[a:b]) for a, b in zip(self.starts, self.ends)]
             self.flag_hits = list(compress(range(len(self.words)), map(self.flag_marks.__contains__, self.words)))
+
+    @property
+    def tokens(self) -> list[tuple[int, int]]:
+        """The ``(start, end)`` of every token (made on each call: the rules read ``starts`` and ``ends``)."""
+        return list(zip(self.starts, self.ends))
 
     def prev_end(self, i: int) -> int:
         """End offset of the token before token ``i`` in the text (-1: none), whether tokenised or not."""
         if i in self._first:
             return self._first[i]
-        return self.tokens[i - 1][1] if i > 0 else -1
+        return self.ends[i - 1] if i > 0 else -1
 
     @property
     def quotes(self) -> list[tuple[int, int]]:
@@ -260,7 +266,7 @@ class _Doc:
         w = words[i]
         if w not in firsts:
             return 0  # (most calls)
-        if i > 0 and self.text[self.tokens[i][0] - 1] == "-" and self.gap_before(i) == "-":
+        if i > 0 and self.text[self.starts[i] - 1] == "-" and self.gap_before(i) == "-":
             return 0
         for n in lengths:  # the longest first; a phrase must not run across punctuation
             if i + n <= len(words) and (p := tuple(words[i:i + n])) in phrases and all(self._joined(i + k) for k in range(1, n)):
@@ -272,14 +278,14 @@ class _Doc:
     def _joined(self, i: int) -> bool:
         if i in self._first:  # the token before it was not tokenised: a phrase never runs over it
             return False
-        gap = self.text[self.tokens[i - 1][1]:self.tokens[i][0]]
+        gap = self.text[self.ends[i - 1]:self.starts[i]]
         return gap.strip() == "" or gap == "-"
 
     def gap_before(self, i: int) -> str:
         """The text between token ``i`` and the token before it (from the start of the text when
         there is none)."""
-        a = self._first[i] if i in self._first else (self.tokens[i - 1][1] if i > 0 else 0)
-        return self.text[a if a > 0 else 0:self.tokens[i][0]]
+        a = self._first[i] if i in self._first else (self.ends[i - 1] if i > 0 else 0)
+        return self.text[a if a > 0 else 0:self.starts[i]]
 
 
 # Quotation marks that can count: every double mark, and a single mark unless it stands between
@@ -432,7 +438,7 @@ def _clause_start(d: _Doc, i: int, sent_start: int) -> int:
     first = d.tok_index(sent_start)  # the sentence's first token
     if i <= first:
         return i
-    lo, hi = d.tokens[first][1], d.tokens[i][0]
+    lo, hi = d.ends[first], d.starts[i]
     at = max(d.text.rfind(c, lo, hi) for c in _CLAUSE_CHARS)
     return bisect_right(d.starts, at) if at >= 0 else first
 
@@ -461,7 +467,7 @@ def _phrase_text(d: _Doc, rng: tuple[int, int] | None) -> str:
     if rng is None:
         return ""
     a, b = rng
-    return d.text[d.tokens[a][0]:d.tokens[b - 1][1]]
+    return d.text[d.starts[a]:d.ends[b - 1]]
 
 
 def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int, int]] | None = None
@@ -471,7 +477,7 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int,
     found it. The rules run in C where the extension is built (a fifth of ``framing score`` in
     Python), else as :func:`_attributions_py`, which is what they do and the reference the tests
     compare the C reading with."""
-    got = _kernels.attributions(d.text, d.tokens, d.words, d._first, list(quotes),
+    got = _kernels.attributions(d.text, d.starts, d.ends, d.words, d._first, list(quotes),
                                 list(d.sents if sents is None else sents), _rule_tables(d.att))
     return _attributions_py(d, quotes, sents) if got is _kernels.NOT_BUILT else got
 
@@ -491,7 +497,7 @@ def _attributions_py(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[i
     """:func:`_attributions` in Python."""
     out = []
     att = d.att
-    in_quote = np.zeros(len(d.tokens), dtype=bool)
+    in_quote = np.zeros(len(d.starts), dtype=bool)
     for qa, qb in quotes:
         in_quote[d.tok_index(qa):d.tok_index(qb)] = True
     firsts = _rule_firsts(att)
@@ -506,11 +512,11 @@ def _attributions_py(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[i
         # first words: the gaps between them lie in that stretch of text)
         last = min(ti + 5, tj - 1)
         at_line_start = (sa == 0 or d.text[sa - 1] in "\n\r") and last > ti
-        for k in range(ti, last if at_line_start and ":" in d.text[d.tokens[ti][1]:d.tokens[last][0]] else ti):
+        for k in range(ti, last if at_line_start and ":" in d.text[d.ends[ti]:d.starts[last]] else ti):
             gap = d.gap_before(k + 1)
             if gap.strip() == ":":
-                if d.text[d.tokens[ti][0]].isupper():
-                    out.append((d.tokens[k + 1][0], sb, _phrase_text(d, (ti, k + 1)), "headline"))
+                if d.text[d.starts[ti]].isupper():
+                    out.append((d.starts[k + 1], sb, _phrase_text(d, (ti, k + 1)), "headline"))
                 break
             if gap.strip():
                 break
@@ -532,7 +538,7 @@ def _attributions_py(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[i
                     while k < tj and _COMMA_COLON.isdisjoint(d.gap_before(k)):
                         k += 1
                     if k < tj:
-                        out.append((d.tokens[k][0], sb, _phrase_text(d, (i + n, k)), "according_to"))
+                        out.append((d.starts[k], sb, _phrase_text(d, (i + n, k)), "according_to"))
                 i += n
                 continue
             n = d.match_at(i, att.naming) if w in naming_firsts else 0
@@ -546,9 +552,9 @@ def _attributions_py(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[i
                     subj = _noun_phrase_before(d, i, sa)
                     src = _phrase_text(d, subj)
                     if (subj is None or "," in d.gap_before(i)) and d.words[i].endswith("ing"):
-                        src = last_subject or (d.text[d.tokens[ti][0]:d.tokens[ti][1]]
+                        src = last_subject or (d.text[d.starts[ti]:d.ends[ti]]
                                                if d.words[ti] in _PRONOUNS else src)
-                    out.append((d.tokens[i + n][0], d.tokens[k - 1][1], src, "naming"))
+                    out.append((d.starts[i + n], d.ends[k - 1], src, "naming"))
                     last_subject = src or last_subject
                 i += n
                 continue
@@ -567,12 +573,12 @@ def _attributions_py(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[i
                         clause = _clause_start(d, clause - 1, sa)
                     if tag_start > clause:
                         src = subj if subj else ((after, tj) if after < tj else None)
-                        out.append((d.tokens[clause][0], d.tokens[tag_start - 1][1], _phrase_text(d, src), "speech_tag"))
+                        out.append((d.starts[clause], d.ends[tag_start - 1], _phrase_text(d, src), "speech_tag"))
                 elif after < tj and _QUOTE_SET.isdisjoint(gap_after) and subj is not None:
                     # "X said (that) CLAUSE": to the end of the sentence
                     if not in_quote[after]:
                         body = after + 1 if d.words[after] == "that" and after + 1 < tj else after
-                        out.append((d.tokens[body][0], sb, _phrase_text(d, subj), "reported_speech"))
+                        out.append((d.starts[body], sb, _phrase_text(d, subj), "reported_speech"))
                 i += n
                 continue
             i += 1
@@ -596,7 +602,7 @@ def _scare(d: _Doc, qa: int, qb: int) -> bool:
     # introduced by a verb of saying or naming (or "as") earlier in the sentence: a partial quote
     speech_firsts, naming_firsts = _first_words(d.att.speech), _first_words(d.att.naming)
     for k in range(max(0, i - 12), i):
-        if d.tokens[k][0] < sent[0]:
+        if d.starts[k] < sent[0]:
             continue
         w = d.words[k]
         if ((w in speech_firsts and d.match_at(k, d.att.speech)) or (w in naming_firsts and d.match_at(k, d.att.naming))
@@ -604,8 +610,8 @@ def _scare(d: _Doc, qa: int, qb: int) -> bool:
             return False
     # followed by a speech tag (""X," said Y")
     j = d.tok_index(qb)
-    for k in range(j, min(j + 6, len(d.tokens))):
-        if d.tokens[k][0] >= sent[1] or (k > j and not _TAG_STOPS.isdisjoint(d.gap_before(k))):
+    for k in range(j, min(j + 6, len(d.starts))):
+        if d.starts[k] >= sent[1] or (k > j and not _TAG_STOPS.isdisjoint(d.gap_before(k))):
             break
         if d.match_at(k, d.att.speech):
             return False
@@ -913,7 +919,7 @@ def _quote_source(d: _Doc, qa: int, qb: int) -> str:
     sent_end = (_sentence_at(d.sents, qb - 1) or (0, len(d.text)))[1]
     i = d.tok_index(qb)
     j = i
-    while j < len(d.tokens) and d.tokens[j][0] < sent_end and j - i < 8:
+    while j < len(d.starts) and d.starts[j] < sent_end and j - i < 8:
         if j > i and not _TAG_STOPS.isdisjoint(d.gap_before(j)):
             break
         if d.match_at(j, d.att.speech):
@@ -923,7 +929,7 @@ def _quote_source(d: _Doc, qa: int, qb: int) -> str:
                 return ""  # "said that ...": reported speech follows, not a speaker
             # "said X": up to the clause end
             k = j + 1
-            while k < len(d.tokens) and d.tokens[k][0] < sent_end and _SPEAKER_STOPS.isdisjoint(d.gap_before(k)) and k - j < 7:
+            while k < len(d.starts) and d.starts[k] < sent_end and _SPEAKER_STOPS.isdisjoint(d.gap_before(k)) and k - j < 7:
                 k += 1
             return _phrase_text(d, (j + 1, k)) if k > j + 1 else ""
         j += 1
@@ -931,7 +937,7 @@ def _quote_source(d: _Doc, qa: int, qb: int) -> str:
     i = d.tok_index(qa) - 1
     sent_start = (_sentence_at(d.sents, qa) or (0, 0))[0]
     for j in range(i, max(-1, i - 3), -1):
-        if j >= 0 and d.tokens[j][0] >= sent_start and d.match_at(j, d.att.speech):
+        if j >= 0 and d.starts[j] >= sent_start and d.match_at(j, d.att.speech):
             return _phrase_text(d, _noun_phrase_before(d, j, sent_start))
     return ""
 
@@ -1048,7 +1054,7 @@ def _flags(d: _Doc, starts: list[int], att: Attribution, window: int = 6) -> tup
             if h not in found:
                 found[h] = (d.match_at(h, att.negators, att.hyphenated) > 0, d.match_at(h, att.hedges, att.hyphenated) > 0)
         near_hits = [h for h in near_hits if found[h][0] or found[h][1]]
-        if not near_hits or i >= len(d.tokens):
+        if not near_hits or i >= len(d.starts):
             continue
         k = bisect_right(d.sents, (s, _AFTER_ALL)) - 1  # the last sentence starting at or before s
         sa = d.sents[k][0] if k >= 0 else 0

@@ -122,19 +122,36 @@ def test_compiled_word_spans_equal_the_regular_expression(text, a, b):
     a, b = min(a, len(text)), min(max(a, b), len(text))
     spans = [m.span() for m in _WORD_RE.finditer(text, a, b)]
     assert _kernels.word_spans(text, a, b) == spans
-    # appended to given lists, with starts and the same spans of a lower-cased copy
+    # tokens_of: appended to given lists of starts and ends, with the same spans of a lower-cased copy
     low = text.upper()  # (any text of the same length: the words are its slices)
     if len(low) == len(text):
-        tokens, starts, words = [(-1, -1)], [-1], ["x"]
-        assert _kernels.word_spans(text, a, b, tokens, starts, low, words) is tokens
-        assert tokens == [(-1, -1)] + spans
-        assert starts == [-1] + [s for s, _ in spans]
-        assert words == ["x"] + [low[s:e] for s, e in spans]
-        # with marks: the index (in tokens) of every token whose word is one of them
-        marks, hits = frozenset({"A", "AB", "B_1", "X"}), [-7]
-        tokens, starts, words = [(-1, -1)], [-1], ["X"]
-        _kernels.word_spans(text, a, b, tokens, starts, low, words, None, marks, hits)
-        assert hits == [-7] + [k for k, w in enumerate(words) if k > 0 and w in marks]
+        for kernels in _both_kernels():
+            starts, ends, words, first = [-1], [-1], ["x"], {}
+            assert kernels.tokens_of(text, a, b, starts, ends, low, words, first) is None
+            assert starts == [-1] + [s for s, _ in spans]
+            assert ends == [-1] + [e for _, e in spans]
+            assert words == ["x"] + [low[s:e] for s, e in spans]
+            assert first == ({1: _kernels.token_end_before(text, a)} if a > 0 else {})
+            # with marks: the index of every token whose word is one of them
+            marks, hits = frozenset({"A", "AB", "B_1", "X"}), [-7]
+            starts, ends, words = [-1], [-1], ["X"]
+            kernels.tokens_of(text, a, b, starts, ends, low, words, None, marks, hits)
+            assert hits == [-7] + [k for k, w in enumerate(words) if k > 0 and w in marks]
+            starts, ends = [], []  # (offsets alone)
+            kernels.tokens_of(text, a, b, starts, ends)
+            assert list(zip(starts, ends)) == spans
+
+
+def _both_kernels():
+    """framing._kernels with its C extension (when built), then with its Python readings."""
+    yield _kernels
+    if _kernels._ckernels is not None:
+        saved = _kernels._ckernels
+        try:
+            _kernels._ckernels = None
+            yield _kernels
+        finally:
+            _kernels._ckernels = saved
 
 
 def test_compiled_word_characters_are_those_of_the_regular_expression():
@@ -159,18 +176,19 @@ def test_compiled_word_spans_on_news_text(basil):
     assert sum(len(word_spans(t)) for t in texts) > 50_000
     got = []
     for t in texts:
-        tokens, starts, words = [], [], []
-        _kernels.word_spans(t, 0, len(t), tokens, starts, t.lower(), words)
-        got.append((tokens, starts, words))
-    assert got == [(word_spans(t), [a for a, _ in word_spans(t)], [t.lower()[a:b] for a, b in word_spans(t)])
-                   for t in texts]
+        starts, ends, words = [], [], []
+        _kernels.tokens_of(t, 0, len(t), starts, ends, t.lower(), words)
+        got.append((list(zip(starts, ends)), words))
+    assert got == [(word_spans(t), [t.lower()[a:b] for a, b in word_spans(t)]) for t in texts]
 
 
-def test_compiled_word_spans_refuses_a_lower_case_copy_of_another_length():
+def test_compiled_tokens_refuse_a_lower_case_copy_of_another_length():
     if not _kernels.COMPILED:
         pytest.skip("the C extension is not built")
     with pytest.raises(TypeError, match="as long as text"):
-        _kernels._ckernels.word_spans("abc", 0, 3, "'", [], [], "ab", [])
+        _kernels._ckernels.tokens_of("abc", 0, 3, "'", [], [], "ab", [])
+    with pytest.raises(TypeError, match="marks must be a set"):
+        _kernels._ckernels.tokens_of("abc", 0, 3, "'", [], [], None, None, None, frozenset({"abc"}), [])
 
 
 def test_word_spans_without_the_extension_give_the_same_lists(monkeypatch, basil):
@@ -182,17 +200,17 @@ def test_word_spans_without_the_extension_give_the_same_lists(monkeypatch, basil
     def lists():
         out = []
         for t in texts:
-            tokens, starts, words, first = [], [], [], {}
+            starts, ends, words, first = [], [], [], {}
             for a, b in ((3, len(t) // 2), (len(t) // 2 + 1, len(t) - 2), (len(t) + 5, len(t) + 9)):
-                _kernels.word_spans(t, a, b, tokens, starts, t.lower(), words, first)
-            out.append((tokens, starts, words, first, _kernels.word_spans(t, 0, len(t))))
+                _kernels.tokens_of(t, a, b, starts, ends, t.lower(), words, first)
+            out.append((starts, ends, words, first, _kernels.word_spans(t, 0, len(t))))
         return out
 
     compiled = lists()
     monkeypatch.setattr(_kernels, "_ckernels", None)
     assert lists() == compiled
     assert sum(len(x[0]) for x in compiled) > 5_000
-    for t, (tokens, _, _, first, _) in zip(texts, compiled):  # the end of the token before each region
+    for t, (_, _, _, first, _) in zip(texts, compiled):  # the end of the token before each region
         assert len(first) == 3 and list(first.values())[:2] == [_token_end_before(t, 3), _token_end_before(t, len(t) // 2 + 1)]
         assert list(first.values())[2] == _token_end_before(t, len(t))
 

@@ -698,10 +698,18 @@ def test_compiled_attribution_rules_refuse_inconsistent_tokens():
     if not _kernels.COMPILED:
         pytest.skip("the C extension is not built")
     tables = _rule_tables(Attribution.default())
-    run = lambda tokens, words: _kernels.attributions("He said so.", tokens, words, {}, [], [(0, 11)], tables)  # noqa: E731
+    def run(tokens, words, ends=None):
+        starts = [a for a, _ in tokens]
+        ends = [b for _, b in tokens] if ends is None else ends
+        return _kernels.attributions("He said so.", starts, ends, words, {}, [], [(0, 11)], tables)
+
     assert run([(0, 2), (3, 7), (8, 10)], ["he", "said", "so"]) == [(8, 11, "He", "reported_speech")]
     with pytest.raises(ValueError, match="as many words"):
         run([(0, 2)], ["he", "said"])
+    with pytest.raises(ValueError, match="as many words and ends"):
+        run([(0, 2), (3, 7)], ["he", "said"], ends=[2])
+    with pytest.raises(TypeError):
+        run([(0, 2)], ["he"], ends=["2"])
     with pytest.raises(ValueError, match="not a span"):
         run([(3, 7), (0, 2)], ["said", "he"])  # out of order
     with pytest.raises(ValueError, match="not a span"):
