@@ -36,6 +36,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -830,17 +831,28 @@ def _segments(d: _Doc, referents=None, points: list[int] | None = None) -> list[
     real_starts = [qa for qa, _ in real]  # (sorted and disjoint: the quotations a region overlaps are a slice)
     for a, b, src, _rule in attributed:
         holes = real[max(bisect_right(real_starts, a) - 1, 0):bisect_left(real_starts, b)]
+        if not holes:  # (most regions)
+            if b > a:
+                rows.append((a, b, "attributed", src))
+            continue
         for piece in _subtract((a, b), holes):
             rows.append((piece[0], piece[1], "attributed", src))
     for qa, qb in scare:
         rows.append((qa, qb, "scare_quoted", ""))
-    if points is not None:  # (a source is read only where a segment holds a point)
-        rows = [(a, b, v, src if src and _holds((a, b), points) else "") for a, b, v, src in rows]
-    rows = [(a, b, v, _clean_source(src, d.att) if src else "") for a, b, v, src in rows]
-    if referents:
-        starts = [o for o, _ in referents]
-        rows = [(a, b, v, _resolve(src, a, starts, referents) if src else "") for a, b, v, src in rows]
-    return sorted(rows, key=lambda r: (r[0], r[1]))
+    # a source is read only where a segment holds a point, then cleaned, then resolved
+    starts = [o for o, _ in referents] if referents else None
+    for k, (a, b, v, src) in enumerate(rows):
+        if src:
+            src = _clean_source(src, d.att) if points is None or _holds((a, b), points) else ""
+            if src and starts is not None:
+                src = _resolve(src, a, starts, referents)
+            rows[k] = (a, b, v, src)
+        elif src != "":  # (None: no source)
+            rows[k] = (a, b, v, "")
+    return sorted(rows, key=_SPAN_KEY)
+
+
+_SPAN_KEY = itemgetter(0, 1)  # (start, end) of a row
 
 
 _LEAD_DROP = {"and", "but", "or", "that", "as", "in", "on", "to", "for", "against", "with", "by", "from", "of",
