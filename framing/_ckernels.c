@@ -1554,8 +1554,9 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
     }
     for (Py_ssize_t i = 0; i < d.n; i++) {
         d.ts[i] = as_offset(PyTuple_GET_ITEM(starts, i));
+        if (d.ts[i] == -1 && PyErr_Occurred()) goto fail; /* (before the next call: one error at a time) */
         d.te[i] = as_offset(PyTuple_GET_ITEM(ends, i));
-        if (PyErr_Occurred()) goto fail;
+        if (d.te[i] == -1 && PyErr_Occurred()) goto fail;
         if (d.ts[i] < 0 || d.te[i] < d.ts[i] || d.te[i] > d.len || (i > 0 && d.ts[i] < d.te[i - 1])) {
             PyErr_Format(PyExc_ValueError, "attributions: token %zd is not a span of the text after the one before", i);
             goto fail;

@@ -78,6 +78,13 @@ def tokens_of(text: str, start: int, end: int, starts: list, ends: list, low: st
     if _ckernels is not None:
         _ckernels.tokens_of(text, start, end, _APOSTROPHE_CHARS, starts, ends, low, words, first, marks, hits)
         return
+    # (the C function's checks, with its messages)
+    if low is not None and (not isinstance(low, str) or len(low) != len(text) or not isinstance(words, list)):
+        raise TypeError("tokens_of: low must be a str as long as text, words a list")
+    if marks is not None and (low is None or not isinstance(marks, (set, frozenset)) or not isinstance(hits, list)):
+        raise TypeError("tokens_of: marks must be a set and hits a list, with low and words")
+    if first is not None and start > 0 and not isinstance(first, dict):
+        raise TypeError("tokens_of: first must be a dict")
     if first is not None and start > 0:
         first[len(starts)] = token_end_before(text, start)
     n0 = len(starts)

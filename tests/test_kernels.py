@@ -182,13 +182,29 @@ def test_compiled_word_spans_on_news_text(basil):
     assert got == [(word_spans(t), [t.lower()[a:b] for a, b in word_spans(t)]) for t in texts]
 
 
-def test_compiled_tokens_refuse_a_lower_case_copy_of_another_length():
+def test_tokens_refuse_a_lower_case_copy_of_another_length():
+    """The same errors from the C function and from its Python reading."""
+    for kernels in _both_kernels():
+        with pytest.raises(TypeError, match="as long as text"):
+            kernels.tokens_of("abc", 0, 3, [], [], "ab", [])
+        with pytest.raises(TypeError, match="marks must be a set"):
+            kernels.tokens_of("abc", 0, 3, [], [], None, None, None, frozenset({"abc"}), [])
+        with pytest.raises(TypeError, match="first must be a dict"):
+            kernels.tokens_of("abc", 1, 3, [], [], "abc", [], [])
+
+
+def test_compiled_attribution_rules_raise_one_error_for_bad_offsets():
+    from framing.voice import Attribution, _rule_tables
+
     if not _kernels.COMPILED:
         pytest.skip("the C extension is not built")
-    with pytest.raises(TypeError, match="as long as text"):
-        _kernels._ckernels.tokens_of("abc", 0, 3, "'", [], [], "ab", [])
-    with pytest.raises(TypeError, match="marks must be a set"):
-        _kernels._ckernels.tokens_of("abc", 0, 3, "'", [], [], None, None, None, frozenset({"abc"}), [])
+
+    class Bad:
+        def __index__(self):
+            raise RuntimeError("no offset")
+
+    with pytest.raises(RuntimeError, match="no offset"):  # (not a SystemError: two errors at once)
+        _kernels.attributions("He said so.", [Bad()], [Bad()], ["he"], {}, [], [(0, 11)], _rule_tables(Attribution.default()))
 
 
 def test_word_spans_without_the_extension_give_the_same_lists(monkeypatch, basil):
