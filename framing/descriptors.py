@@ -272,9 +272,12 @@ def link_referents(mentions: pd.DataFrame, desc: pd.DataFrame) -> pd.DataFrame:
     links = mentions["referent_link"].to_numpy().copy()
     doc_ids, starts, ends = mentions["doc_id"].tolist(), mentions["start"].tolist(), mentions["end"].tolist()
     for i in np.flatnonzero(free.to_numpy()).tolist():
+        held = by_doc.get(doc_ids[i])
+        if held is None:
+            continue  # (most documents: no descriptor other than labels)
         s, e = starts[i], ends[i]
         # the first descriptor of the document that holds the mention
-        ref = next((r for a, b, r in by_doc.get(doc_ids[i], ()) if a <= s and b >= e), None)
+        ref = next((r for a, b, r in held if a <= s and b >= e), None)
         if ref is not None:
             refs[i] = ref
             links[i] = "construction"
