@@ -535,6 +535,31 @@ static Py_ssize_t next_token(const tok_reader *r, Py_ssize_t i, Py_ssize_t *s) {
     return token_end(r->kind, r->data, i, r->end, r->akind, r->adata, r->na);
 }
 
+/* The word of the token text[s:e] when its characters are ASCII word characters and apostrophes:
+ * ASCII lower-cased and every apostrophe (of r's, "`" too) "'", as str.lower and framing.voice's
+ * apostrophes make it (no ASCII letter's lower case depends on its neighbours); None (a new
+ * reference) for a token with any other character. */
+static PyObject *ascii_word_of(const tok_reader *r, Py_ssize_t s, Py_ssize_t e) {
+    PyObject *w = PyUnicode_New(e - s, 127);
+    if (w == NULL) return NULL;
+    Py_UCS1 *out = PyUnicode_1BYTE_DATA(w);
+    for (Py_ssize_t k = s; k < e; k++) {
+        Py_UCS4 c = PyUnicode_READ(r->kind, r->data, k);
+        if (c < 128 && ascii_word[c]) { /* (a token's characters: word characters and the apostrophes) */
+            out[k - s] = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            continue;
+        }
+        int apostrophe = 0; /* (any of them, "`" too: the rules read every one as "'") */
+        for (Py_ssize_t a = 0; a < r->na && !apostrophe; a++) apostrophe = PyUnicode_READ(r->akind, r->adata, a) == c;
+        if (!apostrophe) {
+            Py_DECREF(w);
+            Py_RETURN_NONE;
+        }
+        out[k - s] = '\'';
+    }
+    return w;
+}
+
 static PyObject *word_spans(PyObject *self, PyObject *args) {
     PyObject *text, *apos, *out;
     Py_ssize_t start, end;
@@ -564,10 +589,10 @@ static PyObject *tokens_of(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "UnnUO!O!|OOOOO", &text, &start, &end, &apos, &PyList_Type, &starts,
                           &PyList_Type, &ends, &low, &words, &first, &marks, &hits))
         return NULL;
-    int with_words = low != Py_None;
-    if (with_words && (!PyUnicode_Check(low) || PyUnicode_GET_LENGTH(low) != PyUnicode_GET_LENGTH(text) ||
+    int with_words = low != Py_None, lazy = with_words && PyCallable_Check(low);
+    if (with_words && ((!lazy && (!PyUnicode_Check(low) || PyUnicode_GET_LENGTH(low) != PyUnicode_GET_LENGTH(text))) ||
                        !PyList_Check(words))) {
-        PyErr_SetString(PyExc_TypeError, "tokens_of: low must be a str as long as text, words a list");
+        PyErr_SetString(PyExc_TypeError, "tokens_of: low must be a str as long as text (or a callable), words a list");
         return NULL;
     }
     if (marks != Py_None && (!with_words || !PyAnySet_Check(marks) || !PyList_Check(hits))) {
@@ -597,7 +622,15 @@ static PyObject *tokens_of(PyObject *self, PyObject *args) {
         Py_XDECREF(b);
         if (bad) return NULL;
         if (with_words) {
-            PyObject *w = PyUnicode_Substring(low, s, i);
+            PyObject *w = lazy ? ascii_word_of(&r, s, i) : PyUnicode_Substring(low, s, i);
+            if (w == Py_None) { /* (a character other than ASCII and apostrophes: the caller's word) */
+                Py_DECREF(w);
+                w = PyObject_CallFunction(low, "nn", s, i);
+                if (w != NULL && !PyUnicode_Check(w)) {
+                    PyErr_SetString(PyExc_TypeError, "tokens_of: low(start, end) must return a str");
+                    Py_CLEAR(w);
+                }
+            }
             bad = w == NULL || PyList_Append(words, w) < 0;
             if (!bad && marks != Py_None) { /* hits: the index of every token whose word is in marks */
                 int in = PySet_Contains(marks, w);

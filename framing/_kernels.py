@@ -70,7 +70,9 @@ def tokens_of(text: str, start: int, end: int, starts: list, ends: list, low: st
     """The tokens of :func:`word_spans` appended as two lists of offsets, ``starts`` and ``ends``
     (voice attribution tokenises every sentence that holds a mention: no tuple per token). With
     ``low`` (``text`` lower-cased, of the same length) and ``words``, also each token's span of
-    ``low`` to ``words``; with ``first`` (a dict) and ``start`` > 0, ``first[len(starts)]`` is set
+    ``low`` to ``words``; ``low`` may instead be a callable ``low(start, end) -> word``, called (in
+    C) only for tokens with a character other than ASCII and the apostrophes, the others' words
+    being made directly (ASCII lower-cased, apostrophes "'"); with ``first`` (a dict) and ``start`` > 0, ``first[len(starts)]`` is set
     first to the end of the last token before ``start`` (-1: none), as ``framing.voice._Doc``
     records where a region starts; with the set ``marks`` and the list ``hits``, the index of every
     token whose word is in ``marks`` to ``hits`` (one set lookup per word as it is made). In C when
@@ -79,8 +81,10 @@ def tokens_of(text: str, start: int, end: int, starts: list, ends: list, low: st
         _ckernels.tokens_of(text, start, end, _APOSTROPHE_CHARS, starts, ends, low, words, first, marks, hits)
         return
     # (the C function's checks, with its messages)
-    if low is not None and (not isinstance(low, str) or len(low) != len(text) or not isinstance(words, list)):
-        raise TypeError("tokens_of: low must be a str as long as text, words a list")
+    lazy = callable(low)
+    if low is not None and ((not lazy and (not isinstance(low, str) or len(low) != len(text)))
+                            or not isinstance(words, list)):
+        raise TypeError("tokens_of: low must be a str as long as text (or a callable), words a list")
     if marks is not None and (low is None or not isinstance(marks, (set, frozenset)) or not isinstance(hits, list)):
         raise TypeError("tokens_of: marks must be a set and hits a list, with low and words")
     if first is not None and start > 0 and not isinstance(first, dict):
@@ -92,7 +96,7 @@ def tokens_of(text: str, start: int, end: int, starts: list, ends: list, low: st
     starts += [a for a, _ in spans]
     ends += [b for _, b in spans]
     if low is not None:
-        new = [low[a:b] for a, b in spans]
+        new = [low(a, b) if lazy else low[a:b] for a, b in spans]
         words += new
         if marks is not None:
             hits += [n0 + k for k, w in enumerate(new) if w in marks]

@@ -211,7 +211,7 @@ def test_word_spans_without_the_extension_give_the_same_lists(monkeypatch, basil
     """The regular-expression fallback fills the same lists as the C function."""
     texts = basil["text"].tolist()[:20] + ["Rebels\u2019 \u201cmilitia\u201d don't_go 1,000 caf\u00e9s"]
 
-    from framing.voice import _token_end_before
+    from framing._kernels import token_end_before as _token_end_before
 
     def lists():
         out = []

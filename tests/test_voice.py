@@ -799,3 +799,32 @@ def test_hyphenated_hedges_count_only_with_their_hyphens():
              "the so-called-army": True, "The army was so-called.": False}
     for text, hedged in cases.items():
         assert V.flags(text, [text.index("army")])[1].tolist() == [hedged], text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aBz Z_9'\u2019\u2018\u02bc`\u00b4\u00e9\u00c9\u0130\u03a3\u03c3\u00df\u4e2d.-\n\U0001d400", max_size=40))
+def test_token_words_are_the_lower_cased_text_with_one_apostrophe(text):
+    """The words the rules read: the text lower-cased (Greek final sigma, "İ" and "ß" included) with
+    every apostrophe "'", sliced at each token; made in C for tokens of ASCII characters and
+    apostrophes, from the lower-cased text for the rest (or from the token alone where lower case
+    changes the text's length): the same words, with the C extension and without it."""
+    from framing import _kernels
+    from framing.text import _APOSTROPHES
+
+    low = text.lower()
+    for a in _APOSTROPHES:
+        low = low.replace(a, "'")
+    spans = [m.span() for m in re.finditer(r"\w+(?:['\u2019\u2018\u02bc\u02b9\u2032`\u00b4\uff07\u201b]\w+)*", text)]
+    if len(low) == len(text):
+        want = [low[a:b] for a, b in spans]
+    else:
+        want = [V._norm(text[a:b]) for a, b in spans]
+    saved = _kernels._ckernels
+    try:
+        for ext in (saved, None):
+            _kernels._ckernels = ext
+            d = V._Doc(text, V.Attribution.default())
+            assert list(zip(d.starts, d.ends)) == spans
+            assert d.words == want
+    finally:
+        _kernels._ckernels = saved
