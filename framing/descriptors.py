@@ -162,10 +162,9 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
 
     rows = [_Row(*vals) for vals in zip(dm["start"], dm["end"], dm["category"], dm["referent"], dm["lexicon"])
             if vals[3] is not None and vals[3] == vals[3]]  # (referent None or NaN: nothing to describe)
-    starts = d.starts
     for r in rows:
-        i0 = bisect_left(starts, r.start)
-        if i0 == n or starts[i0] != r.start:
+        i0 = bisect_left(tok_s, r.start)
+        if i0 == n or tok_s[i0] != r.start:
             continue
         j0 = bisect_left(tok_e, r.end)  # (token ends increase as their starts do)
         if j0 == n or tok_e[j0] != r.end:

@@ -107,7 +107,7 @@ class Attribution:
         for e in lex.entries:
             for s in e.surfaces:
                 # the words of a text's tokens (framing.text.word_spans): "so-called" is two words
-                words = tuple(_norm(w) for w in _TERM_WORD_RE.findall(s))
+                words = tuple(_norm(w) for w in _WORD_RE.findall(s))
                 groups.setdefault(e.category, set()).add(words)
                 if e.category in ("negator", "hedge") and len(words) > 1 and _HYPHENATED_RE.fullmatch(s.strip()):
                     hyphenated.add(words)
@@ -117,8 +117,7 @@ class Attribution:
                    frozenset(hyphenated))
 
 
-_TERM_WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
-_HYPHENATED_RE = re.compile(r"\w+(?:['\u2019]\w+)*(?:-\w+(?:['\u2019]\w+)*)+")
+_HYPHENATED_RE = re.compile(rf"(?:{_WORD_RE.pattern})(?:-(?:{_WORD_RE.pattern}))+")
 
 
 _FIRST_WORDS: dict[frozenset, frozenset] = {}
