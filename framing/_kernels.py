@@ -12,6 +12,8 @@ extension is missing (a source checkout run without installing, a platform witho
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from .text import _APOSTROPHES, _WORD_RE
@@ -168,9 +170,9 @@ def forms(texts: list[str], table: np.ndarray, known: np.ndarray, is_word: np.nd
     """
     out = np.empty(size, dtype=np.uint8)
     search = np.empty(size, dtype=np.uint8)
-    cand = np.empty(size, dtype=np.int64)  # (pages never written are never allocated)
-    rare = np.empty(size, dtype=np.int64)
-    unknown = np.empty(4096, dtype=np.int64)
+    cand = _scratch("forms.cand", size)
+    rare = _scratch("forms.rare", size)
+    unknown = _scratch("forms.unknown", 4096)
     n_tokens = np.zeros(len(texts) + 2, dtype=np.int64)
     n, n_unknown, nuls, n_cand, n_rare = _ckernels.forms(texts, table, known, is_word, to_search, flags, out, search,
                                                          cand, rare, unknown, n_tokens)
@@ -179,10 +181,28 @@ def forms(texts: list[str], table: np.ndarray, known: np.ndarray, is_word: np.nd
         if n_unknown > len(unknown):  # more new code points than the buffer held: take them all
             u = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
             return np.unique(u[(u >= 128) & ~known[u]]).astype(np.int64)
-        return np.unique(unknown[:n_unknown])
+        return np.unique(unknown[:n_unknown])  # (a copy)
     if nuls:
         return False
     return out, search, cand[:n_cand].copy(), rare[:n_rare].copy(), n_tokens[1:-1]
+
+
+_LOCAL = threading.local()
+
+
+def _scratch(name: str, n: int) -> np.ndarray:
+    """A reusable int64 work array of ``n`` elements for the C loops' outputs, one per name and
+    thread (callers copy out what they keep). The loops are given room for the most rows they
+    could write, which they seldom use: a fresh array per call cost page faults on memory that
+    the kernel zeroes a huge page (2 MiB) at a time wherever a row lands (the scan's output took
+    a sixth longer that way: 37.8 against 31.1 ms per 20 MB)."""
+    bufs = getattr(_LOCAL, "bufs", None)
+    if bufs is None:
+        bufs = _LOCAL.bufs = {}
+    buf = bufs.get(name)
+    if buf is None or len(buf) < n:
+        buf = bufs[name] = np.empty(n if buf is None else max(n, 2 * len(buf)), dtype=np.int64)
+    return buf[:n]
 
 
 _SCAN_STREAMS = 8  # pieces the C scan reads side by side (STREAMS in framing/_ckernels.c)
@@ -202,14 +222,12 @@ def scan(data: np.ndarray, dfa: "Dfa", fill: bool = True) -> tuple[np.ndarray, n
     cap = 1024 + len(data) // 32
     counts = np.zeros(_SCAN_STREAMS, dtype=np.int64)
     while True:
-        pid = np.empty(_SCAN_STREAMS * cap, dtype=np.int64)
-        st = np.empty(_SCAN_STREAMS * cap, dtype=np.int64)
-        en = np.empty(_SCAN_STREAMS * cap, dtype=np.int64)
+        pid, st, en = (_scratch(k, _SCAN_STREAMS * cap) for k in ("scan.pid", "scan.st", "scan.en"))
         _ckernels.scan(data, dfa.classes, dfa.delta, dfa.n_classes, dfa.start, dfa.n_out, dfa.own, dfa.link,
                        dfa.lengths, FILL if fill else 0, pid, st, en, counts)
         if counts.max() <= cap:  # (the C loop then put the pieces' rows one after the other)
             n = int(counts.sum())
-            return pid[:n], st[:n], en[:n]
+            return pid[:n].copy(), st[:n].copy(), en[:n].copy()
         cap = int(counts.max())
 
 

@@ -87,6 +87,73 @@ def test_compiled_forms_equal_the_numpy_forms(texts, monkeypatch):
     assert compared >= 1
 
 
+def _forms_both_ways(texts, is_word=None):
+    """``_kernels.forms`` of ``texts`` with the C vector passes and with the byte-at-a-time ones."""
+    from framing import batch
+
+    tables = [batch._CODES.table, batch._CODES.known, batch._IS_WORD if is_word is None else is_word,
+              batch._TO_SEARCH_ARR, batch._FLAGS_ARR]
+    size = sum(len(t) + 3 for t in texts) + 3
+    got = {}
+    for vector in (True, False):
+        old = _kernels._ckernels.set_vector_forms(vector)
+        try:
+            out = _kernels.forms(texts, *tables, size)
+            while isinstance(out, np.ndarray):  # new code points: fill the table, as the batch does
+                batch._CODES.fill(out)
+                out = _kernels.forms(texts, *tables, size)
+        finally:
+            _kernels._ckernels.set_vector_forms(old)
+        got[vector] = out
+    return got[True], got[False]
+
+
+# what the vector passes treat apart: apostrophes (lone or inside words), pairs of punctuation
+# marks or of whitespace, line breaks, control characters, NUL, non-ASCII letters of every width
+FORM_PIECES = ["a", "Bc", "_9", "'", "\u2019", "`", ".", ",\"", " ", "  ", "\n", "\r\n", "\t", "\x0b", "\x1c", "\x1f",
+               "\u00e9", "\u00c9", "\u00a0", "\u2028", "\u03a3", "\u0130", "\U0001d400", "--", "it's", "rock 'n' roll", "\x00"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(FORM_PIECES), max_size=60).map("".join), min_size=1, max_size=5),
+       st.integers(0, 40))
+def test_vector_forms_equal_the_byte_at_a_time_forms(texts, pad):
+    """The 16-byte passes of forms (ASCII blocks of pass 1; pass 2 where a block holds no control
+    byte and no two neighbours sharing a flag) give exactly the bytes, candidates, rare positions and
+    word counts of the loops that read one byte at a time, wherever the block edges fall."""
+    texts = ["x" * pad + t for t in texts]
+    vector, scalar = _forms_both_ways(texts)
+    if any("\x00" in t for t in texts):  # (the batch reads NUL as a space and asks again)
+        assert vector is False and scalar is False
+        return
+    assert len(vector) == len(scalar) == 5
+    for a, b in zip(vector, scalar):
+        assert a.tolist() == b.tolist()
+
+
+def test_vector_forms_with_other_tables_leave_it_to_the_byte_loop():
+    """With a word table other than the one the vector pass assumes, forms still gives what the
+    tables say: the pass checks them first and leaves the work to the byte-at-a-time loop."""
+    from framing import batch
+
+    texts = ["it's x'y", "a 'quoted' word, and x's"] * 20
+    odd = batch._IS_WORD.copy()
+    odd[ord("x")] = False  # (an apostrophe after x is then lone)
+    vector, scalar = _forms_both_ways(texts, odd)
+    standard, _ = _forms_both_ways(texts)
+    for a, b in zip(vector, scalar):
+        assert a.tolist() == b.tolist()
+    assert vector[0].tolist() != standard[0].tolist()  # the odd table changed the form
+
+
+def test_vector_forms_on_news_text(basil):
+    texts = basil["text"].tolist()
+    vector, scalar = _forms_both_ways(texts)
+    assert len(vector[0]) > 1_000_000
+    for a, b in zip(vector, scalar):
+        assert a.tolist() == b.tolist()
+
+
 def test_inconsistent_inputs_are_refused_not_read_out_of_bounds():
     dfa = _kernels.build_dfa([b" ab"])
     with pytest.raises(TypeError, match="uint8"):
