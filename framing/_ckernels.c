@@ -383,12 +383,49 @@ done:
 #define FILL_BYTE 0x1E /* no pattern ends on it: a state with output reached by looping on it has
                           * already been recorded */
 
+/* The scan's steps over the STREAMS pieces: NEXT(s, byte) is the state after s on a byte. */
+#define SCAN_STEPS(NEXT)                                                                              \
+    do {                                                                                              \
+        int32_t s0 = first, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;            \
+        const uint8_t *d0 = data + bound[0], *d1 = data + bound[1], *d2 = data + bound[2];            \
+        const uint8_t *d3 = data + bound[3], *d4 = data + bound[4], *d5 = data + bound[5];            \
+        const uint8_t *d6 = data + bound[6], *d7 = data + bound[7];                                   \
+        for (Py_ssize_t i = 0; i < shortest; i++) {                                                   \
+            s0 = NEXT(s0, d0[i]);                                                                     \
+            s1 = NEXT(s1, d1[i]);                                                                     \
+            s2 = NEXT(s2, d2[i]);                                                                     \
+            s3 = NEXT(s3, d3[i]);                                                                     \
+            s4 = NEXT(s4, d4[i]);                                                                     \
+            s5 = NEXT(s5, d5[i]);                                                                     \
+            s6 = NEXT(s6, d6[i]);                                                                     \
+            s7 = NEXT(s7, d7[i]);                                                                     \
+            if (s0 < limit && d0[i] != FILL_BYTE) EMIT(0, bound[0] + i, s0);                          \
+            if (s1 < limit && d1[i] != FILL_BYTE) EMIT(1, bound[1] + i, s1);                          \
+            if (s2 < limit && d2[i] != FILL_BYTE) EMIT(2, bound[2] + i, s2);                          \
+            if (s3 < limit && d3[i] != FILL_BYTE) EMIT(3, bound[3] + i, s3);                          \
+            if (s4 < limit && d4[i] != FILL_BYTE) EMIT(4, bound[4] + i, s4);                          \
+            if (s5 < limit && d5[i] != FILL_BYTE) EMIT(5, bound[5] + i, s5);                          \
+            if (s6 < limit && d6[i] != FILL_BYTE) EMIT(6, bound[6] + i, s6);                          \
+            if (s7 < limit && d7[i] != FILL_BYTE) EMIT(7, bound[7] + i, s7);                          \
+        }                                                                                             \
+        int32_t state[STREAMS] = {s0, s1, s2, s3, s4, s5, s6, s7};                                    \
+        for (int j = 0; j < STREAMS; j++) { /* the rest of the longer pieces */                       \
+            int32_t sj = state[j];                                                                    \
+            for (Py_ssize_t i = bound[j] + shortest; i < bound[j + 1]; i++) {                         \
+                sj = NEXT(sj, data[i]);                                                               \
+                if (sj < limit && data[i] != FILL_BYTE) EMIT(j, i, sj);                               \
+            }                                                                                         \
+        }                                                                                             \
+    } while (0)
+#define NEXT_WIDE(s, byte) delta[(s) + classes[byte]]                /* premultiplied states */
+#define NEXT_NARROW(s, byte) delta16[((s) << shift) + classes[byte]] /* state numbers */
+
 static PyObject *scan(PyObject *self, PyObject *args) {
     Py_buffer b_data, b_classes, b_delta, b_own, b_link, b_len, b_pid, b_st, b_en, b_counts;
     Py_ssize_t k, start, n_out;
-    int fill;
-    if (!PyArg_ParseTuple(args, "y*y*y*nnny*y*y*iw*w*w*w*", &b_data, &b_classes, &b_delta, &k, &start,
-                          &n_out, &b_own, &b_link, &b_len, &fill, &b_pid, &b_st, &b_en, &b_counts))
+    int fill, shift = -1;
+    if (!PyArg_ParseTuple(args, "y*y*y*nnny*y*y*iw*w*w*w*|i", &b_data, &b_classes, &b_delta, &k, &start,
+                          &n_out, &b_own, &b_link, &b_len, &fill, &b_pid, &b_st, &b_en, &b_counts, &shift))
         return NULL;
     PyObject *result = NULL;
     if (check_size(&b_classes, 4 * 256, "classes") || check_size(&b_own, 4 * n_out, "own") ||
@@ -396,20 +433,24 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         check_size(&b_en, b_pid.len, "en") || check_size(&b_counts, 8 * STREAMS, "counts"))
         goto done;
     /* (the automaton's own consistency, which build_dfa guarantees, is checked cheaply here) */
-    if (k <= 0 || b_delta.len % (4 * k) != 0 || start < 0 || start >= b_delta.len / 4 || start % k != 0 ||
-        n_out < 0 || n_out * k > b_delta.len / 4 || k > 257) {
+    Py_ssize_t row = shift < 0 ? 4 * k : (Py_ssize_t)2 << (shift & 15); /* bytes per state */
+    Py_ssize_t n_states = row > 0 ? b_delta.len / row : 0, unit = shift < 0 ? k : 1;
+    if (k <= 0 || k > 257 || shift > 9 || (shift >= 0 && (k > (1 << shift) || n_states > 65536)) ||
+        b_delta.len % row != 0 || start < 0 || start % unit != 0 || start / unit >= n_states ||
+        n_out < 0 || n_out > n_states) {
         PyErr_SetString(PyExc_ValueError, "scan: inconsistent automaton (build it with framing._kernels.build_dfa)");
         goto done;
     }
     {
         const uint8_t *restrict data = b_data.buf;
         const int32_t *restrict classes = b_classes.buf, *restrict delta = b_delta.buf;
+        const uint16_t *restrict delta16 = b_delta.buf;
         const int32_t *restrict own = b_own.buf, *restrict link = b_link.buf;
         const int64_t *restrict plen = b_len.buf;
         int64_t *restrict pid = b_pid.buf, *restrict st = b_st.buf, *restrict en = b_en.buf;
         int64_t *restrict n = b_counts.buf;
         Py_ssize_t len = b_data.len, cap = b_pid.len / 8 / STREAMS;
-        int32_t limit = (int32_t)(n_out * k), k32 = (int32_t)k;
+        int32_t limit = (int32_t)(n_out * unit), k32 = (int32_t)unit; /* (k32: EMIT's state number) */
         Py_BEGIN_ALLOW_THREADS
         /* The text is cut at NUL bytes (where every pattern search starts afresh: no pattern holds
          * NUL) into STREAMS pieces, scanned in one loop a byte of each at a time: a DFA step waits
@@ -430,34 +471,15 @@ static PyObject *scan(PyObject *self, PyObject *args) {
             n[j] = 0;
             if (bound[j + 1] - bound[j] < shortest) shortest = bound[j + 1] - bound[j];
         }
-        int32_t s0 = (int32_t)start, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-        const uint8_t *d0 = data + bound[0], *d1 = data + bound[1], *d2 = data + bound[2], *d3 = data + bound[3];
-        const uint8_t *d4 = data + bound[4], *d5 = data + bound[5], *d6 = data + bound[6], *d7 = data + bound[7];
-        for (Py_ssize_t i = 0; i < shortest; i++) {
-            s0 = delta[s0 + classes[d0[i]]];
-            s1 = delta[s1 + classes[d1[i]]];
-            s2 = delta[s2 + classes[d2[i]]];
-            s3 = delta[s3 + classes[d3[i]]];
-            s4 = delta[s4 + classes[d4[i]]];
-            s5 = delta[s5 + classes[d5[i]]];
-            s6 = delta[s6 + classes[d6[i]]];
-            s7 = delta[s7 + classes[d7[i]]];
-            if (s0 < limit && d0[i] != FILL_BYTE) EMIT(0, bound[0] + i, s0);
-            if (s1 < limit && d1[i] != FILL_BYTE) EMIT(1, bound[1] + i, s1);
-            if (s2 < limit && d2[i] != FILL_BYTE) EMIT(2, bound[2] + i, s2);
-            if (s3 < limit && d3[i] != FILL_BYTE) EMIT(3, bound[3] + i, s3);
-            if (s4 < limit && d4[i] != FILL_BYTE) EMIT(4, bound[4] + i, s4);
-            if (s5 < limit && d5[i] != FILL_BYTE) EMIT(5, bound[5] + i, s5);
-            if (s6 < limit && d6[i] != FILL_BYTE) EMIT(6, bound[6] + i, s6);
-            if (s7 < limit && d7[i] != FILL_BYTE) EMIT(7, bound[7] + i, s7);
-        }
-        int32_t state[STREAMS] = {s0, s1, s2, s3, s4, s5, s6, s7};
-        for (int j = 0; j < STREAMS; j++) { /* the rest of the longer pieces */
-            int32_t sj = state[j];
-            for (Py_ssize_t i = bound[j] + shortest; i < bound[j + 1]; i++) {
-                sj = delta[sj + classes[data[i]]];
-                if (sj < limit && data[i] != FILL_BYTE) EMIT(j, i, sj);
-            }
+        /* Two layouts of the same automaton (framing/_kernels.py, Dfa): int32 states premultiplied
+         * by k, or, where the states fit, uint16 state numbers in rows of 2**shift (half the memory:
+         * 12 % faster on 20 MB of news with 2,000 terms) */
+        if (shift < 0) {
+            int32_t first = (int32_t)start;
+            SCAN_STEPS(NEXT_WIDE);
+        } else {
+            int32_t first = (int32_t)start;
+            SCAN_STEPS(NEXT_NARROW);
         }
         int fits = 1;
         for (int j = 0; j < STREAMS; j++) fits &= n[j] <= cap;

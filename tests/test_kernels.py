@@ -38,6 +38,41 @@ def test_scan_finds_every_occurrence(patterns, data):
     assert ours == brute_force(patterns, data)
     rust = ahocorasick_rs.BytesAhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
     assert ours == set(rust.find_matches_as_indexes(data, overlapping=True)) if data else True
+    wide = _wide(dfa)  # the other layout of the same automaton: the same rows in the same order
+    got = _kernels.scan(np.frombuffer(data, dtype=np.uint8), wide, fill=False)
+    assert all(a.tolist() == b.tolist() for a, b in zip(got, (pid, start, end)))
+
+
+def _wide(dfa):
+    """``dfa`` with its transitions in the premultiplied int32 layout."""
+    import copy
+
+    k, shift = dfa.n_classes, dfa.shift
+    assert shift is not None and (1 << shift) >= k > (1 << shift) // 2
+    wide = copy.copy(dfa)
+    rows = dfa.delta.reshape(-1, 1 << shift)
+    assert not rows[:, k:].any()  # (the padding is never read: no byte has a class past k)
+    wide.delta = (rows[:, :k].astype(np.int32) * k).ravel()
+    wide.start, wide.shift = dfa.start * k, None
+    return wide
+
+
+def test_scan_of_an_automaton_too_large_for_narrow_states():
+    """Past 65,536 states the transitions stay in the int32 layout; both layouts find the same."""
+    rng = np.random.default_rng(0)
+    words = {" " + "".join(w) for w in rng.choice(list("abcdefghijklmnopqrstuvwxyz"), size=(14_000, 7)).tolist()}
+    patterns = sorted(w.encode() for w in words)
+    big = _kernels.build_dfa(patterns)
+    assert big.shift is None and len(big.delta) // big.n_classes > 2 ** 16 and big.delta.dtype == np.int32
+    small = _kernels.build_dfa(patterns[:2_000])
+    assert small.shift == 5 and small.delta.dtype == np.uint16
+    text = b" ".join(patterns[::7]) + b" " + b" ".join(patterns[:2_000:3])
+    data = np.frombuffer(text, dtype=np.uint8)
+    found = set(zip(*(x.tolist() for x in _kernels.scan(data, big, fill=False))))
+    assert found == brute_force(patterns, text)
+    found_small = set(zip(*(x.tolist() for x in _kernels.scan(data, small, fill=False))))
+    assert found_small == brute_force(patterns[:2_000], text)
+    assert found_small == set(zip(*(x.tolist() for x in _kernels.scan(data, _wide(small), fill=False))))
 
 
 def test_scan_reads_fill_bytes_as_absent():
@@ -168,7 +203,15 @@ def test_inconsistent_inputs_are_refused_not_read_out_of_bounds():
                                 dfa.own, dfa.link, dfa.lengths, 0, *out, counts)
     with pytest.raises(ValueError, match="buffer"):  # an output array too small for its region
         _kernels._ckernels.scan(data, dfa.classes, dfa.delta, dfa.n_classes, dfa.start, dfa.n_out,
-                                dfa.own, dfa.link, dfa.lengths, 0, out[0], out[1][:2], out[2], counts)
+                                dfa.own, dfa.link, dfa.lengths, 0, out[0], out[1][:2], out[2], counts, dfa.shift)
+    assert dfa.n_classes == 5 and dfa.shift == 3  # (" ", "a", "b", other bytes and FILL: rows of eight)
+    for bad in ({"shift": 2}, {"shift": 10}, {"start": len(dfa.delta)},
+                {"delta": dfa.delta[:-1]}):
+        args = {"delta": dfa.delta, "start": dfa.start, "n_out": dfa.n_out, "shift": dfa.shift, **bad}
+        with pytest.raises(ValueError, match="inconsistent automaton"):  # rows narrower than the classes,
+            # a shift past any alphabet, the start past the table, a cut table
+            _kernels._ckernels.scan(data, dfa.classes, args["delta"], dfa.n_classes, args["start"], args["n_out"],
+                                    dfa.own, dfa.link, dfa.lengths, 0, *out, counts, args["shift"])
 
 
 def test_a_term_without_letters_is_a_lexicon_error():
