@@ -2011,7 +2011,25 @@ static PyObject *line_ends(PyObject *self, PyObject *args) {
     return Py_BuildValue("nn", pos, rows);
 }
 
+/* move_front(buf, at): buf[:len - at] = buf[at:] in place (one memmove; bytearray's slice assignment
+ * copies the slice first, then copies it back) -> len - at. */
+static PyObject *move_front(PyObject *self, PyObject *args) {
+    Py_buffer buf;
+    Py_ssize_t at;
+    if (!PyArg_ParseTuple(args, "w*n", &buf, &at)) return NULL;
+    if (at < 0 || at > buf.len) {
+        PyBuffer_Release(&buf);
+        PyErr_SetString(PyExc_ValueError, "move_front: at must lie in the buffer");
+        return NULL;
+    }
+    Py_ssize_t keep = buf.len - at;
+    if (at > 0 && keep > 0) memmove(buf.buf, (char *)buf.buf + at, (size_t)keep);
+    PyBuffer_Release(&buf);
+    return PyLong_FromSsize_t(keep);
+}
+
 static PyMethodDef methods[] = {
+    {"move_front", move_front, METH_VARARGS, "Move the end of a buffer to its front (see framing/corpus.py)."},
     {"line_ends", line_ends, METH_VARARGS, "Where the next n lines of a buffer end (see framing/corpus.py)."},
     {"attributions", attributions, METH_VARARGS, "Attributed regions of a text (see framing/voice.py)."},
     {"all_inside", all_inside, METH_VARARGS, "Whether sorted points lie in sorted spans (see framing/voice.py)."},

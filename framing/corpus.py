@@ -376,8 +376,7 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int) -> Iterator[_Block
                 rows += got
                 if rows == chunk_rows or eof:
                     break
-                keep = len(buf) - at  # the block so far moves to the front, the rest is read after it
-                buf[:keep] = buf[at:]
+                keep = _kernels.move_front(buf, at)  # the block so far moves to the front, the rest is read after it
                 i -= at
                 at = 0
                 # the buffer grows to twice the longest block so far and stays (a new size per
