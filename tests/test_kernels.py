@@ -2,6 +2,8 @@
 the Rust package ahocorasick-rs and a brute-force search, the one-byte forms against the NumPy path
 of framing.batch."""
 
+import copy
+
 import ahocorasick_rs
 import numpy as np
 import pytest
@@ -45,8 +47,6 @@ def test_scan_finds_every_occurrence(patterns, data):
 
 def _wide(dfa):
     """``dfa`` with its transitions in the premultiplied int32 layout."""
-    import copy
-
     k, shift = dfa.n_classes, dfa.shift
     assert shift is not None and (1 << shift) >= k > (1 << shift) // 2
     wide = copy.copy(dfa)
@@ -204,6 +204,10 @@ def test_inconsistent_inputs_are_refused_not_read_out_of_bounds():
     with pytest.raises(ValueError, match="buffer"):  # an output array too small for its region
         _kernels._ckernels.scan(data, dfa.classes, dfa.delta, dfa.n_classes, dfa.start, dfa.n_out,
                                 dfa.own, dfa.link, dfa.lengths, 0, out[0], out[1][:2], out[2], counts, dfa.shift)
+    mixed = copy.copy(dfa)
+    mixed.shift = None  # narrow transitions read as the wide layout: refused before the C loop
+    with pytest.raises(TypeError, match="do not match the layout"):
+        _kernels.scan(data, mixed)
     assert dfa.n_classes == 5 and dfa.shift == 3  # (" ", "a", "b", other bytes and FILL: rows of eight)
     for bad in ({"shift": 2}, {"shift": 10}, {"start": len(dfa.delta)},
                 {"delta": dfa.delta[:-1]}):
