@@ -355,10 +355,16 @@ def _splits_on_newline(encoding: str) -> bool:
 _READ_BYTES = 1 << 22
 
 
-def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int) -> Iterator[_Block]:
+def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int, small_rows: int | None = None) -> Iterator[_Block]:
     """Blocks of ``chunk_rows`` lines (the last may be shorter), read 4 MiB at a time and cut at
     newlines found by ``memchr`` (:func:`framing._kernels.line_ends`, one call per block; reading
-    line by line and joining cost a tenth of ``count``)."""
+    line by line and joining cost a tenth of ``count``).
+
+    With ``small_rows`` (several processes), the blocks that hold the first ``_ROLE_SAMPLE`` lines
+    and those that start in the last bytes of the file (four blocks of ``chunk_rows`` lines, at
+    the bytes per line so far) have ``small_rows`` lines: the other processes get work sooner and
+    all finish together, while the blocks between cost less per line (two processes on 200 MB of
+    news: 250-line blocks throughout took 766-803 ms, this way 703-730)."""
     with open(path, "rb") as f:
         st = os.fstat(f.fileno())
         stamp = (st.st_size, st.st_mtime_ns)  # (a worker re-reading a block checks the file is the same)
@@ -368,13 +374,17 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int) -> Iterator[_Block
         # one buffer, refilled in place (a new 4 MiB bytes per read, joined to the rest of the
         # last one, cost page faults on fresh memory: 91 ms per 200 MB against 54 this way)
         buf = bytearray()  # the block being cut starts at buf[at]
-        at, eof = 0, False
+        at, eof, first = 0, False, pos
         while True:
+            want = chunk_rows
+            if small_rows is not None and (line <= _ROLE_SAMPLE or
+                                           st.st_size - pos < 4 * chunk_rows * (pos - first) / (line - 1)):
+                want = min(small_rows, chunk_rows)
             i, rows = at, 0
-            while rows < chunk_rows:
-                i, got = _kernels.line_ends(buf, i, chunk_rows - rows)
+            while rows < want:
+                i, got = _kernels.line_ends(buf, i, want - rows)
                 rows += got
-                if rows == chunk_rows or eof:
+                if rows == want or eof:
                     break
                 keep = _kernels.move_front(buf, at)  # the block so far moves to the front, the rest is read after it
                 i -= at
@@ -389,7 +399,7 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int) -> Iterator[_Block
                 if keep + n < size:
                     del buf[keep + n:]
                     eof = True
-            if rows < chunk_rows:  # the end of the file
+            if rows < want:  # the end of the file
                 if pos + len(buf) - at != st.st_size:  # (as a worker's _BlockRef.load() finds it)
                     raise CorpusError(f"{path}: the file changed while it was read ({st.st_size:,} bytes when "
                                       f"opened, {pos + len(buf) - at:,} read); read it again once it is complete")
@@ -561,10 +571,10 @@ def _json_record(line: str) -> tuple[dict | None, str | None]:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _blocks_plan(source, chunk_rows: int, read_options: dict):
+def _blocks_plan(source, chunk_rows: int, read_options: dict, small_rows: int | None = None):
     """For a JSON Lines file in an encoding cut at newlines: ``(blocks, parse)``, where ``blocks``
-    yields :class:`_Block` and ``parse(block)`` gives its :class:`_Parsed`; else None (other
-    sources are read and standardised in the main process)."""
+    yields :class:`_Block` (``small_rows``: as :func:`_jsonl_blocks`) and ``parse(block)`` gives its
+    :class:`_Parsed`; else None (other sources are read and standardised in the main process)."""
     if isinstance(source, (Corpus, pd.DataFrame)) or not isinstance(source, (str, Path)):
         return None
     path = Path(source)
@@ -579,7 +589,7 @@ def _blocks_plan(source, chunk_rows: int, read_options: dict):
     columns = ColumnMap(read_options.get("text_col"), read_options.get("outlet_col"), read_options.get("date_col"),
                         read_options.get("id_col"), read_options.get("title_col"), read_options.get("outlet"))
     max_chars = MAX_CHARS if read_options.get("max_chars") is None else read_options["max_chars"]
-    blocks = _jsonl_blocks(path, encoding, chunk_rows)
+    blocks = _jsonl_blocks(path, encoding, chunk_rows, small_rows)
     if _orjson is not None and codecs.lookup(encoding).name == "utf-8":
         head, roles = _parsed_head(blocks, path, columns)
         return chain(_handed_out(head), blocks), _BlockParser(columns, max_chars, roles)

@@ -258,12 +258,13 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     in ``jobs`` processes. A JSON Lines file is cut into blocks of lines that the workers decode and
     parse themselves, so the main process only reads bytes; ids repeated across blocks are then
     skipped here, in order, and ``drop(output, keep, dropped_ids)`` removes their rows."""
-    if jobs > 1:  # enough blocks in flight to keep every process busy (the tables do not change)
-        chunk_rows = min(chunk_rows, 250)
+    # Several processes: small blocks at the start and the end of a JSON Lines file, other sources in
+    # small chunks throughout, so that every process is kept busy (the tables do not change)
+    small = min(chunk_rows, 250) if jobs > 1 else None
     state = {**state, "work": work}
-    plan = _blocks_plan(source, chunk_rows, read_options)
+    plan = _blocks_plan(source, chunk_rows, read_options, small)
     if plan is None:
-        yield from ordered_map(_chunk_task, iter_corpus(source, chunk_rows=chunk_rows, **read_options),
+        yield from ordered_map(_chunk_task, iter_corpus(source, chunk_rows=small or chunk_rows, **read_options),
                                state=state, jobs=jobs)
         return
     blocks, parse = plan

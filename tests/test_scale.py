@@ -346,6 +346,32 @@ def test_block_references_read_the_same_bytes_and_notice_a_changed_file(tmp_path
         ref.load()
 
 
+def test_jsonl_blocks_for_several_processes_are_small_at_the_start_and_the_end(tmp_path, monkeypatch):
+    """With ``small_rows``, the blocks holding the first role-sample lines and those starting in the
+    last four big blocks' worth of bytes are small, the rest big; every table stays the same."""
+    import framing.corpus as fc
+
+    monkeypatch.setattr(fc, "_ROLE_SAMPLE", 6)
+    path = tmp_path / "c.jsonl"
+    lines = [b'{"text": "the rebel militia %04d", "outlet": "o%d"}\n' % (i, i % 3) for i in range(100)]
+    path.write_bytes(b"".join(lines))  # (every line the same length: 40 lines make four big blocks)
+    blocks = list(fc._jsonl_blocks(path, "utf-8", 10, small_rows=3))
+    sizes = [len(b.data.splitlines()) for b in blocks]
+    # lines 1-6 in small blocks; from line 7 big ones while 40 lines or more remain (up to line 66);
+    # from line 67 (34 left) small ones again, the last holding the one line left
+    assert sizes == [3, 3] + [10] * 6 + [3] * 11 + [1]
+    assert b"".join(b.data for b in blocks) == b"".join(lines)
+    assert [b.first_line for b in blocks] == [1 + sum(sizes[:k]) for k in range(len(sizes))]
+    assert [len(b.data.splitlines()) for b in fc._jsonl_blocks(path, "utf-8", 10)] == [10] * 10
+    one = framing.score(path, "libya", chunk_rows=10)
+    two = framing.score(path, "libya", chunk_rows=10, jobs=2)
+    assert len(one.documents) == 100 and len(one.mentions) == 200  # ("rebel" and "militia")
+    for name in ("mentions", "documents", "skipped", "descriptors"):
+        pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name), obj=name)
+    pd.testing.assert_frame_equal(framing.count(path, "libya", chunk_rows=10, jobs=2),
+                                  framing.count(path, "libya", chunk_rows=10))
+
+
 def test_ordered_map_gives_the_results_before_an_input_error_first():
     import pytest
 
