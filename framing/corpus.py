@@ -377,9 +377,10 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int, small_rows: int | 
         at, eof, first = 0, False, pos
         while True:
             want = chunk_rows
-            if small_rows is not None and (line <= _ROLE_SAMPLE or
-                                           st.st_size - pos < 4 * chunk_rows * (pos - first) / (line - 1)):
-                want = min(small_rows, chunk_rows)
+            if small_rows is not None:
+                per_line = (pos - first) / max(line - 1, 1)  # bytes per line so far
+                if line <= _ROLE_SAMPLE or st.st_size - pos < 4 * chunk_rows * per_line:
+                    want = min(small_rows, chunk_rows)
             i, rows = at, 0
             while rows < want:
                 i, got = _kernels.line_ends(buf, i, want - rows)
