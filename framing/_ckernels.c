@@ -16,7 +16,8 @@
  *   word_spans(text, start, end, apostrophes, tokens) -> tokens
  *   tokens_of(text, start, end, apostrophes, starts, ends[, low, words, first, marks, hits]) -> None
  *
- * and one for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL; and for
+ * and for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL, line_ends and
+ * move_front(buf, at) (see framing/_kernels.py); set_vector_forms(flag) for the tests; and for
  * voice attribution (framing/voice.py), which keep the GIL: quote_regions(text, ...) -> [(start,
  * end), ...], sentence_spans, focus, sentence_regions, all_inside, and attributions(text, starts,
  * ends, words, first, quotes, sents, tables) -> [(start, end, source, rule), ...] (the attribution rules).
@@ -128,11 +129,12 @@ static void pass2_scalar(const p2tables *tb, p2state *st, Py_ssize_t from, Py_ss
 }
 
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(FRAMING_NO_VECTOR)
-/* Pass 2 VBYTES bytes at a time with the compilers' vector extensions (SSE2 on every x86-64,
- * NEON on ARM64; MSVC builds use the scalar pass), for the bytes the form's tables give these
- * meanings (tables_are_standard: checked on every call, else the scalar pass does it all). A block
- * holding NUL, 0x1F or another control byte is passed to pass2_scalar; the rest of news text is
- * done here: 20 -> 8 ms per 20 MB. */
+/* forms() VBYTES bytes at a time with the compilers' vector extensions (SSE2 on every x86-64, NEON
+ * on ARM64; MSVC builds use the byte loops). Pass 1 (CLASSIFY_BLOCKS): a block of ASCII code points
+ * without NUL is looked up without a test per code point. Pass 2 (pass2_vector), for the bytes the
+ * form's tables give these meanings (tables_are_standard: checked on every call, else the byte loop
+ * does it all): a block holding NUL, 0x1F or another control byte is passed to pass2_scalar, the
+ * rest of news text is done here (20 -> 8 ms per 20 MB). */
 #define FORMS_VECTOR 1
 #define VBYTES 16
 typedef uint8_t vbytes __attribute__((vector_size(VBYTES)));
@@ -145,7 +147,6 @@ static int vector_forms = 1; /* set_vector_forms(False) in the tests: the scalar
 /* Word characters of the form: ASCII letters (of either case), digits and '_', every byte from 0x80. */
 #define V_IS_WORD(c) (VM((c) >= 0x80) | VM(((c) >= '0') & ((c) <= '9')) | \
                       VM((((c) | 0x20) >= 'a') & (((c) | 0x20) <= 'z')) | VM((c) == '_'))
-#define V_IS_GAP(c) (VM((c) == 0x01) | VM((c) == 0x02) | VM((c) == 0x0A) | VM((c) == 0x0D)) /* search: space */
 
 static inline int vany(const vbytes *v) {
     uint64_t u[VBYTES / 8], acc = 0;
