@@ -23,7 +23,7 @@ try:
 except ImportError:  # not built: the NumPy path everywhere
     _ckernels = None
 
-__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "word_spans", "tokens_of", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
+__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "voices", "word_spans", "tokens_of", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 
 _APOSTROPHE_CHARS = "'" + _APOSTROPHES  # what joins two runs of word characters into one token
 
@@ -161,6 +161,14 @@ def attributions(text: str, starts: list, ends: list, words: list, first: dict, 
     if _ckernels is None:
         return NOT_BUILT
     return _ckernels.attributions(text, starts, ends, words, first, quotes, sents, tables)
+
+
+def voices(rows: list, starts: list, ends: list, ranks: dict):
+    """``framing.voice._voices_py`` in C (the voice and source of spans ``starts``, ``ends`` from a
+    text's segment rows, the voices ranked by ``ranks``), or :data:`NOT_BUILT`."""
+    if _ckernels is None:
+        return NOT_BUILT
+    return _ckernels.voices(rows, starts, ends, ranks)
 
 
 def with_nul(values: list) -> list[int]:

@@ -343,6 +343,9 @@ class _BlockRef:
                               f"to {self.first_byte + self.length:,}); read it again once it is complete")
         return _Block(self.path, self.encoding, self.first_line, self.first_byte, data, self.stamp)
 
+    def ref(self) -> "_BlockRef":
+        return self
+
 
 def _splits_on_newline(encoding: str) -> bool:
     """Whether lines of this encoding can be cut at the byte b"\\n" (UTF-8, Latin-1, cp1252 ...)."""
@@ -409,10 +412,14 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int, small_rows: int | 
                         data = bytes(view[at:])
                     yield _Block(str(path), encoding, line, pos, data, stamp)
                 return
-            with memoryview(buf) as view:
-                data = bytes(view[at:i])
-            yield _Block(str(path), encoding, line, pos, data, stamp)
-            line, pos, at = line + rows, pos + len(data), i
+            if small_rows is not None and line > _ROLE_SAMPLE:
+                # (several processes: the block is read again by whichever process parses it, from
+                # the page cache; copying every block here cost the main process ...)
+                yield _BlockRef(str(path), encoding, line, pos, i - at, stamp)
+            else:
+                with memoryview(buf) as view:
+                    yield _Block(str(path), encoding, line, pos, bytes(view[at:i]), stamp)
+            line, pos, at = line + rows, pos + i - at, i
 
 
 @dataclass

@@ -32,7 +32,7 @@ from tqdm.auto import tqdm
 
 from ._parallel import ordered_map, resolve_jobs
 from .cache import cached_matcher
-from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, _Block, _blocks_plan, _Dedupe, iter_corpus
+from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, _blocks_plan, _Dedupe, iter_corpus
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
 from .descriptors import DESCRIPTOR_COLUMNS, DESCRIPTOR_POLICY, extract, link_referents
@@ -270,12 +270,17 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     blocks, parse = plan
     dedupe = _Dedupe()
     for out, parsed in ordered_map(_chunk_task, blocks, state={**state, "parse": parse}, jobs=jobs,
-                                   remote=_Block.ref):
+                                   remote=_remote):
         keep, skipped = dedupe(parsed)
         if not all(keep):
             dropped = {i for i, k in zip(parsed.doc_ids, keep) if not k}
             out = drop(out, np.asarray(keep, dtype=bool), dropped)
         yield out, skipped
+
+
+def _remote(block):
+    """What a worker process is sent for a block: where it lies in its file."""
+    return block.ref()
 
 
 def iter_score(source, lexicons, *, sentences: bool = True, voice: bool = True, progress: bool | None = None,

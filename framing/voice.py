@@ -1006,8 +1006,14 @@ _RANK = {"attributed": 0, "quoted": 1, "scare_quoted": 2}
 
 def _voices(rows: list[tuple], starts: list[int], ends: list[int]) -> tuple[list[str], list[str]]:
     """:func:`voice_of` as lists, for equally long lists of int offsets, as ``framing.score`` has
-    them (a text's few rows and mentions: NumPy's fixed cost per call is the larger; the arrays of
-    :func:`voice_of` for many of both)."""
+    them: in C when built (:func:`framing._kernels.voices`), else :func:`_voices_py`."""
+    got = _kernels.voices(rows, starts, ends, _RANK)
+    return _voices_py(rows, starts, ends) if got is _kernels.NOT_BUILT else got
+
+
+def _voices_py(rows: list[tuple], starts: list[int], ends: list[int]) -> tuple[list[str], list[str]]:
+    """:func:`_voices` in Python (a text's few rows and mentions: NumPy's fixed cost per call is
+    the larger; the arrays of :func:`voice_of` for many of both)."""
     if len(rows) * len(starts) > _IN_PYTHON:
         voice, source = voice_of(rows, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64))
         return voice.tolist(), source.tolist()

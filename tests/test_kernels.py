@@ -542,3 +542,39 @@ def test_compiled_line_walks_equal_python_on_long_lines(base):
         points = sorted(rng.sample(range(len(text)), min(3, len(text))))
         assert SE.sentence_spans(text, points) == SE._sentence_spans_py(text, points), text
         assert V._focus(text, quotes, points) == V._focus_py(text, quotes, points), text
+
+
+VOICES = ("attributed", "quoted", "scare_quoted")
+ROW = st.tuples(st.integers(0, 40), st.integers(0, 15), st.sampled_from(VOICES), st.sampled_from(["", "officials", "he"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(1, 8).flatmap(lambda k: st.tuples(st.lists(ROW, max_size=8 * k), st.lists(
+    st.tuples(st.integers(0, 50), st.integers(0, 6)), max_size=12 * k))))
+def test_compiled_voices_equal_the_python_and_numpy_readings(case):
+    """Voice and source of spans from segment rows in C (``_kernels.voices``) against the Python
+    loop and NumPy's arrays (``voice_of``, which takes its arrays beyond 2,000 rows x spans): the
+    row of the highest rank holding a span's middle character, the last of equal ranks, "author"
+    where none (nested, equal and empty rows, spans of length 0 whose middle lies before them)."""
+    from framing import voice as V
+
+    rows, spans = case
+    rows = [(a, a + n, v, s) for a, n, v, s in rows]
+    starts, ends = [s for s, _ in spans], [s + n for s, n in spans]
+    got = _kernels.voices(rows, starts, ends, V._RANK)
+    assert tuple(got) == (*V._voices_py(rows, starts, ends),)
+    voice, source = V.voice_of(tuple(rows), np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64))
+    assert list(got[0]) == voice.tolist() and list(got[1]) == source.tolist()
+    held = [any(a <= (s + e - 1) // 2 < b for a, b, _, _ in rows) for s, e in zip(starts, ends)]
+    assert [v != "author" for v in got[0]] == held  # (an independent count of the spans a row holds)
+
+
+def test_compiled_voices_refuse_bad_rows():
+    from framing import voice as V
+
+    with pytest.raises(KeyError, match="spoken"):
+        _kernels.voices([(0, 5, "spoken", "")], [1], [2], V._RANK)
+    with pytest.raises(TypeError, match="start, end, voice, source"):
+        _kernels.voices([(0, 5, "quoted")], [1], [2], V._RANK)
+    with pytest.raises(ValueError, match="equally long"):
+        _kernels.voices([], [1, 2], [2], V._RANK)
