@@ -2098,9 +2098,290 @@ done:
     return result;
 }
 
+/* flags(text, starts, ends, words, first, hits, mentions, sents, window, tables) -> (negated, hedged):
+ * framing/voice.py's _flags_py (the reference; tests compare both) for the mentions starting at the
+ * offsets ``mentions``, over a _Doc's tokens (starts, ends, words, first) and sentences, ``hits``
+ * being the indexes of the tokens whose word may start a negator or a hedge (sorted); tables:
+ * (negators, their first words, their lengths, hedges, first words, lengths, hyphenated, clause
+ * characters). Only the tokens near a hit are read: a text's tokens are not converted all (as
+ * attributions does), since most mentions have no hit before them. */
+typedef struct {
+    PyObject *text;
+    int kind;
+    const void *data;
+    Py_ssize_t len, n;
+    PyObject *ts, *te, *words, *first; /* the caller's lists (read in place) and dict */
+} fdoc;
+
+/* The caller's lists are read in place, not copied (copying a text's tokens cost more than the
+ * rest): each item is checked as it is read, to be in the list and an exact int or str, so that no
+ * Python code runs on them (no __index__, __hash__ or __eq__ that could change the lists). */
+static Py_ssize_t f_off(const fdoc *d, PyObject *list, Py_ssize_t i) { /* an offset of a token, -1: error */
+    if (i >= PyList_GET_SIZE(list)) {
+        PyErr_SetString(PyExc_ValueError, "flags: a token list changed during the call");
+        return -1;
+    }
+    PyObject *o = PyList_GET_ITEM(list, i);
+    if (!PyLong_CheckExact(o)) {
+        PyErr_SetString(PyExc_TypeError, "flags: token offsets must be int");
+        return -1;
+    }
+    Py_ssize_t v = PyLong_AsSsize_t(o);
+    if (v == -1 && PyErr_Occurred()) return -1;
+    if (v < 0 || v > d->len) {
+        PyErr_Format(PyExc_ValueError, "flags: token %zd is not a span of the text", i);
+        return -1;
+    }
+    return v;
+}
+#define FTS(d, i) f_off((d), (d)->ts, (i))
+
+static Py_ssize_t f_int(PyObject *o, const char *what) { /* an exact int's value; -1 and an error otherwise */
+    if (!PyLong_CheckExact(o)) {
+        PyErr_Format(PyExc_TypeError, "flags: %s must be int", what);
+        return -1;
+    }
+    return PyLong_AsSsize_t(o);
+}
+#define FTE(d, i) f_off((d), (d)->te, (i))
+
+static PyObject *f_word(const fdoc *d, Py_ssize_t i) { /* token i's word, a new reference; NULL: error */
+    PyObject *w = i < PyList_GET_SIZE(d->words) ? PyList_GET_ITEM(d->words, i) : NULL;
+    if (w == NULL || !PyUnicode_CheckExact(w)) {
+        PyErr_SetString(PyExc_TypeError, "flags: words must be str, one per token");
+        return NULL;
+    }
+    Py_INCREF(w);
+    return w;
+}
+
+static Py_ssize_t f_tok_index(const fdoc *d, Py_ssize_t pos) { /* first token starting at or after pos; -1: error */
+    Py_ssize_t lo = 0, hi = d->n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2, t = FTS(d, mid);
+        if (t < 0) return -1;
+        if (t < pos) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* _Doc.gap_before(i) as text[*lo:*hi] (*hi < *lo: empty); -1 on error; *region: token i starts a
+ * region (the token before it was not tokenised) */
+static int f_gap(const fdoc *d, Py_ssize_t i, Py_ssize_t *lo, Py_ssize_t *hi, int *region) {
+    PyObject *key = PyLong_FromSsize_t(i);
+    if (key == NULL) return -1;
+    PyObject *v = PyDict_GetItemWithError(d->first, key);
+    Py_DECREF(key);
+    if (v == NULL && PyErr_Occurred()) return -1;
+    *region = v != NULL;
+    Py_ssize_t a;
+    if (v != NULL) {
+        a = f_int(v, "first values");
+        if (a == -1 && PyErr_Occurred()) return -1;
+    } else {
+        a = i > 0 ? FTE(d, i - 1) : 0;
+        if (a < 0) return -1;
+    }
+    if ((*hi = FTS(d, i)) < 0) return -1;
+    *lo = a > 0 ? a : 0;
+    if (*lo > d->len) *lo = d->len;
+    return 0;
+}
+
+static int f_gap_is_hyphen(const fdoc *d, Py_ssize_t i) { /* gap_before(i) == "-"; -1: error */
+    Py_ssize_t lo, hi;
+    int region;
+    if (f_gap(d, i, &lo, &hi, &region) < 0) return -1;
+    return hi - lo == 1 && PyUnicode_READ(d->kind, d->data, lo) == '-';
+}
+
+static int f_joined(const fdoc *d, Py_ssize_t i) { /* _Doc._joined(i); -1: error */
+    Py_ssize_t lo, hi;
+    int region;
+    if (f_gap(d, i, &lo, &hi, &region) < 0) return -1;
+    if (region) return 0;
+    if (hi - lo == 1 && PyUnicode_READ(d->kind, d->data, lo) == '-') return 1;
+    for (Py_ssize_t p = lo; p < hi; p++)
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(d->kind, d->data, p))) return 0;
+    return 1;
+}
+
+static int f_match_word(const fdoc *d, Py_ssize_t i, PyObject *w, PyObject *phrases, PyObject *firsts,
+                        PyObject *lengths, PyObject *hyphenated);
+
+/* _Doc.match_at(i, phrases, hyphenated) > 0 (firsts and lengths: _phrase_shape); -1: error */
+static int f_match(const fdoc *d, Py_ssize_t i, PyObject *phrases, PyObject *firsts, PyObject *lengths,
+                   PyObject *hyphenated) {
+    if (i >= d->n) return 0;
+    PyObject *w = f_word(d, i);
+    if (w == NULL) return -1;
+    int r = f_match_word(d, i, w, phrases, firsts, lengths, hyphenated);
+    Py_DECREF(w);
+    return r;
+}
+
+static int f_match_word(const fdoc *d, Py_ssize_t i, PyObject *w, PyObject *phrases, PyObject *firsts,
+                        PyObject *lengths, PyObject *hyphenated) {
+    int r = PySet_Contains(firsts, w);
+    if (r <= 0) return r;
+    if (i > 0) { /* the second part of a hyphenated compound ("self-styled") */
+        if ((r = f_gap_is_hyphen(d, i)) != 0) return r < 0 ? -1 : 0;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(lengths); k++) {
+        Py_ssize_t len = PyLong_AsSsize_t(PyTuple_GET_ITEM(lengths, k));
+        if (len < 0 && PyErr_Occurred()) return -1;
+        if (len < 1 || i + len > d->n) continue;
+        PyObject *part = PyList_GetSlice(d->words, i, i + len), *tup = part ? PyList_AsTuple(part) : NULL;
+        Py_XDECREF(part);
+        if (tup == NULL) return -1;
+        int ok = 1;
+        for (Py_ssize_t m = 0; m < PyTuple_GET_SIZE(tup); m++) ok &= PyUnicode_CheckExact(PyTuple_GET_ITEM(tup, m));
+        ok = ok ? PySet_Contains(phrases, tup) : -1; /* -1: error */
+        if (ok == -1 && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "flags: words must be str, one per token");
+        for (Py_ssize_t m = 1; ok > 0 && m < len; m++) ok = f_joined(d, i + m);
+        if (ok > 0) { /* a phrase of hyphenated matches only where hyphens join its words */
+            int hy = PySet_Contains(hyphenated, tup); /* 2: one of them, not written with hyphens */
+            for (Py_ssize_t m = 1; hy == 1 && m < len; m++) {
+                int g = f_gap_is_hyphen(d, i + m);
+                hy = g < 0 ? -1 : (g ? 1 : 2);
+            }
+            ok = hy < 0 ? -1 : hy != 2;
+        }
+        Py_DECREF(tup);
+        if (ok != 0) return ok;
+    }
+    PyObject *one = PyTuple_Pack(1, w);
+    if (one == NULL) return -1;
+    r = PySet_Contains(phrases, one);
+    Py_DECREF(one);
+    return r;
+}
+
+static Py_ssize_t first_at_least(const Py_ssize_t *v, Py_ssize_t n, Py_ssize_t x) { /* bisect_left(v[:n], x) */
+    Py_ssize_t a = 0, b = n;
+    while (a < b) {
+        Py_ssize_t mid = (a + b) / 2;
+        if (v[mid] < x) a = mid + 1;
+        else b = mid;
+    }
+    return a;
+}
+
+static PyObject *flags(PyObject *self, PyObject *args) {
+    PyObject *text, *starts, *ends, *words, *first, *hits, *mentions, *sents, *tables;
+    Py_ssize_t window;
+    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!O!nO!", &text, &PyList_Type, &starts, &PyList_Type, &ends, &PyList_Type,
+                          &words, &PyDict_Type, &first, &PyList_Type, &hits, &PyList_Type, &mentions, &PyList_Type,
+                          &sents, &window, &PyTuple_Type, &tables))
+        return NULL;
+    PyObject *negs, *neg_firsts, *neg_len, *hedges, *hedge_firsts, *hedge_len, *hyphenated, *clause;
+    if (!PyArg_ParseTuple(tables, "OOO!OOO!OU", &negs, &neg_firsts, &PyTuple_Type, &neg_len, &hedges, &hedge_firsts,
+                          &PyTuple_Type, &hedge_len, &hyphenated, &clause))
+        return NULL;
+    if (!PyAnySet_Check(negs) || !PyAnySet_Check(neg_firsts) || !PyAnySet_Check(hedges) ||
+        !PyAnySet_Check(hedge_firsts) || !PyAnySet_Check(hyphenated) || window < 0) {
+        PyErr_SetString(PyExc_ValueError, "flags: the tables' phrases and first words must be sets, window >= 0");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(starts), nm = PyList_GET_SIZE(mentions), nh = PyList_GET_SIZE(hits);
+    Py_ssize_t ns = PyList_GET_SIZE(sents);
+    if (PyList_GET_SIZE(ends) != n || PyList_GET_SIZE(words) != n) {
+        PyErr_SetString(PyExc_ValueError, "flags: as many words and ends as token starts are needed");
+        return NULL;
+    }
+    fdoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n, starts, ends, words, first};
+    PyObject *neg = PyList_New(nm), *hedge = PyList_New(nm), *result = NULL, *sents_t = NULL;
+    Py_ssize_t *hv = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(3 * nh + ns + 1)), *lo = hv + nh, *reach = lo + nh;
+    Py_ssize_t *sent_a = reach + nh;
+    int8_t *found = PyMem_Malloc((size_t)nh + 1); /* per hit: -1 not read yet, else bit 1 negator, bit 2 hedge */
+    if (hv == NULL || found == NULL) PyErr_NoMemory();
+    if (neg == NULL || hedge == NULL || hv == NULL || found == NULL) goto done;
+    for (Py_ssize_t m = 0; m < nm; m++) {
+        Py_INCREF(Py_False);
+        PyList_SET_ITEM(neg, m, Py_False);
+        Py_INCREF(Py_False);
+        PyList_SET_ITEM(hedge, m, Py_False);
+    }
+    sents_t = PySequence_Tuple(sents);
+    if (sents_t == NULL) goto done;
+    for (Py_ssize_t k = 0; k < nh; k++) {
+        hv[k] = f_int(PyList_GET_ITEM(hits, k), "hits");
+        if (hv[k] == -1 && PyErr_Occurred()) goto done;
+        if (hv[k] < 0 || hv[k] >= n || (k > 0 && hv[k] <= hv[k - 1])) {
+            PyErr_SetString(PyExc_ValueError, "flags: hits must be increasing token indexes");
+            goto done;
+        }
+        if ((lo[k] = FTS(&d, hv[k])) < 0) goto done;
+        reach[k] = PY_SSIZE_T_MAX;
+        if (hv[k] + window < n && (reach[k] = FTS(&d, hv[k] + window)) < 0) goto done;
+        found[k] = -1;
+    }
+    for (Py_ssize_t k = 0; k < ns; k++) {
+        PyObject *sp = PyTuple_GET_ITEM(sents_t, k);
+        if (!PyTuple_Check(sp) || PyTuple_GET_SIZE(sp) != 2) {
+            PyErr_SetString(PyExc_TypeError, "flags: sentences are (start, end) tuples");
+            goto done;
+        }
+        sent_a[k] = f_int(PyTuple_GET_ITEM(sp, 0), "sentence starts");
+        if (sent_a[k] == -1 && PyErr_Occurred()) goto done;
+    }
+    for (Py_ssize_t m = 0; m < nm && nh > 0; m++) {
+        Py_ssize_t s = f_int(PyList_GET_ITEM(mentions, m), "mention starts");
+        if (s == -1 && PyErr_Occurred()) goto done;
+        Py_ssize_t k = first_at_least(lo, nh, s) - 1; /* the last hit starting before s */
+        if (k < 0 || s > reach[k]) continue;
+        Py_ssize_t i = f_tok_index(&d, s);
+        if (i < 0) goto done;
+        Py_ssize_t h0 = first_at_least(hv, nh, i - window), h1 = first_at_least(hv, nh, i); /* the hits h with i - window <= h < i */
+        int any = 0;
+        for (Py_ssize_t q = h0; q < h1; q++) {
+            if (found[q] < 0) {
+                int r1 = f_match(&d, hv[q], negs, neg_firsts, neg_len, hyphenated);
+                int r2 = r1 < 0 ? -1 : f_match(&d, hv[q], hedges, hedge_firsts, hedge_len, hyphenated);
+                if (r1 < 0 || r2 < 0) goto done;
+                found[q] = (int8_t)((r1 > 0) | ((r2 > 0) << 1));
+            }
+            any |= found[q];
+        }
+        if (!any || i >= n) continue;
+        Py_ssize_t x = first_at_least(sent_a, ns, s + 1), sa = x > 0 ? sent_a[x - 1] : 0; /* the start of the
+                                                                    * last sentence starting at or before s */
+        Py_ssize_t c, f0 = f_tok_index(&d, sa); /* _clause_start(d, i, sa) */
+        if (f0 < 0) goto done;
+        if (i <= f0) {
+            c = i;
+        } else {
+            Py_ssize_t from = FTE(&d, f0), to = FTS(&d, i), at = -1;
+            if (from < 0 || to < 0) goto done;
+            for (Py_ssize_t p = to - 1; p >= from; p--)
+                if (in_set(clause, PyUnicode_READ(d.kind, d.data, p))) {
+                    at = p;
+                    break;
+                }
+            c = at < 0 ? f0 : f_tok_index(&d, at + 1);
+            if (c < 0) goto done;
+        }
+        int fl = 0;
+        for (Py_ssize_t q = h0; q < h1; q++)
+            if (hv[q] >= c) fl |= found[q];
+        if (fl & 1) PyList_SetItem(neg, m, (Py_INCREF(Py_True), Py_True));
+        if (fl & 2) PyList_SetItem(hedge, m, (Py_INCREF(Py_True), Py_True));
+    }
+    result = PyTuple_Pack(2, neg, hedge);
+done:
+    Py_XDECREF(neg);
+    Py_XDECREF(hedge);
+    Py_XDECREF(sents_t);
+    PyMem_Free(hv);
+    PyMem_Free(found);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"move_front", move_front, METH_VARARGS, "Move the end of a buffer to its front (see framing/corpus.py)."},
     {"line_ends", line_ends, METH_VARARGS, "Where the next n lines of a buffer end (see framing/corpus.py)."},
+    {"flags", flags, METH_VARARGS, "Negated and hedged flags of mentions (see framing/voice.py)."},
     {"voices", voices, METH_VARARGS, "Voice and source of spans from segment rows (see framing/voice.py)."},
     {"attributions", attributions, METH_VARARGS, "Attributed regions of a text (see framing/voice.py)."},
     {"all_inside", all_inside, METH_VARARGS, "Whether sorted points lie in sorted spans (see framing/voice.py)."},

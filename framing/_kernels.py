@@ -23,7 +23,7 @@ try:
 except ImportError:  # not built: the NumPy path everywhere
     _ckernels = None
 
-__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "voices", "word_spans", "tokens_of", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
+__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "flags", "voices", "word_spans", "tokens_of", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 
 _APOSTROPHE_CHARS = "'" + _APOSTROPHES  # what joins two runs of word characters into one token
 
@@ -161,6 +161,16 @@ def attributions(text: str, starts: list, ends: list, words: list, first: dict, 
     if _ckernels is None:
         return NOT_BUILT
     return _ckernels.attributions(text, starts, ends, words, first, quotes, sents, tables)
+
+
+def flags(text: str, starts: list, ends: list, words: list, first: dict, hits: list, mentions: list, sents: list,
+          window: int, tables: tuple):
+    """``framing.voice._flags_py`` in C (the negated and hedged flags of mentions starting at
+    ``mentions``, over a ``_Doc``'s tokens, first-token map and sentences, ``hits`` the tokens
+    whose word may start a negator or a hedge), or :data:`NOT_BUILT`."""
+    if _ckernels is None:
+        return NOT_BUILT
+    return _ckernels.flags(text, starts, ends, words, first, hits, mentions, sents, window, tables)
 
 
 def voices(rows: list, starts: list, ends: list, ranks: dict):

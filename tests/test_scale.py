@@ -356,6 +356,10 @@ def test_jsonl_blocks_for_several_processes_are_small_at_the_start_and_the_end(t
     lines = [b'{"text": "the rebel militia %04d", "outlet": "o%d"}\n' % (i, i % 3) for i in range(100)]
     path.write_bytes(b"".join(lines))  # (every line the same length: 40 lines make four big blocks)
     blocks = list(fc._jsonl_blocks(path, "utf-8", 10, small_rows=3))
+    # past the role sample, the main process sends a block's place, not its bytes (read by the
+    # process that parses it)
+    assert [type(b).__name__ for b in blocks[:3]] == ["_Block", "_Block", "_BlockRef"]
+    blocks = [b.ref().load() for b in blocks]
     sizes = [len(b.data.splitlines()) for b in blocks]
     # lines 1-6 in small blocks; from line 7 big ones while 40 lines or more remain (up to line 66);
     # from line 67 (34 left) small ones again, the last holding the one line left

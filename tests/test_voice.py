@@ -828,3 +828,87 @@ def test_token_words_are_the_lower_cased_text_with_one_apostrophe(text):
             assert d.words == want
     finally:
         _kernels._ckernels = saved
+
+
+def _compare_flags(d, starts, att, windows=(0, 3, 6)):
+    """The C reading of the negated/hedged flags against the Python one on one _Doc."""
+    from framing.voice import _flags, _flags_py
+
+    for window in windows:
+        got = _flags(d, starts, att, window)
+        assert tuple(got) == (*_flags_py(d, starts, att, window),), (d.text, starts, window)
+    return _flags(d, starts, att)
+
+
+def test_compiled_flags_equal_the_python_ones_on_news_text(basil, seed_text, compiled):
+    """Negated and hedged flags in C against the Python reading: whole texts and the regions around
+    mentions (tokens of some sentences only), at the mentions of the shipped lexicons and at random
+    offsets, three windows; both flags are raised on these texts."""
+    import random
+
+    from framing.score import _points, compile_lexicons
+    from framing.voice import Attribution, _Doc
+
+    att = Attribution.default()
+    matcher = compile_lexicons(["libya", "loaded_language"])
+    texts = basil["text"].tolist()[:150] + [seed_text]
+    doc, start, end, _ = matcher.find(texts)
+    bounds = np.searchsorted(doc, np.arange(len(texts) + 1))
+    rng = random.Random(7)
+    raised = np.zeros(2, dtype=int)
+    for i, text in enumerate(texts):
+        s_, e_ = start[bounds[i]:bounds[i + 1]].tolist(), end[bounds[i]:bounds[i + 1]].tolist()
+        anywhere = sorted(rng.sample(range(len(text)), min(40, len(text))))
+        d = _Doc(text, att)
+        for starts in (s_, anywhere):
+            raised += np.asarray(_compare_flags(d, starts, att), dtype=int).sum(axis=1)
+        if s_:
+            _compare_flags(_Doc(text, att, _points(s_, e_)), s_, att)
+    assert raised.min() > 0, raised
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["not", "no", "never", "far", "from", "so", "called", "would", "be", "self",
+                                 "described", "what", "appears", "to", "alleged", "don't", "rebels", "militia",
+                                 "the", "Haftar"]), max_size=25),
+       st.lists(st.sampled_from([" ", " ", "-", ", ", "; ", " (", ") ", "\n\n", ". ", ' "', "\u2014"]), min_size=25,
+                max_size=25),
+       st.data())
+def test_compiled_flags_equal_the_python_ones_on_any_words(words, gaps, data):
+    """Texts of negators, hedges (multi-word ones, hyphenated ones written with or without hyphens)
+    and clause punctuation: the same flags in C as in Python at any offsets."""
+    from framing import _kernels
+    from framing.voice import Attribution, _Doc
+
+    if not _kernels.COMPILED:
+        pytest.skip("the C extension is not built")
+    text = "".join(w + g for w, g in zip(words, gaps))
+    starts = sorted(data.draw(st.lists(st.integers(0, max(len(text) - 1, 0)), max_size=12)))
+    att = Attribution.default()
+    _compare_flags(_Doc(text, att), starts, att)
+    if starts:
+        _compare_flags(_Doc(text, att, sorted(set(starts))), starts, att)
+
+
+def test_compiled_flags_refuse_odd_input(compiled):
+    """Offsets and words of the wrong type are refused, not read through Python code; a negative
+    window is an error in both readings' entry point."""
+    from framing.voice import Attribution, _Doc, _flags, _flags_py, flags
+
+    att = Attribution.default()
+    d = _Doc("They did not say so.", att)
+    assert _flags(d, [12], att) == ([True], [False])
+    # a phrase never runs over a token whose token before was not read (the start of a region)
+    d = _Doc("They were far from it.", att)
+    assert _flags(d, [19], att) == _flags_py(d, [19], att) == ([True], [False])
+    d._first = {3: 13}
+    assert _flags(d, [19], att) == _flags_py(d, [19], att) == ([False], [False])
+    with pytest.raises(ValueError, match="window"):
+        flags("They did not say so.", [12], window=-1)
+    d.starts[3] = 12.0
+    with pytest.raises(TypeError, match="offsets must be int"):
+        _flags(d, [12], att)
+    d = _Doc("They did not say so.", att)
+    d.words[2] = type("Word", (str,), {})("not")
+    with pytest.raises(TypeError, match="words must be str"):
+        _flags(d, [12], att)
