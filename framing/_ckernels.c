@@ -1737,11 +1737,15 @@ static int read_span(PyObject *span, const char *what, Py_ssize_t *a, Py_ssize_t
 }
 
 static PyObject *attributions(PyObject *self, PyObject *args) {
-    PyObject *text, *starts, *ends, *words, *first_map, *quotes, *sents, *tables;
-    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!O!", &text, &PyList_Type, &starts, &PyList_Type, &ends, &PyList_Type,
+    PyObject *text, *starts, *ends, *words, *first_map, *quotes, *sents, *tables, *hits = Py_None;
+    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!O!|O", &text, &PyList_Type, &starts, &PyList_Type, &ends, &PyList_Type,
                           &words, &PyDict_Type, &first_map, &PyList_Type, &quotes, &PyList_Type, &sents, &PyTuple_Type,
-                          &tables))
+                          &tables, &hits))
         return NULL;
+    if (hits != Py_None && !PyList_Check(hits)) {
+        PyErr_SetString(PyExc_TypeError, "attributions: hits must be a list of token indexes (or None)");
+        return NULL;
+    }
     PyObject *phrases, *phrase_firsts, *phrase_len, *naming, *naming_firsts, *naming_len, *speech, *speech_firsts,
         *speech_len, *rule_firsts, *particles, *pronouns, *aux, *np_lead, *conj, *cc_quote, *clause, *comma_colon,
         *naming_stops, *quote_set;
@@ -1808,7 +1812,21 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
         if (read_span(PyTuple_GET_ITEM(quotes, q), "quotations", &qa, &qb) < 0) goto fail;
         for (Py_ssize_t t = tok_index(&d, qa), e = tok_index(&d, qb); t < e; t++) d.inq[t] = 1;
     }
-    for (Py_ssize_t i = 0; i < d.n; i++) {
+    /* the tokens whose word starts a rule: among ``hits`` when given (the tokens whose word is in a
+     * set holding every rule's first word, as tokens_of finds them: a lookup per token here cost a
+     * fifth of this function), else among all */
+    Py_ssize_t n_look = hits == Py_None ? d.n : PyList_GET_SIZE(hits);
+    for (Py_ssize_t k = 0; k < n_look; k++) {
+        Py_ssize_t i = k;
+        if (hits != Py_None) {
+            PyObject *h = PyList_GET_ITEM(hits, k);
+            i = PyLong_CheckExact(h) ? PyLong_AsSsize_t(h) : -1;
+            if (i < 0 || i >= d.n || (n_cand > 0 && i <= cand[n_cand - 1])) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_ValueError, "attributions: hits must be increasing token indexes");
+                goto fail;
+            }
+        }
         int r = word_in(rule_firsts, WORD(&d, i));
         if (r < 0) goto fail;
         if (r) cand[n_cand++] = i;
@@ -2305,16 +2323,28 @@ static PyObject *flags(PyObject *self, PyObject *args) {
     }
     sents_t = PySequence_Tuple(sents);
     if (sents_t == NULL) goto done;
-    for (Py_ssize_t k = 0; k < nh; k++) {
-        hv[k] = f_int(PyList_GET_ITEM(hits, k), "hits");
-        if (hv[k] == -1 && PyErr_Occurred()) goto done;
-        if (hv[k] < 0 || hv[k] >= n || (k > 0 && hv[k] <= hv[k - 1])) {
+    Py_ssize_t given = nh, last = -1;
+    nh = 0; /* the hits whose word starts a negator or a hedge (the others never match) */
+    for (Py_ssize_t g = 0; g < given; g++) {
+        Py_ssize_t h = f_int(PyList_GET_ITEM(hits, g), "hits");
+        if (h == -1 && PyErr_Occurred()) goto done;
+        if (h < 0 || h >= n || h <= last) {
             PyErr_SetString(PyExc_ValueError, "flags: hits must be increasing token indexes");
             goto done;
         }
-        if ((lo[k] = FTS(&d, hv[k])) < 0) goto done;
+        last = h;
+        PyObject *w = f_word(&d, h);
+        if (w == NULL) goto done;
+        int r = PySet_Contains(neg_firsts, w);
+        if (r == 0) r = PySet_Contains(hedge_firsts, w);
+        Py_DECREF(w);
+        if (r < 0) goto done;
+        if (r == 0) continue;
+        Py_ssize_t k = nh++;
+        hv[k] = h;
+        if ((lo[k] = FTS(&d, h)) < 0) goto done;
         reach[k] = PY_SSIZE_T_MAX;
-        if (hv[k] + window < n && (reach[k] = FTS(&d, hv[k] + window)) < 0) goto done;
+        if (h + window < n && (reach[k] = FTS(&d, h + window)) < 0) goto done;
         found[k] = -1;
     }
     for (Py_ssize_t k = 0; k < ns; k++) {

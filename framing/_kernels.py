@@ -155,12 +155,14 @@ def sentence_regions(text: str, sents: list, points: list, quotes: list, lookahe
 
 
 def attributions(text: str, starts: list, ends: list, words: list, first: dict, quotes: list, sents: list,
-                 tables: tuple):
+                 tables: tuple, hits: list | None = None):
     """``framing.voice._attributions_py`` in C (the attributed regions of the sentences ``sents``
-    of a ``_Doc``'s tokens (``starts``, ``ends``), words and first-token map), or :data:`NOT_BUILT`."""
+    of a ``_Doc``'s tokens (``starts``, ``ends``), words and first-token map), or :data:`NOT_BUILT`.
+    ``hits``: the increasing indexes of the tokens among which every token whose word starts a
+    rule lies (None: all tokens)."""
     if _ckernels is None:
         return NOT_BUILT
-    return _ckernels.attributions(text, starts, ends, words, first, quotes, sents, tables)
+    return _ckernels.attributions(text, starts, ends, words, first, quotes, sents, tables, hits)
 
 
 def flags(text: str, starts: list, ends: list, words: list, first: dict, hits: list, mentions: list, sents: list,

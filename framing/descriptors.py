@@ -103,10 +103,14 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
         (referent, descriptor, start, end, construction, entry, lexicon) rows.
     """
     out: list[tuple] = []
+    dm = doc_mentions
+    rows = [_Row(*vals) for vals in zip(dm["start"], dm["end"], dm["category"], dm["referent"], dm["lexicon"])
+            if vals[3] is not None and vals[3] == vals[3]]  # (referent None or NaN: nothing to describe)
+    if not rows:
+        return out  # (a text whose mentions have no referent: a tenth of ``score`` with lexicons without any)
     tok_s, tok_e, words = d.starts, d.ends, d.words  # (token i: text[tok_s[i]:tok_e[i]])
     n = len(tok_s)
     sent_bounds = d.sents
-    dm = doc_mentions
     ent_spans = [(s_, e_, id_, lx_) for s_, e_, id_, lx_, c_ in
                  zip(dm["start"], dm["end"], dm["entry"], dm["lexicon"], dm["category"]) if c_ != REFERENT_CATEGORY]
     ent_by_start = {}
@@ -160,8 +164,6 @@ def extract(text: str, doc_mentions: pd.DataFrame, d, voices) -> list[tuple]:
         eid, elx = entry_inside(a, b)
         out.append((ref, text[a:b], a, b, construction, eid, elx or lexicon))
 
-    rows = [_Row(*vals) for vals in zip(dm["start"], dm["end"], dm["category"], dm["referent"], dm["lexicon"])
-            if vals[3] is not None and vals[3] == vals[3]]  # (referent None or NaN: nothing to describe)
     for r in rows:
         i0 = bisect_left(tok_s, r.start)
         if i0 == n or tok_s[i0] != r.start:

@@ -226,9 +226,10 @@ class _Doc:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.words: list[str] = []
-        # indexes of the tokens whose word may start a negator or a hedge (flags reads only those)
-        self.flag_marks = _flag_firsts(att)
-        self.flag_hits: list[int] = []
+        # indexes of the tokens whose word may start a negator, a hedge or an attribution rule (the
+        # flags and the rules read only those)
+        self.marks = _mark_firsts(att)
+        self.hits: list[int] = []
         if focus is None:  # the whole text
             self.regions = None
             spans = [(0, len(text))]
@@ -241,7 +242,7 @@ class _Doc:
         word_of = _Words(text)
         for a, b in spans:  # (and the end of the token before the region, where a > 0, into _first)
             _kernels.tokens_of(text, a, b, self.starts, self.ends, word_of, self.words, self._first,
-                               self.flag_marks, self.flag_hits)
+                               self.marks, self.hits)
 
     @property
     def tokens(self) -> list[tuple[int, int]]:
@@ -490,7 +491,8 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int,
     Python), else as :func:`_attributions_py`, which is what they do and the reference the tests
     compare the C reading with."""
     got = _kernels.attributions(d.text, d.starts, d.ends, d.words, d._first, list(quotes),
-                                list(d.sents if sents is None else sents), _rule_tables(d.att))
+                                list(d.sents if sents is None else sents), _rule_tables(d.att),
+                                d.hits if d.marks is _mark_firsts(d.att) else None)
     return _attributions_py(d, quotes, sents) if got is _kernels.NOT_BUILT else got
 
 
@@ -1042,6 +1044,13 @@ def _flag_firsts(att: Attribution) -> frozenset:
     return _first_words(att.negators) | _first_words(att.hedges)
 
 
+@lru_cache(maxsize=8)
+def _mark_firsts(att: Attribution) -> frozenset:
+    """First words of every negator, hedge and attribution rule: a _Doc's ``hits`` are the tokens
+    of these words (one set lookup per token, as it is made)."""
+    return _flag_firsts(att) | _rule_firsts(att)
+
+
 def flags(text: str, starts, *, attribution: Attribution | None = None, doc: _Doc | None = None,
           window: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """``negated`` and ``hedged`` flags for mentions starting at ``starts``.
@@ -1070,7 +1079,8 @@ def _flags(d: _Doc, starts: list[int], att: Attribution, window: int = 6) -> tup
     if window < 0:
         raise ValueError(f"window must be >= 0 words, got {window}")
     firsts = _flag_firsts(att)
-    hits = d.flag_hits if d.flag_marks is firsts else list(compress(range(len(d.words)), map(firsts.__contains__, d.words)))
+    # (the C reading skips a hit whose word starts no negator or hedge: the _Doc's hits will do)
+    hits = d.hits if d.marks is _mark_firsts(att) else list(compress(range(len(d.words)), map(firsts.__contains__, d.words)))
     got = _kernels.flags(d.text, d.starts, d.ends, d.words, d._first, hits, starts, d.sents, window, _flag_tables(att))
     return _flags_py(d, starts, att, window) if got is _kernels.NOT_BUILT else got
 
@@ -1082,7 +1092,9 @@ def _flags_py(d: _Doc, starts: list[int], att: Attribution, window: int = 6) -> 
     # Most mentions have no word among the ``window`` before them that can start a negator or a
     # hedge: such a word, token h, is among them for the mentions starting after token h and not
     # after token h + window (``tok_index``): only the mentions with one are looked at.
-    hits = d.flag_hits if d.flag_marks is firsts else list(compress(range(len(d.words)), map(firsts.__contains__, d.words)))
+    words = d.words
+    hits = ([h for h in d.hits if words[h] in firsts] if d.marks is _mark_firsts(att)
+            else list(compress(range(len(words)), map(firsts.__contains__, words))))
     if not hits or not starts:
         return neg, hedge
     at, n_tok = d.starts, len(d.starts)

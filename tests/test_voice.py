@@ -630,10 +630,15 @@ def test_compiled_helpers_take_odd_input_as_the_python_ones():
 
 def _compare_rules(d, sents=None):
     """The C reading of the attribution rules against the Python one on one _Doc."""
-    from framing.voice import _attributions, _attributions_py
+    from framing import _kernels
+    from framing.voice import _attributions, _attributions_py, _mark_firsts, _rule_tables
 
     got = _attributions(d, d.quotes, sents)
     assert got == _attributions_py(d, d.quotes, sents)
+    assert d.marks is _mark_firsts(d.att)  # (the C reading looked for rule words among d.hits only)
+    whole = _kernels.attributions(d.text, d.starts, d.ends, d.words, d._first, list(d.quotes),
+                                  list(d.sents if sents is None else sents), _rule_tables(d.att), None)
+    assert whole is _kernels.NOT_BUILT or whole == got  # (every token looked up)
     return got
 
 
@@ -759,6 +764,10 @@ def test_compiled_attribution_rules_on_odd_input_as_the_python_ones():
     words = d.words
     words[:] = [Emptying(w) for w in words]
     assert _attributions(d, []) == [(8, 11, "He", "reported_speech")]
+    d = _Doc("He said so.", att)
+    for hits in ([1, 1], [5], [-1], ["1"]):
+        with pytest.raises(ValueError, match="hits must be increasing token indexes"):
+            _kernels.attributions(d.text, d.starts, d.ends, d.words, d._first, [], d.sents, V._rule_tables(att), hits)
 
 
 @settings(max_examples=600, deadline=None)
