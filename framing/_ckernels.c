@@ -2408,9 +2408,288 @@ done:
     return result;
 }
 
+/* quote_roles(text, starts, ends, words, first, sents, quotes, held, tables) -> (scare, sources):
+ * framing/voice.py's _quote_roles_py (the reference; tests compare both): for every quotation
+ * (start, end) of ``quotes``, whether it is a scare quote (_scare) and, for the others whose
+ * ``held`` is true, its speaker (_quote_source; "" otherwise), over a _Doc's tokens read in place
+ * as flags() reads them. tables: (speech, first words, lengths, naming, first words, lengths,
+ * tag stops, speaker stops, clause-or-quote characters, noun-phrase leads, auxiliaries). */
+typedef struct {
+    PyObject *speech, *speech_firsts, *speech_len, *naming, *naming_firsts, *naming_len, *empty_set;
+    PyObject *tag_stops, *speaker_stops, *cc_quote, *np_lead, *aux;
+    Py_ssize_t n_sents;
+    const Py_ssize_t *sa, *sb; /* sentence starts and ends */
+} qtables;
+
+static PyObject *s_as, *s_that_q, *s_ly_q; /* (made once) */
+
+static int f_gap_has(const fdoc *d, Py_ssize_t i, PyObject *set) { /* not set.isdisjoint(gap_before(i)); -1: error */
+    Py_ssize_t lo, hi;
+    int region;
+    if (f_gap(d, i, &lo, &hi, &region) < 0) return -1;
+    for (Py_ssize_t p = lo; p < hi; p++)
+        if (in_set(set, PyUnicode_READ(d->kind, d->data, p))) return 1;
+    return 0;
+}
+
+static int f_word_in(const fdoc *d, Py_ssize_t i, PyObject *set) { /* words[i] in set; -1: error */
+    PyObject *w = f_word(d, i);
+    if (w == NULL) return -1;
+    int r = PySet_Contains(set, w);
+    Py_DECREF(w);
+    return r;
+}
+
+static int f_word_is(const fdoc *d, Py_ssize_t i, PyObject *word) { /* words[i] == word; -1: error */
+    PyObject *w = f_word(d, i);
+    if (w == NULL) return -1;
+    int r = PyUnicode_Compare(w, word) == 0;
+    Py_DECREF(w);
+    return PyErr_Occurred() ? -1 : r;
+}
+
+/* _sentence_at(sents, pos) into [*a, *b), or the default when no sentence holds pos */
+static void q_sentence(const qtables *t, Py_ssize_t pos, Py_ssize_t da, Py_ssize_t db, Py_ssize_t *a, Py_ssize_t *b) {
+    Py_ssize_t k = first_at_least(t->sa, t->n_sents, pos + 1) - 1;
+    if (k >= 0 && t->sa[k] <= pos && pos < t->sb[k]) {
+        *a = t->sa[k];
+        *b = t->sb[k];
+    } else {
+        *a = da;
+        *b = db;
+    }
+}
+
+static int re_word(Py_UCS4 ch) { return ch == '_' || Py_UNICODE_ISALNUM(ch); } /* \w of re for str */
+
+/* _scare(d, qa, qb): 1, 0, -1 on error */
+static int q_scare(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssize_t qb) {
+#define QC(p) PyUnicode_READ(d->kind, d->data, (p))
+    Py_ssize_t a = qa + 1, b = qb - 1 < d->len ? qb - 1 : d->len; /* inner = text[qa + 1:qb - 1].strip() */
+    while (a < b && Py_UNICODE_ISSPACE(QC(a))) a++;
+    while (b > a && Py_UNICODE_ISSPACE(QC(b - 1))) b--;
+    int words = 0; /* _SCARE_WORDS_RE: one to four words (runs of \w joined by ' or U+2019) */
+    for (Py_ssize_t p = a; p < b && words <= 4;) {
+        if (!re_word(QC(p))) {
+            p++;
+            continue;
+        }
+        words++;
+        for (;;) {
+            while (p < b && re_word(QC(p))) p++;
+            if (p + 1 < b && (QC(p) == '\'' || QC(p) == 0x2019) && re_word(QC(p + 1))) p++;
+            else break;
+        }
+    }
+    if (words < 1 || words > 4) return 0;
+    Py_ssize_t e = b; /* _PARTIAL_END_RE on inner.rstrip("\u201d\"'\u2019 "): [.!?,] at the end or before a final "\n" */
+    while (e > a && (QC(e - 1) == 0x201D || QC(e - 1) == '"' || QC(e - 1) == '\'' || QC(e - 1) == 0x2019 || QC(e - 1) == ' ')) e--;
+    if (e > a && QC(e - 1) == '\n') e--;
+    if (e > a && (QC(e - 1) == '.' || QC(e - 1) == '!' || QC(e - 1) == '?' || QC(e - 1) == ',')) return 0;
+    if (qb - 1 < qa + 1) return 0;
+    Py_ssize_t i = f_tok_index(d, qa), s0, s1;
+    if (i < 0) return -1;
+    q_sentence(t, qa, 0, d->len, &s0, &s1);
+    int before = 0, after = 0; /* text[s0:qa].strip() and text[qb:s1].strip(" .,;:!?") not empty */
+    for (Py_ssize_t p = s0; p < qa && p < d->len && !before; p++) before = !Py_UNICODE_ISSPACE(QC(p));
+    for (Py_ssize_t p = qb; p < s1 && p < d->len && !after; p++) {
+        Py_UCS4 c = QC(p);
+        after = !(c == ' ' || c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?');
+    }
+    if (!before && !after) return 0;
+    for (Py_ssize_t k = i - 12 > 0 ? i - 12 : 0; k < i; k++) { /* a verb of saying or naming, or "as", before it */
+        Py_ssize_t st = FTS(d, k);
+        if (st < 0) return -1;
+        if (st < s0) continue;
+        int r = f_word_in(d, k, t->speech_firsts);
+        if (r > 0) r = f_match(d, k, t->speech, t->speech_firsts, t->speech_len, t->empty_set);
+        if (r == 0 && (r = f_word_in(d, k, t->naming_firsts)) > 0)
+            r = f_match(d, k, t->naming, t->naming_firsts, t->naming_len, t->empty_set);
+        if (r == 0 && k >= i - 3) r = f_word_is(d, k, s_as);
+        if (r != 0) return r < 0 ? -1 : 0;
+    }
+    Py_ssize_t j = f_tok_index(d, qb); /* followed by a speech tag */
+    if (j < 0) return -1;
+    for (Py_ssize_t k = j; k < j + 6 && k < d->n; k++) {
+        Py_ssize_t st = FTS(d, k);
+        if (st < 0) return -1;
+        if (st >= s1) break;
+        if (k > j) {
+            int g = f_gap_has(d, k, t->tag_stops);
+            if (g != 0) {
+                if (g < 0) return -1;
+                break;
+            }
+        }
+        int r = f_match(d, k, t->speech, t->speech_firsts, t->speech_len, t->empty_set);
+        if (r != 0) return r < 0 ? -1 : 0;
+    }
+    return 1;
+#undef QC
+}
+
+static PyObject *f_text(const fdoc *d, Py_ssize_t a, Py_ssize_t b) { /* _phrase_text(d, (a, b)) */
+    Py_ssize_t x = FTS(d, a), y = x < 0 ? -1 : FTE(d, b - 1);
+    if (y < 0) return NULL;
+    return PyUnicode_Substring(d->text, x, y);
+}
+
+/* _quote_source(d, qa, qb): a new reference, NULL on error */
+static PyObject *q_source(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssize_t qb) {
+    Py_ssize_t s0, s1, n = d->n;
+    q_sentence(t, qb - 1, 0, d->len, &s0, &s1);
+    Py_ssize_t i = f_tok_index(d, qb);
+    if (i < 0) return NULL;
+    for (Py_ssize_t j = i; j < n && j - i < 8; j++) { /* ', X said' / 'said X' */
+        Py_ssize_t st = FTS(d, j);
+        if (st < 0) return NULL;
+        if (st >= s1) break;
+        if (j > i) {
+            int g = f_gap_has(d, j, t->tag_stops);
+            if (g < 0) return NULL;
+            if (g) break;
+        }
+        int r = f_match(d, j, t->speech, t->speech_firsts, t->speech_len, t->empty_set);
+        if (r < 0) return NULL;
+        if (!r) continue;
+        if (j > i) return f_text(d, i, j);
+        if (j + 1 < n) {
+            int that = f_word_is(d, j + 1, s_that_q);
+            if (that < 0) return NULL;
+            if (that) return PyUnicode_FromString(""); /* "said that ...": reported speech follows */
+        }
+        Py_ssize_t k = j + 1;
+        while (k < n && k - j < 7) {
+            Py_ssize_t sk = FTS(d, k);
+            if (sk < 0) return NULL;
+            if (sk >= s1) break;
+            int g = f_gap_has(d, k, t->speaker_stops);
+            if (g < 0) return NULL;
+            if (g) break;
+            k++;
+        }
+        return k > j + 1 ? f_text(d, j + 1, k) : PyUnicode_FromString("");
+    }
+    Py_ssize_t sent_start, unused; /* 'X said: "..."' */
+    q_sentence(t, qa, 0, 0, &sent_start, &unused);
+    Py_ssize_t last = f_tok_index(d, qa);
+    if (last < 0) return NULL;
+    for (Py_ssize_t j = last - 1; j >= 0 && j > last - 1 - 3; j--) {
+        Py_ssize_t st = FTS(d, j);
+        if (st < 0) return NULL;
+        if (st < sent_start) continue;
+        int r = f_match(d, j, t->speech, t->speech_firsts, t->speech_len, t->empty_set);
+        if (r < 0) return NULL;
+        if (!r) continue;
+        Py_ssize_t a = j; /* _noun_phrase_before(d, j, sent_start) */
+        while (a > 0 && j - a < 6) {
+            Py_ssize_t sp = FTS(d, a - 1);
+            if (sp < 0) return NULL;
+            if (sp < sent_start) break;
+            int g = f_gap_has(d, a, t->cc_quote);
+            if (g < 0) return NULL;
+            if (g) break;
+            a--;
+        }
+        while (a < j) {
+            int lead = f_word_in(d, a, t->np_lead);
+            if (lead < 0) return NULL;
+            if (!lead) break;
+            a++;
+        }
+        Py_ssize_t b = j;
+        while (b > a) {
+            PyObject *w = f_word(d, b - 1);
+            if (w == NULL) return NULL;
+            int r2 = PySet_Contains(t->aux, w);
+            if (r2 == 0) r2 = (int)PyUnicode_Tailmatch(w, s_ly_q, 0, PY_SSIZE_T_MAX, 1);
+            Py_DECREF(w);
+            if (r2 < 0) return NULL;
+            if (!r2) break;
+            b--;
+        }
+        return a < b ? f_text(d, a, b) : PyUnicode_FromString("");
+    }
+    return PyUnicode_FromString("");
+}
+
+static PyObject *quote_roles(PyObject *self, PyObject *args) {
+    PyObject *text, *starts, *ends, *words, *first, *sents, *quotes, *held, *tables;
+    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!O!O!", &text, &PyList_Type, &starts, &PyList_Type, &ends, &PyList_Type,
+                          &words, &PyDict_Type, &first, &PyList_Type, &sents, &PyList_Type, &quotes, &PyList_Type, &held,
+                          &PyTuple_Type, &tables))
+        return NULL;
+    qtables t;
+    if (!PyArg_ParseTuple(tables, "OOO!OOO!UUUOO", &t.speech, &t.speech_firsts, &PyTuple_Type, &t.speech_len, &t.naming,
+                          &t.naming_firsts, &PyTuple_Type, &t.naming_len, &t.tag_stops, &t.speaker_stops, &t.cc_quote,
+                          &t.np_lead, &t.aux))
+        return NULL;
+    if (!PyAnySet_Check(t.speech) || !PyAnySet_Check(t.speech_firsts) || !PyAnySet_Check(t.naming) ||
+        !PyAnySet_Check(t.naming_firsts) || !PyAnySet_Check(t.np_lead) || !PyAnySet_Check(t.aux)) {
+        PyErr_SetString(PyExc_ValueError, "quote_roles: the tables' phrases and words must be sets");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(starts), nq = PyList_GET_SIZE(quotes), ns = PyList_GET_SIZE(sents);
+    if (PyList_GET_SIZE(ends) != n || PyList_GET_SIZE(words) != n || PyList_GET_SIZE(held) != nq) {
+        PyErr_SetString(PyExc_ValueError, "quote_roles: as many words and ends as token starts, and a held flag per quotation, are needed");
+        return NULL;
+    }
+    if (s_as == NULL && ((s_as = PyUnicode_InternFromString("as")) == NULL ||
+                         (s_that_q = PyUnicode_InternFromString("that")) == NULL ||
+                         (s_ly_q = PyUnicode_InternFromString("ly")) == NULL)) {
+        Py_CLEAR(s_as);
+        return NULL;
+    }
+    fdoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n, starts, ends, words, first};
+    PyObject *scare = PyList_New(nq), *sources = PyList_New(nq), *result = NULL;
+    PyObject *sents_t = PySequence_Tuple(sents), *quotes_t = PySequence_Tuple(quotes), *held_t = PySequence_Tuple(held);
+    Py_ssize_t *sab = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(2 * ns + 1));
+    t.empty_set = PyFrozenSet_New(NULL);
+    if (sab == NULL) PyErr_NoMemory();
+    if (scare == NULL || sources == NULL || sents_t == NULL || quotes_t == NULL || held_t == NULL || sab == NULL ||
+        t.empty_set == NULL)
+        goto done;
+    t.n_sents = ns;
+    t.sa = sab;
+    t.sb = sab + ns;
+    for (Py_ssize_t k = 0; k < ns; k++) {
+        Py_ssize_t a, b;
+        if (read_span(PyTuple_GET_ITEM(sents_t, k), "sentences", &a, &b) < 0) goto done;
+        sab[k] = a;
+        sab[ns + k] = b;
+    }
+    for (Py_ssize_t q = 0; q < nq; q++) { /* (items set as they are made: an error leaves NULLs, which dealloc skips) */
+        Py_ssize_t qa, qb;
+        if (read_span(PyTuple_GET_ITEM(quotes_t, q), "quotations", &qa, &qb) < 0) goto done;
+        if (qa < 0 || qb < qa) {
+            PyErr_SetString(PyExc_ValueError, "quote_roles: quotations are (start, end) spans of the text");
+            goto done;
+        }
+        int is_scare = q_scare(&d, &t, qa, qb);
+        if (is_scare < 0) goto done;
+        PyList_SET_ITEM(scare, q, PyBool_FromLong(is_scare));
+        int h = is_scare ? 0 : PyObject_IsTrue(PyTuple_GET_ITEM(held_t, q));
+        if (h < 0) goto done;
+        PyObject *src = h ? q_source(&d, &t, qa, qb) : PyUnicode_FromString("");
+        if (src == NULL) goto done;
+        PyList_SET_ITEM(sources, q, src);
+    }
+    result = PyTuple_Pack(2, scare, sources);
+done:
+    Py_XDECREF(scare);
+    Py_XDECREF(sources);
+    Py_XDECREF(sents_t);
+    Py_XDECREF(quotes_t);
+    Py_XDECREF(held_t);
+    Py_XDECREF(t.empty_set);
+    PyMem_Free(sab);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"move_front", move_front, METH_VARARGS, "Move the end of a buffer to its front (see framing/corpus.py)."},
     {"line_ends", line_ends, METH_VARARGS, "Where the next n lines of a buffer end (see framing/corpus.py)."},
+    {"quote_roles", quote_roles, METH_VARARGS, "Scare quotes and speakers of quotations (see framing/voice.py)."},
     {"flags", flags, METH_VARARGS, "Negated and hedged flags of mentions (see framing/voice.py)."},
     {"voices", voices, METH_VARARGS, "Voice and source of spans from segment rows (see framing/voice.py)."},
     {"attributions", attributions, METH_VARARGS, "Attributed regions of a text (see framing/voice.py)."},

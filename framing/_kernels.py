@@ -23,7 +23,7 @@ try:
 except ImportError:  # not built: the NumPy path everywhere
     _ckernels = None
 
-__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "flags", "voices", "word_spans", "tokens_of", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
+__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "flags", "quote_roles", "voices", "word_spans", "tokens_of", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 
 _APOSTROPHE_CHARS = "'" + _APOSTROPHES  # what joins two runs of word characters into one token
 
@@ -173,6 +173,16 @@ def flags(text: str, starts: list, ends: list, words: list, first: dict, hits: l
     if _ckernels is None:
         return NOT_BUILT
     return _ckernels.flags(text, starts, ends, words, first, hits, mentions, sents, window, tables)
+
+
+def quote_roles(text: str, starts: list, ends: list, words: list, first: dict, sents: list, quotes: list,
+                held: list, tables: tuple):
+    """``framing.voice._quote_roles_py`` in C (whether each quotation is a scare quote, and the
+    speaker of the others that are ``held``, over a ``_Doc``'s tokens, first-token map and
+    sentences), or :data:`NOT_BUILT`."""
+    if _ckernels is None:
+        return NOT_BUILT
+    return _ckernels.quote_roles(text, starts, ends, words, first, sents, quotes, held, tables)
 
 
 def voices(rows: list, starts: list, ends: list, ranks: dict):

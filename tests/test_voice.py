@@ -921,3 +921,88 @@ def test_compiled_flags_refuse_odd_input(compiled):
     d.words[2] = type("Word", (str,), {})("not")
     with pytest.raises(TypeError, match="words must be str"):
         _flags(d, [12], att)
+
+
+def _compare_quote_roles(d):
+    """The C reading of scare quotes and speakers against the Python one on one _Doc, every
+    quotation held and every other one held."""
+    from framing.voice import _quote_roles, _quote_roles_py
+
+    got = None
+    for held in ([True] * len(d.quotes), [k % 2 == 0 for k in range(len(d.quotes))]):
+        got = _quote_roles(d, d.quotes, held)
+        assert tuple(got) == (*_quote_roles_py(d, d.quotes, held),), d.text
+    return got
+
+
+def test_compiled_quote_roles_equal_the_python_ones_on_news_text(basil, seed_text, compiled):
+    """Scare quotes and quotations' speakers in C against the Python reading: whole texts and the
+    regions around mentions (tokens of some sentences only); scare quotes, speakers after and
+    before quotations are all found on these texts."""
+    from framing.score import _points, compile_lexicons
+    from framing.voice import Attribution, _Doc
+
+    att = Attribution.default()
+    matcher = compile_lexicons(["libya", "loaded_language"])
+    texts = basil["text"].tolist()[:150] + [seed_text]
+    doc, start, end, _ = matcher.find(texts)
+    bounds = np.searchsorted(doc, np.arange(len(texts) + 1))
+    n_scare = n_speaker = 0
+    for i, text in enumerate(texts):
+        scare, speakers = _compare_quote_roles(_Doc(text, att))
+        n_scare += sum(scare)
+        n_speaker += sum(1 for x in speakers if x)
+        s_, e_ = start[bounds[i]:bounds[i + 1]].tolist(), end[bounds[i]:bounds[i + 1]].tolist()
+        if s_:
+            _compare_quote_roles(_Doc(text, att, _points(s_, e_)))
+    assert n_scare > 20 and n_speaker > 100, (n_scare, n_speaker)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["said", "told", "called", "described", "as", "that", "officials", "the", "army",
+                                 "Haftar", "militia", "rebels'", "it's", "is", "also", "quickly", "and", "who",
+                                 "\u00e9lan", "_x", "2\u00b2"]), max_size=20),
+       st.lists(st.sampled_from([" ", " ", ' "', '" ', ", ", ": ", ". ", "\n", " \u201c", "\u201d ", " '", "' ",
+                                 ",\u201d ", '." ', "; ", " (", "-"]), min_size=20, max_size=20))
+def test_compiled_quote_roles_equal_the_python_ones_on_any_quotations(words, gaps):
+    """Texts of speech and naming verbs, speakers and quotation marks of every kind: the same scare
+    quotes and speakers in C as in Python (one to four words, partial quotations ending in
+    punctuation, whole-sentence quotations, tags after and before, "said that")."""
+    from framing import _kernels
+    from framing.voice import Attribution, _Doc
+
+    if not _kernels.COMPILED:
+        pytest.skip("the C extension is not built")
+    text = "".join(w + g for w, g in zip(words, gaps))
+    att = Attribution.default()
+    _compare_quote_roles(_Doc(text, att))
+    if text:
+        _compare_quote_roles(_Doc(text, att, [len(text) // 3, len(text) // 2]))
+
+
+def test_compiled_quote_roles_refuse_odd_input(compiled):
+    from framing import _kernels
+    from framing.voice import Attribution, _Doc, _quote_roles, _quote_roles_py, _quote_tables
+
+    att = Attribution.default()
+    text = 'Rebels are "terrorists" now, the report found. "We won," the general said.'
+    d = _Doc(text, att)
+    assert d.quotes == [(11, 23), (47, 56)]
+    assert _quote_roles(d, d.quotes, [True, True]) == ([True, False], ["", "the general"])
+    assert _quote_roles(d, d.quotes, [True, False]) == ([True, False], ["", ""])  # (not held: not read)
+    # "as" up to three words before a quotation makes it a partial one, not four words before
+    for text, want in (('Rebels, as the big local "militia" fought, won.', [True]),
+                       ('Rebels, as the local "militia" fought, won.', [False])):
+        e = _Doc(text, att)
+        assert _quote_roles(e, e.quotes, [True]) == _quote_roles_py(e, e.quotes, [True]) == (want, [""])
+    # a quotation ending in a full stop before a line break and a mark is a partial one (the "$" of
+    # _PARTIAL_END_RE matches before a final newline)
+    for text, span, want in (('Rebels are "bad.\n"" now.', (11, 19), [False]), ('Rebels are "bad\n"" now.', (11, 18), [True])):
+        e = _Doc(text, att)
+        assert _quote_roles(e, [span], [True]) == _quote_roles_py(e, [span], [True]) == (want, [""])
+    with pytest.raises(ValueError, match="a held flag per quotation"):
+        _kernels.quote_roles(d.text, d.starts, d.ends, d.words, d._first, d.sents, d.quotes, [True],
+                             _quote_tables(att))
+    d.words[10] = type("Word", (str,), {})("general")
+    with pytest.raises(TypeError, match="words must be str"):
+        _quote_roles(d, d.quotes, [True, True])
