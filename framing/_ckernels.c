@@ -779,6 +779,43 @@ static PyObject *word_spans(PyObject *self, PyObject *args) {
  * set first to the end of the last token before start (-1: none); with the set ``marks`` and the
  * list ``hits`` (and ``low``), the index of every token whose word is in ``marks`` to ``hits``.
  * None for any of the optional ones: not done. */
+/* A filter before tokens_of's set lookup of each word in ``marks``: a bit per (length mod 16,
+ * first and last byte) of the set's ASCII words, so that a word whose bit is clear is not hashed
+ * and looked up (the marks are a hundred-odd words; most words of a text miss them, and their hash
+ * was a tenth of tokens_of). Made once per frozenset (kept with a reference to it); a mutable set,
+ * or one holding anything but exact str, gets no filter (every word is looked up). */
+#define MARK_BITS (1 << 18)
+static uint8_t mark_bitmap[MARK_BITS / 8];
+static PyObject *mark_owner;
+static int mark_usable;
+
+static size_t mark_key(const Py_UCS1 *w, Py_ssize_t len) {
+    return ((size_t)(len & 15) << 14) | ((size_t)(w[0] & 127) << 7) | (size_t)(w[len - 1] & 127);
+}
+
+static int mark_filter_for(PyObject *marks) { /* 1: mark_bitmap filters for marks; 0: no filter; -1: error */
+    if (marks == mark_owner) return mark_usable;
+    if (!PyFrozenSet_CheckExact(marks)) return 0;
+    memset(mark_bitmap, 0, sizeof mark_bitmap);
+    int usable = 1;
+    PyObject *it = PyObject_GetIter(marks), *item;
+    if (it == NULL) return -1;
+    while ((item = PyIter_Next(it)) != NULL) {
+        if (!PyUnicode_CheckExact(item)) usable = 0;
+        else if (PyUnicode_IS_ASCII(item) && PyUnicode_GET_LENGTH(item) > 0) {
+            size_t k = mark_key(PyUnicode_1BYTE_DATA(item), PyUnicode_GET_LENGTH(item));
+            mark_bitmap[k >> 3] |= (uint8_t)(1u << (k & 7));
+        } /* (a word of other characters never equals a word of ASCII ones, which alone are filtered) */
+        Py_DECREF(item);
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred()) return -1;
+    Py_INCREF(marks);
+    Py_XSETREF(mark_owner, marks);
+    mark_usable = usable;
+    return usable;
+}
+
 static PyObject *tokens_of(PyObject *self, PyObject *args) {
     PyObject *text, *apos, *starts, *ends, *low = Py_None, *words = Py_None, *first = Py_None;
     PyObject *marks = Py_None, *hits = Py_None;
@@ -809,6 +846,8 @@ static PyObject *tokens_of(PyObject *self, PyObject *args) {
         Py_XDECREF(value);
         if (bad) return NULL;
     }
+    int filter = marks != Py_None ? mark_filter_for(marks) : 0;
+    if (filter < 0) return NULL;
     tok_reader r = tok_reader_of(text, apos, &start, end);
     Py_ssize_t s, i = start;
     while ((i = next_token(&r, i, &s)) >= 0) {
@@ -830,7 +869,11 @@ static PyObject *tokens_of(PyObject *self, PyObject *args) {
             }
             bad = w == NULL || PyList_Append(words, w) < 0;
             if (!bad && marks != Py_None) { /* hits: the index of every token whose word is in marks */
-                int in = PySet_Contains(marks, w);
+                int in = 0;
+                if (!filter || !PyUnicode_IS_ASCII(w) || PyUnicode_GET_LENGTH(w) == 0 ||
+                    (mark_bitmap[mark_key(PyUnicode_1BYTE_DATA(w), PyUnicode_GET_LENGTH(w)) >> 3] >>
+                     (mark_key(PyUnicode_1BYTE_DATA(w), PyUnicode_GET_LENGTH(w)) & 7)) & 1)
+                    in = PySet_Contains(marks, w);
                 PyObject *k = in > 0 ? PyLong_FromSsize_t(index) : NULL;
                 bad = in < 0 || (in > 0 && (k == NULL || PyList_Append(hits, k) < 0));
                 Py_XDECREF(k);

@@ -578,3 +578,59 @@ def test_compiled_voices_refuse_bad_rows():
         _kernels.voices([(0, 5, "quoted")], [1], [2], V._RANK)
     with pytest.raises(ValueError, match="equally long"):
         _kernels.voices([], [1, 2], [2], V._RANK)
+
+
+class _Mark(str):
+    """A str subclass among the marks, equal to any casing of its words: the C filter (made from
+    the marks' characters) must then look every word up."""
+
+    def __eq__(self, other):
+        return isinstance(other, str) and self.lower() == other.lower()
+
+    def __hash__(self):
+        return hash(self.lower())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["said", "Said", "SAID", "told", "don't", "don\u2019t", "not", "no", "so", "called",
+                                 "according", "\u00e9lan", "elan", "sad", "saidx", "the", "a", "n't", "x" * 17,
+                                 "alleged", "allegedly", "d\u00e9ni\u00e9", "rebels", "1", "_"]), max_size=30),
+       st.sampled_from([" ", "-", "\n", ", ", "'"]))
+def test_tokens_of_hits_are_every_word_in_the_marks(words_in, sep):
+    """The hits of tokens_of (the tokens whose word is in ``marks``) against an independent
+    lookup of every word: with the shipped marks (a frozenset, filtered by a bitmap in C before the
+    set lookup), the same marks as a mutable set (no filter), a frozenset holding a str subclass and
+    words of other characters, and two frozensets in turn (the filter is made again)."""
+    from framing.voice import Attribution, _mark_firsts, _Words
+
+    text = sep.join(words_in)
+    shipped = _mark_firsts(Attribution.default())
+    odd = frozenset({_Mark("SAID"), "\u00e9lan", "sad", "x" * 17, "n't"})
+    changing = set(shipped)
+    for marks in (shipped, changing, odd, frozenset({"elan", "1", "_"}), shipped, changing):
+        for kernels in _both_kernels():
+            starts, ends, words, hits = [], [], [], []
+            kernels.tokens_of(text, 0, len(text), starts, ends, _Words(text), words, None, marks, hits)
+            assert hits == [k for k, w in enumerate(words) if w in marks], (text, marks)
+        changing.add("rebels")  # (a mutable set may change between calls: never filtered)
+    for kernels in _both_kernels():  # (the same set object twice in a row, changed between)
+        marks, got = set(shipped), []
+        for word in ("zebra", "the"):  # ("zebra": no word of the marks has its length and ends)
+            hits = []
+            kernels.tokens_of("the zebra said", 0, 14, [], [], _Words("the zebra said"), [], None, marks, hits)
+            got.append(hits)
+            marks.add(word)
+        assert got == [[2], [1, 2]]
+
+
+def test_tokens_of_hits_on_news_text(basil):
+    from framing.voice import Attribution, _mark_firsts, _Words
+
+    marks = _mark_firsts(Attribution.default())
+    n_hits = 0
+    for text in basil["text"].tolist()[:100]:
+        starts, ends, words, hits = [], [], [], []
+        _kernels.tokens_of(text, 0, len(text), starts, ends, _Words(text), words, None, marks, hits)
+        assert hits == [k for k, w in enumerate(words) if w in marks]
+        n_hits += len(hits)
+    assert n_hits > 1000
