@@ -816,27 +816,15 @@ static int mark_filter_for(PyObject *marks) { /* 1: mark_bitmap filters for mark
     return usable;
 }
 
-static PyObject *tokens_of(PyObject *self, PyObject *args) {
-    PyObject *text, *apos, *starts, *ends, *low = Py_None, *words = Py_None, *first = Py_None;
-    PyObject *marks = Py_None, *hits = Py_None;
-    Py_ssize_t start, end;
-    if (!PyArg_ParseTuple(args, "UnnUO!O!|OOOOO", &text, &start, &end, &apos, &PyList_Type, &starts,
-                          &PyList_Type, &ends, &low, &words, &first, &marks, &hits))
-        return NULL;
+/* tokens_of's work on one span [start, end) of text, the arguments checked by tokens_args: 0, -1 on error */
+static int tokens_span(PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssize_t end, PyObject *starts,
+                       PyObject *ends, PyObject *low, PyObject *words, PyObject *first, PyObject *marks,
+                       PyObject *hits, int filter) {
     int with_words = low != Py_None, lazy = with_words && PyCallable_Check(low);
-    if (with_words && ((!lazy && (!PyUnicode_Check(low) || PyUnicode_GET_LENGTH(low) != PyUnicode_GET_LENGTH(text))) ||
-                       !PyList_Check(words))) {
-        PyErr_SetString(PyExc_TypeError, "tokens_of: low must be a str as long as text (or a callable), words a list");
-        return NULL;
-    }
-    if (marks != Py_None && (!with_words || !PyAnySet_Check(marks) || !PyList_Check(hits))) {
-        PyErr_SetString(PyExc_TypeError, "tokens_of: marks must be a set and hits a list, with low and words");
-        return NULL;
-    }
     if (first != Py_None && start > 0) { /* first[len(starts)] = end of the last token before start, -1: none */
         if (!PyDict_Check(first)) {
             PyErr_SetString(PyExc_TypeError, "tokens_of: first must be a dict");
-            return NULL;
+            return -1;
         }
         Py_ssize_t k = (start < PyUnicode_GET_LENGTH(text) ? start : PyUnicode_GET_LENGTH(text)) - 1;
         while (k >= 0 && !is_word_char(PyUnicode_READ_CHAR(text, k))) k--;
@@ -844,10 +832,8 @@ static PyObject *tokens_of(PyObject *self, PyObject *args) {
         int bad = key == NULL || value == NULL || PyDict_SetItem(first, key, value) < 0;
         Py_XDECREF(key);
         Py_XDECREF(value);
-        if (bad) return NULL;
+        if (bad) return -1;
     }
-    int filter = marks != Py_None ? mark_filter_for(marks) : 0;
-    if (filter < 0) return NULL;
     tok_reader r = tok_reader_of(text, apos, &start, end);
     Py_ssize_t s, i = start;
     while ((i = next_token(&r, i, &s)) >= 0) {
@@ -856,7 +842,7 @@ static PyObject *tokens_of(PyObject *self, PyObject *args) {
         int bad = a == NULL || b == NULL || PyList_Append(starts, a) < 0 || PyList_Append(ends, b) < 0;
         Py_XDECREF(a);
         Py_XDECREF(b);
-        if (bad) return NULL;
+        if (bad) return -1;
         if (with_words) {
             PyObject *w = lazy ? ascii_word_of(&r, s, i) : PyUnicode_Substring(low, s, i);
             if (w == Py_None) { /* (a character other than ASCII and apostrophes: the caller's word) */
@@ -879,9 +865,73 @@ static PyObject *tokens_of(PyObject *self, PyObject *args) {
                 Py_XDECREF(k);
             }
             Py_XDECREF(w);
-            if (bad) return NULL;
+            if (bad) return -1;
         }
     }
+    return 0;
+}
+
+/* The checks of tokens_of's optional arguments; the marks' filter (mark_filter_for) into *filter. */
+static int tokens_args(PyObject *text, PyObject *low, PyObject *words, PyObject *first, PyObject *marks, PyObject *hits,
+                       int *filter) {
+    int with_words = low != Py_None, lazy = with_words && PyCallable_Check(low);
+    if (with_words && ((!lazy && (!PyUnicode_Check(low) || PyUnicode_GET_LENGTH(low) != PyUnicode_GET_LENGTH(text))) ||
+                       !PyList_Check(words))) {
+        PyErr_SetString(PyExc_TypeError, "tokens_of: low must be a str as long as text (or a callable), words a list");
+        return -1;
+    }
+    if (marks != Py_None && (!with_words || !PyAnySet_Check(marks) || !PyList_Check(hits))) {
+        PyErr_SetString(PyExc_TypeError, "tokens_of: marks must be a set and hits a list, with low and words");
+        return -1;
+    }
+    *filter = marks != Py_None ? mark_filter_for(marks) : 0;
+    return *filter < 0 ? -1 : 0;
+}
+
+static PyObject *tokens_of(PyObject *self, PyObject *args) {
+    PyObject *text, *apos, *starts, *ends, *low = Py_None, *words = Py_None, *first = Py_None;
+    PyObject *marks = Py_None, *hits = Py_None;
+    Py_ssize_t start, end;
+    int filter;
+    if (!PyArg_ParseTuple(args, "UnnUO!O!|OOOOO", &text, &start, &end, &apos, &PyList_Type, &starts,
+                          &PyList_Type, &ends, &low, &words, &first, &marks, &hits))
+        return NULL;
+    if (tokens_args(text, low, words, first, marks, hits, &filter) < 0 ||
+        tokens_span(text, apos, start, end, starts, ends, low, words, first, marks, hits, filter) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* tokens_in(text, spans, apostrophes, starts, ends[, low, words, first, marks, hits]) -> None:
+ * tokens_of for each (start, end) of the list ``spans`` in turn (a _Doc's regions: one call, not
+ * one per region). */
+static PyObject *tokens_in(PyObject *self, PyObject *args) {
+    PyObject *text, *spans, *apos, *starts, *ends, *low = Py_None, *words = Py_None, *first = Py_None;
+    PyObject *marks = Py_None, *hits = Py_None;
+    int filter;
+    if (!PyArg_ParseTuple(args, "UO!UO!O!|OOOOO", &text, &PyList_Type, &spans, &apos, &PyList_Type, &starts,
+                          &PyList_Type, &ends, &low, &words, &first, &marks, &hits))
+        return NULL;
+    if (tokens_args(text, low, words, first, marks, hits, &filter) < 0) return NULL;
+    PyObject *own = PySequence_Tuple(spans); /* (a copy: the low callable could change the caller's list) */
+    if (own == NULL) return NULL;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(own); k++) {
+        PyObject *sp = PyTuple_GET_ITEM(own, k);
+        Py_ssize_t a, b;
+        if (!PyTuple_Check(sp) || PyTuple_GET_SIZE(sp) != 2) {
+            PyErr_SetString(PyExc_TypeError, "tokens_in: spans are (start, end) tuples");
+            Py_DECREF(own);
+            return NULL;
+        }
+        a = PyNumber_AsSsize_t(PyTuple_GET_ITEM(sp, 0), NULL);
+        b = a == -1 && PyErr_Occurred() ? -1 : PyNumber_AsSsize_t(PyTuple_GET_ITEM(sp, 1), NULL);
+        if ((b == -1 && PyErr_Occurred()) ||
+            tokens_span(text, apos, a, b, starts, ends, low, words, first, marks, hits, filter) < 0) {
+            Py_DECREF(own);
+            return NULL;
+        }
+    }
+    Py_DECREF(own);
     Py_RETURN_NONE;
 }
 
@@ -2743,6 +2793,7 @@ static PyMethodDef methods[] = {
     {"quote_regions", quote_regions, METH_VARARGS, "Quotation regions of a text (see framing/voice.py)."},
     {"with_nul", with_nul, METH_VARARGS, "Indexes of the str items holding NUL (see framing/_kernels.py)."},
     {"word_spans", word_spans, METH_VARARGS, "Word token spans of a text (see framing/_kernels.py)."},
+    {"tokens_in", tokens_in, METH_VARARGS, "tokens_of for each span of a list (see framing/_kernels.py)."},
     {"tokens_of", tokens_of, METH_VARARGS, "Word tokens as lists of starts and ends (see framing/_kernels.py)."},
     {"set_vector_forms", set_vector_forms, METH_O, "Use the vector pass of forms (for tests); returns the old setting."},
     {"forms", forms, METH_VARARGS, "One-byte forms of a batch (see framing/_kernels.py)."},

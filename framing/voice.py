@@ -215,6 +215,8 @@ class _Doc:
         self._quotes: list[tuple[int, int]] | None = None
         self._first: dict[int, int] = {}  # token index -> end of the token before it, where that
         # token was not tokenised (the first token of a region); -1: no token before it
+        if around is not None and not isinstance(around, list):
+            around = list(around)
         focus = None if around is None else _focus(text, self.quotes, around)
         if focus is not None:
             points, lines = focus
@@ -235,14 +237,13 @@ class _Doc:
             spans = [(0, len(text))]
             self.sents = sents if sents is not None else sentence_spans(text)
         else:
-            self.regions = spans = _sentence_regions(text, self.sents, sorted(set(around)), self.quotes)
+            self.regions = spans = _sentence_regions(text, self.sents, around, self.quotes)
         # A word is its token lower-cased, every apostrophe "'": made in C for tokens of ASCII
         # characters and apostrophes, by _Words (the text lower-cased once, when first needed) for
         # the rest (24 of 328,000 tokens of news text: most texts are never lower-cased).
-        word_of = _Words(text)
-        for a, b in spans:  # (and the end of the token before the region, where a > 0, into _first)
-            _kernels.tokens_of(text, a, b, self.starts, self.ends, word_of, self.words, self._first,
-                               self.marks, self.hits)
+        # (and the end of the token before each region, where it starts after 0, into _first)
+        _kernels.tokens_in(text, spans, self.starts, self.ends, _Words(text), self.words, self._first, self.marks,
+                           self.hits)
 
     @property
     def tokens(self) -> list[tuple[int, int]]:
@@ -761,9 +762,10 @@ _LOOKAHEAD_TOKENS = 3  # a phrase of the attribution lexicon has at most 4 words
 
 def _sentence_regions(text: str, sents: list[tuple[int, int]], points: list[int],
                       quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """:func:`_sentence_regions_py` in C where the extension is built (tests compare both)."""
+    """:func:`_sentence_regions_py` in C where the extension is built (tests compare both);
+    ``points`` in any order, repeated or not (the C reading sorts them)."""
     got = _kernels.sentence_regions(text, sents, points, quotes, _LOOKAHEAD_TOKENS)
-    return _sentence_regions_py(text, sents, points, quotes) if got is _kernels.NOT_BUILT else got
+    return _sentence_regions_py(text, sents, sorted(set(points)), quotes) if got is _kernels.NOT_BUILT else got
 
 
 def _sentence_regions_py(text: str, sents: list[tuple[int, int]], points: list[int],

@@ -634,3 +634,24 @@ def test_tokens_of_hits_on_news_text(basil):
         assert hits == [k for k, w in enumerate(words) if w in marks]
         n_hits += len(hits)
     assert n_hits > 1000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab said not'\u2019\u00e9 .,\n", max_size=60),
+       st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=5))
+def test_tokens_in_equals_tokens_of_span_by_span(text, cuts):
+    """tokens_in (one call for a _Doc's regions) appends what tokens_of appends for each region in
+    turn: offsets, words, the first-token map and the hits, in C and in Python."""
+    from framing.voice import Attribution, _mark_firsts, _Words
+
+    spans = sorted((min(a, len(text)), min(a + n, len(text))) for a, n in cuts)
+    marks = _mark_firsts(Attribution.default())
+    for kernels in _both_kernels():
+        one = [[], [], [], {}, []]
+        kernels.tokens_in(text, spans, one[0], one[1], _Words(text), one[2], one[3], marks, one[4])
+        each = [[], [], [], {}, []]
+        for a, b in spans:
+            _kernels.tokens_of(text, a, b, each[0], each[1], _Words(text), each[2], each[3], marks, each[4])
+        assert one == each
+    with pytest.raises(TypeError, match="spans are"):
+        _kernels.tokens_in("ab", [(0, 1, 2)], [], [])
