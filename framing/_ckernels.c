@@ -1668,13 +1668,24 @@ typedef struct {
     const void *data;
     Py_ssize_t len, n;             /* text length, tokens */
     Py_ssize_t *ts, *te, *first;   /* token starts and ends; end of the token before a region's first token */
-    PyObject *words;               /* tuple of str (a copy: the caller's list may change meanwhile) */
+    PyObject *words;               /* the caller's list of exact str, else a tuple copy of it */
+    PyObject **witems;             /* its items */
     uint8_t *inq;                  /* token inside a quotation */
     PyObject *cc_quote, *clause;   /* character sets (str): _CLAUSE_OR_QUOTE, _CLAUSE_CHARS */
 } adoc;
 
 #define NO_FIRST PY_SSIZE_T_MIN
-#define WORD(d, i) PyTuple_GET_ITEM((d)->words, (i))
+#define WORD(d, i) ((d)->witems[(i)])
+
+static PyObject *words_slice(const adoc *d, Py_ssize_t a, Py_ssize_t b) { /* tuple(words[a:b]), a new reference */
+    PyObject *t = PyTuple_New(b - a);
+    if (t == NULL) return NULL;
+    for (Py_ssize_t k = a; k < b; k++) {
+        Py_INCREF(WORD(d, k));
+        PyTuple_SET_ITEM(t, k - a, WORD(d, k));
+    }
+    return t;
+}
 #define CH(d, p) PyUnicode_READ((d)->kind, (d)->data, (p))
 
 static Py_ssize_t gap_lo(const adoc *d, Py_ssize_t i) { /* _Doc.gap_before(i) is text[gap_lo(i):ts[i]] */
@@ -1742,7 +1753,7 @@ static Py_ssize_t match_at(const adoc *d, Py_ssize_t i, PyObject *phrases, PyObj
         Py_ssize_t len = PyLong_AsSsize_t(PyTuple_GET_ITEM(lengths, k));
         if (len < 0 && PyErr_Occurred()) return -1;
         if (i + len > d->n) continue;
-        PyObject *tup = PyTuple_GetSlice(d->words, i, i + len);
+        PyObject *tup = words_slice(d, i, i + len);
         if (tup == NULL) return -1;
         r = PySet_Contains(phrases, tup);
         Py_DECREF(tup);
@@ -1855,21 +1866,38 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
         return NULL;
     }
     adoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), PyList_GET_SIZE(starts),
-              NULL, NULL, NULL, NULL, NULL, cc_quote, clause};
+              NULL, NULL, NULL, NULL, NULL, NULL, cc_quote, clause};
     PyObject *out = NULL, *last_subject = NULL, *firsts = NULL;
     Py_ssize_t *cand = NULL, n_cand = 0;
     if (PyList_GET_SIZE(words) != d.n || PyList_GET_SIZE(ends) != d.n) {
         PyErr_SetString(PyExc_ValueError, "attributions: as many words and ends as token starts are needed");
         return NULL;
     }
-    /* (copies: a word's __hash__ or an offset's __index__ could change the caller's lists) */
-    d.words = PySequence_Tuple(words);
-    starts = PySequence_Tuple(starts);
-    ends = PySequence_Tuple(ends);
+    /* (copies: a word's __hash__ or an offset's __index__ could change the caller's lists; the
+     * offsets are read in place where all are exact ints, which run no Python code (copying them
+     * was a tenth of this function)) */
+    int exact = 1;
+    for (Py_ssize_t i = 0; i < d.n && exact; i++)
+        exact = PyLong_CheckExact(PyList_GET_ITEM(starts, i)) && PyLong_CheckExact(PyList_GET_ITEM(ends, i)) &&
+                PyUnicode_CheckExact(PyList_GET_ITEM(words, i));
+    if (exact) {
+        Py_INCREF(words);
+        d.words = words;
+    } else {
+        d.words = PySequence_Tuple(words);
+    }
+    if (exact) {
+        Py_INCREF(starts);
+        Py_INCREF(ends);
+    } else {
+        starts = PySequence_Tuple(starts);
+        ends = PySequence_Tuple(ends);
+    }
     quotes = PySequence_Tuple(quotes);
     sents = PySequence_Tuple(sents);
     firsts = PyDict_Items(first_map);
     if (d.words == NULL || starts == NULL || ends == NULL || quotes == NULL || sents == NULL || firsts == NULL) goto fail;
+    d.witems = PySequence_Fast_ITEMS(d.words);
     d.ts = PyMem_New(Py_ssize_t, d.n + 1);
     d.te = PyMem_New(Py_ssize_t, d.n + 1);
     d.first = PyMem_New(Py_ssize_t, d.n + 1);
@@ -1880,15 +1908,21 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
         goto fail;
     }
     for (Py_ssize_t i = 0; i < d.n; i++) {
-        d.ts[i] = as_offset(PyTuple_GET_ITEM(starts, i));
-        if (d.ts[i] == -1 && PyErr_Occurred()) goto fail; /* (before the next call: one error at a time) */
-        d.te[i] = as_offset(PyTuple_GET_ITEM(ends, i));
-        if (d.te[i] == -1 && PyErr_Occurred()) goto fail;
+        if (exact) {
+            d.ts[i] = PyLong_AsSsize_t(PyList_GET_ITEM(starts, i));
+            d.te[i] = d.ts[i] == -1 && PyErr_Occurred() ? -1 : PyLong_AsSsize_t(PyList_GET_ITEM(ends, i));
+            if (d.te[i] == -1 && PyErr_Occurred()) goto fail;
+        } else {
+            d.ts[i] = as_offset(PyTuple_GET_ITEM(starts, i));
+            if (d.ts[i] == -1 && PyErr_Occurred()) goto fail; /* (before the next call: one error at a time) */
+            d.te[i] = as_offset(PyTuple_GET_ITEM(ends, i));
+            if (d.te[i] == -1 && PyErr_Occurred()) goto fail;
+        }
         if (d.ts[i] < 0 || d.te[i] < d.ts[i] || d.te[i] > d.len || (i > 0 && d.ts[i] < d.te[i - 1])) {
             PyErr_Format(PyExc_ValueError, "attributions: token %zd is not a span of the text after the one before", i);
             goto fail;
         }
-        if (!PyUnicode_Check(PyTuple_GET_ITEM(d.words, i))) {
+        if (!PyUnicode_Check(WORD(&d, i))) {
             PyErr_SetString(PyExc_TypeError, "attributions: words are str");
             goto fail;
         }

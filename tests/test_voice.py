@@ -764,6 +764,10 @@ def test_compiled_attribution_rules_on_odd_input_as_the_python_ones():
     words = d.words
     words[:] = [Emptying(w) for w in words]
     assert _attributions(d, []) == [(8, 11, "He", "reported_speech")]
+    # offsets that are not exact ints are read from a copy (the exact ones in place): the same regions
+    d = _Doc("He said so.", att)
+    d.starts[:] = [type("Offset", (int,), {})(x) for x in d.starts]
+    assert _attributions(d, []) == _attributions_py(d, []) == [(8, 11, "He", "reported_speech")]
     d = _Doc("He said so.", att)
     for hits in ([1, 1], [5], [-1], ["1"]):
         with pytest.raises(ValueError, match="hits must be increasing token indexes"):
