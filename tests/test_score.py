@@ -116,3 +116,26 @@ def test_kwic_slices_original_text():
     k = framing.kwic(res.mentions, res.documents, term="Field-Marshal", width=10)
     assert k["match"].tolist() == ["Field Marshal", "Field Marshal"]
     assert k["right"][0] == " Haftar, a"
+
+
+def test_sentence_of_mentions_equals_a_bisection_per_mention():
+    """The sentence index of every mention of a chunk, found by one search, against a bisection
+    per mention in its text: texts without mentions between, a mention before its text's first
+    sentence (index 0), a text with no sentence, long texts."""
+    from bisect import bisect_right
+
+    from framing.score import _sentence_of
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        n_docs = int(rng.integers(1, 8))
+        sents = [sorted(set(rng.integers(0, 10 ** int(rng.integers(1, 7)), int(rng.integers(0, 6))).tolist()))
+                 for _ in range(n_docs)]
+        starts = [sorted(rng.integers(0, 2 * (max(s) if s else 10) + 1, int(rng.integers(0, 5))).tolist()) for s in sents]
+        doc = np.asarray([d for d, s in enumerate(starts) for _ in s], dtype=np.int64)
+        start = np.asarray([x for s in starts for x in s], dtype=np.int64)
+        bounds = np.searchsorted(doc, np.arange(n_docs + 1)).tolist()
+        flat = [x for d in range(n_docs) if starts[d] for x in sents[d]]
+        n_sent = np.asarray([len(s) for s in sents], dtype=np.int64)
+        want = [max(bisect_right(sents[d], x) - 1, 0) for d, x in zip(doc.tolist(), start.tolist())]
+        assert _sentence_of(doc, start, n_sent, bounds, flat).tolist() == want
