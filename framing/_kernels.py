@@ -23,7 +23,7 @@ try:
 except ImportError:  # not built: the NumPy path everywhere
     _ckernels = None
 
-__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "flags", "quote_roles", "voices", "word_spans", "tokens_of", "tokens_in", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
+__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "flags", "quote_roles", "slices", "voices", "word_spans", "tokens_of", "tokens_in", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 
 _APOSTROPHE_CHARS = "'" + _APOSTROPHES  # what joins two runs of word characters into one token
 
@@ -194,6 +194,15 @@ def quote_roles(text: str, starts: list, ends: list, words: list, first: dict, s
     if _ckernels is None:
         return NOT_BUILT
     return _ckernels.quote_roles(text, starts, ends, words, first, sents, quotes, held, tables)
+
+
+def slices(texts: list, doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> list:
+    """``[texts[d][s:e] for d, s, e in zip(doc, start, end)]`` (in C when built: the surfaces of a
+    chunk's mentions)."""
+    doc, start, end = (np.ascontiguousarray(x, dtype=np.int64) for x in (doc, start, end))
+    if _ckernels is not None:
+        return _ckernels.slices(texts, doc, start, end)
+    return [texts[d][s:e] for d, s, e in zip(doc.tolist(), start.tolist(), end.tolist())]
 
 
 def voices(rows: list, starts: list, ends: list, ranks: dict):

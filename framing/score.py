@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from . import _kernels
 from ._parallel import ordered_map, resolve_jobs
 from .cache import cached_matcher
 from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, _blocks_plan, _Dedupe, iter_corpus
@@ -125,7 +126,7 @@ def _mentions_frame(docs: pd.DataFrame, matcher: CompiledMatcher, doc, start, en
         "sentence": sentence,
         "start": start,
         "end": end,
-        "surface": _objects([texts[d][s:e] for d, s, e in zip(doc.tolist(), start.tolist(), end.tolist())]),
+        "surface": _objects(_kernels.slices(texts, doc, start, end)),
         "entry": _objects(cols["entry"][tid]),
         "term": _objects(cols["term"][tid]),
         "category": _objects(cols["category"][tid]),
@@ -157,6 +158,10 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     att = Attribution.default() if voice else None
     doc_ids, outlets = docs["doc_id"].tolist(), docs["outlet"].tolist()
     sent_starts: list[int] = []  # the sentence starts of the texts with mentions, text after text
+    # descriptors describe mentions with a referent, and speakers resolve to referent mentions: a
+    # chunk without any has none to look for (lexicons without referents)
+    any_referent = bool(mentions["referent"].notna().any())
+    any_person = bool((mentions["category"] == REFERENT_CATEGORY).any())
     for i, text in enumerate(texts):
         a, b = bounds[i], bounds[i + 1]
         if not sentences and not (voice and b > a):
@@ -172,10 +177,13 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
                 sent_starts += [x for x, _ in spans]
         if d is None:
             continue
-        m = {k: cols[k][a:b] for k in cols}
-        persons = [(x, names.get(r_, "")) for x, r_, c_ in zip(s_, m["referent"], m["category"])
-                   if c_ == REFERENT_CATEGORY]
-        rows = extract(text, m, d, None)
+        if any_referent:
+            m = {k: cols[k][a:b] for k in cols}
+            rows = extract(text, m, d, None)
+        else:
+            rows = []
+        persons = [(x, names.get(r_, "")) for x, r_, c_ in zip(s_, cols["referent"][a:b], cols["category"][a:b])
+                   if c_ == REFERENT_CATEGORY] if any_person else []
         # the segments that can hold the middle of a mention or a descriptor (what voice_of reads)
         if rows:
             d_start, d_end = [r[2] for r in rows], [r[3] for r in rows]

@@ -655,3 +655,20 @@ def test_tokens_in_equals_tokens_of_span_by_span(text, cuts):
         assert one == each
     with pytest.raises(TypeError, match="spans are"):
         _kernels.tokens_in("ab", [(0, 1, 2)], [], [])
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_slices_are_the_texts_pieces(monkeypatch, fallback):
+    """The surfaces of a chunk's mentions: the slice of its text at each row, in C and in Python;
+    rows outside the texts are refused (C) rather than read."""
+    if fallback:
+        monkeypatch.setattr(_kernels, "_ckernels", None)
+    texts = ["Haftar's forces", "", "caf\u00e9 \U0001f600 x", "abc"]
+    rows = [(0, 0, 6), (0, 9, 15), (1, 0, 0), (2, 0, 4), (2, 5, 6), (3, 2, 99), (3, 2, 1)]
+    doc, start, end = (np.asarray(c, dtype=np.int64) for c in zip(*rows))
+    assert _kernels.slices(texts, doc, start, end) == [texts[d][s:e] for d, s, e in rows]
+    assert _kernels.slices(texts, doc[:0], start[:0], end[:0]) == []
+    if not fallback:
+        for bad in ((4, 0, 1), (-1, 0, 1), (0, -1, 2)):
+            with pytest.raises(ValueError, match="row 0 is not a span"):
+                _kernels.slices(texts, *(np.asarray([x], dtype=np.int64) for x in bad))
