@@ -2851,12 +2851,51 @@ done:
     return out;
 }
 
+/* holding(blocks, points) -> the blocks that hold one of the points: framing/voice.py's _holding_py
+ * (the reference; tests compare both) for a list of sorted, disjoint (start, end) tuples and a list
+ * of sorted int points; the blocks kept are the same tuple objects. */
+static PyObject *holding_c(PyObject *self, PyObject *args) {
+    PyObject *blocks, *points;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &blocks, &PyList_Type, &points)) return NULL;
+    PyObject *bt = PySequence_Tuple(blocks), *pt = PySequence_Tuple(points), *out = NULL; /* (copies, as elsewhere) */
+    Py_ssize_t np_ = pt ? PyTuple_GET_SIZE(pt) : 0, *pv = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(np_ + 1));
+    if (bt == NULL || pt == NULL || pv == NULL) {
+        if (pv == NULL) PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < np_; k++) {
+        pv[k] = as_offset(PyTuple_GET_ITEM(pt, k));
+        if (pv[k] == -1 && PyErr_Occurred()) goto done;
+    }
+    if ((out = PyList_New(0)) == NULL) goto done;
+    for (Py_ssize_t j = 0, k = 0; j < PyTuple_GET_SIZE(bt); j++) {
+        PyObject *blk = PyTuple_GET_ITEM(bt, j);
+        Py_ssize_t a, b;
+        if (read_span(blk, "blocks", &a, &b) < 0) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        while (k < np_ && pv[k] < a) k++; /* bisect_left(points, a, k) */
+        if (k == np_) break;
+        if (pv[k] < b && PyList_Append(out, blk) < 0) {
+            Py_CLEAR(out);
+            goto done;
+        }
+    }
+done:
+    Py_XDECREF(bt);
+    Py_XDECREF(pt);
+    PyMem_Free(pv);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"move_front", move_front, METH_VARARGS, "Move the end of a buffer to its front (see framing/corpus.py)."},
     {"line_ends", line_ends, METH_VARARGS, "Where the next n lines of a buffer end (see framing/corpus.py)."},
     {"quote_roles", quote_roles, METH_VARARGS, "Scare quotes and speakers of quotations (see framing/voice.py)."},
     {"flags", flags, METH_VARARGS, "Negated and hedged flags of mentions (see framing/voice.py)."},
     {"slices", slices, METH_VARARGS, "Slices of texts at rows of (doc, start, end) (see framing/_kernels.py)."},
+    {"holding", holding_c, METH_VARARGS, "The blocks that hold one of sorted points (see framing/voice.py)."},
     {"voices", voices, METH_VARARGS, "Voice and source of spans from segment rows (see framing/voice.py)."},
     {"attributions", attributions, METH_VARARGS, "Attributed regions of a text (see framing/voice.py)."},
     {"all_inside", all_inside, METH_VARARGS, "Whether sorted points lie in sorted spans (see framing/voice.py)."},

@@ -746,7 +746,15 @@ def _focus_py(text: str, quotes: list[tuple[int, int]], around) -> tuple[list[in
 
 
 def _holding(blocks: list[tuple[int, int]], points: list[int]) -> list[tuple[int, int]]:
-    """The blocks (sorted, disjoint) that hold one of the sorted ``points``."""
+    """The blocks (sorted, disjoint) that hold one of the sorted ``points``: in C where the
+    extension is built, else :func:`_holding_py`."""
+    if _kernels._ckernels is not None and type(blocks) is list and type(points) is list:
+        return _kernels._ckernels.holding(blocks, points)
+    return _holding_py(blocks, points)
+
+
+def _holding_py(blocks: list[tuple[int, int]], points: list[int]) -> list[tuple[int, int]]:
+    """:func:`_holding` in Python."""
     out, k = [], 0
     for a, b in blocks:
         k = bisect_left(points, a, k)

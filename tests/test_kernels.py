@@ -672,3 +672,17 @@ def test_slices_are_the_texts_pieces(monkeypatch, fallback):
         for bad in ((4, 0, 1), (-1, 0, 1), (0, -1, 2)):
             with pytest.raises(ValueError, match="row 0 is not a span"):
                 _kernels.slices(texts, *(np.asarray([x], dtype=np.int64) for x in bad))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.integers(0, 200), max_size=20), st.lists(st.integers(-5, 210), max_size=15))
+def test_compiled_holding_equals_the_python_reading(cuts, points):
+    """The blocks holding one of the points, in C against Python: blocks sorted and disjoint, empty
+    ones included, points before, between, at the edges of and after them."""
+    from framing import voice as V
+
+    cuts = sorted(cuts)
+    blocks = [(a, b) for a, b in zip(cuts[::2], cuts[1::2])]
+    points = sorted(points)
+    got = _kernels._ckernels.holding(blocks, points)
+    assert got == V._holding_py(blocks, points) == [(a, b) for a, b in blocks if any(a <= p < b for p in points)]
