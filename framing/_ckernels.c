@@ -781,45 +781,76 @@ static PyObject *word_spans(PyObject *self, PyObject *args) {
  * None for any of the optional ones: not done. */
 /* A filter before tokens_of's set lookup of each word in ``marks``: a bit per (length mod 16,
  * first and last byte) of the set's ASCII words, so that a word whose bit is clear is not hashed
- * and looked up (the marks are a hundred-odd words; most words of a text miss them, and their hash
- * was a tenth of tokens_of). Made once per frozenset (kept with a reference to it); a mutable set,
- * or one holding anything but exact str, gets no filter (every word is looked up). */
+ * and looked up (the marks are a few hundred words; most words of a text miss them, and their hash
+ * was a tenth of tokens_of). The bitmap of a frozenset is made once and kept (with a reference to
+ * the set) in one of MARK_SLOTS slots; it is an immutable bytes object, and a call holds its own
+ * reference to it, so that a slot taken over meanwhile (by the ``low`` callable, or another
+ * thread) never changes or frees the bitmap a call is reading. A mutable set, or one holding
+ * anything but exact str, gets no filter (every word is looked up). */
 #define MARK_BITS (1 << 18)
-static uint8_t mark_bitmap[MARK_BITS / 8];
-static PyObject *mark_owner;
-static int mark_usable;
+#define MARK_SLOTS 8
+static struct {
+    PyObject *owner, *bits; /* the frozenset, its bitmap (bytes, MARK_BITS / 8); bits None: no filter */
+} mark_cache[MARK_SLOTS];
+static int mark_next; /* the slot taken next */
 
 static size_t mark_key(const Py_UCS1 *w, Py_ssize_t len) {
     return ((size_t)(len & 15) << 14) | ((size_t)(w[0] & 127) << 7) | (size_t)(w[len - 1] & 127);
 }
 
-static int mark_filter_for(PyObject *marks) { /* 1: mark_bitmap filters for marks; 0: no filter; -1: error */
-    if (marks == mark_owner) return mark_usable;
-    if (!PyFrozenSet_CheckExact(marks)) return 0;
-    memset(mark_bitmap, 0, sizeof mark_bitmap);
+/* The bitmap of marks (a new reference to a bytes object), Py_None (a new reference) for no filter,
+ * NULL on error. */
+static PyObject *mark_filter_for(PyObject *marks) {
+    for (int k = 0; k < MARK_SLOTS; k++)
+        if (mark_cache[k].owner == marks) {
+            Py_INCREF(mark_cache[k].bits);
+            return mark_cache[k].bits;
+        }
+    if (!PyFrozenSet_CheckExact(marks)) Py_RETURN_NONE;
+    PyObject *bits = PyBytes_FromStringAndSize(NULL, MARK_BITS / 8), *it = bits ? PyObject_GetIter(marks) : NULL, *item;
+    if (it == NULL) {
+        Py_XDECREF(bits);
+        return NULL;
+    }
+    uint8_t *map = (uint8_t *)PyBytes_AS_STRING(bits);
+    memset(map, 0, MARK_BITS / 8);
     int usable = 1;
-    PyObject *it = PyObject_GetIter(marks), *item;
-    if (it == NULL) return -1;
     while ((item = PyIter_Next(it)) != NULL) {
         if (!PyUnicode_CheckExact(item)) usable = 0;
         else if (PyUnicode_IS_ASCII(item) && PyUnicode_GET_LENGTH(item) > 0) {
-            size_t k = mark_key(PyUnicode_1BYTE_DATA(item), PyUnicode_GET_LENGTH(item));
-            mark_bitmap[k >> 3] |= (uint8_t)(1u << (k & 7));
+            size_t key = mark_key(PyUnicode_1BYTE_DATA(item), PyUnicode_GET_LENGTH(item));
+            map[key >> 3] |= (uint8_t)(1u << (key & 7));
         } /* (a word of other characters never equals a word of ASCII ones, which alone are filtered) */
         Py_DECREF(item);
     }
     Py_DECREF(it);
-    if (PyErr_Occurred()) return -1;
+    if (PyErr_Occurred()) {
+        Py_DECREF(bits);
+        return NULL;
+    }
+    if (!usable) Py_SETREF(bits, (Py_INCREF(Py_None), Py_None));
+    int k = mark_next;
+    mark_next = (mark_next + 1) % MARK_SLOTS;
+    PyObject *old_owner = mark_cache[k].owner, *old_bits = mark_cache[k].bits;
     Py_INCREF(marks);
-    Py_XSETREF(mark_owner, marks);
-    mark_usable = usable;
-    return usable;
+    Py_INCREF(bits);
+    mark_cache[k].owner = marks;
+    mark_cache[k].bits = bits;
+    Py_XDECREF(old_owner); /* (after the slot is set: freeing may run Python code) */
+    Py_XDECREF(old_bits);
+    return bits;
+}
+
+static int mark_may_hold(const uint8_t *map, PyObject *w) { /* 0: w is not in the marks of map */
+    if (map == NULL || !PyUnicode_IS_ASCII(w) || PyUnicode_GET_LENGTH(w) == 0) return 1;
+    size_t key = mark_key(PyUnicode_1BYTE_DATA(w), PyUnicode_GET_LENGTH(w));
+    return (map[key >> 3] >> (key & 7)) & 1;
 }
 
 /* tokens_of's work on one span [start, end) of text, the arguments checked by tokens_args: 0, -1 on error */
 static int tokens_span(PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssize_t end, PyObject *starts,
                        PyObject *ends, PyObject *low, PyObject *words, PyObject *first, PyObject *marks,
-                       PyObject *hits, int filter) {
+                       PyObject *hits, const uint8_t *map) {
     int with_words = low != Py_None, lazy = with_words && PyCallable_Check(low);
     if (first != Py_None && start > 0) { /* first[len(starts)] = end of the last token before start, -1: none */
         if (!PyDict_Check(first)) {
@@ -855,11 +886,7 @@ static int tokens_span(PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssiz
             }
             bad = w == NULL || PyList_Append(words, w) < 0;
             if (!bad && marks != Py_None) { /* hits: the index of every token whose word is in marks */
-                int in = 0;
-                if (!filter || !PyUnicode_IS_ASCII(w) || PyUnicode_GET_LENGTH(w) == 0 ||
-                    (mark_bitmap[mark_key(PyUnicode_1BYTE_DATA(w), PyUnicode_GET_LENGTH(w)) >> 3] >>
-                     (mark_key(PyUnicode_1BYTE_DATA(w), PyUnicode_GET_LENGTH(w)) & 7)) & 1)
-                    in = PySet_Contains(marks, w);
+                int in = mark_may_hold(map, w) ? PySet_Contains(marks, w) : 0;
                 PyObject *k = in > 0 ? PyLong_FromSsize_t(index) : NULL;
                 bad = in < 0 || (in > 0 && (k == NULL || PyList_Append(hits, k) < 0));
                 Py_XDECREF(k);
@@ -871,9 +898,10 @@ static int tokens_span(PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssiz
     return 0;
 }
 
-/* The checks of tokens_of's optional arguments; the marks' filter (mark_filter_for) into *filter. */
+/* The checks of tokens_of's optional arguments; the marks' filter (mark_filter_for; a new reference,
+ * None for no filter) into *bits. */
 static int tokens_args(PyObject *text, PyObject *low, PyObject *words, PyObject *first, PyObject *marks, PyObject *hits,
-                       int *filter) {
+                       PyObject **bits) {
     int with_words = low != Py_None, lazy = with_words && PyCallable_Check(low);
     if (with_words && ((!lazy && (!PyUnicode_Check(low) || PyUnicode_GET_LENGTH(low) != PyUnicode_GET_LENGTH(text))) ||
                        !PyList_Check(words))) {
@@ -884,21 +912,28 @@ static int tokens_args(PyObject *text, PyObject *low, PyObject *words, PyObject 
         PyErr_SetString(PyExc_TypeError, "tokens_of: marks must be a set and hits a list, with low and words");
         return -1;
     }
-    *filter = marks != Py_None ? mark_filter_for(marks) : 0;
-    return *filter < 0 ? -1 : 0;
+    if (marks == Py_None) {
+        Py_INCREF(Py_None);
+        *bits = Py_None;
+    } else {
+        *bits = mark_filter_for(marks);
+    }
+    return *bits == NULL ? -1 : 0;
 }
 
 static PyObject *tokens_of(PyObject *self, PyObject *args) {
     PyObject *text, *apos, *starts, *ends, *low = Py_None, *words = Py_None, *first = Py_None;
     PyObject *marks = Py_None, *hits = Py_None;
     Py_ssize_t start, end;
-    int filter;
+    PyObject *bits;
     if (!PyArg_ParseTuple(args, "UnnUO!O!|OOOOO", &text, &start, &end, &apos, &PyList_Type, &starts,
                           &PyList_Type, &ends, &low, &words, &first, &marks, &hits))
         return NULL;
-    if (tokens_args(text, low, words, first, marks, hits, &filter) < 0 ||
-        tokens_span(text, apos, start, end, starts, ends, low, words, first, marks, hits, filter) < 0)
-        return NULL;
+    if (tokens_args(text, low, words, first, marks, hits, &bits) < 0) return NULL;
+    int bad = tokens_span(text, apos, start, end, starts, ends, low, words, first, marks, hits,
+                          bits == Py_None ? NULL : (const uint8_t *)PyBytes_AS_STRING(bits)) < 0;
+    Py_DECREF(bits);
+    if (bad) return NULL;
     Py_RETURN_NONE;
 }
 
@@ -908,30 +943,37 @@ static PyObject *tokens_of(PyObject *self, PyObject *args) {
 static PyObject *tokens_in(PyObject *self, PyObject *args) {
     PyObject *text, *spans, *apos, *starts, *ends, *low = Py_None, *words = Py_None, *first = Py_None;
     PyObject *marks = Py_None, *hits = Py_None;
-    int filter;
+    PyObject *bits;
     if (!PyArg_ParseTuple(args, "UO!UO!O!|OOOOO", &text, &PyList_Type, &spans, &apos, &PyList_Type, &starts,
                           &PyList_Type, &ends, &low, &words, &first, &marks, &hits))
         return NULL;
-    if (tokens_args(text, low, words, first, marks, hits, &filter) < 0) return NULL;
     PyObject *own = PySequence_Tuple(spans); /* (a copy: the low callable could change the caller's list) */
     if (own == NULL) return NULL;
+    if (tokens_args(text, low, words, first, marks, hits, &bits) < 0) {
+        Py_DECREF(own);
+        return NULL;
+    }
+    const uint8_t *map = bits == Py_None ? NULL : (const uint8_t *)PyBytes_AS_STRING(bits);
+    int bad = 0;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(own); k++) {
         PyObject *sp = PyTuple_GET_ITEM(own, k);
         Py_ssize_t a, b;
         if (!PyTuple_Check(sp) || PyTuple_GET_SIZE(sp) != 2) {
             PyErr_SetString(PyExc_TypeError, "tokens_in: spans are (start, end) tuples");
-            Py_DECREF(own);
-            return NULL;
+            bad = 1;
+            break;
         }
         a = PyNumber_AsSsize_t(PyTuple_GET_ITEM(sp, 0), NULL);
         b = a == -1 && PyErr_Occurred() ? -1 : PyNumber_AsSsize_t(PyTuple_GET_ITEM(sp, 1), NULL);
         if ((b == -1 && PyErr_Occurred()) ||
-            tokens_span(text, apos, a, b, starts, ends, low, words, first, marks, hits, filter) < 0) {
-            Py_DECREF(own);
-            return NULL;
+            tokens_span(text, apos, a, b, starts, ends, low, words, first, marks, hits, map) < 0) {
+            bad = 1;
+            break;
         }
     }
     Py_DECREF(own);
+    Py_DECREF(bits);
+    if (bad) return NULL;
     Py_RETURN_NONE;
 }
 
@@ -1668,7 +1710,7 @@ typedef struct {
     const void *data;
     Py_ssize_t len, n;             /* text length, tokens */
     Py_ssize_t *ts, *te, *first;   /* token starts and ends; end of the token before a region's first token */
-    PyObject *words;               /* the caller's list of exact str, else a tuple copy of it */
+    PyObject *words;               /* a tuple copy of the caller's list of words */
     PyObject **witems;             /* its items */
     uint8_t *inq;                  /* token inside a quotation */
     PyObject *cc_quote, *clause;   /* character sets (str): _CLAUSE_OR_QUOTE, _CLAUSE_CHARS */
@@ -1867,25 +1909,19 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
     }
     adoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), PyList_GET_SIZE(starts),
               NULL, NULL, NULL, NULL, NULL, NULL, cc_quote, clause};
-    PyObject *out = NULL, *last_subject = NULL, *firsts = NULL;
+    PyObject *out = NULL, *last_subject = NULL, *firsts = NULL, *hits_t = NULL;
     Py_ssize_t *cand = NULL, n_cand = 0;
     if (PyList_GET_SIZE(words) != d.n || PyList_GET_SIZE(ends) != d.n) {
         PyErr_SetString(PyExc_ValueError, "attributions: as many words and ends as token starts are needed");
         return NULL;
     }
-    /* (copies: a word's __hash__ or an offset's __index__ could change the caller's lists; the
-     * offsets are read in place where all are exact ints, which run no Python code (copying them
-     * was a tenth of this function)) */
+    /* (copies: a word's __hash__, a set member's __eq__ or an offset's __index__ could change the
+     * caller's lists; the offsets are read in place, into C arrays before any lookup, where all are
+     * exact ints, which run no Python code (copying them was a tenth of this function)) */
     int exact = 1;
     for (Py_ssize_t i = 0; i < d.n && exact; i++)
-        exact = PyLong_CheckExact(PyList_GET_ITEM(starts, i)) && PyLong_CheckExact(PyList_GET_ITEM(ends, i)) &&
-                PyUnicode_CheckExact(PyList_GET_ITEM(words, i));
-    if (exact) {
-        Py_INCREF(words);
-        d.words = words;
-    } else {
-        d.words = PySequence_Tuple(words);
-    }
+        exact = PyLong_CheckExact(PyList_GET_ITEM(starts, i)) && PyLong_CheckExact(PyList_GET_ITEM(ends, i));
+    d.words = PySequence_Tuple(words); /* (always a copy: a member of the rule sets may run Python code) */
     if (exact) {
         Py_INCREF(starts);
         Py_INCREF(ends);
@@ -1942,13 +1978,16 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
     /* the tokens whose word starts a rule: among ``hits`` when given (the tokens whose word is in a
      * set holding every rule's first word, as tokens_of finds them: a lookup per token here cost a
      * fifth of this function), else among all */
-    Py_ssize_t n_look = hits == Py_None ? d.n : PyList_GET_SIZE(hits);
+    if (hits != Py_None && (hits_t = PySequence_Tuple(hits)) == NULL) goto fail; /* (a copy, as the others) */
+    Py_ssize_t n_look = hits_t == NULL ? d.n : PyTuple_GET_SIZE(hits_t), prev = -1;
     for (Py_ssize_t k = 0; k < n_look; k++) {
         Py_ssize_t i = k;
-        if (hits != Py_None) {
-            PyObject *h = PyList_GET_ITEM(hits, k);
+        if (hits_t != NULL) {
+            PyObject *h = PyTuple_GET_ITEM(hits_t, k);
             i = PyLong_CheckExact(h) ? PyLong_AsSsize_t(h) : -1;
-            if (i < 0 || i >= d.n || (n_cand > 0 && i <= cand[n_cand - 1])) {
+            int bad_hit = i < 0 || i >= d.n || i <= prev;
+            prev = i;
+            if (bad_hit) {
                 if (!PyErr_Occurred())
                     PyErr_SetString(PyExc_ValueError, "attributions: hits must be increasing token indexes");
                 goto fail;
@@ -2128,6 +2167,7 @@ done:
     Py_XDECREF(quotes);
     Py_XDECREF(sents);
     Py_XDECREF(firsts);
+    Py_XDECREF(hits_t);
     PyMem_Free(d.ts);
     PyMem_Free(d.te);
     PyMem_Free(d.first);
@@ -2186,27 +2226,38 @@ static PyObject *move_front(PyObject *self, PyObject *args) {
  * highest rank holding its middle character (s + e - 1) // 2, the last such row among equal ranks;
  * "author" and "" where none does. (A text's rows times its mentions, each compared in C: the
  * Python loop was 7 % of score with 2,000 terms.) */
+static Py_ssize_t floor_half(Py_ssize_t x, Py_ssize_t *rest) { /* x // 2 as Python; x % 2 into *rest */
+    Py_ssize_t q = x / 2 - (x < 0 && x % 2 != 0);
+    *rest = x - 2 * q;
+    return q;
+}
+
+static Py_ssize_t middle_of(Py_ssize_t s, Py_ssize_t e) { /* (s + e - 1) // 2 as Python, without overflow */
+    Py_ssize_t rs, re, q = floor_half(s, &rs) + floor_half(e, &re);
+    return q - (rs + re == 0);
+}
+
 static PyObject *voices(PyObject *self, PyObject *args) {
     PyObject *rows, *starts, *ends, *ranks;
     if (!PyArg_ParseTuple(args, "O!O!O!O!", &PyList_Type, &rows, &PyList_Type, &starts, &PyList_Type, &ends,
                           &PyDict_Type, &ranks))
         return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(starts), nr = PyList_GET_SIZE(rows);
-    if (PyList_GET_SIZE(ends) != n) {
-        PyErr_SetString(PyExc_ValueError, "voices: starts and ends must be equally long");
-        return NULL;
-    }
-    PyObject *voice = PyList_New(n), *source = PyList_New(n), *result = NULL;
-    Py_ssize_t *ra = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(3 * nr + 1)), *rb = ra + nr, *rk = rb + nr;
     static PyObject *author, *empty; /* (made once) */
-    if (author == NULL) author = PyUnicode_InternFromString("author");
-    if (empty == NULL) empty = PyUnicode_InternFromString("");
-    if (voice == NULL || source == NULL || ra == NULL || author == NULL || empty == NULL) {
-        if (ra == NULL) PyErr_NoMemory();
+    if (author == NULL && (author = PyUnicode_InternFromString("author")) == NULL) return NULL;
+    if (empty == NULL && (empty = PyUnicode_InternFromString("")) == NULL) return NULL;
+    /* (the rows copied, and ranked first: a voice's __hash__ may run Python code; none runs after) */
+    PyObject *own = PySequence_Tuple(rows), *voice = NULL, *source = NULL, *result = NULL;
+    if (own == NULL) return NULL;
+    Py_ssize_t nr = PyTuple_GET_SIZE(own), n = 0;
+    Py_ssize_t *ra = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(3 * nr + 1)), *rb, *rk;
+    if (ra == NULL) {
+        PyErr_NoMemory();
         goto done;
     }
+    rb = ra + nr;
+    rk = rb + nr;
     for (Py_ssize_t r = 0; r < nr; r++) {
-        PyObject *row = PyList_GET_ITEM(rows, r);
+        PyObject *row = PyTuple_GET_ITEM(own, r);
         if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != 4) {
             PyErr_SetString(PyExc_TypeError, "voices: rows must be (start, end, voice, source) tuples");
             goto done;
@@ -2216,20 +2267,27 @@ static PyObject *voices(PyObject *self, PyObject *args) {
             if (!PyErr_Occurred()) PyErr_SetObject(PyExc_KeyError, PyTuple_GET_ITEM(row, 2));
             goto done;
         }
+        rk[r] = PyLong_AsSsize_t(rank); /* (before another lookup: the dict may change) */
+        if (rk[r] == -1 && PyErr_Occurred()) goto done;
         ra[r] = PyLong_AsSsize_t(PyTuple_GET_ITEM(row, 0));
         rb[r] = PyLong_AsSsize_t(PyTuple_GET_ITEM(row, 1));
-        rk[r] = PyLong_AsSsize_t(rank);
         if (PyErr_Occurred()) goto done;
     }
+    n = PyList_GET_SIZE(starts);
+    if (PyList_GET_SIZE(ends) != n) {
+        PyErr_SetString(PyExc_ValueError, "voices: starts and ends must be equally long");
+        goto done;
+    }
+    if ((voice = PyList_New(n)) == NULL || (source = PyList_New(n)) == NULL) goto done;
     for (Py_ssize_t k = 0; k < n; k++) {
         Py_ssize_t s = PyLong_AsSsize_t(PyList_GET_ITEM(starts, k)), e = PyLong_AsSsize_t(PyList_GET_ITEM(ends, k));
         if (PyErr_Occurred()) goto done;
-        Py_ssize_t sum = s + e - 1, mid = sum >= 0 ? sum / 2 : -((1 - sum) / 2); /* (floor division) */
+        Py_ssize_t mid = middle_of(s, e);
         Py_ssize_t best = -1;
         for (Py_ssize_t r = 0; r < nr; r++)
             if (ra[r] <= mid && mid < rb[r] && (best < 0 || rk[r] >= rk[best])) best = r;
-        PyObject *v = best < 0 ? author : PyTuple_GET_ITEM(PyList_GET_ITEM(rows, best), 2);
-        PyObject *src = best < 0 ? empty : PyTuple_GET_ITEM(PyList_GET_ITEM(rows, best), 3);
+        PyObject *v = best < 0 ? author : PyTuple_GET_ITEM(PyTuple_GET_ITEM(own, best), 2);
+        PyObject *src = best < 0 ? empty : PyTuple_GET_ITEM(PyTuple_GET_ITEM(own, best), 3);
         Py_INCREF(v);
         Py_INCREF(src);
         PyList_SET_ITEM(voice, k, v);
@@ -2238,6 +2296,7 @@ static PyObject *voices(PyObject *self, PyObject *args) {
     result = PyTuple_Pack(2, voice, source);
 done:
     PyMem_Free(ra);
+    Py_DECREF(own);
     Py_XDECREF(voice); /* (the unset items of a list are NULL: its dealloc skips them) */
     Py_XDECREF(source);
     return result;
@@ -2322,7 +2381,9 @@ static int f_gap(const fdoc *d, Py_ssize_t i, Py_ssize_t *lo, Py_ssize_t *hi, in
     *region = v != NULL;
     Py_ssize_t a;
     if (v != NULL) {
-        a = f_int(v, "first values");
+        Py_INCREF(v); /* (its __index__ may change the dict) */
+        a = as_offset(v);
+        Py_DECREF(v);
         if (a == -1 && PyErr_Occurred()) return -1;
     } else {
         a = i > 0 ? FTE(d, i - 1) : 0;
@@ -2437,8 +2498,10 @@ static PyObject *flags(PyObject *self, PyObject *args) {
     }
     fdoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n, starts, ends, words, first};
     PyObject *neg = PyList_New(nm), *hedge = PyList_New(nm), *result = NULL, *sents_t = NULL;
-    Py_ssize_t *hv = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(3 * nh + ns + 1)), *lo = hv + nh, *reach = lo + nh;
-    Py_ssize_t *sent_a = reach + nh;
+    /* (the hits and the mention starts read into C arrays before any lookup: a set member's __eq__
+     * may run Python code, which could change the caller's lists) */
+    Py_ssize_t *hv = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(4 * nh + ns + nm + 1)), *lo = hv + nh, *reach = lo + nh;
+    Py_ssize_t *sent_a = reach + nh, *given_h = sent_a + ns, *ment = given_h + nh;
     int8_t *found = PyMem_Malloc((size_t)nh + 1); /* per hit: -1 not read yet, else bit 1 negator, bit 2 hedge */
     if (hv == NULL || found == NULL) PyErr_NoMemory();
     if (neg == NULL || hedge == NULL || hv == NULL || found == NULL) goto done;
@@ -2451,7 +2514,6 @@ static PyObject *flags(PyObject *self, PyObject *args) {
     sents_t = PySequence_Tuple(sents);
     if (sents_t == NULL) goto done;
     Py_ssize_t given = nh, last = -1;
-    nh = 0; /* the hits whose word starts a negator or a hedge (the others never match) */
     for (Py_ssize_t g = 0; g < given; g++) {
         Py_ssize_t h = f_int(PyList_GET_ITEM(hits, g), "hits");
         if (h == -1 && PyErr_Occurred()) goto done;
@@ -2459,7 +2521,15 @@ static PyObject *flags(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_ValueError, "flags: hits must be increasing token indexes");
             goto done;
         }
-        last = h;
+        given_h[g] = last = h;
+    }
+    for (Py_ssize_t m = 0; m < nm; m++) {
+        ment[m] = f_int(PyList_GET_ITEM(mentions, m), "mention starts");
+        if (ment[m] == -1 && PyErr_Occurred()) goto done;
+    }
+    nh = 0; /* the hits whose word starts a negator or a hedge (the others never match) */
+    for (Py_ssize_t g = 0; g < given; g++) {
+        Py_ssize_t h = given_h[g];
         PyObject *w = f_word(&d, h);
         if (w == NULL) goto done;
         int r = PySet_Contains(neg_firsts, w);
@@ -2471,7 +2541,7 @@ static PyObject *flags(PyObject *self, PyObject *args) {
         hv[k] = h;
         if ((lo[k] = FTS(&d, h)) < 0) goto done;
         reach[k] = PY_SSIZE_T_MAX;
-        if (h + window < n && (reach[k] = FTS(&d, h + window)) < 0) goto done;
+        if (window < n - h && (reach[k] = FTS(&d, h + window)) < 0) goto done; /* (h + window < n, no overflow) */
         found[k] = -1;
     }
     for (Py_ssize_t k = 0; k < ns; k++) {
@@ -2484,8 +2554,7 @@ static PyObject *flags(PyObject *self, PyObject *args) {
         if (sent_a[k] == -1 && PyErr_Occurred()) goto done;
     }
     for (Py_ssize_t m = 0; m < nm && nh > 0; m++) {
-        Py_ssize_t s = f_int(PyList_GET_ITEM(mentions, m), "mention starts");
-        if (s == -1 && PyErr_Occurred()) goto done;
+        Py_ssize_t s = ment[m];
         Py_ssize_t k = first_at_least(lo, nh, s) - 1; /* the last hit starting before s */
         if (k < 0 || s > reach[k]) continue;
         Py_ssize_t i = f_tok_index(&d, s);
@@ -2589,9 +2658,19 @@ static void q_sentence(const qtables *t, Py_ssize_t pos, Py_ssize_t da, Py_ssize
 
 static int re_word(Py_UCS4 ch) { return ch == '_' || Py_UNICODE_ISALNUM(ch); } /* \w of re for str */
 
+static void py_slice(Py_ssize_t len, Py_ssize_t *a, Py_ssize_t *b) { /* text[a:b]'s bounds, as Python takes them */
+    Py_ssize_t *ends[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        Py_ssize_t x = *ends[k];
+        if (x < 0) x = x + len < 0 ? 0 : x + len;
+        *ends[k] = x > len ? len : x;
+    }
+}
+
 /* _scare(d, qa, qb): 1, 0, -1 on error */
 static int q_scare(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssize_t qb) {
 #define QC(p) PyUnicode_READ(d->kind, d->data, (p))
+    if (qb - 1 < qa + 1) return 0; /* (what _scare returns for such a span, whatever its inside) */
     Py_ssize_t a = qa + 1, b = qb - 1 < d->len ? qb - 1 : d->len; /* inner = text[qa + 1:qb - 1].strip() */
     while (a < b && Py_UNICODE_ISSPACE(QC(a))) a++;
     while (b > a && Py_UNICODE_ISSPACE(QC(b - 1))) b--;
@@ -2618,8 +2697,11 @@ static int q_scare(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssize_t qb
     if (i < 0) return -1;
     q_sentence(t, qa, 0, d->len, &s0, &s1);
     int before = 0, after = 0; /* text[s0:qa].strip() and text[qb:s1].strip(" .,;:!?") not empty */
-    for (Py_ssize_t p = s0; p < qa && p < d->len && !before; p++) before = !Py_UNICODE_ISSPACE(QC(p));
-    for (Py_ssize_t p = qb; p < s1 && p < d->len && !after; p++) {
+    Py_ssize_t b0 = s0, b1 = qa, a0 = qb, a1 = s1;
+    py_slice(d->len, &b0, &b1); /* (as Python slices: a sentence's negative start counts from the end) */
+    py_slice(d->len, &a0, &a1);
+    for (Py_ssize_t p = b0; p < b1 && !before; p++) before = !Py_UNICODE_ISSPACE(QC(p));
+    for (Py_ssize_t p = a0; p < a1 && !after; p++) {
         Py_UCS4 c = QC(p);
         after = !(c == ' ' || c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?');
     }

@@ -625,6 +625,8 @@ def _parsed_head(blocks: Iterator[_Block], path: Path, columns: ColumnMap) -> tu
     keys: dict[str, None] = {}
     seen = 0
     for block in blocks:
+        if isinstance(block, _BlockRef):  # (a file whose first 1,000 records lie past line 1,000)
+            block = block.load()
         lines = []
         try:
             for rec, reason in _utf8_records(block):

@@ -579,6 +579,16 @@ def test_compiled_voices_refuse_bad_rows():
     with pytest.raises(ValueError, match="equally long"):
         _kernels.voices([], [1, 2], [2], V._RANK)
 
+    class Clearing(str):  # (a voice whose hash empties the caller's lists while the rows are ranked)
+        def __hash__(self):
+            rows.clear()
+            starts.clear()
+            ends.clear()
+            return str.__hash__(self)
+
+    rows, starts, ends = [(0, 5, Clearing("quoted"), "x")], [1], [2]
+    assert _kernels.voices(rows, starts, ends, V._RANK) == ([], [])
+
 
 class _Mark(str):
     """A str subclass among the marks, equal to any casing of its words: the C filter (made from

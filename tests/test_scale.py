@@ -520,3 +520,19 @@ def test_a_text_object_that_reads_as_text_with_nul_is_skipped():
     assert result.skipped.values.tolist() == [["row 1", "a", reason], ["row 2", "b", reason]]
     assert result.documents["doc_id"].tolist() == ["c"]
     assert framing.count(df, "loaded_language")["doc_id"].tolist() == ["c"]
+
+
+def test_several_processes_read_a_file_whose_first_records_lie_past_the_role_sample(tmp_path, monkeypatch):
+    """Blank lines before the records: the role sample (1,000 records, here 6) ends past line 1,000
+    (here 6), in blocks that several processes would otherwise send by their place only."""
+    import framing.corpus as fc
+
+    monkeypatch.setattr(fc, "_ROLE_SAMPLE", 6)
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"\n" * 10 + b"".join(b'{"id": "d%d", "text": "the rebel militia %d", "outlet": "o"}\n' % (i, i)
+                                           for i in range(40)))
+    one = framing.score(path, "libya", chunk_rows=10)
+    two = framing.score(path, "libya", chunk_rows=10, jobs=2)
+    assert len(one.documents) == 40 and len(one.mentions) == 80
+    for name in ("mentions", "documents", "skipped", "descriptors"):
+        pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name), obj=name)

@@ -1010,3 +1010,82 @@ def test_compiled_quote_roles_refuse_odd_input(compiled):
     d.words[10] = type("Word", (str,), {})("general")
     with pytest.raises(TypeError, match="words must be str"):
         _quote_roles(d, d.quotes, [True, True])
+
+
+def test_compiled_voice_readings_survive_review_cases(compiled):
+    """Cases from a review of the C readings: a nested call that takes over the marks' filter
+    (another frozenset's bitmap) while a call reads its own; set members whose __eq__ changes the
+    caller's lists while the rules or the flags run (copies are read, no crash); a sentence start
+    before the text (Python's negative slice); a window larger than the text; hits out of order."""
+    import sys
+
+    from framing import _kernels
+    from framing.voice import (Attribution, _Doc, _flags, _flags_py, _quote_roles, _quote_roles_py, _rule_tables,
+                               flags)
+
+    C, A = _kernels._ckernels, _kernels._APOSTROPHE_CHARS
+    text = "caf\u00e9 not said"
+
+    def low(s, e):  # (the caller's word for a non-ASCII token: another filter is made meanwhile)
+        C.tokens_of("zzz", 0, 3, A, [], [], lambda s, e: "zzz", [], None, frozenset({"zzz"}), [])
+        return text[s:e].lower()
+
+    for k in range(10):  # (more calls than the filter's slots)
+        words, hits = [], []
+        C.tokens_of(text, 0, len(text), A, [], [], low, words, None, frozenset({"not", "said", str(k)}), hits)
+        assert hits == [1, 2]
+
+    att = Attribution.default()
+    d = _Doc("the officials said that rebels said it " * 20, att)
+    words = d.words
+
+    class Evil:
+        fired = True
+
+        def __hash__(self):
+            return hash("the")
+
+        def __eq__(self, other):
+            if not Evil.fired:
+                Evil.fired = True
+                words.clear()
+                words.extend(["x"] * 3)
+            return False
+
+    odd = Attribution(speech=att.speech | {(Evil(),)}, naming=att.naming, phrases=att.phrases, negators=att.negators,
+                      hedges=att.hedges | {(Evil(),)}, hyphenated=att.hyphenated)
+    tables = _rule_tables(odd)
+    Evil.fired = False
+    assert isinstance(_kernels.attributions(d.text, d.starts, d.ends, words, d._first, [], list(d.sents), tables,
+                                            None), list)
+    class Clearing:  # (a negator equal in hash to "say", a token the flags look up: it empties a list)
+        target: list = []
+
+        def __hash__(self):
+            return hash("say")
+
+        def __eq__(self, other):
+            Clearing.target.clear()
+            return False
+
+    d = _Doc("They did not say the rebels won, no one did.", att)
+    negators = att.negators | {(Clearing(),)}
+    for emptied in ("mentions", "hits"):
+        mentions, hits = [21, 40], list(d.hits)
+        Clearing.target = mentions if emptied == "mentions" else hits
+        got = _kernels.flags(d.text, d.starts, d.ends, d.words, d._first, hits, mentions, d.sents, 6,
+                             (negators, *V._phrase_shape(negators), att.hedges, *V._phrase_shape(att.hedges),
+                              att.hyphenated, V._CLAUSE_CHARS))
+        assert Clearing.target == [] and got == ([True, True], [False, False])  # (read before it was emptied)
+
+    text = 'Rebels are "terrorists" now, the general said. They did not say so.'
+    for sents in ([(-5, 20)], [(-10 ** 6, 20)], [(0, -3)]):
+        d = _Doc(text, att, None, sents)
+        assert _quote_roles(d, d.quotes, [True]) == _quote_roles_py(d, d.quotes, [True]), sents
+    d = _Doc("They did not say the rebels won, no one did.", att)
+    for window in (sys.maxsize, 10 ** 6, 0):
+        assert _flags(d, [21, 40], att, window) == _flags_py(d, [21, 40], att, window)
+    assert [x.tolist() for x in flags(d.text, [21, 40], window=sys.maxsize)] == [[True, True], [False, False]]
+    d = _Doc("He said so.", att)
+    with pytest.raises(ValueError, match="hits must be increasing"):
+        _kernels.attributions(d.text, d.starts, d.ends, d.words, d._first, [], d.sents, _rule_tables(att), [2, 1])
