@@ -693,9 +693,19 @@ static const uint8_t ascii_word[128] = {
 };
 static inline int is_word_char(Py_UCS4 ch) { return ch < 128 ? ascii_word[ch] : Py_UNICODE_ISALNUM(ch); }
 
+/* Inlined into each caller, so that tokens_span's copies for each kind of str read characters
+ * without testing the kind each time (the kind a constant there). */
+#if defined(__GNUC__) || defined(__clang__)
+#define FORCE_INLINE static inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define FORCE_INLINE static __forceinline
+#else
+#define FORCE_INLINE static inline
+#endif
+
 /* End of the word token that starts at i (a word character), not reading at or past ``end``: runs of
  * word characters joined by one of the ``na`` apostrophes of adata. */
-static Py_ssize_t token_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t end, int akind, const void *adata,
+FORCE_INLINE Py_ssize_t token_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t end, int akind, const void *adata,
                             Py_ssize_t na) {
     i++;
     for (;;) {
@@ -725,7 +735,7 @@ static tok_reader tok_reader_of(PyObject *text, PyObject *apos, Py_ssize_t *star
 }
 
 /* The next token at or after i: its start into *s, its end returned; -1: none before the end. */
-static Py_ssize_t next_token(const tok_reader *r, Py_ssize_t i, Py_ssize_t *s) {
+FORCE_INLINE Py_ssize_t next_token(const tok_reader *r, Py_ssize_t i, Py_ssize_t *s) {
     while (i < r->end && !is_word_char(PyUnicode_READ(r->kind, r->data, i))) i++;
     if (i >= r->end) return -1;
     *s = i;
@@ -736,7 +746,7 @@ static Py_ssize_t next_token(const tok_reader *r, Py_ssize_t i, Py_ssize_t *s) {
  * ASCII lower-cased and every apostrophe (of r's, "`" too) "'", as str.lower and framing.voice's
  * apostrophes make it (no ASCII letter's lower case depends on its neighbours); None (a new
  * reference) for a token with any other character. */
-static PyObject *ascii_word_of(const tok_reader *r, Py_ssize_t s, Py_ssize_t e) {
+FORCE_INLINE PyObject *ascii_word_of(const tok_reader *r, Py_ssize_t s, Py_ssize_t e) {
     PyObject *w = PyUnicode_New(e - s, 127);
     if (w == NULL) return NULL;
     Py_UCS1 *out = PyUnicode_1BYTE_DATA(w);
@@ -848,9 +858,9 @@ static int mark_may_hold(const uint8_t *map, PyObject *w) { /* 0: w is not in th
 }
 
 /* tokens_of's work on one span [start, end) of text, the arguments checked by tokens_args: 0, -1 on error */
-static int tokens_span(PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssize_t end, PyObject *starts,
-                       PyObject *ends, PyObject *low, PyObject *words, PyObject *first, PyObject *marks,
-                       PyObject *hits, const uint8_t *map) {
+FORCE_INLINE int tokens_span_of(int kind, PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssize_t end,
+                                PyObject *starts, PyObject *ends, PyObject *low, PyObject *words, PyObject *first,
+                                PyObject *marks, PyObject *hits, const uint8_t *map) {
     int with_words = low != Py_None, lazy = with_words && PyCallable_Check(low);
     if (first != Py_None && start > 0) { /* first[len(starts)] = end of the last token before start, -1: none */
         if (!PyDict_Check(first)) {
@@ -866,6 +876,7 @@ static int tokens_span(PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssiz
         if (bad) return -1;
     }
     tok_reader r = tok_reader_of(text, apos, &start, end);
+    r.kind = kind; /* (the same, but a constant in each copy) */
     Py_ssize_t s, i = start;
     while ((i = next_token(&r, i, &s)) >= 0) {
         Py_ssize_t index = PyList_GET_SIZE(starts); /* (this token's, before it is appended) */
@@ -896,6 +907,23 @@ static int tokens_span(PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssiz
         }
     }
     return 0;
+}
+
+/* tokens_span_of for the kind of text: one copy of the loops for each kind of str */
+static int tokens_span(PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssize_t end, PyObject *starts,
+                       PyObject *ends, PyObject *low, PyObject *words, PyObject *first, PyObject *marks,
+                       PyObject *hits, const uint8_t *map) {
+    switch (PyUnicode_KIND(text)) {
+        case PyUnicode_1BYTE_KIND:
+            return tokens_span_of(PyUnicode_1BYTE_KIND, text, apos, start, end, starts, ends, low, words, first, marks,
+                                  hits, map);
+        case PyUnicode_2BYTE_KIND:
+            return tokens_span_of(PyUnicode_2BYTE_KIND, text, apos, start, end, starts, ends, low, words, first, marks,
+                                  hits, map);
+        default:
+            return tokens_span_of(PyUnicode_4BYTE_KIND, text, apos, start, end, starts, ends, low, words, first, marks,
+                                  hits, map);
+    }
 }
 
 /* The checks of tokens_of's optional arguments; the marks' filter (mark_filter_for; a new reference,

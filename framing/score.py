@@ -155,6 +155,10 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     names = {r.id: r.name for lex in matcher.lexicons for r in lex.referents.values()}
     cols = {k: mentions[k].tolist() for k in ("start", "end", "category", "referent", "entry", "lexicon")}
     starts_all, ends_all = cols["start"], cols["end"]
+    # the middle and last character of every mention, for the whole chunk at once (lists per text
+    # made here cost 3 % of score)
+    mids_all = ((start + end - 1) // 2).tolist()
+    lasts_all = (end - 1).tolist()
     att = Attribution.default() if voice else None
     doc_ids, outlets = docs["doc_id"].tolist(), docs["outlet"].tolist()
     sent_starts: list[int] = []  # the sentence starts of the texts with mentions, text after text
@@ -168,9 +172,9 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
             continue
         spans = sentence_spans(text) if sentences else None
         s_, e_ = starts_all[a:b], ends_all[a:b]
-        mids = [(x + y - 1) // 2 for x, y in zip(s_, e_)]
+        mids = mids_all[a:b]
         # voice attribution reads only the sentences around mentions (the same voices as reading all)
-        d = _Doc(text, att, _points(s_, e_, mids), spans) if voice and b > a else None
+        d = _Doc(text, att, s_ + mids + lasts_all[a:b], spans) if voice and b > a else None
         if sentences:
             n_sent[i] = len(spans)
             if b > a:
