@@ -1806,7 +1806,21 @@ static Py_ssize_t tok_index(const adoc *d, Py_ssize_t pos) { /* first token star
 
 static int word_in(PyObject *set, PyObject *w) { return PySet_Contains(set, w); }
 
-static PyObject *s_ly, *s_ing, *s_that, *s_empty; /* (made once) */
+static PyObject *s_ly, *s_ing, *s_that, *s_empty, *s_as; /* (made once, by voice_words) */
+
+static int voice_words(void) { /* the words above, made on the first call: 0, -1 on error */
+    if (s_as != NULL) return 0;
+    if ((s_ly = PyUnicode_InternFromString("ly")) == NULL || (s_ing = PyUnicode_InternFromString("ing")) == NULL ||
+        (s_that = PyUnicode_InternFromString("that")) == NULL || (s_empty = PyUnicode_InternFromString("")) == NULL ||
+        (s_as = PyUnicode_InternFromString("as")) == NULL) {
+        Py_CLEAR(s_ly);
+        Py_CLEAR(s_ing);
+        Py_CLEAR(s_that);
+        Py_CLEAR(s_empty);
+        return -1;
+    }
+    return 0;
+}
 
 static int word_ends(PyObject *w, PyObject *suffix) { /* w.endswith(suffix) */
     return (int)PyUnicode_Tailmatch(w, suffix, 0, PY_SSIZE_T_MAX, 1);
@@ -1928,13 +1942,7 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
                           &speech_len, &rule_firsts, &particles, &pronouns, &aux, &np_lead, &conj, &cc_quote, &clause,
                           &comma_colon, &naming_stops, &quote_set))
         return NULL;
-    if (s_ly == NULL && ((s_ly = PyUnicode_InternFromString("ly")) == NULL ||
-                         (s_ing = PyUnicode_InternFromString("ing")) == NULL ||
-                         (s_that = PyUnicode_InternFromString("that")) == NULL ||
-                         (s_empty = PyUnicode_InternFromString("")) == NULL)) {
-        Py_CLEAR(s_ly);
-        return NULL;
-    }
+    if (voice_words() < 0) return NULL;
     adoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), PyList_GET_SIZE(starts),
               NULL, NULL, NULL, NULL, NULL, NULL, cc_quote, clause};
     PyObject *out = NULL, *last_subject = NULL, *firsts = NULL, *hits_t = NULL;
@@ -2270,9 +2278,9 @@ static PyObject *voices(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!O!O!O!", &PyList_Type, &rows, &PyList_Type, &starts, &PyList_Type, &ends,
                           &PyDict_Type, &ranks))
         return NULL;
-    static PyObject *author, *empty; /* (made once) */
+    static PyObject *author; /* (made once) */
     if (author == NULL && (author = PyUnicode_InternFromString("author")) == NULL) return NULL;
-    if (empty == NULL && (empty = PyUnicode_InternFromString("")) == NULL) return NULL;
+    if (voice_words() < 0) return NULL;
     /* (the rows copied, and ranked first: a voice's __hash__ may run Python code; none runs after) */
     PyObject *own = PySequence_Tuple(rows), *voice = NULL, *source = NULL, *result = NULL;
     if (own == NULL) return NULL;
@@ -2315,7 +2323,7 @@ static PyObject *voices(PyObject *self, PyObject *args) {
         for (Py_ssize_t r = 0; r < nr; r++)
             if (ra[r] <= mid && mid < rb[r] && (best < 0 || rk[r] >= rk[best])) best = r;
         PyObject *v = best < 0 ? author : PyTuple_GET_ITEM(PyTuple_GET_ITEM(own, best), 2);
-        PyObject *src = best < 0 ? empty : PyTuple_GET_ITEM(PyTuple_GET_ITEM(own, best), 3);
+        PyObject *src = best < 0 ? s_empty : PyTuple_GET_ITEM(PyTuple_GET_ITEM(own, best), 3);
         Py_INCREF(v);
         Py_INCREF(src);
         PyList_SET_ITEM(voice, k, v);
@@ -2645,7 +2653,6 @@ typedef struct {
     const Py_ssize_t *sa, *sb; /* sentence starts and ends */
 } qtables;
 
-static PyObject *s_as, *s_that_q, *s_ly_q; /* (made once) */
 
 static int f_gap_has(const fdoc *d, Py_ssize_t i, PyObject *set) { /* not set.isdisjoint(gap_before(i)); -1: error */
     Py_ssize_t lo, hi;
@@ -2791,7 +2798,7 @@ static PyObject *q_source(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssi
         if (!r) continue;
         if (j > i) return f_text(d, i, j);
         if (j + 1 < n) {
-            int that = f_word_is(d, j + 1, s_that_q);
+            int that = f_word_is(d, j + 1, s_that);
             if (that < 0) return NULL;
             if (that) return PyUnicode_FromString(""); /* "said that ...": reported speech follows */
         }
@@ -2839,7 +2846,7 @@ static PyObject *q_source(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssi
             PyObject *w = f_word(d, b - 1);
             if (w == NULL) return NULL;
             int r2 = PySet_Contains(t->aux, w);
-            if (r2 == 0) r2 = (int)PyUnicode_Tailmatch(w, s_ly_q, 0, PY_SSIZE_T_MAX, 1);
+            if (r2 == 0) r2 = (int)PyUnicode_Tailmatch(w, s_ly, 0, PY_SSIZE_T_MAX, 1);
             Py_DECREF(w);
             if (r2 < 0) return NULL;
             if (!r2) break;
@@ -2871,12 +2878,7 @@ static PyObject *quote_roles(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "quote_roles: as many words and ends as token starts, and a held flag per quotation, are needed");
         return NULL;
     }
-    if (s_as == NULL && ((s_as = PyUnicode_InternFromString("as")) == NULL ||
-                         (s_that_q = PyUnicode_InternFromString("that")) == NULL ||
-                         (s_ly_q = PyUnicode_InternFromString("ly")) == NULL)) {
-        Py_CLEAR(s_as);
-        return NULL;
-    }
+    if (voice_words() < 0) return NULL;
     fdoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n, starts, ends, words, first};
     PyObject *scare = PyList_New(nq), *sources = PyList_New(nq), *result = NULL;
     PyObject *sents_t = PySequence_Tuple(sents), *quotes_t = PySequence_Tuple(quotes), *held_t = PySequence_Tuple(held);

@@ -174,7 +174,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
         s_, e_ = starts_all[a:b], ends_all[a:b]
         mids = mids_all[a:b]
         # voice attribution reads only the sentences around mentions (the same voices as reading all)
-        d = _Doc(text, att, s_ + mids + lasts_all[a:b], spans) if voice and b > a else None
+        d = _Doc(text, att, _points(s_, e_, mids, lasts_all[a:b]), spans) if voice and b > a else None
         if sentences:
             n_sent[i] = len(spans)
             if b > a:
@@ -232,15 +232,15 @@ def _sentence_of(doc: np.ndarray, start: np.ndarray, n_sent: np.ndarray, bounds:
     return np.maximum(at - first[doc], 0).astype(np.int64)
 
 
-def _points(start, end, mid: list[int] | None = None) -> list[int]:
+def _points(start, end, mid: list[int] | None = None, last: list[int] | None = None) -> list[int]:
     """The first, middle and last character of every mention (a mention may run over a line break,
     and takes the voice of the segment holding its middle); ``start``, ``end`` as lists or arrays,
-    ``mid`` the middles when already computed."""
+    ``mid`` and ``last`` the middles and last characters when already computed."""
     if not isinstance(start, list):
         start, end = np.asarray(start).tolist(), np.asarray(end).tolist()
     if mid is None:
         mid = [(s + e - 1) // 2 for s, e in zip(start, end)]
-    return start + mid + [e - 1 for e in end]
+    return start + mid + (last if last is not None else [e - 1 for e in end])
 
 
 def _as_objects(frame: pd.DataFrame, keep: tuple[str, ...]) -> pd.DataFrame:
