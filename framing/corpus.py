@@ -413,8 +413,8 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int, small_rows: int | 
                     yield _Block(str(path), encoding, line, pos, data, stamp)
                 return
             if small_rows is not None and line > _ROLE_SAMPLE:
-                # (several processes: the block is read again by whichever process parses it, from
-                # the page cache; copying every block here cost the main process ...)
+                # (several processes: whichever process parses the block reads it from the page
+                # cache; the main process does not copy its bytes)
                 yield _BlockRef(str(path), encoding, line, pos, i - at, stamp)
             else:
                 with memoryview(buf) as view:

@@ -497,14 +497,19 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int,
     return _attributions_py(d, quotes, sents) if got is _kernels.NOT_BUILT else got
 
 
+def _single_chars(chars) -> str:
+    """The one-character members of a set of marks as one str, the C readings' character sets
+    ("--" is never one character)."""
+    return "".join(sorted(c for c in chars if len(c) == 1))
+
+
 @lru_cache(maxsize=8)
 def _rule_tables(att: Attribution) -> tuple:
     """The word sets and character sets the C reading of the rules looks words and gaps up in."""
     shapes = [(p, *_phrase_shape(p)) for p in (att.phrases, att.naming, att.speech)]
-    single = lambda chars: "".join(sorted(c for c in chars if len(c) == 1))  # noqa: E731 ("--": never one character)
     return (*[x for shape in shapes for x in shape], _rule_firsts(att), frozenset(_PARTICLES), frozenset(_PRONOUNS),
-            frozenset(_AUXILIARIES), _NP_LEAD, _LEAD_CONJ, single(_CLAUSE_OR_QUOTE), _CLAUSE_CHARS,
-            single(_COMMA_COLON), single(_NAMING_STOPS), single(_QUOTE_SET))
+            frozenset(_AUXILIARIES), _NP_LEAD, _LEAD_CONJ, _single_chars(_CLAUSE_OR_QUOTE), _CLAUSE_CHARS,
+            _single_chars(_COMMA_COLON), _single_chars(_NAMING_STOPS), _single_chars(_QUOTE_SET))
 
 
 def _attributions_py(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int, int]] | None = None
@@ -658,9 +663,8 @@ def _quote_roles_py(d: _Doc, quotes: list[tuple[int, int]], held: list[bool]) ->
 @lru_cache(maxsize=8)
 def _quote_tables(att: Attribution) -> tuple:
     """The phrase and word sets and the character sets the C reading of :func:`_quote_roles_py` uses."""
-    single = lambda chars: "".join(sorted(c for c in chars if len(c) == 1))  # noqa: E731 ("--": never one character)
-    return (att.speech, *_phrase_shape(att.speech), att.naming, *_phrase_shape(att.naming), single(_TAG_STOPS),
-            single(_SPEAKER_STOPS), single(_CLAUSE_OR_QUOTE), _NP_LEAD, frozenset(_AUXILIARIES))
+    return (att.speech, *_phrase_shape(att.speech), att.naming, *_phrase_shape(att.naming), _single_chars(_TAG_STOPS),
+            _single_chars(_SPEAKER_STOPS), _single_chars(_CLAUSE_OR_QUOTE), _NP_LEAD, frozenset(_AUXILIARIES))
 
 
 def _sentence_at(sents: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
