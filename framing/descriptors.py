@@ -34,7 +34,6 @@ from bisect import bisect_left, bisect_right
 
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 
 from .lexicon.model import REFERENT_CATEGORY
@@ -254,25 +253,49 @@ def link_referents(mentions: pd.DataFrame, desc: pd.DataFrame) -> pd.DataFrame:
     """Give label mentions without a referent the referent of a descriptor they stand in.
 
     Sets ``referent`` and ``referent_link = "construction"`` (``"lexicon"`` where the entry itself
-    names the referent).
+    names the referent). A table-level reading of :func:`referent_links`.
     """
     mentions = mentions.copy(deep=False)  # (columns are replaced, never written into)
-    link = np.where(mentions["referent"].notna() & (mentions["category"] != REFERENT_CATEGORY), "lexicon", "")
-    mentions["referent_link"] = pd.Series(link.astype(object), index=mentions.index, dtype=object)
-    if desc.empty:
-        return mentions
-    free = mentions["referent"].isna() & (mentions["category"] != REFERENT_CATEGORY)
-    if not free.any():
-        return mentions
+    rows = zip(desc["doc_id"].tolist(), desc["start"].tolist(), desc["end"].tolist(), desc["construction"].tolist(),
+               desc["referent"].tolist())
+    refs, links = referent_links(mentions["doc_id"].tolist(), mentions["start"].tolist(), mentions["end"].tolist(),
+                                 mentions["referent"].astype(object).tolist(), mentions["category"].tolist(), rows)
+    mentions["referent"] = pd.Series(refs, index=mentions.index, dtype=object)
+    mentions["referent_link"] = pd.Series(links, index=mentions.index, dtype=object)
+    return mentions
+
+
+def referent_links(doc_ids: list, starts: list[int], ends: list[int], referents: list, categories: list,
+                   descriptors) -> tuple[list, list[str]]:
+    """The referent and ``referent_link`` of each mention (:func:`link_referents` on lists).
+
+    Parameters
+    ----------
+    doc_ids, starts, ends, referents, categories : list
+        One item per mention; a missing referent is None (or NaN).
+    descriptors : iterable of (doc_id, start, end, construction, referent)
+        The descriptors of the same documents, in table order.
+
+    Returns
+    -------
+    referents, links : list
+        A label mention (not of the referent category) without a referent takes the referent of
+        the first descriptor of its document, other than a label, that holds it, with the link
+        ``"construction"``; a mention whose entry names its referent has ``"lexicon"``; the rest
+        ``""``.
+    """
+    refs = list(referents)
+    links = ["lexicon" if not _missing(r) and c != REFERENT_CATEGORY else "" for r, c in zip(refs, categories)]
+    free = [i for i, (r, c) in enumerate(zip(refs, categories)) if _missing(r) and c != REFERENT_CATEGORY]
+    if not free:
+        return refs, links
     by_doc: dict = {}  # doc_id -> [(start, end, referent)] of its descriptors other than labels, in order
-    for did, a, b, con, ref in zip(desc["doc_id"].tolist(), desc["start"].tolist(), desc["end"].tolist(),
-                                   desc["construction"].tolist(), desc["referent"].tolist()):
+    for did, a, b, con, ref in descriptors:
         if con != "label":
             by_doc.setdefault(did, []).append((a, b, ref))
-    refs = mentions["referent"].astype(object).to_numpy().copy()
-    links = mentions["referent_link"].to_numpy().copy()
-    doc_ids, starts, ends = mentions["doc_id"].tolist(), mentions["start"].tolist(), mentions["end"].tolist()
-    for i in np.flatnonzero(free.to_numpy()).tolist():
+    if not by_doc:
+        return refs, links
+    for i in free:
         held = by_doc.get(doc_ids[i])
         if held is None:
             continue  # (most documents: no descriptor other than labels)
@@ -282,6 +305,9 @@ def link_referents(mentions: pd.DataFrame, desc: pd.DataFrame) -> pd.DataFrame:
         if ref is not None:
             refs[i] = ref
             links[i] = "construction"
-    mentions["referent"] = pd.Series(refs, index=mentions.index, dtype=object)
-    mentions["referent_link"] = pd.Series(links, index=mentions.index, dtype=object)
-    return mentions
+    return refs, links
+
+
+def _missing(value) -> bool:
+    """None, NaN or pd.NA (how a table may hold a mention without a referent)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)

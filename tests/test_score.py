@@ -139,3 +139,46 @@ def test_sentence_of_mentions_equals_a_bisection_per_mention():
         n_sent = np.asarray([len(s) for s in sents], dtype=np.int64)
         want = [max(bisect_right(sents[d], x) - 1, 0) for d, x in zip(doc.tolist(), start.tolist())]
         assert _sentence_of(doc, start, n_sent, bounds, flat).tolist() == want
+
+
+def test_referent_links_by_hand_and_as_a_table():
+    """Label mentions without a referent take the referent of the first non-label descriptor of
+    their document that holds them; the list reading and the table reading agree."""
+    from framing.descriptors import link_referents, referent_links
+
+    doc_ids = ["a", "a", "a", "a", "b", "b"]
+    starts = [10, 40, 0, 70, 10, 50]
+    ends = [18, 45, 5, 75, 18, 55]
+    referents = [None, None, "lna", "haftar", float("nan"), None]
+    categories = ["label", "label", "referent", "label", "label", "label"]
+    descriptors = [("a", 5, 20, "apposition", "haftar"),  # holds mention 0
+                   ("a", 8, 20, "apposition", "lna"),  # holds it too, but comes second
+                   ("a", 38, 46, "label", "lna"),  # a label: links nothing
+                   ("b", 0, 30, "compound", "sarraj")]  # holds mention 4 (NaN referent)
+    refs, links = referent_links(doc_ids, starts, ends, referents, categories, iter(descriptors))
+    assert refs[:4] == ["haftar", None, "lna", "haftar"] and refs[4] == "sarraj" and refs[5] is None
+    assert links == ["construction", "", "", "lexicon", "construction", ""]
+    mentions = pd.DataFrame({"doc_id": doc_ids, "start": starts, "end": ends,
+                             "referent": pd.Series(referents, dtype=object), "category": categories})
+    desc = pd.DataFrame(descriptors, columns=["doc_id", "start", "end", "construction", "referent"])
+    table = link_referents(mentions, desc)
+    assert table["referent"].tolist()[:4] == refs[:4] and table["referent_link"].tolist() == links
+    assert table["referent"].dtype == object and table["referent_link"].dtype == object
+
+
+def test_score_tables_keep_python_objects():
+    """Every text column of the tables score returns holds Python objects with None where empty
+    (not Arrow strings with NaN), chunk sizes notwithstanding."""
+    texts = ["Field Marshal Haftar met the renegade general's militia.", "Nothing here at all.",
+             "The Libyan National Army, loyal to Haftar, entered Derna."]
+    corpus = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "outlet": ["A", "B", "A"], "text": texts})
+    for rows in (1, 500):
+        res = framing.score(corpus, "libya", chunk_rows=rows, progress=False)
+        m = res.mentions
+        assert len(m) > 0
+        for col in ("doc_id", "outlet", "surface", "entry", "term", "category", "referent", "voice", "lexicon",
+                    "source", "referent_link"):
+            assert m[col].dtype == object, col
+        assert m["start"].dtype == np.int64 and m["negated"].dtype == bool and m["valence"].dtype == float
+        assert all(v is None or isinstance(v, str) for v in m["referent"])
+        assert [texts[int(d[1]) - 1][s:e] for d, s, e in zip(m["doc_id"], m["start"], m["end"])] == m["surface"].tolist()
