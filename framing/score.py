@@ -427,13 +427,12 @@ def _count_frame(docs: pd.DataFrame, matcher: CompiledMatcher) -> pd.DataFrame:
     batch = matcher.batch(docs["text"].tolist())
     doc, _, _, tid = matcher.find(batch, ordered=False)
     flat = doc * ncat + matcher.target_category[tid]
-    mat = np.bincount(flat, minlength=len(docs) * ncat).reshape(len(docs), ncat)
-    out = pd.DataFrame(mat.astype(np.int64), columns=matcher.categories)
-    out.insert(0, "n_tokens", batch.n_tokens)
-    # (object arrays: pandas would otherwise copy every id into Arrow strings, chunk by chunk)
-    out.insert(0, "outlet", pd.array(docs["outlet"].to_numpy(dtype=object), dtype=object))
-    out.insert(0, "doc_id", pd.array(docs["doc_id"].to_numpy(dtype=object), dtype=object))
-    return out
+    mat = np.bincount(flat, minlength=len(docs) * ncat).reshape(len(docs), ncat).astype(np.int64)
+    # ids and outlets as Python objects, like the other tables (inserted into the table of counts,
+    # pandas made them Arrow strings, a copy of every id)
+    ids = _table({"doc_id": docs["doc_id"].to_numpy(dtype=object), "outlet": docs["outlet"].to_numpy(dtype=object),
+                  "n_tokens": np.asarray(batch.n_tokens, dtype=np.int64)}, len(docs))
+    return pd.concat([ids, pd.DataFrame(mat, columns=matcher.categories)], axis=1)
 
 
 def _count_docs(state: dict, docs: pd.DataFrame) -> pd.DataFrame:

@@ -182,3 +182,9 @@ def test_score_tables_keep_python_objects():
         assert m["start"].dtype == np.int64 and m["negated"].dtype == bool and m["valence"].dtype == float
         assert all(v is None or isinstance(v, str) for v in m["referent"])
         assert [texts[int(d[1]) - 1][s:e] for d, s, e in zip(m["doc_id"], m["start"], m["end"])] == m["surface"].tolist()
+        counts = framing.count(corpus, "libya", chunk_rows=rows, progress=False)
+        assert counts["doc_id"].dtype == object and counts["outlet"].dtype == object
+        assert counts["doc_id"].tolist() == ["d1", "d2", "d3"] and counts["n_tokens"].dtype == np.int64
+        by_doc = m.groupby("doc_id")["category"].value_counts()
+        for cat in counts.columns[3:]:  # the count matrix against the mentions, counted apart
+            assert counts.set_index("doc_id")[cat].to_dict() == {d: int(by_doc.get((d, cat), 0)) for d in ("d1", "d2", "d3")}
