@@ -1,0 +1,142 @@
+"""``--jobs 2`` against one process: ``framing count`` and ``framing score`` on the same corpus.
+
+For each corpus size and each command, one process and two processes are timed in turn (``--repeat``
+rounds, 3 by default; the best of each is kept), in this one process, after a warm-up run of each.
+The ratio is one process's best time over two processes' best time. The tables of the first run
+with two processes are checked equal to one process's (``assert_frame_equal``, row order
+included) before anything is timed.
+
+Two processes pay a price that one does not: the worker is forked from the main process, and every
+memory page either process then writes for the first time is copied (copy-on-write), and the
+first chunks of the file are parsed before the worker has work. The script prints the minor page
+faults of the main process and of the worker (``getrusage``) for the last timed round of each, so
+that the cost can be read next to the ratio: it is paid once per run, so it weighs on a small
+corpus and fades on a large one.
+
+  count    ``framing.score.iter_count`` (the generated 2,000-entry lexicon by default), chunks of
+           1,000 documents.
+  score    ``framing.score.iter_score`` with the sentence index and voice (the shipped lexicons
+           ``loaded_language`` and ``libya`` by default), chunks of 500 documents.
+
+Usage::
+
+    python benchmarks/bench_jobs.py                    # 20 MB and 200 MB, count and score
+    python benchmarks/bench_jobs.py --sizes 20 --commands count
+    python benchmarks/bench_jobs.py --score-lexicons bench   # score with the generated lexicon
+
+The default run takes about two minutes on a 2-core machine (most of it ``score`` on 200 MB), plus,
+the first time, a few seconds to write the 200 MB corpus (cached in ``benchmarks/.cache/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus as bc  # noqa: E402  (benchmarks/corpus.py; also puts the repo on sys.path)
+
+
+def consume(kind: str, path: Path, matcher, jobs: int, keep: bool = False):
+    """Run ``iter_count`` or ``iter_score`` to the end; the chunks when ``keep``, else None."""
+    from framing.score import iter_count, iter_score
+
+    chunks = iter_count(path, matcher, jobs=jobs, progress=False) if kind == "count" else \
+        iter_score(path, matcher, jobs=jobs, progress=False)
+    out = []
+    for chunk in chunks:
+        if keep:
+            out.append(chunk)
+    return out if keep else None
+
+
+def check_equal(kind: str, path: Path, matcher) -> str:
+    """Assert that two processes give one process's tables; a summary of what was compared."""
+    import pandas as pd
+
+    one, two = (consume(kind, path, matcher, jobs, keep=True) for jobs in (1, 2))
+    sizes = []
+    for k in range(len(one[0])):
+        a = pd.concat([c[k] for c in one], ignore_index=True)
+        b = pd.concat([c[k] for c in two], ignore_index=True)
+        pd.testing.assert_frame_equal(a, b)
+        sizes.append(len(a))
+    names = ["counts", "skipped"] if kind == "count" else ["documents", "mentions", "skipped", "descriptors"]
+    return ", ".join(f"{n:,} {name}" for n, name in zip(sizes, names))
+
+
+def faults() -> tuple[int, int]:
+    """Minor page faults so far: this process, and its children that have ended."""
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt)
+
+
+def measure(kind: str, path: Path, matcher, repeat: int) -> dict:
+    """One and two processes in turn, ``repeat`` rounds after a warm-up of each."""
+    for jobs in (1, 2):
+        consume(kind, path, matcher, jobs)
+    times: dict[int, list[float]] = {1: [], 2: []}
+    flt: dict[int, tuple[int, int]] = {}
+    for _ in range(repeat):
+        for jobs in (1, 2):
+            f0 = faults()
+            t = time.perf_counter()
+            consume(kind, path, matcher, jobs)
+            times[jobs].append(time.perf_counter() - t)
+            f1 = faults()
+            flt[jobs] = (f1[0] - f0[0], f1[1] - f0[1])
+    best = {j: min(ts) for j, ts in times.items()}
+    return {"times": times, "best": best, "ratio": best[1] / best[2], "faults": flt}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="--jobs 2 against one process, for count and score.")
+    ap.add_argument("--sizes", default="20,200", help="corpus sizes in MB, comma-separated (default 20,200)")
+    ap.add_argument("--commands", default="count,score", help="count, score or both (default both)")
+    ap.add_argument("--entries", type=int, default=2_000, help="generated lexicon size for count (default 2000)")
+    ap.add_argument("--score-lexicons", default="loaded_language,libya",
+                    help="lexicons for score: names or files, comma-separated, or 'bench' for the generated "
+                         "lexicon (default loaded_language,libya)")
+    ap.add_argument("--repeat", type=int, default=3, help="timed rounds (default 3)")
+    bc.add_common_args(ap)
+    args = ap.parse_args(argv)
+    bc.data_or_exit(args.data)
+
+    import os
+
+    import framing
+
+    print(f"machine: {os.cpu_count()} cores; framing {bc.framing_fingerprint()}", flush=True)
+    bench = bc.make_lexicon(args.entries, args.data, args.cache)
+    lexicons = {"count": framing.compile_lexicons(bench),
+                "score": framing.compile_lexicons(bench if args.score_lexicons == "bench"
+                                                  else args.score_lexicons.split(","))}
+    rows = []
+    for size in [float(x) for x in args.sizes.split(",")]:
+        path, meta = bc.build_corpus(size, args.data, args.cache)
+        mb = meta["text_bytes"] / 1e6
+        path.read_bytes()  # (the file in the OS cache before anything is timed)
+        for kind in args.commands.split(","):
+            what = check_equal(kind, path, lexicons[kind])
+            r = measure(kind, path, lexicons[kind], args.repeat)
+            rows.append((size, kind, mb, r))
+            print(f"{size:g} MB {kind}: tables of two processes equal to one ({what}); one process "
+                  f"{', '.join(f'{t:.3f}' for t in r['times'][1])} s, two "
+                  f"{', '.join(f'{t:.3f}' for t in r['times'][2])} s", flush=True)
+    print()
+    print("| corpus | command | one process s (MB/s) | two processes s (MB/s) | ratio | minor faults, one process "
+          "| minor faults, two: main / worker |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    for size, kind, mb, r in rows:
+        b1, b2 = r["best"][1], r["best"][2]
+        f1, f2 = r["faults"][1], r["faults"][2]
+        print(f"| {size:g} MB | {kind} | {b1:.3f} ({mb / b1:.1f}) | {b2:.3f} ({mb / b2:.1f}) | **{r['ratio']:.2f}x** "
+              f"| {f1[0]:,} | {f2[0]:,} / {f2[1]:,} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
