@@ -34,6 +34,7 @@ from bisect import bisect_left, bisect_right
 
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from .lexicon.model import REFERENT_CATEGORY
@@ -265,28 +266,34 @@ def link_referents(mentions: pd.DataFrame, desc: pd.DataFrame) -> pd.DataFrame:
     return mentions
 
 
-def referent_links(doc_ids: list, starts: list[int], ends: list[int], referents: list, categories: list,
-                   descriptors) -> tuple[list, list[str]]:
+def referent_links(doc_ids: list, starts: list[int], ends: list[int], referents, categories,
+                   descriptors) -> tuple[np.ndarray, np.ndarray]:
     """The referent and ``referent_link`` of each mention (:func:`link_referents` on lists).
 
     Parameters
     ----------
-    doc_ids, starts, ends, referents, categories : list
-        One item per mention; a missing referent is None (or NaN).
+    doc_ids, starts, ends : list
+        One item per mention.
+    referents, categories : sequence
+        One item per mention (lists or object arrays); a missing referent is None or NaN.
     descriptors : iterable of (doc_id, start, end, construction, referent)
         The descriptors of the same documents, in table order.
 
     Returns
     -------
-    referents, links : list
-        A label mention (not of the referent category) without a referent takes the referent of
-        the first descriptor of its document, other than a label, that holds it, with the link
-        ``"construction"``; a mention whose entry names its referent has ``"lexicon"``; the rest
-        ``""``.
+    referents, links : numpy.ndarray
+        Object arrays. A label mention (not of the referent category) without a referent takes the
+        referent of the first descriptor of its document, other than a label, that holds it, with
+        the link ``"construction"``; a mention whose entry names its referent has ``"lexicon"``;
+        the rest ``""``.
     """
-    refs = list(referents)
-    links = ["lexicon" if not _missing(r) and c != REFERENT_CATEGORY else "" for r, c in zip(refs, categories)]
-    free = [i for i, (r, c) in enumerate(zip(refs, categories)) if _missing(r) and c != REFERENT_CATEGORY]
+    refs = np.array(referents, dtype=object)  # (a copy: the caller's stays as it was)
+    cats = np.asarray(categories, dtype=object)
+    missing = pd.isna(refs)
+    label = cats != REFERENT_CATEGORY
+    links = np.full(len(refs), "", dtype=object)
+    links[~missing & label] = "lexicon"
+    free = np.flatnonzero(missing & label).tolist()
     if not free:
         return refs, links
     by_doc: dict = {}  # doc_id -> [(start, end, referent)] of its descriptors other than labels, in order
@@ -308,6 +315,3 @@ def referent_links(doc_ids: list, starts: list[int], ends: list[int], referents:
     return refs, links
 
 
-def _missing(value) -> bool:
-    """None, NaN or pd.NA (how a table may hold a mention without a referent)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)

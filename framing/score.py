@@ -167,7 +167,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     sent_starts: list[int] = []  # the sentence starts of the texts with mentions, text after text
     # descriptors describe mentions with a referent, and speakers resolve to referent mentions: a
     # chunk without any has none to look for (lexicons without referents)
-    any_referent = any(r is not None for r in cols["referent"])  # (None: no referent, in target_columns)
+    any_referent = not pd.isna(mcols["referent"]).all()
     any_person = REFERENT_CATEGORY in cols["category"]
     for i, text in enumerate(texts):
         a, b = bounds[i], bounds[i + 1]
@@ -222,7 +222,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
         desc = _NO_DESCRIPTORS.copy()  # (all of object dtype; a copy costs a fifth of a new table)
     rows = ((r[0], r[4], r[5], r[6], r[2]) for r in desc_rows)  # doc_id, start, end, construction, referent
     mcols["referent"], mcols["referent_link"] = referent_links(mcols["doc_id"].tolist(), starts_all, ends_all,
-                                                               cols["referent"], cols["category"], rows)
+                                                               mcols["referent"], mcols["category"], rows)
     mentions = _table({k: mcols[k] for k in MENTION_COLUMNS}, len(doc))
     return docs, mentions, desc
 

@@ -156,6 +156,7 @@ def test_referent_links_by_hand_and_as_a_table():
                    ("a", 38, 46, "label", "lna"),  # a label: links nothing
                    ("b", 0, 30, "compound", "sarraj")]  # holds mention 4 (NaN referent)
     refs, links = referent_links(doc_ids, starts, ends, referents, categories, iter(descriptors))
+    refs, links = refs.tolist(), links.tolist()
     assert refs[:4] == ["haftar", None, "lna", "haftar"] and refs[4] == "sarraj" and refs[5] is None
     assert links == ["construction", "", "", "lexicon", "construction", ""]
     mentions = pd.DataFrame({"doc_id": doc_ids, "start": starts, "end": ends,
