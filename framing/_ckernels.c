@@ -1545,13 +1545,29 @@ static int ends_sentence(PyObject *text, int kind, const void *data, cand c, Py_
     /* a word of ASCII letters, its full stop, then punctuation or a space and a token (the most
      * common case): a break unless the word is an abbreviation; else the words around decide */
     int fast = c.nw >= 0 || (PyUnicode_READ(kind, data, c.pos + 1) == ' ' && PyUnicode_READ(kind, data, c.g2s) != '.');
-    if (fast && b - a > 1) {
+    /* After an abbreviation or an initial (below), only a later token ending in . ? or ! could end
+     * a sentence in the words around: a run after the space without those characters settles it
+     * (the callback for "Mr. Smith" and "U.S. forces" was a twentieth of score). */
+    int run_ends = 0;
+    if (fast && c.nw < 0)
+        for (Py_ssize_t k = c.g2s; k < c.g2e && !run_ends; k++) {
+            Py_UCS4 x = PyUnicode_READ(kind, data, k);
+            run_ends = x == '.' || x == '?' || x == '!';
+        }
+    if (fast && b - a >= 1) {
+        /* ASCII letters, and single full stops after the first ("U.S"; not "..", a token of its own) */
         int letters = 1;
         for (Py_ssize_t k = a; k < b && letters; k++) {
             Py_UCS4 x = PyUnicode_READ(kind, data, k);
-            letters = (x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z');
+            letters = (x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z') ||
+                      (k > a && x == '.' && PyUnicode_READ(kind, data, k - 1) != '.');
         }
-        if (letters) {
+        if (letters && b - a == 1) { /* an initial: no break before a word of ASCII letters */
+            Py_UCS4 x = c.nw < 0 ? PyUnicode_READ(kind, data, c.g2s) : 0;
+            if (((x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z')) && !run_ends) return 0;
+        } else if (letters && PyUnicode_READ(kind, data, b - 1) != '.') {
+            /* a word and its full stop: a break unless the word is an abbreviation (a word with
+             * full stops inside that is not one is no initial and no number either) */
             if (b - a >= 64) return 1; /* (no abbreviation is that long) */
             char buf[64];
             for (Py_ssize_t k = a; k < b; k++) {
@@ -1564,6 +1580,7 @@ static int ends_sentence(PyObject *text, int kind, const void *data, cand c, Py_
             Py_DECREF(w);
             if (in < 0) return -1;
             if (!in) return 1;
+            if (c.nw >= 0 || !run_ends) return 0;
         }
     }
     PyObject *ctx = PyUnicode_Substring(text, a, c.nw >= 0 ? c.nw + 1 : c.g2e);

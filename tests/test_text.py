@@ -191,3 +191,27 @@ def test_combining_mark_ranges_cached_equal_computed(tmp_path, monkeypatch):
     assert (0x300, 0x36F) in computed  # combining diacritical marks
     (next(tmp_path.glob("unicode-marks-*.json"))).write_text("not json")
     assert ft._mark_ranges() == computed  # a damaged file is recomputed
+
+
+def test_sentence_spans_c_settles_abbreviations_as_python():
+    """The C reading decides "Mr. Smith", "U.S. forces", "J. Trump" and the like without asking
+    the Python rules (sentences._contains_break); 60,000 lines built around those cases (a run after
+    the space with or without a full stop, ?, ! or an ellipsis; dotted words; initials before
+    digits, brackets and lower-case words) give the Python reading's spans."""
+    import random
+
+    from framing.sentences import _sentence_spans_py
+
+    words = ["Mr", "mr", "Dr", "U.S", "u.s", "e.g", "i.e", "U.S.A", "A.B", "x.y.z", "J", "j", "p", "no", "Gen",
+             "word", "U.S..J", "a..b", "I", "Inc", "vs"]
+    after = ["Smith", "smith", "Smith.", "Smith?", "Smith!", "Smith's", "Smith\u2019s", "Smith,", "2018", "2018.",
+             "(x", ")", "\u201cQuote", "a.b", "...", "x..", "\u00c9mile", "?", "!"]
+    joins = [". ", ".  ", ".) ", ".\u201d ", ".? ", ".", ". \u2003"]
+    rng = random.Random(11)
+    lines = []
+    for _ in range(60000):
+        parts = []
+        for _ in range(rng.randint(1, 4)):
+            parts += [rng.choice(words), rng.choice(joins), rng.choice(after), rng.choice([" ", " ", "", "  "])]
+        lines.append("".join(parts))
+    assert [sentence_spans(x) for x in lines] == [_sentence_spans_py(x) for x in lines]
