@@ -1545,44 +1545,61 @@ static int ends_sentence(PyObject *text, int kind, const void *data, cand c, Py_
     /* a word of ASCII letters, its full stop, then punctuation or a space and a token (the most
      * common case): a break unless the word is an abbreviation; else the words around decide */
     int fast = c.nw >= 0 || (PyUnicode_READ(kind, data, c.pos + 1) == ' ' && PyUnicode_READ(kind, data, c.g2s) != '.');
-    /* After an abbreviation or an initial (below), only a later token ending in . ? or ! could end
-     * a sentence in the words around: a run after the space without those characters settles it
-     * (the callback for "Mr. Smith" and "U.S. forces" was a twentieth of score). */
+    if (!fast) goto ask;
+    /* The words around are the word and its full stop (one token), then a word-ending character
+     * (c.nw), or a space and the run of non-space characters after it. Where the word's own pair
+     * is no break, only a later token ending in . ? or ! that is not the last could end a
+     * sentence: a run with those characters only at its end settles it (the callback for "Mr.
+     * Smith", "U.S. forces", "J. Trump" and "2018. The" was a twentieth of score). */
     int run_ends = 0;
-    if (fast && c.nw < 0)
-        for (Py_ssize_t k = c.g2s; k < c.g2e && !run_ends; k++) {
-            Py_UCS4 x = PyUnicode_READ(kind, data, k);
-            run_ends = x == '.' || x == '?' || x == '!';
-        }
-    if (fast && b - a >= 1) {
-        /* ASCII letters, and single full stops after the first ("U.S"; not "..", a token of its own) */
-        int letters = 1;
-        for (Py_ssize_t k = a; k < b && letters; k++) {
-            Py_UCS4 x = PyUnicode_READ(kind, data, k);
-            letters = (x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z') ||
-                      (k > a && x == '.' && PyUnicode_READ(kind, data, k - 1) != '.');
-        }
-        if (letters && b - a == 1) { /* an initial: no break before a word of ASCII letters */
-            Py_UCS4 x = c.nw < 0 ? PyUnicode_READ(kind, data, c.g2s) : 0;
-            if (((x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z')) && !run_ends) return 0;
-        } else if (letters && PyUnicode_READ(kind, data, b - 1) != '.') {
-            /* a word and its full stop: a break unless the word is an abbreviation (a word with
-             * full stops inside that is not one is no initial and no number either) */
-            if (b - a >= 64) return 1; /* (no abbreviation is that long) */
-            char buf[64];
-            for (Py_ssize_t k = a; k < b; k++) {
-                Py_UCS4 x = PyUnicode_READ(kind, data, k);
-                buf[k - a] = (char)(x >= 'A' && x <= 'Z' ? x + 32 : x);
-            }
-            PyObject *w = PyUnicode_FromStringAndSize(buf, b - a);
-            if (w == NULL) return -1;
-            int in = PySet_Contains(abbrev, w);
-            Py_DECREF(w);
-            if (in < 0) return -1;
-            if (!in) return 1;
-            if (c.nw >= 0 || !run_ends) return 0;
-        }
+    for (Py_ssize_t k = c.g2s; c.nw < 0 && k < c.g2e - 1 && !run_ends; k++) {
+        Py_UCS4 x = PyUnicode_READ(kind, data, k);
+        run_ends = x == '.' || x == '?' || x == '!';
     }
+    Py_UCS4 next = c.nw < 0 ? PyUnicode_READ(kind, data, c.g2s) : 0; /* the next token's first character */
+    int next_upper = next >= 'A' && next <= 'Z', next_lower = next >= 'a' && next <= 'z';
+    /* the word: ASCII letters with single full stops or hyphens inside ("U.S", "x-gen"), or digits */
+    int letters = 0, digits = 0, other = 0;
+    Py_ssize_t hyphen = -1; /* the last hyphen */
+    for (Py_ssize_t k = a; k < b && !other; k++) {
+        Py_UCS4 x = PyUnicode_READ(kind, data, k);
+        if ((x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z')) letters++;
+        else if (x >= '0' && x <= '9') digits++;
+        else if ((x == '.' || x == '-') && k > a && k < b - 1) {
+            Py_UCS4 p = PyUnicode_READ(kind, data, k - 1);
+            other = p == '.' || p == '-'; /* (".." and "--" are tokens of their own) */
+            if (x == '-') hyphen = k;
+        } else other = 1;
+    }
+    if (other || b - a >= 64 || b <= a || (letters && digits)) goto ask; /* (no abbreviation is that long) */
+    if (digits && letters + digits < b - a) goto ask; /* (a number with . or -: the rules decide) */
+    char buf[64];
+    for (Py_ssize_t k = a; k < b; k++) {
+        Py_UCS4 x = PyUnicode_READ(kind, data, k);
+        buf[k - a] = (char)(x >= 'A' && x <= 'Z' ? x + 32 : x);
+    }
+    PyObject *w = PyUnicode_FromStringAndSize(buf, b - a);
+    if (w == NULL) return -1;
+    int in = PySet_Contains(abbrev, w);
+    Py_DECREF(w);
+    if (in == 0 && hyphen >= 0) { /* the part after the last hyphen ("x-gen") */
+        w = PyUnicode_FromStringAndSize(buf + (hyphen + 1 - a), b - hyphen - 1);
+        if (w == NULL) return -1;
+        in = PySet_Contains(abbrev, w);
+        Py_DECREF(w);
+    }
+    if (in < 0) return -1;
+    if (in) { /* an abbreviation: its pair is no break */
+        if (c.nw >= 0 || !run_ends) return 0;
+    } else if (digits) { /* a number: a break before an upper-case word, none before a lower-case one */
+        if (next_upper) return 1;
+        if (next_lower && !run_ends) return 0;
+    } else if (b - a == 1) { /* an initial: no break before a word */
+        if ((next_upper || next_lower) && !run_ends) return 0;
+    } else {
+        return 1; /* another word and its full stop */
+    }
+ask:;
     PyObject *ctx = PyUnicode_Substring(text, a, c.nw >= 0 ? c.nw + 1 : c.g2e);
     if (ctx == NULL) return -1;
     PyObject *r = PyObject_CallOneArg(contains_break, ctx);

@@ -194,18 +194,21 @@ def test_combining_mark_ranges_cached_equal_computed(tmp_path, monkeypatch):
 
 
 def test_sentence_spans_c_settles_abbreviations_as_python():
-    """The C reading decides "Mr. Smith", "U.S. forces", "J. Trump" and the like without asking
-    the Python rules (sentences._contains_break); 60,000 lines built around those cases (a run after
-    the space with or without a full stop, ?, ! or an ellipsis; dotted words; initials before
-    digits, brackets and lower-case words) give the Python reading's spans."""
+    """The C reading decides "Mr. Smith", "U.S. forces", "J. Trump", "2018. The" and the like without
+    asking the Python rules (sentences._contains_break); 60,000 lines built around those cases (a
+    run after the space with or without a full stop, ?, ! or an ellipsis, inside or at its end;
+    dotted and hyphenated words; initials and numbers before digits, brackets, upper- and lower-case
+    words) give the Python reading's spans."""
     import random
 
     from framing.sentences import _sentence_spans_py
 
     words = ["Mr", "mr", "Dr", "U.S", "u.s", "e.g", "i.e", "U.S.A", "A.B", "x.y.z", "J", "j", "p", "no", "Gen",
-             "word", "U.S..J", "a..b", "I", "Inc", "vs"]
-    after = ["Smith", "smith", "Smith.", "Smith?", "Smith!", "Smith's", "Smith\u2019s", "Smith,", "2018", "2018.",
-             "(x", ")", "\u201cQuote", "a.b", "...", "x..", "\u00c9mile", "?", "!"]
+             "word", "U.S..J", "a..b", "I", "Inc", "vs", "2018", "3", "x-gen", "x-mr", "a-b-c", "x--y", "9a", "1.5",
+             "-3", "Mr-", "\u00c9t", "no-p"]
+    after = ["Smith", "smith", "Smith.", "Smith?", "Smith!", "Smith?!", "Smith.\u201d", "Smith's", "Smith\u2019s",
+             "Smith,", "2018", "2018.", "(x", ")", "\u201cQuote", "a.b", "...", "x..", "\u00c9mile", "?", "!", "The",
+             "the", "the.", "x-y.", "a.?"]
     joins = [". ", ".  ", ".) ", ".\u201d ", ".? ", ".", ". \u2003"]
     rng = random.Random(11)
     lines = []
