@@ -257,11 +257,12 @@ def link_referents(mentions: pd.DataFrame, desc: pd.DataFrame) -> pd.DataFrame:
     names the referent). A table-level reading of :func:`referent_links`.
     """
     mentions = mentions.copy(deep=False)  # (columns are replaced, never written into)
-    rows = zip(desc["doc_id"].tolist(), desc["start"].tolist(), desc["end"].tolist(), desc["construction"].tolist(),
-               desc["referent"].tolist())
+    rows = () if desc.empty else zip(desc["doc_id"].tolist(), desc["start"].tolist(), desc["end"].tolist(),
+                                     desc["construction"].tolist(), desc["referent"].tolist())
     refs, links = referent_links(mentions["doc_id"].tolist(), mentions["start"].tolist(), mentions["end"].tolist(),
                                  mentions["referent"].astype(object).tolist(), mentions["category"].tolist(), rows)
-    mentions["referent"] = pd.Series(refs, index=mentions.index, dtype=object)
+    if (links == "construction").any():  # (else the referents stay as they were, dtype included)
+        mentions["referent"] = pd.Series(refs, index=mentions.index, dtype=object)
     mentions["referent_link"] = pd.Series(links, index=mentions.index, dtype=object)
     return mentions
 
@@ -313,5 +314,3 @@ def referent_links(doc_ids: list, starts: list[int], ends: list[int], referents,
             refs[i] = ref
             links[i] = "construction"
     return refs, links
-
-

@@ -435,6 +435,9 @@ def _count_frame(docs: pd.DataFrame, matcher: CompiledMatcher) -> pd.DataFrame:
     return pd.concat([ids, pd.DataFrame(mat, columns=matcher.categories)], axis=1)
 
 
+_COUNT_ID_COLUMNS = ("doc_id", "outlet", "n_tokens")  # before the categories in the count table
+
+
 def _count_docs(state: dict, docs: pd.DataFrame) -> pd.DataFrame:
     return _count_frame(docs, state["matcher"])
 
@@ -447,6 +450,12 @@ def iter_count(source, lexicons, *, progress: bool | None = None, chunk_rows: in
                jobs: int | None = None, **read_options) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """Stream ``(counts, skipped)`` chunks; see :func:`count`."""
     state = {"matcher": compile_lexicons(lexicons)}
+    clash = [c for c in state["matcher"].categories if c in _COUNT_ID_COLUMNS]
+    if clash:
+        from .errors import LexiconError
+
+        raise LexiconError([f"category '{clash[0]}' has the name of a column of the count table "
+                            f"({', '.join(_COUNT_ID_COLUMNS)}); rename the category to count with it"])
     bar = tqdm(unit="doc", desc="counting", disable=None if progress is None else not progress, leave=False)
     try:
         for out, skipped in _chunks(source, _count_docs, _drop_counted, state, resolve_jobs(jobs), chunk_rows,

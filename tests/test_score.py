@@ -165,6 +165,27 @@ def test_referent_links_by_hand_and_as_a_table():
     table = link_referents(mentions, desc)
     assert table["referent"].tolist()[:4] == refs[:4] and table["referent_link"].tolist() == links
     assert table["referent"].dtype == object and table["referent_link"].dtype == object
+    # no descriptors at all (a table without columns): the links of the lexicon alone, referents as they were
+    alone = link_referents(mentions.assign(referent=[np.nan, np.nan, "lna", "haftar", np.nan, np.nan]), pd.DataFrame())
+    assert alone["referent_link"].tolist() == ["", "", "", "lexicon", "", ""]
+    assert alone["referent"].tolist()[2:4] == ["lna", "haftar"]
+
+
+def test_count_refuses_a_category_named_like_its_columns():
+    """A category called outlet (or doc_id, n_tokens) would make two columns of that name."""
+    from framing.errors import LexiconError
+
+    lex = parse_yaml("""
+name: clash
+categories:
+  outlet: {description: a category with a column's name}
+entries:
+  - {term: militia, category: outlet}
+""")
+    corpus = pd.DataFrame({"doc_id": ["d1"], "outlet": ["A"], "text": ["The militia advanced."]})
+    with pytest.raises(LexiconError, match="category 'outlet' has the name of a column of the count table"):
+        framing.count(corpus, lex, progress=False)
+    assert framing.score(corpus, lex, progress=False).mentions["category"].tolist() == ["outlet"]
 
 
 def test_score_tables_keep_python_objects():
