@@ -361,6 +361,82 @@ done:
     return result;
 }
 
+/* The soft gaps of the one-byte form (framing/batch.py, _soft_runs, whose NumPy reading is the
+ * reference): u0 the class-preserving form, cand the sorted positions i where u0[i] and u0[i + 1]
+ * share a flag (forms() gives them), is_word its word bytes. First, in cand order, every run of two
+ * or more punctuation bytes (0x01) right after a word byte and before one; then every run of gap
+ * bytes (0x01, 0x02, LF, CR, space) around a candidate pair of whitespace (not two line breaks,
+ * CR LF excepted), between two word bytes (not NUL, not 0x1F), holding only spaces and line
+ * breaks, fewer than two of them (CR LF counts as one). Starts and ends go to out_a/out_b (room:
+ * one per candidate); returns how many. */
+#define SOFT_PUNCT 0x01
+#define IS_GAP(c) ((c) == 0x01 || (c) == 0x02 || (c) == 0x0A || (c) == 0x0D || (c) == 0x20)
+static PyObject *soft_runs(PyObject *self, PyObject *args) {
+    Py_buffer b_u0, b_cand, b_word, b_a, b_b;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*w*", &b_u0, &b_cand, &b_word, &b_a, &b_b)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n_cand = b_cand.len / 8;
+    if (check_size(&b_word, 256, "is_word") || check_size(&b_a, 8 * n_cand, "out_a") ||
+        check_size(&b_b, 8 * n_cand, "out_b") || check_aligned(8, 3, &b_cand, &b_a, &b_b))
+        goto done;
+    {
+        const uint8_t *u = b_u0.buf, *is_word = b_word.buf;
+        const int64_t *cand = b_cand.buf;
+        int64_t *oa = b_a.buf, *ob = b_b.buf;
+        Py_ssize_t n = b_u0.len, out = 0;
+        for (Py_ssize_t k = 0; k < n_cand; k++) { /* (checked first: every candidate pair lies in u0) */
+            if (cand[k] < 0 || cand[k] + 1 >= n || (k && cand[k] <= cand[k - 1])) {
+                PyErr_Format(PyExc_ValueError, "soft_runs: candidate %zd (%lld) is not a position of a pair, "
+                             "in increasing order", k, (long long)cand[k]);
+                goto done;
+            }
+        }
+        for (Py_ssize_t k = 0; k < n_cand; k++) { /* runs of punctuation between two words */
+            Py_ssize_t a = cand[k];
+            if (u[a] != SOFT_PUNCT || a == 0 || !is_word[u[a - 1]]) continue;
+            Py_ssize_t b = a + 2;
+            while (b < n && u[b] == SOFT_PUNCT) b++;
+            if (b < n && is_word[u[b]]) {
+                oa[out] = a;
+                ob[out++] = b;
+            }
+        }
+        Py_ssize_t last_a = -1, last_b = -1;
+        for (Py_ssize_t k = 0; k < n_cand; k++) { /* runs of whitespace between two words */
+            Py_ssize_t i = cand[k];
+            uint8_t x = u[i], y = u[i + 1];
+            if (x == SOFT_PUNCT || (x == 0x0A && y == 0x0A) || (x == 0x0D && y == 0x0D) || (x == 0x0A && y == 0x0D))
+                continue;
+            Py_ssize_t a = i, b = i + 2;
+            while (a > 0 && IS_GAP(u[a - 1])) a--;
+            while (b < n && IS_GAP(u[b])) b++;
+            if (a == last_a && b == last_b) continue; /* (the runs are disjoint: one seen is the last seen) */
+            last_a = a;
+            last_b = b;
+            if (a == 0 || b >= n) continue;
+            uint8_t l = u[a - 1], r = u[b];
+            if (IS_GAP(l) || IS_GAP(r) || l == 0 || r == 0 || l == 0x1F || r == 0x1F) continue;
+            Py_ssize_t breaks = 0;
+            int only_space = 1;
+            for (Py_ssize_t p = a; p < b && only_space; p++) {
+                uint8_t c = u[p];
+                only_space = c == 0x20 || c == 0x0A || c == 0x0D;
+                breaks += (c == 0x0A || c == 0x0D) - (c == 0x0A && p > a && u[p - 1] == 0x0D);
+            }
+            if (only_space && breaks < 2) {
+                oa[out] = a;
+                ob[out++] = b;
+            }
+        }
+        result = PyLong_FromSsize_t(out);
+    }
+done:
+    PyBuffer_Release(&b_u0); PyBuffer_Release(&b_cand); PyBuffer_Release(&b_word);
+    PyBuffer_Release(&b_a); PyBuffer_Release(&b_b);
+    return result;
+}
+#undef IS_GAP
+
 /* Record the patterns that end at position pos in state s (stream j's output region). */
 #define EMIT(j, pos, s)                                                                        \
     do {                                                                                       \
@@ -3036,6 +3112,7 @@ done:
 }
 
 static PyMethodDef methods[] = {
+    {"soft_runs", soft_runs, METH_VARARGS, "Soft gaps of the one-byte form (see framing/batch.py)."},
     {"move_front", move_front, METH_VARARGS, "Move the end of a buffer to its front (see framing/corpus.py)."},
     {"line_ends", line_ends, METH_VARARGS, "Where the next n lines of a buffer end (see framing/corpus.py)."},
     {"quote_roles", quote_roles, METH_VARARGS, "Scare quotes and speakers of quotations (see framing/voice.py)."},

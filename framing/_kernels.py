@@ -221,6 +221,17 @@ def with_nul(values: list) -> list[int]:
     return [i for i, v in enumerate(values) if isinstance(v, str) and "\x00" in v]
 
 
+def soft_runs(u0, cand: np.ndarray, is_word: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the soft gaps of a one-byte form, given the candidate positions of
+    :func:`forms`, in C (:func:`framing.batch._soft_runs` is the NumPy reading and the reference:
+    it cost a thirtieth of ``framing count``)."""
+    cand = np.ascontiguousarray(cand, dtype=np.int64)
+    a = np.empty(len(cand), dtype=np.int64)
+    b = np.empty(len(cand), dtype=np.int64)
+    k = _ckernels.soft_runs(u0, cand, np.ascontiguousarray(is_word, dtype=np.uint8), a, b)  # (no copy: uint8)
+    return a[:k], b[:k]
+
+
 def forms(texts: list[str], table: np.ndarray, known: np.ndarray, is_word: np.ndarray, to_search: np.ndarray,
           flags: np.ndarray, size: int):
     """The class-preserving and search forms of ``texts`` laid out as ``" NUL text1 NUL text2 ...

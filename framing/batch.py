@@ -267,7 +267,7 @@ class TextBatch:
             # The compiled scan reads FILL as nothing: a soft gap of several characters becomes a
             # space and FILL bytes, which its automaton sees as the exact form's one space.
             flagged = rare.tolist()
-            a, b = _soft_runs(u0, cand)
+            a, b = _kernels.soft_runs(u0, cand, _IS_WORD_U8)
             if len(a):
                 width = b - a - 1
                 data_arr[np.repeat(a + 1 - np.cumsum(width) + width, width) + np.arange(int(width.sum()))] = FILL
@@ -304,6 +304,7 @@ _IS_WORD[128:] = True
 # unless they are two line breaks, CR LF excepted).
 _FLAGS = bytes(1 if c == _PUNCT else 2 if c in (_SPACE, _BREAK, _CR) else 0 for c in range(256))
 _FLAGS_ARR = np.frombuffer(_FLAGS, dtype=np.uint8)
+_IS_WORD_U8 = _IS_WORD.astype(np.uint8)  # (as the C loops read it)
 _TO_SEARCH_ARR = np.frombuffer(_TO_SEARCH, dtype=np.uint8)
 
 

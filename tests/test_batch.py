@@ -164,3 +164,35 @@ def test_review_cases_agree_with_exact_forms_and_reference(terms, texts, expecte
     assert surfaces == expected
     ref = ReferenceMatcher([lex])
     assert [[text[s:e] for s, e, *_ in ref.find(text)] for text in texts] == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from([0x01, 0x01, 0x02, 0x0A, 0x0D, 0x20, 0x20, 0x61, 0x62, 0xC3, 0x00, 0x1F, 0x27, 0x30]),
+                min_size=0, max_size=60))
+def test_soft_runs_in_c_equal_the_numpy_reading(codes):
+    """The C soft gaps (framing._kernels.soft_runs, what TextBatch.build uses) are the NumPy
+    reading's (framing.batch._soft_runs), in the same order, on one-byte forms of every gap and
+    word byte mixed: runs of punctuation, spaces and line breaks (CR LF), at both ends, beside NUL
+    and 0x1F."""
+    from framing import _kernels
+    from framing.batch import _FLAGS, _IS_WORD_U8, _soft_runs
+
+    if _kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    u0 = bytes(codes)
+    flags = np.frombuffer(u0.translate(_FLAGS), dtype=np.uint8)
+    cand = np.flatnonzero(flags[:-1] & flags[1:]).astype(np.int64)
+    a, b = _kernels.soft_runs(u0, cand, _IS_WORD_U8)
+    ra, rb = _soft_runs(u0)
+    assert a.tolist() == ra.tolist() and b.tolist() == rb.tolist()
+
+
+def test_soft_runs_in_c_refuse_positions_outside_the_form():
+    from framing import _kernels
+    from framing.batch import _IS_WORD_U8
+
+    if _kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    for bad in ([5], [-1], [2, 1], [3, 3]):
+        with pytest.raises(ValueError, match="soft_runs: candidate"):
+            _kernels.soft_runs(b"a  b ", np.asarray(bad, dtype=np.int64), _IS_WORD_U8)
