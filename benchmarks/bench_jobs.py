@@ -1,7 +1,8 @@
 """``--jobs 2`` against one process: ``framing count`` and ``framing score`` on the same corpus.
 
-For each corpus size and each command, one process and two processes are timed in turn (``--repeat``
-rounds, 3 by default; the best of each is kept), in this one process, after a warm-up run of each.
+For each corpus size and each command, a fresh Python process (so that no measurement inherits the
+memory of another) times one process and two processes in turn (``--repeat`` rounds, 3 by default;
+the best of each is kept), after a warm-up run of each.
 The ratio is one process's best time over two processes' best time. The tables of the first run
 with two processes are checked equal to one process's (``assert_frame_equal``, row order
 included) before anything is timed.
@@ -31,7 +32,9 @@ the first time, a few seconds to write the 200 MB corpus (cached in ``benchmarks
 from __future__ import annotations
 
 import argparse
+import json
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -92,6 +95,24 @@ def measure(kind: str, path: Path, matcher, repeat: int) -> dict:
     return {"times": times, "best": best, "ratio": best[1] / best[2], "faults": flt}
 
 
+def child(args) -> int:
+    """One size and command, measured in this (fresh) process; prints the result as JSON."""
+    import framing
+
+    size, kind = args.child.split(",")
+    lexicon = bc.make_lexicon(args.entries, args.data, args.cache)
+    if kind == "score" and args.score_lexicons != "bench":
+        lexicon = args.score_lexicons.split(",")
+    matcher = framing.compile_lexicons(lexicon)
+    path, meta = bc.build_corpus(float(size), args.data, args.cache)
+    path.read_bytes()  # (the file in the OS cache before anything is timed)
+    what = check_equal(kind, path, matcher)
+    r = measure(kind, path, matcher, args.repeat)
+    print(json.dumps({"what": what, "mb": meta["text_bytes"] / 1e6, "times": r["times"], "best": r["best"],
+                      "ratio": r["ratio"], "faults": r["faults"]}))
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="--jobs 2 against one process, for count and score.")
     ap.add_argument("--sizes", default="20,200", help="corpus sizes in MB, comma-separated (default 20,200)")
@@ -102,28 +123,33 @@ def main(argv=None) -> int:
                          "lexicon (default loaded_language,libya)")
     ap.add_argument("--repeat", type=int, default=3, help="timed rounds (default 3)")
     bc.add_common_args(ap)
+    ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     bc.data_or_exit(args.data)
+    if args.child:
+        return child(args)
 
     import os
 
-    import framing
-
     print(f"machine: {os.cpu_count()} cores; framing {bc.framing_fingerprint()}", flush=True)
-    bench = bc.make_lexicon(args.entries, args.data, args.cache)
-    lexicons = {"count": framing.compile_lexicons(bench),
-                "score": framing.compile_lexicons(bench if args.score_lexicons == "bench"
-                                                  else args.score_lexicons.split(","))}
+    bc.make_lexicon(args.entries, args.data, args.cache)  # (made once here, read from the cache by the children)
     rows = []
-    for size in [float(x) for x in args.sizes.split(",")]:
-        path, meta = bc.build_corpus(size, args.data, args.cache)
-        mb = meta["text_bytes"] / 1e6
-        path.read_bytes()  # (the file in the OS cache before anything is timed)
+    for size in args.sizes.split(","):
+        bc.build_corpus(float(size), args.data, args.cache)
         for kind in args.commands.split(","):
-            what = check_equal(kind, path, lexicons[kind])
-            r = measure(kind, path, lexicons[kind], args.repeat)
-            rows.append((size, kind, mb, r))
-            print(f"{size:g} MB {kind}: tables of two processes equal to one ({what}); one process "
+            cmd = [sys.executable, __file__, "--child", f"{size},{kind}", "--entries", str(args.entries),
+                   "--score-lexicons", args.score_lexicons, "--repeat", str(args.repeat), "--data", str(args.data),
+                   "--cache", str(args.cache)]
+            out = subprocess.run(cmd, capture_output=True, text=True)
+            if out.returncode != 0:
+                print(out.stdout + out.stderr, file=sys.stderr)
+                raise SystemExit(f"{size} MB {kind}: the measuring process failed (exit {out.returncode})")
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            r["times"] = {int(k): v for k, v in r["times"].items()}
+            r["best"] = {int(k): v for k, v in r["best"].items()}
+            r["faults"] = {int(k): v for k, v in r["faults"].items()}
+            rows.append((float(size), kind, r["mb"], r))
+            print(f"{float(size):g} MB {kind}: tables of two processes equal to one ({r['what']}); one process "
                   f"{', '.join(f'{t:.3f}' for t in r['times'][1])} s, two "
                   f"{', '.join(f'{t:.3f}' for t in r['times'][2])} s", flush=True)
     print()

@@ -4,7 +4,7 @@
  *   forms(texts, table, known, is_word, to_search, flags,
  *         out, search, cand, rare, unknown, n_tokens) -> (n, n_unknown, nuls, n_cand, n_rare)
  *   scan(data, classes, delta, k, start, n_out, own, link, lengths, fill,
- *        pid, st, en, counts) -> None   (counts: matches of each of the 4 pieces)
+ *        pid, st, en, counts) -> None   (counts: matches of each of the 8 pieces)
  *
  * and, after scan, resolve(data, pid, st, en, n, pk_ptr, pk_keys, ptr, tids, kind, out_tid,
  * out_start, out_end) -> rows: the scan's matches as candidate mentions checked at their ends,
@@ -15,6 +15,8 @@
  *
  *   word_spans(text, start, end, apostrophes, tokens) -> tokens
  *   tokens_of(text, start, end, apostrophes, starts, ends[, low, words, first, marks, hits]) -> None
+ *
+ * and soft_runs(u0, cand, is_word, out_a, out_b) -> rows: the soft gaps of the one-byte form;
  *
  * and for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL, line_ends and
  * move_front(buf, at) (see framing/_kernels.py); set_vector_forms(flag) for the tests; and for
