@@ -843,7 +843,7 @@ def _starting_in(spans: list[tuple[int, int]], within: list[tuple[int, int]]) ->
 
 def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
     """Whether ``[a, b)`` overlaps one of the sorted, disjoint ``spans``."""
-    k = bisect_right(spans, (a, float("inf")))
+    k = bisect_right(spans, (a, _AFTER_ALL))
     return (k > 0 and spans[k - 1][1] > a) or (k < len(spans) and spans[k][0] < b)
 
 
@@ -963,19 +963,22 @@ def _resolve(src: str, at: int, starts: list[int], referents) -> str:
 
 
 def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out = [span]
+    """The non-empty pieces of ``span`` outside every hole, in order; ``holes`` sorted by start
+    (they may overlap). One pass (splitting the pieces hole by hole cost a seventh of
+    :func:`_segments` with the benchmark lexicon)."""
+    a, b = span
+    out = []
     for ha, hb in holes:
-        nxt = []
-        for a, b in out:
-            if hb <= a or ha >= b:
-                nxt.append((a, b))
-                continue
-            if a < ha:
-                nxt.append((a, ha))
-            if hb < b:
-                nxt.append((hb, b))
-        out = nxt
-    return [(a, b) for a, b in out if b > a]
+        if ha >= b:
+            break
+        if hb <= a:
+            continue
+        if a < ha:
+            out.append((a, ha))
+        a = hb
+    if a < b:
+        out.append((a, b))
+    return out
 
 
 def _quote_source(d: _Doc, qa: int, qb: int) -> str:

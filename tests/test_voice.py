@@ -1089,3 +1089,22 @@ def test_compiled_voice_readings_survive_review_cases(compiled):
     d = _Doc("He said so.", att)
     with pytest.raises(ValueError, match="hits must be increasing"):
         _kernels.attributions(d.text, d.starts, d.ends, d.words, d._first, [], d.sents, _rule_tables(att), [2, 1])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.integers(0, 60), st.integers(0, 60),
+       st.lists(st.tuples(st.integers(0, 70), st.integers(1, 20)), max_size=6))
+def test_subtract_leaves_the_points_outside_the_holes(a, length, raw):
+    """_subtract (attributed regions minus the quotations in them, which are never empty): its
+    pieces are the maximal runs of the span's points that no hole holds, in order, for holes
+    sorted by start, overlapping or not."""
+    span = (a, a + length)
+    holes = sorted((x, x + w) for x, w in raw)
+    left = sorted(set(range(*span)) - {p for x, y in holes for p in range(x, y)})
+    runs = []
+    for p in left:
+        if runs and runs[-1][1] == p:
+            runs[-1][1] = p + 1
+        else:
+            runs.append([p, p + 1])
+    assert V._subtract(span, holes) == [tuple(r) for r in runs]
