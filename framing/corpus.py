@@ -693,7 +693,7 @@ class _Records:
 
     def __init__(self, records: list[dict]):
         self.records = records
-        self.columns = list(dict.fromkeys(chain.from_iterable(records)))  # (keys in C: a third of a generator)
+        self.columns = list(dict.fromkeys(chain.from_iterable(records)))  # (keys read in C, not by a generator)
 
     def __len__(self) -> int:
         return len(self.records)
