@@ -59,7 +59,10 @@ static int check_aligned(size_t size, int n, ...) {
 }
 
 /* Pass 1 over code points [A, B) of one text: one class byte per code point; unknown code points and
- * NULs counted. */
+ * NULs counted. A variation selector (U+FE00-FE0F, RARE in the table: a combining mark) right after
+ * punctuation or a symbol, as in the emoji "\u2764\ufe0f", is punctuation too: the exact form drops
+ * it into the symbol's group, a gap either way (framing/text.py, _letters); elsewhere it stays RARE,
+ * and its text takes the exact path (o[-1] is the space before the text). */
 #define CLASSIFY_RANGE(TYPE, A, B)                                            \
     do {                                                                      \
         const TYPE *restrict s = (const TYPE *)data;                          \
@@ -74,6 +77,8 @@ static int check_aligned(size_t size, int n, ...) {
                 nuls++;                                                       \
             }                                                                 \
             o[i] = table[cp];                                                 \
+            if (cp - 0xFE00u < 16u && o[i] == 0x1F && o[i - 1] == 0x01)       \
+                o[i] = 0x01;                                                  \
         }                                                                     \
     } while (0)
 

@@ -40,12 +40,16 @@ entries:
 MATCHER = CompiledMatcher([LEX])
 
 # Words include pairs whose non-ASCII letters share the fast form's byte (é/ũ: 0xE9, 0x169) and
-# characters that send a text to the exact path (½ changes length under NFKC, İ under lower case).
+# characters that send a text to the exact path (½ changes length under NFKC, İ under lower case, a
+# variation selector after a letter joins its word); emoji with a variation selector after them
+# ("\u2764\ufe0f", "#\ufe0f") are punctuation on the fast path.
 WORDS = ["renegade", "General", "touché", "touchũ", "TOUCHÉ", "brig", "Gen", "U", "S", "backed", "government",
          "https", "t", "co", "militias", "militia", "leader", "ministères", "ministèrex", "ΣΟΦΙΑΣ", "σοφιας",
-         "Café", "cafũ", "society", "Haftar", "Khalifa", "war", "İstanbul", "½", "x"]
+         "Café", "cafũ", "society", "Haftar", "Khalifa", "war", "İstanbul", "½", "x", "war\ufe0f", "\u2764\ufe0f",
+         "\U0001f600\ufe0f\ufe0e", "#\ufe0f\u20e3"]
 GAPS = [" ", "  ", "\n", "\r\n", "\n\n", "\r\n\r\n", " \n", ", ", ".-", "://", "/", "-", ". ", "'s ",
-        "\u2019 ", " \u2013 ", "\u00a0", "\x0b", "\u2028", "\t", "--", "...", " \u201c", "\u201d "]
+        "\u2019 ", " \u2013 ", "\u00a0", "\x0b", "\u2028", "\t", "--", "...", " \u201c", "\u201d ", "\u2764\ufe0f",
+        " \u2764\ufe0f ", ".\ufe0f", " \ufe0f", "\u263a\ufe0f\u2764\ufe0f"]
 
 
 def mentions(batch):
@@ -196,3 +200,17 @@ def test_soft_runs_in_c_refuse_positions_outside_the_form():
     for bad in ([5], [-1], [2, 1], [3, 3]):
         with pytest.raises(ValueError, match="soft_runs: candidate"):
             _kernels.soft_runs(b"a  b ", np.asarray(bad, dtype=np.int64), _IS_WORD_U8)
+
+
+def test_emoji_with_a_variation_selector_stay_on_the_fast_path(engine):
+    """A variation selector after a symbol ("I \u2764\ufe0f") is punctuation on the compiled fast
+    path, as the exact form makes it (the exact path cost 75 times as much per character); after a
+    letter it joins the word, so that text takes the exact path. Both find what the exact form finds."""
+    emoji = "I \u2764\ufe0f the war, \U0001f600\ufe0f war\u263a\ufe0f\u2764\ufe0f. #\ufe0f war"
+    joined = "war\ufe0f and war"
+    for text, exact_texts in ((emoji, 0 if engine == "compiled" else 1), (joined, 1)):
+        fast = MATCHER.batch([text])
+        assert fast.n_exact == exact_texts
+        assert mentions(fast) == mentions(TextBatch.build([text], exact=True))
+    assert [(emoji[s:e], t.term) for s, e, t in MATCHER.find_text(emoji)] == [("war", "war")] * 3
+    assert [(joined[s:e], t.term) for s, e, t in MATCHER.find_text(joined)] == [("war\ufe0f", "war"), ("war", "war")]
