@@ -1620,6 +1620,16 @@ static int is_ascii_space(Py_UCS4 c) { return c == ' ' || c == '\t' || c == '\n'
 
 typedef struct { Py_ssize_t pos, nw, g2s, g2e; } cand; /* nw: position of group 1 or -1; g2: group 2 or -1 */
 
+/* Whether the run after the candidate's space holds . ? or ! before its last character (0 after a
+ * word-ending character: no run) */
+static int run_ends(int kind, const void *data, cand c) {
+    for (Py_ssize_t k = c.g2s; c.nw < 0 && k < c.g2e - 1; k++) {
+        Py_UCS4 x = PyUnicode_READ(kind, data, k);
+        if (x == '.' || x == '?' || x == '!') return 1;
+    }
+    return 0;
+}
+
 /* Whether the candidate c, with the words text[a:b] before it, ends a sentence (sentences.py's
  * decide): 1 yes, 0 no, -1 error. */
 static int ends_sentence(PyObject *text, int kind, const void *data, cand c, Py_ssize_t a, Py_ssize_t b,
@@ -1634,11 +1644,6 @@ static int ends_sentence(PyObject *text, int kind, const void *data, cand c, Py_
      * is no break, only a later token ending in . ? or ! that is not the last could end a
      * sentence: a run with those characters only at its end settles it (the callback for "Mr.
      * Smith", "U.S. forces", "J. Trump" and "2018. The" was a twentieth of score). */
-    int run_ends = 0;
-    for (Py_ssize_t k = c.g2s; c.nw < 0 && k < c.g2e - 1 && !run_ends; k++) {
-        Py_UCS4 x = PyUnicode_READ(kind, data, k);
-        run_ends = x == '.' || x == '?' || x == '!';
-    }
     Py_UCS4 next = c.nw < 0 ? PyUnicode_READ(kind, data, c.g2s) : 0; /* the next token's first character */
     int next_upper = next >= 'A' && next <= 'Z', next_lower = next >= 'a' && next <= 'z';
     /* the word: ASCII letters with single full stops or hyphens inside ("U.S", "x-gen"), or digits */
@@ -1673,12 +1678,12 @@ static int ends_sentence(PyObject *text, int kind, const void *data, cand c, Py_
     }
     if (in < 0) return -1;
     if (in) { /* an abbreviation: its pair is no break */
-        if (c.nw >= 0 || !run_ends) return 0;
+        if (c.nw >= 0 || !run_ends(kind, data, c)) return 0;
     } else if (digits) { /* a number: a break before an upper-case word, none before a lower-case one */
         if (next_upper) return 1;
-        if (next_lower && !run_ends) return 0;
+        if (next_lower && !run_ends(kind, data, c)) return 0;
     } else if (b - a == 1) { /* an initial: no break before a word */
-        if ((next_upper || next_lower) && !run_ends) return 0;
+        if ((next_upper || next_lower) && !run_ends(kind, data, c)) return 0;
     } else {
         return 1; /* another word and its full stop */
     }

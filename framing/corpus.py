@@ -52,6 +52,7 @@ except ImportError:  # pragma: no cover - orjson is a dependency
     _orjson = None
 
 from . import _kernels
+from ._frames import frame_of
 from .errors import CorpusError, closest
 
 __all__ = ["Corpus", "read_corpus", "iter_corpus", "ColumnMap", "DOCUMENT_COLUMNS", "SKIPPED_COLUMNS"]
@@ -864,17 +865,15 @@ class _Standardiser:
             out_ids.append(doc_id)
             out_outlets.append(outlet)
             out_titles.append(title)
-        # Object columns (pd.Series keeps the dtype; a dict of arrays would be inferred as Arrow
-        # strings, a copy of every text made chunk by chunk and undone by the matcher's tolist()),
-        # joined by concat on one index (DataFrame(dict of Series) aligns them: twice the time).
-        index = pd.RangeIndex(len(keep_rows))
-        docs = pd.concat({
-            "doc_id": pd.Series(out_ids, index=index, dtype=object),
-            "outlet": pd.Series(out_outlets, index=index, dtype=object),
+        # Object columns (Arrow strings would copy every text, chunk by chunk, only for the
+        # matcher's tolist() to undo it)
+        docs = frame_of({
+            "doc_id": out_ids,
+            "outlet": out_outlets,
             "date": _parse_dates([dates[i] for i in keep_rows] if has_dates else [], len(keep_rows)),
-            "title": pd.Series(out_titles, index=index, dtype=object),
-            "text": pd.Series([texts[i] for i in keep_rows], index=index, dtype=object),
-        }, axis=1)
+            "title": out_titles,
+            "text": [texts[i] for i in keep_rows],
+        }, len(keep_rows))
         if roles.get("date"):
             self.unparsed_dates += int(sum(1 for i, d in zip(keep_rows, docs["date"]) if pd.isna(d) and _as_text(dates[i])))
         used = {c for c in roles.values() if c}

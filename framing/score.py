@@ -32,6 +32,7 @@ from tqdm.auto import tqdm
 from . import _kernels
 from ._parallel import ordered_map, resolve_jobs
 from .cache import cached_matcher
+from ._frames import frame_of
 from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, _blocks_plan, _Dedupe, iter_corpus
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
@@ -110,17 +111,6 @@ def _none_for_missing(column: pd.Series) -> np.ndarray:
         values = values.copy()
         values[missing] = None
     return values
-
-
-def _table(columns: dict, n: int) -> pd.DataFrame:
-    """A table built at once from whole columns: object arrays and lists as Python objects (pandas
-    would infer Arrow strings from them, copying every value), arrays of numbers and flags as they
-    are. (Built a column at a time, with a table per step, a chunk's tables cost about 2 ms more:
-    4 % of ``score`` on chunks of 250 documents.)"""
-    index = pd.RangeIndex(n)
-    # (concat of Series on one index: half the time of DataFrame(dict of Series), which aligns them)
-    return pd.concat({k: pd.Series(v, index=index, dtype=object if isinstance(v, list) or v.dtype == object else None)
-                      for k, v in columns.items()}, axis=1)
 
 
 def _mention_columns(docs: pd.DataFrame, texts: list[str], matcher: CompiledMatcher, doc, start, end, tid) -> dict:
@@ -217,13 +207,13 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     if desc_rows:
         dcols = dict(zip(DESCRIPTOR_COLUMNS, (list(x) for x in zip(*desc_rows))))
         dcols["start"], dcols["end"] = (np.asarray(dcols[k], dtype=np.int64) for k in ("start", "end"))
-        desc = _table(dcols, len(desc_rows))
+        desc = frame_of(dcols, len(desc_rows))
     else:
         desc = _NO_DESCRIPTORS.copy()  # (all of object dtype; a copy costs a twentieth of a new table)
     rows = ((r[0], r[4], r[5], r[6], r[2]) for r in desc_rows)  # doc_id, start, end, construction, referent
     mcols["referent"], mcols["referent_link"] = referent_links(mcols["doc_id"].tolist(), starts_all, ends_all,
                                                                mcols["referent"], mcols["category"], rows)
-    mentions = _table({k: mcols[k] for k in MENTION_COLUMNS}, len(doc))
+    mentions = frame_of({k: mcols[k] for k in MENTION_COLUMNS}, len(doc))
     return docs, mentions, desc
 
 
@@ -430,7 +420,7 @@ def _count_frame(docs: pd.DataFrame, matcher: CompiledMatcher) -> pd.DataFrame:
     mat = np.bincount(flat, minlength=len(docs) * ncat).reshape(len(docs), ncat).astype(np.int64)
     # ids and outlets as Python objects, like the other tables (inserted into the table of counts,
     # pandas made them Arrow strings, a copy of every id)
-    ids = _table({"doc_id": docs["doc_id"].to_numpy(dtype=object), "outlet": docs["outlet"].to_numpy(dtype=object),
+    ids = frame_of({"doc_id": docs["doc_id"].to_numpy(dtype=object), "outlet": docs["outlet"].to_numpy(dtype=object),
                   "n_tokens": np.asarray(batch.n_tokens, dtype=np.int64)}, len(docs))
     return pd.concat([ids, pd.DataFrame(mat, columns=matcher.categories)], axis=1)
 
