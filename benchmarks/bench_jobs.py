@@ -7,6 +7,12 @@ The ratio is one process's best time over two processes' best time. The tables o
 with two processes are checked equal to one process's (``assert_frame_equal``, row order
 included) before anything is timed.
 
+That in-process ratio favours one process: its memory is already in place from the runs before,
+while the worker of two processes is forked afresh for every run. So each size and command is
+also timed the way the command line runs it, each run in a fresh process (``--repeat`` rounds of
+one process then two, alternating; imports, the lexicon and the corpus file in the page cache are
+ready before the clock starts): the "fresh" ratio. Both are printed.
+
 Two processes pay a price that one does not: the worker is forked from the main process, and every
 memory page either process then writes for the first time is copied (copy-on-write), and the
 first chunks of the file are parsed before the worker has work. The script prints the minor page
@@ -25,7 +31,7 @@ Usage::
     python benchmarks/bench_jobs.py --sizes 20 --commands count
     python benchmarks/bench_jobs.py --score-lexicons bench   # score with the generated lexicon
 
-The default run takes about two minutes on a 2-core machine (most of it ``score`` on 200 MB), plus,
+The default run takes about four minutes on a 2-core machine (most of it ``score`` on 200 MB), plus,
 the first time, a few seconds to write the 200 MB corpus (cached in ``benchmarks/.cache/``).
 """
 
@@ -95,6 +101,35 @@ def measure(kind: str, path: Path, matcher, repeat: int) -> dict:
     return {"times": times, "best": best, "ratio": best[1] / best[2], "faults": flt}
 
 
+def once(args) -> int:
+    """One timed run in this (fresh) process: ``--once SIZE,COMMAND,JOBS``; prints JSON."""
+    import framing
+
+    size, kind, jobs = args.once.split(",")
+    lexicon = bc.make_lexicon(args.entries, args.data, args.cache)
+    if kind == "score" and args.score_lexicons != "bench":
+        lexicon = args.score_lexicons.split(",")
+    matcher = framing.compile_lexicons(lexicon)
+    path, _ = bc.build_corpus(float(size), args.data, args.cache)
+    path.read_bytes()
+    f0 = faults()
+    t = time.perf_counter()
+    consume(kind, path, matcher, int(jobs))
+    t = time.perf_counter() - t
+    f1 = faults()
+    print(json.dumps({"t": t, "faults": [f1[0] - f0[0], f1[1] - f0[1]]}))
+    return 0
+
+
+def run_json(cmd: list[str], what: str) -> dict:
+    """Run a measuring process; its last line of output, read as JSON."""
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        print(out.stdout + out.stderr, file=sys.stderr)
+        raise SystemExit(f"{what}: the measuring process failed (exit {out.returncode})")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def child(args) -> int:
     """One size and command, measured in this (fresh) process; prints the result as JSON."""
     import framing
@@ -124,10 +159,13 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="timed rounds (default 3)")
     bc.add_common_args(ap)
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--once", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     bc.data_or_exit(args.data)
     if args.child:
         return child(args)
+    if args.once:
+        return once(args)
 
     import os
 
@@ -137,30 +175,37 @@ def main(argv=None) -> int:
     for size in args.sizes.split(","):
         bc.build_corpus(float(size), args.data, args.cache)
         for kind in args.commands.split(","):
-            cmd = [sys.executable, __file__, "--child", f"{size},{kind}", "--entries", str(args.entries),
-                   "--score-lexicons", args.score_lexicons, "--repeat", str(args.repeat), "--data", str(args.data),
-                   "--cache", str(args.cache)]
-            out = subprocess.run(cmd, capture_output=True, text=True)
-            if out.returncode != 0:
-                print(out.stdout + out.stderr, file=sys.stderr)
-                raise SystemExit(f"{size} MB {kind}: the measuring process failed (exit {out.returncode})")
-            r = json.loads(out.stdout.strip().splitlines()[-1])
+            common = ["--entries", str(args.entries), "--score-lexicons", args.score_lexicons, "--repeat",
+                      str(args.repeat), "--data", str(args.data), "--cache", str(args.cache)]
+            r = run_json([sys.executable, __file__, "--child", f"{size},{kind}", *common], f"{size} MB {kind}")
             r["times"] = {int(k): v for k, v in r["times"].items()}
             r["best"] = {int(k): v for k, v in r["best"].items()}
             r["faults"] = {int(k): v for k, v in r["faults"].items()}
+            fresh: dict[int, list[dict]] = {1: [], 2: []}
+            for _ in range(args.repeat):
+                for jobs in (1, 2):
+                    fresh[jobs].append(run_json([sys.executable, __file__, "--once", f"{size},{kind},{jobs}", *common],
+                                                f"{size} MB {kind}, --jobs {jobs} in a fresh process"))
+            r["fresh"] = {j: min(x["t"] for x in runs) for j, runs in fresh.items()}
+            r["fresh_faults"] = {j: runs[-1]["faults"] for j, runs in fresh.items()}
             rows.append((float(size), kind, r["mb"], r))
             print(f"{float(size):g} MB {kind}: tables of two processes equal to one ({r['what']}); one process "
                   f"{', '.join(f'{t:.3f}' for t in r['times'][1])} s, two "
-                  f"{', '.join(f'{t:.3f}' for t in r['times'][2])} s", flush=True)
+                  f"{', '.join(f'{t:.3f}' for t in r['times'][2])} s; in fresh processes, best of {args.repeat}: "
+                  f"{r['fresh'][1]:.3f} and {r['fresh'][2]:.3f} s", flush=True)
     print()
     print("| corpus | command | one process s (MB/s) | two processes s (MB/s) | ratio | minor faults, one process "
-          "| minor faults, two: main / worker |")
-    print("|---|---|---:|---:|---:|---:|---|")
+          "| minor faults, two: main / worker | fresh processes: one / two s | fresh ratio "
+          "| fresh minor faults, one / two: main / worker |")
+    print("|---|---|---:|---:|---:|---:|---|---|---:|---|")
     for size, kind, mb, r in rows:
         b1, b2 = r["best"][1], r["best"][2]
         f1, f2 = r["faults"][1], r["faults"][2]
+        n1, n2 = r["fresh"][1], r["fresh"][2]
+        g1, g2 = r["fresh_faults"][1], r["fresh_faults"][2]
         print(f"| {size:g} MB | {kind} | {b1:.3f} ({mb / b1:.1f}) | {b2:.3f} ({mb / b2:.1f}) | **{r['ratio']:.2f}x** "
-              f"| {f1[0]:,} | {f2[0]:,} / {f2[1]:,} |")
+              f"| {f1[0]:,} | {f2[0]:,} / {f2[1]:,} | {n1:.3f} / {n2:.3f} | **{n1 / n2:.2f}x** "
+              f"| {g1[0]:,} / {g2[0]:,} / {g2[1]:,} |")
     return 0
 
 

@@ -18,8 +18,8 @@
  *
  * and soft_runs(u0, cand, is_word, out_a, out_b) -> rows: the soft gaps of the one-byte form;
  *
- * and for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL, line_ends and
- * move_front(buf, at) (see framing/_kernels.py); set_vector_forms(flag) for the tests; and for
+ * and for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL and line_ends
+ * (see framing/_kernels.py); set_vector_forms(flag) for the tests; and for
  * voice attribution (framing/voice.py), which keep the GIL: quote_regions(text, ...) -> [(start,
  * end), ...], sentence_spans, focus, sentence_regions, all_inside, and attributions(text, starts,
  * ends, words, first, quotes, sents, tables) -> [(start, end, source, rule), ...] (the attribution rules).
@@ -2361,23 +2361,6 @@ static PyObject *line_ends(PyObject *self, PyObject *args) {
     return Py_BuildValue("nn", pos, rows);
 }
 
-/* move_front(buf, at): buf[:len - at] = buf[at:] in place (one memmove; bytearray's slice assignment
- * copies the slice first, then copies it back) -> len - at. */
-static PyObject *move_front(PyObject *self, PyObject *args) {
-    Py_buffer buf;
-    Py_ssize_t at;
-    if (!PyArg_ParseTuple(args, "w*n", &buf, &at)) return NULL;
-    if (at < 0 || at > buf.len) {
-        PyBuffer_Release(&buf);
-        PyErr_SetString(PyExc_ValueError, "move_front: at must lie in the buffer");
-        return NULL;
-    }
-    Py_ssize_t keep = buf.len - at;
-    if (at > 0 && keep > 0) memmove(buf.buf, (char *)buf.buf + at, (size_t)keep);
-    PyBuffer_Release(&buf);
-    return PyLong_FromSsize_t(keep);
-}
-
 /* voices(rows, starts, ends, ranks) -> (voice, source): framing/voice.py's _voices (the reference;
  * tests compare both). rows: (start, end, voice, source) tuples; starts, ends: lists of int offsets
  * of spans; ranks: a dict of each voice's rank. A span takes the voice and source of the row of the
@@ -3125,7 +3108,6 @@ done:
 
 static PyMethodDef methods[] = {
     {"soft_runs", soft_runs, METH_VARARGS, "Soft gaps of the one-byte form (see framing/batch.py)."},
-    {"move_front", move_front, METH_VARARGS, "Move the end of a buffer to its front (see framing/corpus.py)."},
     {"line_ends", line_ends, METH_VARARGS, "Where the next n lines of a buffer end (see framing/corpus.py)."},
     {"quote_roles", quote_roles, METH_VARARGS, "Scare quotes and speakers of quotations (see framing/voice.py)."},
     {"flags", flags, METH_VARARGS, "Negated and hedged flags of mentions (see framing/voice.py)."},

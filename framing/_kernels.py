@@ -37,19 +37,6 @@ FILL = 0x1E
 COMPILED_MIN_CHARS = 0 if COMPILED else 2 ** 62
 
 
-def move_front(buf: bytearray, at: int) -> int:
-    """``buf[:len(buf) - at] = buf[at:]`` in place for a bytearray, with one ``memmove`` in C (the
-    slice assignment copies the slice first); returns ``len(buf) - at``. The end of ``buf`` keeps
-    its bytes."""
-    if _ckernels is not None:
-        return _ckernels.move_front(buf, at)
-    if not 0 <= at <= len(buf):
-        raise ValueError("move_front: at must lie in the buffer")
-    keep = len(buf) - at
-    buf[:keep] = buf[at:]
-    return keep
-
-
 def line_ends(buf: bytes, start: int, n: int) -> tuple[int, int]:
     """From ``buf[start]``, the position just after the ``n``-th newline byte (or after the last
     one when there are fewer; ``start`` when none) and how many were found (``memchr`` in C)."""

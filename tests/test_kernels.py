@@ -505,21 +505,6 @@ def test_line_ends_refuses_a_start_outside_the_buffer():
             _kernels.line_ends(b"a\nb", start, n)
 
 
-@pytest.mark.parametrize("fallback", [False, True])
-def test_move_front_moves_the_end_of_a_buffer_to_its_front(monkeypatch, fallback):
-    if fallback:
-        monkeypatch.setattr(_kernels, "_ckernels", None)
-    rng = np.random.default_rng(1)
-    for size, at in ((0, 0), (10, 0), (10, 10), (10, 3), (5_000_000, 3_999_999), (5_000_000, 17)):
-        data = rng.integers(0, 256, size, dtype=np.uint8).tobytes()
-        buf = bytearray(data)
-        assert _kernels.move_front(buf, at) == size - at
-        assert bytes(buf) == data[at:] + data[size - at:]  # (the end keeps its bytes)
-    for at in (-1, 11):
-        with pytest.raises(ValueError, match="at must lie in the buffer"):
-            _kernels.move_front(bytearray(10), at)
-
-
 @pytest.mark.parametrize("base", ["abc de", "ab\u00e9 c", "a\u4e2d b", "x\U0001f600 y"])  # one, two and four bytes a character
 def test_compiled_line_walks_equal_python_on_long_lines(base):
     """Quotation regions, sentences and the focus of voice attribution find line breaks, quotation
