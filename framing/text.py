@@ -16,7 +16,10 @@ The match form of a text is built by these steps, each of which keeps a characte
 original text:
 
 1. Unicode NFKC and lower case (``str.lower``; the Greek final sigma, whose lower case depends on
-   the letters around it, is folded into sigma, as ``str.casefold`` does).
+   the letters around it, is folded into sigma, as ``str.casefold`` does). Words are those of the
+   original text: where NFKC turns one word character into several, they all stay inside its word,
+   punctuation included ("2\u00bd" is the one word "21\u20442", "\u2474" is "(1)"), and where it
+   turns a character that is no word character into letters, they stay a gap ("\u2122" is not "tm").
 2. Typographic equivalences: curly apostrophes and primes become ``'``; every whitespace character
    becomes a space; every other non-word character (punctuation, hyphens and dashes, symbols) becomes
    a space. Hyphen and space are therefore equivalent (``self-styled`` == ``self styled``).
@@ -62,7 +65,9 @@ __all__ = [
 
 #: Versioned names of the policies below; the manifest records them so that a study written today
 #: means the same thing next year.
-NORMALISATION_POLICY = "framing.normalise.v2"  # v2: Greek final sigma folded
+# v2: Greek final sigma folded; v3: what NFKC makes of one character keeps that character's place in
+# the words ("\u00bd", one word character, is "1\u20442" inside its word; "\u2122", none, is a gap)
+NORMALISATION_POLICY = "framing.normalise.v3"
 TOKEN_POLICY = "framing.tokens.word-apostrophe.v1"
 
 # Characters that are typographic variants of the apostrophe.
@@ -515,6 +520,65 @@ def _letters(piece: str) -> str:
     return piece
 
 
+_WORD_CHAR_RE = re.compile(r"\w")
+_IN_WORD_SPACE = "\ufdd0"  # (a noncharacter: no text's form holds one otherwise)
+
+
+# Characters that NFKC makes combining marks only (the halfwidth katakana voiced sound marks, which
+# it composes with the letter before them): after a letter they belong to it, as marks do; after
+# anything else they are letters that NFKC empties (words are read in the original text).
+_MARKS_TO_NFKC = "\uff9e\uff9f"
+
+
+def _joins_base(ch: str, base: str) -> bool:
+    """Whether ``ch`` belongs to the group of the character ``base`` before it (and the marks after
+    that): a combining mark does, one that NFKC makes a mark does after a letter."""
+    if ch in _MARKS_TO_NFKC:
+        return _is_letter(base)
+    return unicodedata.category(ch).startswith("M")
+
+
+def _is_letter(ch: str) -> bool:
+    """Whether ``ch`` (one character, or none) is a word character and no apostrophe."""
+    return bool(ch) and ch not in _APOSTROPHE_SET and _WORD_CHAR_RE.match(ch) is not None
+
+
+def _one_word(group: str, piece: str, at: int, kept: list[tuple[int, str]], before: str = "",
+              after: str = "") -> str:
+    """The form of one character with the marks that follow it, ``group`` (NFKC and lower-cased:
+    ``piece``), as the words of the original text have it (tests/reference_matcher.py): words are
+    read in the original text, then normalised; ``before`` and ``after`` are the characters around
+    the group. So a word character stays one piece of its word whatever NFKC makes of it:
+    "\u00bd" is "1\u20442", "\u0149" is "\u02bcn", "\u2474" is "(1)", all inside the word; the
+    characters of ``piece`` that the form would make gaps (or lone apostrophes) are listed in
+    ``kept`` with their place (``at`` is the piece's) and the character the form has there: an
+    apostrophe for an apostrophe, ``_IN_WORD_SPACE`` for a space, else the character itself; the
+    piece gets a letter in their place until then. A character that is no word character stays a
+    gap whatever NFKC makes of it ("\u2122" is "tm", a circled "a" is "a"), and an apostrophe stays
+    one."""
+    char = group[0]
+    if char in _APOSTROPHE_SET:  # ("\u00b4" is " \u0301" to NFKC; with a mark, no apostrophe between
+        return "'" if len(group) == 1 else "  "  # two letters: a gap of two, as "' " is)
+    if not _WORD_CHAR_RE.match(char):  # a gap; with marks ("\n\u0301"), of two spaces at least, so
+        return " " * (len(piece) if len(group) == 1 else max(len(piece), 2))  # that _apply_gaps classes it
+    if len(piece) == 1 and _WORD_CHAR_RE.match(piece) and piece not in _APOSTROPHE_SET:
+        return piece
+    out = []
+    for ch in piece:
+        if unicodedata.category(ch).startswith("M"):  # (marks are dropped, as _letters does)
+            continue
+        if not _WORD_CHAR_RE.match(ch) or ch in _APOSTROPHE_SET:
+            kept.append((at + len(out), "'" if ch in _APOSTROPHE_SET else _IN_WORD_SPACE if ch.isspace() else ch))
+            ch = "a"
+        out.append(ch)
+    if not out and not (_is_letter(before) or _is_letter(after)):
+        # (only marks, "\uff9e" being "\u3099" to NFKC, and no letter on either side to hold
+        # the word together: the word still holds a character)
+        kept.append((at, _IN_WORD_SPACE))
+        out.append("a")
+    return "".join(out)
+
+
 def _simple(c: str) -> bool:
     """Whether ``c`` is its own normalised form in every context: NFKC and lower-casing keep it one
     character (and NFKC keeps its lower case), and it is not a combining mark."""
@@ -538,32 +602,46 @@ def _match_form_slow(text: str) -> MatchForm:
     # back to the text: an ASCII run character by character, a group's characters all to the group.
     pieces: list[str] = []
     seg: list[tuple[int, int, int, bool]] = []  # (start, end, length in the form, ASCII run) per piece
+    kept: list[tuple[int, str]] = []  # (place in the form, character) that _finish must not make a gap
+    empty: list[tuple[int, int]] = []  # (place in the form, start in the text) of groups with no form
     i, n = 0, len(text)
+    size = 0  # characters in pieces so far
 
     def groups(i: int, stop: int) -> int:
         """Normalise characters ``i`` to ``stop`` one base-and-marks group at a time."""
+        nonlocal size
         while i < stop:
             j = i + 1
-            while j < stop and unicodedata.category(text[j]).startswith("M"):
+            while j < stop and _joins_base(text[j], text[i]):
                 j += 1
             piece = _letters(unicodedata.normalize("NFKC", text[i:j]).lower())
+            piece = _one_word(text[i:j], piece, size, kept, text[i - 1:i], text[j:j + 1])
+            if not piece:  # (the next character of the form starts here: it begins its word)
+                empty.append((size, i))
             pieces.append(piece)
             seg.append((i, j, len(piece), False))
+            size += len(piece)
             i = j
         return i
 
     for m in _SIMPLE_RUN_RE.finditer(text):
         a, b = m.span()
-        if b < n and unicodedata.category(text[b]).startswith("M"):
+        if b < n and _joins_base(text[b], text[b - 1]):  # (text[b - 1]: the base of its group)
             b -= 1  # the run's last letter carries the marks that follow: keep them together
         if b <= a:
             continue
         groups(i, a)  # the non-ASCII characters before this run
         pieces.append(text[a:b].lower())
         seg.append((a, b, b - a, True))
+        size += b - a
         i = b
     groups(i, n)
     m0 = _finish(_translate("".join(pieces)))  # translation keeps lengths: one call for the text
+    if kept:
+        chars = list(m0)
+        for at, ch in kept:
+            chars[at] = ch
+        m0 = "".join(chars)
     # (the maps built at once from the pieces: an array per piece cost 1.5 ms per news article)
     if seg:
         a, b, size, run = (np.asarray(x) for x in zip(*seg))
@@ -572,6 +650,9 @@ def _match_form_slow(text: str) -> MatchForm:
         run = np.repeat(run.astype(bool), size)
         starts = np.repeat(a.astype(np.int64), size) + np.where(run, within, 0)
         ends = np.where(run, starts + 1, np.repeat(b.astype(np.int64), size))
+        for at, start in empty:
+            if at < len(starts):
+                starts[at] = min(starts[at], start)
     else:
         starts = ends = np.zeros(0, dtype=np.int64)
     return _apply_gaps(m0, text, starts, ends)

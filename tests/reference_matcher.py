@@ -4,7 +4,8 @@ It shares no code with ``framing.text`` or ``framing.matcher``: it tokenises the
 one regular expression and compares tokens word by word, implementing the documented semantics
 directly:
 
-* tokens are runs of word characters joined by apostrophes (any apostrophe variant);
+* tokens are runs of word characters (``\w`` less the apostrophes, with the combining marks that
+  follow them) joined by apostrophes (any apostrophe variant) between two letters;
 * tokens compare after NFKC, lower-casing and apostrophe unification;
 * the gap between two consecutive words of a phrase is soft (whitespace with fewer than two line
   breaks, or punctuation without whitespace or apostrophes), hard (any other gap without a paragraph
@@ -27,9 +28,13 @@ APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u2032\u0060\u00b4\uff07\u201b"
 # Combining marks belong to the word they follow ("WAR\u0301" is one word, not "WAR").
 MARKS = "".join(chr(c) for c in [*range(0x300, 0x20000), *range(0xE0000, 0xE1000)]
                 if unicodedata.category(chr(c)).startswith("M"))
-_W = r"[\w" + re.escape(MARKS) + r"]"
-TOKEN = re.compile(r"\w" + _W + r"*(?:[" + APOSTROPHES + r"]" + _W + r"+)*")  # a mark with no letter before it is no word
-TERM_WORD = re.compile(r"(\w+(?:[" + APOSTROPHES + r"]\w+)*)(\*?)")
+# A word character is \w less the apostrophes: "\u02bc" and "\u02b9" are modifier letters to
+# Unicode (so \w) but apostrophes here, as everywhere else.
+_L = r"[^\W" + APOSTROPHES + r"]"
+_W = r"(?:" + _L + r"|[" + re.escape(MARKS) + r"])"
+# a mark with no letter before it is no word, and after an apostrophe a word goes on with a letter
+TOKEN = re.compile(_L + _W + r"*(?:[" + APOSTROPHES + r"]" + _L + _W + r"*)*")
+TERM_WORD = re.compile(r"(" + _L + r"+(?:[" + APOSTROPHES + r"]" + _L + r"+)*)(\*?)")
 LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
@@ -44,13 +49,19 @@ def norm_word(word: str) -> str:
     return word
 
 
+def _mark(ch: str) -> bool:
+    """A combining mark, or a character that NFKC makes one (halfwidth katakana sound marks)."""
+    norm = unicodedata.normalize("NFKC", ch)
+    return all(unicodedata.category(c).startswith("M") for c in norm) and norm != ""
+
+
 def original_length(token: str, took: int) -> int:
     """Characters of the original token behind the first ``took`` characters of its normal form
     (NFKC may change lengths: "\ufb01ght" is "fight")."""
     if took >= len(norm_word(token)):
         return len(token)
     for k in range(1, len(token) + 1):
-        if len(norm_word(token[:k])) >= took and not unicodedata.category(token[k:k + 1] or "x").startswith("M"):
+        if len(norm_word(token[:k])) >= took and not _mark(token[k:k + 1] or "x"):
             return k
     return len(token)
 

@@ -69,6 +69,13 @@ def spans(text, lex=LEX):
     ("war-torn", [("war", "other", None)]),
     ("\uff37\uff21\uff32 and \ufb01ghting", [("\uff37\uff21\uff32", "other", None)]),  # NFKC; offsets into original
     ("the WARS and the WAR\u0301", []),  # a combining mark is part of its word: no 'war' in 'wár'
+    # what NFKC makes of one word character stays in its word ("\u00bd" is "1\u20442", "\u0149" is
+    # "\u02bcn"): a wildcard runs over it, a plain term does not end before it
+    ("the militia'\u0149 and militia\u00bd", [("militia'\u0149", "group", None), ("militia\u00bd", "group", None)]),
+    ("war\u00bd and war\u2474 and 2\u00bd war", [("war", "other", None)]),
+    # ... and a character that is no word character stays a gap whatever NFKC makes of it ("tm")
+    ("Army\u2122 chief", [("Army", "group", None)]),
+    ("army\u2122chief", [("army\u2122chief", "label", None)]),
 ])
 def test_semantics(text, expected):
     assert spans(text) == expected
@@ -98,6 +105,39 @@ def test_agrees_with_reference_on_generated_texts(parts):
     m = CompiledMatcher([LEX])
     ours = sorted({(s, e, t.lexicon, t.entry, t.category, t.referent) for s, e, t in m.find_text(text)})
     assert ours == ReferenceMatcher([LEX]).find(text)
+
+
+# Characters that NFKC changes: one word character into several, some of them no word characters
+# (fractions, "\u0149", parenthesised and dotted numbers, the Catalan middle dot, a space and a mark);
+# no word character into letters ("\u2122", a circled letter, a CJK radical); apostrophes that are
+# letters to Unicode or that NFKC makes a space and a mark ("\u00b4"); and one it makes a mark only
+# ("\uff9e", a letter to Unicode)
+NFKC_CHARS = ["\u00bd", "\u2153", "\u0149", "\u2474", "\u2488", "\u013f", "\u0140", "\u037a", "\uff9e",
+              "\u2122", "\u24d0", "\u2f7f", "\u0130", "\ufb01", "\u00b4", "\uff07", "\u02bc", "\u02b9",
+              "\u0374", "\u0301"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(WORDS + NFKC_CHARS), st.sampled_from(GAPS + ["", "", "'s"]),
+                          st.booleans()), min_size=1, max_size=14))
+def test_agrees_with_reference_where_nfkc_changes_characters(parts):
+    """Words are read in the original text, as the reference matcher reads them, however NFKC
+    splits, merges or empties their characters (before, a wildcard stopped at "\u0149" after an
+    apostrophe: 1,807 differences in 20,000 generated texts, 0 now)."""
+    text = "".join((w.upper() if up else w) + g for w, g, up in parts)
+    m = CompiledMatcher([LEX])
+    ours = sorted({(s, e, t.lexicon, t.entry, t.category, t.referent) for s, e, t in m.find_text(text)})
+    assert ours == ReferenceMatcher([LEX]).find(text)
+
+
+def test_halfwidth_katakana_with_a_voiced_sound_mark_is_one_word():
+    """NFKC composes "\uff76\uff9e" into "\u30ac": the mark belongs to its letter (it split the word
+    in two before), and the mention's offsets still cover it."""
+    lex = Lexicon(name="j", categories={"c": Category("c")}, entries=[Entry("\u30ac\u30bd\u30ea\u30f3", "c")])
+    text = "the \uff76\uff9e\uff7f\uff98\uff9d price and \u30ac\u30bd\u30ea\u30f3"
+    got = [(s, e) for s, e, _ in CompiledMatcher([lex]).find_text(text)]
+    assert [text[s:e] for s, e in got] == ["\uff76\uff9e\uff7f\uff98\uff9d", "\u30ac\u30bd\u30ea\u30f3"]
+    assert [(s, e) for s, e, *_ in ReferenceMatcher([lex]).find(text)] == got
 
 
 @pytest.mark.parametrize("corpus", ["basil", "newswcl"])
