@@ -761,8 +761,8 @@ done:
 
 /* Word tokens of text[start:end]: what re.finditer(r"\w+(?:[A]\w+)*", text, start, end) finds, A
  * being the characters of ``apostrophes``; a word character is what re's \w is for str
- * (Py_UNICODE_ISALNUM or "_"). Appended to the list ``tokens`` as (start, end) tuples; returns
- * ``tokens``. (tokens_of, below, appends them as lists of starts and ends, with their words.) */
+ * (Py_UNICODE_ISALNUM or "_"), less U+02BC and U+02B9. Appended to the list ``tokens`` as (start,
+ * end) tuples; returns ``tokens``. (tokens_of, below, appends them as lists of starts and ends, with their words.) */
 /* (ASCII from a table: Py_UNICODE_ISALNUM is four calls into the Unicode database for a character
  * that is none of alpha, decimal, digit and numeric, i.e. for every space and punctuation mark) */
 static const uint8_t ascii_word[128] = {
@@ -774,7 +774,10 @@ static const uint8_t ascii_word[128] = {
     ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
     ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
-static inline int is_word_char(Py_UCS4 ch) { return ch < 128 ? ascii_word[ch] : Py_UNICODE_ISALNUM(ch); }
+/* (U+02BC and U+02B9, letters to Unicode, are apostrophes here: framing/text.py, _WORD_RE) */
+static inline int is_word_char(Py_UCS4 ch) {
+    return ch < 128 ? ascii_word[ch] : Py_UNICODE_ISALNUM(ch) && ch != 0x2BC && ch != 0x2B9;
+}
 
 /* Inlined into each caller, so that tokens_span's copies for each kind of str read characters
  * without testing the kind each time (the kind a constant there). */

@@ -44,6 +44,8 @@ def line_ends(buf: bytes, start: int, n: int) -> tuple[int, int]:
         return _ckernels.line_ends(buf, start, n)
     if not 0 <= start <= len(buf) or n < 0:
         raise ValueError("line_ends: start must lie in the buffer and n be >= 0")
+    if not hasattr(buf, "find"):  # (a memoryview: searched as bytes)
+        buf = bytes(buf)
     rows = 0
     while rows < n:
         j = buf.find(b"\n", start)
@@ -119,8 +121,8 @@ def token_end_before(text: str, pos: int) -> int:
     """End of the last word token ending at or before ``pos`` (-1: none). A word token ends with a
     word character (``framing.text.word_spans``), so it is one past the last one before ``pos``."""
     k = min(pos, len(text)) - 1
-    while k >= 0 and not (text[k].isalnum() or text[k] == "_"):
-        k -= 1
+    while k >= 0 and not ((text[k].isalnum() and text[k] not in "\u02bc\u02b9") or text[k] == "_"):
+        k -= 1  # (U+02BC and U+02B9 are apostrophes: framing.text._WORD_RE)
     return k + 1 if k >= 0 else -1
 
 

@@ -108,8 +108,8 @@ class _CodeTable:
             return _RARE
         if ch.isspace():
             return _SPACE
-        if ch.isalnum():
-            return 0x80 | (cp & 0x7F)
+        if ch.isalnum():  # (the Kelvin sign's lower case is the ASCII "k")
+            return cp if cp < 128 else 0x80 | (cp & 0x7F)
         return _PUNCT
 
     def fill(self, cps: np.ndarray) -> None:

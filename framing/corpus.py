@@ -318,7 +318,8 @@ class _Block:
 
     def ref(self) -> "_BlockRef":
         """Where the block lies in its file (what is sent to a worker process)."""
-        return _BlockRef(self.path, self.encoding, self.first_line, self.first_byte, len(self.data), self.stamp)
+        return _BlockRef(self.path, self.encoding, self.first_line, self.first_byte, len(self.data), self.stamp,
+                         self.data.endswith(b"\n"))
 
 
 @dataclass(frozen=True)
@@ -333,10 +334,12 @@ class _BlockRef:
     first_byte: int
     length: int
     stamp: tuple[int, int] = (-1, -1)  # the file's (size, mtime in ns) when it was opened
+    whole_lines: bool = True  # whether it ends at a newline (all blocks but, maybe, the file's last)
 
     def load(self) -> _Block:
         with open(self.path, "rb") as f:
-            return _read_block(f, self.path, self.encoding, self.first_line, self.first_byte, self.length, self.stamp)
+            return _read_block(f, self.path, self.encoding, self.first_line, self.first_byte, self.length, self.stamp,
+                               self.whole_lines)
 
     def ref(self) -> "_BlockRef":
         return self
@@ -404,23 +407,26 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int, small_rows: int | 
                 if small_rows is not None and line > _ROLE_SAMPLE:
                     # (several processes: whichever process parses the block reads it from the
                     # page cache; the main process does not read its bytes)
-                    yield _BlockRef(str(path), encoding, line, pos, end - pos, stamp)
+                    yield _BlockRef(str(path), encoding, line, pos, end - pos, stamp, rows == want)
                 else:
-                    yield _read_block(reader, str(path), encoding, line, pos, end - pos, stamp)
+                    yield _read_block(reader, str(path), encoding, line, pos, end - pos, stamp, rows == want)
             if rows < want:
                 return
             line, pos = line + rows, end
 
 
 def _read_block(f, path: str, encoding: str, first_line: int, first_byte: int, length: int,
-                stamp: tuple[int, int]) -> _Block:
+                stamp: tuple[int, int], whole_lines: bool = True) -> _Block:
     """The block of ``length`` bytes at ``first_byte`` of the open file ``f``, checked against the
-    file's ``stamp`` (its size and modification time when it was opened)."""
+    file's ``stamp`` (its size and modification time when it was opened) and, with
+    ``whole_lines``, to end at a newline (as it did when its end was found: a file rewritten in
+    place with the same size and time would otherwise give blocks cut inside lines)."""
     if f.tell() != first_byte:
         f.seek(first_byte)
     data = f.read(length)
     st = os.fstat(f.fileno())
-    if len(data) != length or (stamp != (-1, -1) and (st.st_size, st.st_mtime_ns) != stamp):
+    if len(data) != length or (stamp != (-1, -1) and (st.st_size, st.st_mtime_ns) != stamp) or (
+            whole_lines and not data.endswith(b"\n")):
         raise CorpusError(f"{path}: the file changed while it was read (around bytes {first_byte:,} "
                           f"to {first_byte + length:,}); read it again once it is complete")
     return _Block(path, encoding, first_line, first_byte, data, stamp)

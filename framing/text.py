@@ -68,7 +68,9 @@ __all__ = [
 # v2: Greek final sigma folded; v3: what NFKC makes of one character keeps that character's place in
 # the words ("\u00bd", one word character, is "1\u20442" inside its word; "\u2122", none, is a gap)
 NORMALISATION_POLICY = "framing.normalise.v3"
-TOKEN_POLICY = "framing.tokens.word-apostrophe.v1"
+# v2: the apostrophes that Unicode calls letters (U+02BC, U+02B9) join words and are none, as in
+# the match form (a word of its own before: "a \u02b9 b" was three tokens)
+TOKEN_POLICY = "framing.tokens.word-apostrophe.v2"
 
 # Characters that are typographic variants of the apostrophe.
 _APOSTROPHES = "\u2019\u2018\u02bc\u02b9\u2032\u0060\u00b4\uff07\u201b"
@@ -127,7 +129,8 @@ _LONE_APOSTROPHE_RE = re.compile(r"'(?:(?!\w)|(?<!\w.))")  # starts with a liter
 # lone apostrophes included, is a space there); only runs of two or more can need an edit.
 _SPACE_RUN_RE = re.compile(r"  +")
 _APOSTROPHE_SET = frozenset("'" + _APOSTROPHES)
-_WORD_RE = re.compile(r"\w+(?:['" + _APOSTROPHES + r"]\w+)*")
+_WORD_CHAR = r"[^\W\u02bc\u02b9]"  # \w less the apostrophes among its letters
+_WORD_RE = re.compile(_WORD_CHAR + r"+(?:['" + _APOSTROPHES + r"]" + _WORD_CHAR + r"+)*")
 
 
 @dataclass(frozen=True)
@@ -264,7 +267,7 @@ _SEPARATORS = (0, 10, 32)
 def _needs_slow_path(ch: str) -> bool:
     """A character whose lower case or NFKC form changes lengths, or that may compose with others."""
     low = ch.lower()
-    return (len(low) != 1 or unicodedata.category(ch).startswith("M")
+    return (len(low) != 1 or unicodedata.category(ch).startswith("M") or ch in _COMPOSES_BACK
             or not unicodedata.is_normalized("NFKC", _finish(_translate(low))))
 
 
@@ -524,16 +527,22 @@ _WORD_CHAR_RE = re.compile(r"\w")
 _IN_WORD_SPACE = "\ufdd0"  # (a noncharacter: no text's form holds one otherwise)
 
 
-# Characters that NFKC makes combining marks only (the halfwidth katakana voiced sound marks, which
-# it composes with the letter before them): after a letter they belong to it, as marks do; after
-# anything else they are letters that NFKC empties (words are read in the original text).
-_MARKS_TO_NFKC = "\uff9e\uff9f"
+# Characters that NFKC may compose with the letter before them although they are no combining
+# marks: the halfwidth katakana voiced sound marks (NFKC makes them marks: "\uff76\uff9e" is
+# "\u30ac"), and the Hangul vowels and final consonants (the conjoining jamo, and the compatibility
+# and halfwidth jamo that NFKC makes them: "\u1100\u1161" and "\u3131\u314f" are "\uac00"). After
+# a letter they belong to it, as marks do; elsewhere they are letters of their own (words are read
+# in the original text). tests/test_text.py derives the list from unicodedata.
+_COMPOSES_BACK = frozenset("\uff9e\uff9f" + "".join(chr(c) for a, b in (
+    (0x1161, 0x1175), (0x11A8, 0x11C2), (0x3133, 0x3133), (0x3135, 0x3136), (0x313A, 0x313F), (0x314F, 0x3163),
+    (0xFFA3, 0xFFA3), (0xFFA5, 0xFFA6), (0xFFAA, 0xFFAF), (0xFFC2, 0xFFC7), (0xFFCA, 0xFFCF), (0xFFD2, 0xFFD7),
+    (0xFFDA, 0xFFDC)) for c in range(a, b + 1)))
 
 
 def _joins_base(ch: str, base: str) -> bool:
     """Whether ``ch`` belongs to the group of the character ``base`` before it (and the marks after
-    that): a combining mark does, one that NFKC makes a mark does after a letter."""
-    if ch in _MARKS_TO_NFKC:
+    that): a combining mark does, one of ``_COMPOSES_BACK`` does after a letter."""
+    if ch in _COMPOSES_BACK:
         return _is_letter(base)
     return unicodedata.category(ch).startswith("M")
 
@@ -669,7 +678,17 @@ def normalize_term(term: str) -> str:
     >>> normalize_term("militia*")
     'militia*'
     """
-    return "*".join(match_form(chunk).text for chunk in term.split("*")).strip(" ")
+    forms = []
+    for k, chunk in enumerate(term.split("*")):
+        form = match_form(chunk)
+        text = form.text
+        lead = len(text) - len(text.lstrip(" "))
+        if k and 0 < lead < len(text):  # the gap after a wildcard: classed from the term's text, as
+            # the gaps between two words of a chunk are (its form's width could be NFKC's: "\u2122")
+            gap = chunk[:int(form.to_original(lead, lead + 1)[0])]
+            text = _GAP_FORM[gap_class(gap)] + text[lead:]
+        forms.append(text)
+    return "*".join(forms).strip(" ")
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

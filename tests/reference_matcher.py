@@ -4,7 +4,7 @@ It shares no code with ``framing.text`` or ``framing.matcher``: it tokenises the
 one regular expression and compares tokens word by word, implementing the documented semantics
 directly:
 
-* tokens are runs of word characters (``\w`` less the apostrophes, with the combining marks that
+* tokens are runs of word characters (``\\w`` less the apostrophes, with the combining marks that
   follow them) joined by apostrophes (any apostrophe variant) between two letters;
 * tokens compare after NFKC, lower-casing and apostrophe unification;
 * the gap between two consecutive words of a phrase is soft (whitespace with fewer than two line
@@ -34,7 +34,7 @@ _L = r"[^\W" + APOSTROPHES + r"]"
 _W = r"(?:" + _L + r"|[" + re.escape(MARKS) + r"])"
 # a mark with no letter before it is no word, and after an apostrophe a word goes on with a letter
 TOKEN = re.compile(_L + _W + r"*(?:[" + APOSTROPHES + r"]" + _L + _W + r"*)*")
-TERM_WORD = re.compile(r"(" + _L + r"+(?:[" + APOSTROPHES + r"]" + _L + r"+)*)(\*?)")
+TERM_WORD = re.compile(r"(" + _L + _W + r"*(?:[" + APOSTROPHES + r"]" + _L + _W + r"*)*)(\*?)")  # (a term's words as a text's)
 LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 

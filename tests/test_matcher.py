@@ -114,7 +114,7 @@ def test_agrees_with_reference_on_generated_texts(parts):
 # ("\uff9e", a letter to Unicode)
 NFKC_CHARS = ["\u00bd", "\u2153", "\u0149", "\u2474", "\u2488", "\u013f", "\u0140", "\u037a", "\uff9e",
               "\u2122", "\u24d0", "\u2f7f", "\u0130", "\ufb01", "\u00b4", "\uff07", "\u02bc", "\u02b9",
-              "\u0374", "\u0301"]
+              "\u0374", "\u0301", "\u212a", "\u3131", "\u314f", "\u1100", "\u1161", "\u11a8", "\uac00"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -128,6 +128,20 @@ def test_agrees_with_reference_where_nfkc_changes_characters(parts):
     m = CompiledMatcher([LEX])
     ours = sorted({(s, e, t.lexicon, t.entry, t.category, t.referent) for s, e, t in m.find_text(text)})
     assert ours == ReferenceMatcher([LEX]).find(text)
+
+
+@pytest.mark.parametrize("term, text", [
+    ("kelvin", "the \u212aelvin scale"),  # (the Kelvin sign lower-cases to ASCII "k")
+    ("\uac00", "\u1100\u1161 and \u3131\u314f and \uffa1\uffc2"),  # Hangul jamo NFKC composes
+    ("\uac01", "\uac00\u11a8"),  # a syllable and a final consonant
+    ("army*\u2122\u00bd", "army \u00bd, army-\u00bd, army, \u00bd"),  # a gap after a wildcard, classed from the term
+    ("war\u0301", "WAR and wa\u0301r and war\u0301"),  # a term's mark is part of its word
+])
+def test_agrees_with_reference_on_characters_that_change_across_characters(term, text):
+    lex = Lexicon(name="x", categories={"c": Category("c")}, entries=[Entry(term, "c")])
+    ours = [(s, e) for s, e, _ in CompiledMatcher([lex]).find_text(text)]
+    assert ours == [(s, e) for s, e, *_ in ReferenceMatcher([lex]).find(text)]
+    assert ours  # (each text holds the term)
 
 
 def test_halfwidth_katakana_with_a_voiced_sound_mark_is_one_word():

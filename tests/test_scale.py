@@ -329,6 +329,49 @@ def test_reading_blocks_notices_a_file_that_grows_or_shrinks_while_read(tmp_path
     assert b"".join(b.data for b in fc._jsonl_blocks(path, "utf-8", 3)) == lines
 
 
+def test_reading_blocks_notices_a_file_rewritten_with_the_same_size_and_time(tmp_path):
+    """Block ends are found in one read of the file and the blocks' bytes read again: a file
+    rewritten in place with the same size and modification time (a coarse clock, or a restored
+    one) moves its newlines under the reader, which must not cut blocks inside lines."""
+    import os
+
+    import pytest
+
+    import framing.corpus as fc
+    from framing.errors import CorpusError
+
+    path = tmp_path / "c.jsonl"
+    lines = b"".join(b'{"text": "line %04d"}\n' % i for i in range(2_000))
+    path.write_bytes(lines)
+    st = os.stat(path)
+    blocks = fc._jsonl_blocks(path, "utf-8", 7)  # (the whole file is scanned at the first block)
+    next(blocks)
+    path.write_bytes(b" " + lines[:-1])  # every newline one byte later, the same size
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(path).st_size == st.st_size and os.stat(path).st_mtime_ns == st.st_mtime_ns
+    with pytest.raises(CorpusError, match="c.jsonl: the file changed while it was read"):
+        list(blocks)
+
+
+@pytest.mark.parametrize("small_rows", [None, 3])
+def test_jsonl_blocks_without_the_c_extension(tmp_path, monkeypatch, small_rows):
+    """The reader cuts the same blocks with the Python readings of the C loops (a build without
+    the extension once failed here: the pure-Python line search got a memoryview)."""
+    import framing._kernels as fk
+    import framing.corpus as fc
+
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b"".join(b'{"text": "line %d"}\n' % i for i in range(50)) + b'{"text": "last"}')
+    for read_bytes in (7, 1 << 22):
+        monkeypatch.setattr(fc, "_READ_BYTES", read_bytes)
+        compiled = [b.ref() for b in fc._jsonl_blocks(path, "utf-8", 4, small_rows)]
+        monkeypatch.setattr(fk, "_ckernels", None)
+        assert [b.ref() for b in fc._jsonl_blocks(path, "utf-8", 4, small_rows)] == compiled
+        monkeypatch.undo()
+    assert b"".join(r.load().data for r in compiled) == path.read_bytes()[3:]  # (every line, the mark left out)
+    assert compiled[-1].whole_lines is False and all(r.whole_lines for r in compiled[:-1])
+
+
 def test_block_references_read_the_same_bytes_and_notice_a_changed_file(tmp_path):
     import pytest
 
