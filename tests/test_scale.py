@@ -74,6 +74,26 @@ def test_jsonl_blocks_give_the_same_tables_whatever_the_blocks_and_processes(tmp
     assert read.documents["doc_id"].tolist() == base.documents["doc_id"].tolist()
 
 
+def test_score_and_count_without_the_c_extension_give_the_same_tables(tmp_path, monkeypatch):
+    """A build where the C extension could not be compiled reads, matches, splits sentences and
+    attributes voice with the Python readings and NumPy: the same tables, end to end (a reader
+    change once broke every JSON Lines file there while every other test passed)."""
+    import framing._kernels as fk
+    import framing.sentences as fs
+
+    path, _ = _jsonl_with_trouble(tmp_path)
+    compiled = framing.score(path, "libya", chunk_rows=5), framing.count(path, "libya", chunk_rows=5)
+    monkeypatch.setattr(fk, "_ckernels", None)
+    monkeypatch.setattr(fk, "COMPILED", False)
+    monkeypatch.setattr(fk, "COMPILED_MIN_CHARS", 2 ** 62)
+    monkeypatch.setattr(fs, "_ckernels", None)
+    plain = framing.score(path, "libya", chunk_rows=5), framing.count(path, "libya", chunk_rows=5)
+    for name in ("mentions", "documents", "skipped", "descriptors"):
+        pd.testing.assert_frame_equal(getattr(compiled[0], name), getattr(plain[0], name), obj=name)
+    pd.testing.assert_frame_equal(compiled[1], plain[1])
+    assert len(plain[0].mentions) > 50
+
+
 def test_jsonl_review_cases(tmp_path):
     # an id repeated within one block and across blocks names its first line in the whole file
     path = tmp_path / "ids.jsonl"
