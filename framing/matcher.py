@@ -83,7 +83,7 @@ def _key_and_tail(norm: str) -> tuple[str, bool, re.Pattern | None]:
     if first == len(norm) - 1:
         return " " + norm[:-1], True, None
     rest = norm[first + 1 :]
-    word = rb"[0-9a-z_'\x80-\xff]*"
+    word = rb"[^\x00-\x20]*"  # (a word's bytes: every byte but the gaps, as _kernels.resolve reads them)
     pattern = word
     for piece in re.split(r"(\*)", rest):
         if piece == "*":
@@ -100,7 +100,7 @@ def _tail_check(norm: str) -> re.Pattern:
     """The exact (str) form of a phrase with an inner wildcard, to confirm non-ASCII candidates."""
     pattern = ""
     for piece in re.split(r"(\*)", norm):
-        pattern += r"[\w']*" if piece == "*" else re.escape(piece)
+        pattern += r"[^ \n]*" if piece == "*" else re.escape(piece)  # (a word: up to a gap)
     return re.compile(pattern)
 
 

@@ -195,7 +195,7 @@ def _apply_gaps(m0: str, text: str, starts: np.ndarray | None, ends: np.ndarray 
         if a == 0 or b == n:  # not between two words: no phrase can use it
             continue
         gap = text[oa:ob]
-        if len(gap) == 2 and gap[0].isspace() != gap[1].isspace():
+        if len(gap) == 2 and gap[0].isspace() != gap[1].isspace() and b - a == 2:
             continue  # ", " or " (": a hard gap already in its form
         form = _GAP_FORM[gap_class(gap)]
         if form != m0[a:b]:
@@ -568,8 +568,8 @@ def _one_word(group: str, piece: str, at: int, kept: list[tuple[int, str]], befo
     char = group[0]
     if char in _APOSTROPHE_SET:  # ("\u00b4" is " \u0301" to NFKC; with a mark, no apostrophe between
         return "'" if len(group) == 1 else "  "  # two letters: a gap of two, as "' " is)
-    if not _WORD_CHAR_RE.match(char):  # a gap; with marks ("\n\u0301"), of two spaces at least, so
-        return " " * (len(piece) if len(group) == 1 else max(len(piece), 2))  # that _apply_gaps classes it
+    if not _WORD_CHAR_RE.match(char):  # a gap as wide as in the text, whatever NFKC's width ("\u2122"
+        return " " * len(group)  # is one space, not two), so that _apply_gaps classes it from the text
     if len(piece) == 1 and _WORD_CHAR_RE.match(piece) and piece not in _APOSTROPHE_SET:
         return piece
     out = []

@@ -41,6 +41,8 @@ LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 def norm_word(word: str) -> str:
     if len(word) > 2 and word[-2] in APOSTROPHES and word[-1] in "sS":  # a possessive: the bare word
         return norm_word(word[:-2]) + "'s"  # lower-cased alone (Greek final sigma depends on it)
+    for a in APOSTROPHES[1:]:  # (before NFKC too, which makes "\u00b4" a space and a mark)
+        word = word.replace(a, "'")
     word = unicodedata.normalize("NFKC", word).lower().replace("\u03c2", "\u03c3")  # final sigma folded
     # marks that NFKC could not compose with their letter (the dot of a lower-cased "İ") are dropped
     word = "".join(ch for ch in word if not unicodedata.category(ch).startswith("M"))
