@@ -523,7 +523,7 @@ def _letters(piece: str) -> str:
     return piece
 
 
-_WORD_CHAR_RE = re.compile(r"\w")
+_WORD_CHAR_RE = re.compile(_WORD_CHAR)
 _IN_WORD_SPACE = "\ufdd0"  # (a noncharacter: no text's form holds one otherwise)
 
 
@@ -548,8 +548,8 @@ def _joins_base(ch: str, base: str) -> bool:
 
 
 def _is_letter(ch: str) -> bool:
-    """Whether ``ch`` (one character, or none) is a word character and no apostrophe."""
-    return bool(ch) and ch not in _APOSTROPHE_SET and _WORD_CHAR_RE.match(ch) is not None
+    """Whether ``ch`` (one character, or none) is a word character (no apostrophe is)."""
+    return _WORD_CHAR_RE.match(ch) is not None
 
 
 def _one_word(group: str, piece: str, at: int, kept: list[tuple[int, str]], before: str = "",
@@ -570,13 +570,13 @@ def _one_word(group: str, piece: str, at: int, kept: list[tuple[int, str]], befo
         return "'" if len(group) == 1 else "  "  # two letters: a gap of two, as "' " is)
     if not _WORD_CHAR_RE.match(char):  # a gap as wide as in the text, whatever NFKC's width ("\u2122"
         return " " * len(group)  # is one space, not two), so that _apply_gaps classes it from the text
-    if len(piece) == 1 and _WORD_CHAR_RE.match(piece) and piece not in _APOSTROPHE_SET:
+    if len(piece) == 1 and _WORD_CHAR_RE.match(piece):
         return piece
     out = []
     for ch in piece:
         if unicodedata.category(ch).startswith("M"):  # (marks are dropped, as _letters does)
             continue
-        if not _WORD_CHAR_RE.match(ch) or ch in _APOSTROPHE_SET:
+        if not _WORD_CHAR_RE.match(ch):
             kept.append((at + len(out), "'" if ch in _APOSTROPHE_SET else _IN_WORD_SPACE if ch.isspace() else ch))
             ch = "a"
         out.append(ch)

@@ -71,6 +71,27 @@ def test_words_of_the_match_form_are_the_words_of_the_text_where_nfkc_changes_ch
     assert count_words(match_form(text)) == count_words(text)
 
 
+def test_the_characters_that_compose_with_the_one_before_them_are_listed():
+    """framing.text._COMPOSES_BACK holds every character, no combining mark, that NFKC makes a
+    combining mark, a Hangul vowel or a final consonant: those it may compose with the letter
+    before them (derived here from unicodedata, so that a new Unicode version is noticed)."""
+    import sys
+    import unicodedata
+
+    from framing.text import _COMPOSES_BACK
+
+    found = set()
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        norm = unicodedata.normalize("NFKC", ch)
+        if unicodedata.category(ch).startswith("M") or not norm:
+            continue
+        if (all(unicodedata.category(c).startswith("M") for c in norm)
+                or 0x1161 <= ord(norm[0]) <= 0x1175 or 0x11A8 <= ord(norm[0]) <= 0x11C2):
+            found.add(ch)
+    assert found == _COMPOSES_BACK and len(found) == 110
+
+
 def test_sentences_split_on_lines_and_keep_abbreviations():
     text = "Gen. Haftar spoke on Monday. He left.\nHeadline without stop\n\nMr. Smith said no."
     spans = sentence_spans(text)
