@@ -3,6 +3,8 @@
  *
  *   forms(texts, table, known, is_word, to_search, flags,
  *         out, search, cand, rare, unknown, n_tokens) -> (n, n_unknown, nuls, n_cand, n_rare)
+ *         (a text is a str, or (bytes, start, end, n_chars, ...): a JSON string literal, read from
+ *         its bytes; n = -1 when one is not valid UTF-8)
  *   scan(data, classes, delta, k, start, n_out, own, link, lengths, fill,
  *        pid, st, en, counts) -> None   (counts: matches of each of the 8 pieces)
  *
@@ -18,8 +20,9 @@
  *
  * and soft_runs(u0, cand, is_word, out_a, out_b) -> rows: the soft gaps of the one-byte form;
  *
- * and for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL and line_ends
- * (see framing/_kernels.py); set_vector_forms(flag) for the tests; and for
+ * and for reading corpora: with_nul(list) -> indexes of the str items that hold a NUL, line_ends
+ * (see framing/_kernels.py), and json_literals(data, min_len) -> (small, cuts): long string values
+ * cut out of JSON Lines (framing/_jsontext.py); set_vector_forms(flag) for the tests; and for
  * voice attribution (framing/voice.py), which keep the GIL: quote_regions(text, ...) -> [(start,
  * end), ...], sentence_spans, focus, sentence_regions, all_inside, and attributions(text, starts,
  * ends, words, first, quotes, sents, tables) -> [(start, end, source, rule), ...] (the attribution rules).
@@ -37,6 +40,16 @@
 
 #if defined(_MSC_VER) && !defined(restrict)
 #define restrict __restrict /* MSVC's C mode has no C99 restrict */
+#endif
+
+/* Inlined into each caller: tokens_span's copies for each kind of str read characters without
+ * testing the kind each time (the kind a constant there); the JSON literal readers. */
+#if defined(__GNUC__) || defined(__clang__)
+#define FORCE_INLINE static inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define FORCE_INLINE static __forceinline
+#else
+#define FORCE_INLINE static inline
 #endif
 
 static int check_size(Py_buffer *b, Py_ssize_t need, const char *name) {
@@ -63,23 +76,27 @@ static int check_aligned(size_t size, int n, ...) {
  * punctuation or a symbol, as in the emoji "\u2764\ufe0f", is punctuation too: the exact form drops
  * it into the symbol's group, a gap either way (framing/text.py, _letters); elsewhere it stays RARE,
  * and its text takes the exact path (o[-1] is the space before the text). */
+#define CLASSIFY_CP(CP, I)                                                    \
+    do {                                                                      \
+        uint32_t cp_ = (CP);                                                  \
+        Py_ssize_t i_ = (I);                                                  \
+        if (cp_ >= 128) {                                                     \
+            if (!known[cp_]) {                                                \
+                if (n_unknown < max_unknown) unknown[n_unknown] = cp_;        \
+                n_unknown++;                                                  \
+            }                                                                 \
+        } else if (cp_ == 0) {                                                \
+            nuls++;                                                           \
+        }                                                                     \
+        o[i_] = table[cp_];                                                   \
+        if (cp_ - 0xFE00u < 16u && o[i_] == 0x1F && o[i_ - 1] == 0x01)        \
+            o[i_] = 0x01;                                                     \
+    } while (0)
+
 #define CLASSIFY_RANGE(TYPE, A, B)                                            \
     do {                                                                      \
         const TYPE *restrict s = (const TYPE *)data;                          \
-        for (Py_ssize_t i = (A); i < (B); i++) {                              \
-            uint32_t cp = s[i];                                               \
-            if (cp >= 128) {                                                  \
-                if (!known[cp]) {                                             \
-                    if (n_unknown < max_unknown) unknown[n_unknown] = cp;     \
-                    n_unknown++;                                              \
-                }                                                             \
-            } else if (cp == 0) {                                             \
-                nuls++;                                                       \
-            }                                                                 \
-            o[i] = table[cp];                                                 \
-            if (cp - 0xFE00u < 16u && o[i] == 0x1F && o[i - 1] == 0x01)       \
-                o[i] = 0x01;                                                  \
-        }                                                                     \
+        for (Py_ssize_t i = (A); i < (B); i++) CLASSIFY_CP(s[i], i);          \
     } while (0)
 
 /* Pass 2 over the one-byte form (forms() below), one byte at a time: a lone apostrophe becomes
@@ -268,9 +285,321 @@ static PyObject *set_vector_forms(PyObject *self, PyObject *arg) {
 static PyObject *set_vector_forms(PyObject *self, PyObject *arg) { Py_RETURN_FALSE; }
 #endif
 
+/* ---- JSON string literals read in place (framing/_jsontext.py, framing/corpus.py) ----
+ *
+ * json_literals(data, min_len) -> (small, cuts): for each line of a block of JSON Lines (bytes),
+ * the longest string value of its top-level object when it is at least min_len bytes long, cut out
+ * of the line ("key": "" stays), so that orjson parses the rest of the line without making a str
+ * of the text: cuts holds, for each line, None or (data, start, end, n_chars, flags, key bytes,
+ * line start, line end), start:end the literal's bytes between its quotes in data. Only a line this
+ * reader understands in full is cut: an object whose keys hold no escape and are not repeated,
+ * whose value to cut is a valid JSON string (valid UTF-8, no control character, valid escapes, no
+ * unpaired surrogate escape). Any other line is left as it is, for the parser to read or refuse
+ * (the rest of each line is validated by that parser: replacing a valid string literal by "" changes
+ * neither whether a line is valid JSON nor any other value). */
+#define JT_NUL 1   /* a NUL character (the escape \u0000) */
+#define JT_SOLID 2 /* a character that is not whitespace (str.isspace) */
+
+FORCE_INLINE int is_space_cp(uint32_t c) { /* str.isspace (tests/test_jsontext.py derives the list) */
+    if (c < 128) return c == ' ' || (c >= 9 && c <= 13) || (c >= 0x1C && c <= 0x1F);
+    return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+           c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+FORCE_INLINE long hex4(const uint8_t *p) {
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        uint8_t c = p[k];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* One character of a valid literal at p (before end): its code point, and the bytes it takes; 0
+ * bytes when it is not valid (or p is at the closing quote, or a control character). Valid UTF-8
+ * as Python and orjson read it: no overlong form, no surrogate, nothing above U+10FFFF. */
+FORCE_INLINE int literal_char(const uint8_t *p, const uint8_t *end, uint32_t *cp) {
+    uint8_t c = p[0];
+    if (c < 0x80) {
+        if (c == '"' || c < 0x20) return 0;
+        if (c != '\\') {
+            *cp = c;
+            return 1;
+        }
+        if (end - p < 2) return 0;
+        switch (p[1]) {
+            case '"': case '\\': case '/': *cp = p[1]; return 2;
+            case 'b': *cp = 8; return 2;
+            case 'f': *cp = 12; return 2;
+            case 'n': *cp = 10; return 2;
+            case 'r': *cp = 13; return 2;
+            case 't': *cp = 9; return 2;
+            case 'u': break;
+            default: return 0;
+        }
+        if (end - p < 6) return 0;
+        long h = hex4(p + 2);
+        if (h < 0 || (h >= 0xDC00 && h <= 0xDFFF)) return 0;
+        if (h < 0xD800 || h > 0xDBFF) {
+            *cp = (uint32_t)h;
+            return 6;
+        }
+        if (end - p < 12 || p[6] != '\\' || p[7] != 'u') return 0;
+        long l = hex4(p + 8);
+        if (l < 0xDC00 || l > 0xDFFF) return 0;
+        *cp = 0x10000 + (((uint32_t)h - 0xD800) << 10) + ((uint32_t)l - 0xDC00);
+        return 12;
+    }
+    Py_ssize_t left = end - p;
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (left < 2 || (p[1] & 0xC0) != 0x80) return 0;
+        *cp = ((uint32_t)(c & 0x1F) << 6) | (p[1] & 0x3F);
+        return 2;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (left < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
+        if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F)) return 0;
+        *cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (left < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80) return 0;
+        if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F)) return 0;
+        *cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) | ((uint32_t)(p[2] & 0x3F) << 6) |
+              (p[3] & 0x3F);
+        return 4;
+    }
+    return 0;
+}
+
+/* A string literal from p (just after its opening quote): the position of its closing quote, its
+ * characters and flags; NULL when it is not closed before end, or holds a control character, a
+ * bad escape or an unpaired surrogate escape. Bytes from 0x80 are counted as UTF-8 (a character
+ * per byte that is not a continuation byte) but not validated: forms() decodes every text it reads
+ * and refuses one that is not valid UTF-8, and so does JsonText when it makes a str (a block that
+ * holds one is read again as a whole: framing/score.py, _chunk_task). A character from U+0080 is
+ * taken as not whitespace when its lead byte says so (not C2, E1, E2 or E3, the leads of the
+ * few whitespace characters there). */
+#define JT_SOLID_LEAD(c) ((c) >= 0xC3 && (c) != 0xE1 && (c) != 0xE2 && (c) != 0xE3)
+static const uint8_t *scan_literal(const uint8_t *p, const uint8_t *end, Py_ssize_t *n_chars, int *flags) {
+    Py_ssize_t n = 0;
+    int f = 0;
+#ifdef FORMS_VECTOR
+    vbytes solid = {0}, cont = {0}; /* (summed once at the end: exits from the block loop are many) */
+    int blocks = 0;
+#endif
+    for (;;) {
+#ifdef FORMS_VECTOR
+        /* no control character, quote or backslash: a block at a time (most of a text) */
+        while (end - p >= VBYTES) {
+            vbytes v;
+            VLOAD(v, p);
+            vbytes stop = VM(v < 0x20) | VM(v == '"') | VM(v == '\\');
+            if (vany(&stop)) break;
+            vbytes high = VM(v >= 0x80);
+            solid |= (VM(v != ' ') & ~high) |
+                     (VM(v >= 0xC3) & ~(VM(v == 0xE1) | VM(v == 0xE2) | VM(v == 0xE3)));
+            cont -= VM((v & 0xC0) == 0x80); /* (lanes of -1: one more continuation byte) */
+            n += VBYTES;
+            p += VBYTES;
+            if (++blocks == 255) {
+                for (int j = 0; j < VBYTES; j++) n -= cont[j];
+                cont ^= cont;
+                blocks = 0;
+            }
+        }
+#endif
+        if (p >= end) return NULL;
+        uint8_t c = *p;
+        if (c == '"') break;
+        if (c >= 0x80) {
+            n += (c & 0xC0) != 0x80;
+            f |= JT_SOLID_LEAD(c) ? JT_SOLID : 0;
+            p++;
+            continue;
+        }
+        uint32_t cp;
+        int k = literal_char(p, end, &cp);
+        if (k == 0) return NULL;
+        p += k;
+        n++;
+        f |= (cp == 0 ? JT_NUL : 0) | (is_space_cp(cp) ? 0 : JT_SOLID);
+    }
+#ifdef FORMS_VECTOR
+    for (int j = 0; j < VBYTES; j++) n -= cont[j];
+    f |= vany(&solid) ? JT_SOLID : 0;
+#endif
+    *n_chars = n;
+    *flags = f;
+    return p;
+}
+
+/* The closing quote of a string from p (after its opening quote), escapes skipped; NULL if none. */
+static const uint8_t *skip_string(const uint8_t *p, const uint8_t *end) {
+    while (p < end) {
+        if (*p == '"') return p;
+        p += *p == '\\' ? 2 : 1;
+    }
+    return NULL;
+}
+
+static const uint8_t *skip_ws(const uint8_t *p, const uint8_t *end) {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) p++;
+    return p;
+}
+
+/* Past a value that is not a string at p: a nested object or array (brackets counted, strings
+ * skipped), or a number or literal (up to a delimiter); NULL if the line ends first. Not
+ * validated: the parser reads it. */
+static const uint8_t *skip_value(const uint8_t *p, const uint8_t *end) {
+    if (*p == '{' || *p == '[') {
+        Py_ssize_t depth = 0;
+        while (p < end) {
+            uint8_t c = *p;
+            if (c == '"') {
+                p = skip_string(p + 1, end);
+                if (p == NULL) return NULL;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0) return p + 1;
+            }
+            p++;
+        }
+        return NULL;
+    }
+    const uint8_t *s = p;
+    while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t' && *p != '\r' && *p != '"')
+        p++;
+    return p > s ? p : NULL;
+}
+
+#define JT_MAX_KEYS 256
+
 typedef struct {
-    int kind;
-    const void *data;
+    const uint8_t *key, *start, *end;
+    Py_ssize_t key_len, n_chars;
+    int flags;
+} jt_cut;
+
+/* The value to cut from the line [a, b), or 0 when there is none (see json_literals). */
+static int line_literal(const uint8_t *a, const uint8_t *b, Py_ssize_t min_len, jt_cut *cut) {
+    const uint8_t *keys[JT_MAX_KEYS];
+    Py_ssize_t lens[JT_MAX_KEYS];
+    int n_keys = 0, best = -1;
+    const uint8_t *p = skip_ws(a, b);
+    if (p >= b || *p != '{') return 0;
+    p = skip_ws(p + 1, b);
+    if (p < b && *p == '}') {
+        p++;
+    } else {
+        for (;;) {
+            if (p >= b || *p != '"' || n_keys == JT_MAX_KEYS) return 0;
+            const uint8_t *ks = p + 1, *ke = skip_string(ks, b);
+            if (ke == NULL || memchr(ks, '\\', (size_t)(ke - ks)) != NULL) return 0;
+            keys[n_keys] = ks;
+            lens[n_keys] = ke - ks;
+            p = skip_ws(ke + 1, b);
+            if (p >= b || *p != ':') return 0;
+            p = skip_ws(p + 1, b);
+            if (p >= b) return 0;
+            if (*p == '"') {
+                Py_ssize_t n_chars;
+                int flags;
+                const uint8_t *ve = scan_literal(p + 1, b, &n_chars, &flags);
+                if (ve == NULL) return 0;
+                if (ve - (p + 1) >= min_len && (best < 0 || ve - (p + 1) > cut->end - cut->start)) {
+                    best = n_keys;
+                    cut->start = p + 1;
+                    cut->end = ve;
+                    cut->n_chars = n_chars;
+                    cut->flags = flags;
+                }
+                p = ve + 1;
+            } else {
+                p = skip_value(p, b);
+                if (p == NULL) return 0;
+            }
+            n_keys++;
+            p = skip_ws(p, b);
+            if (p < b && *p == ',') {
+                p = skip_ws(p + 1, b);
+                continue;
+            }
+            if (p < b && *p == '}') {
+                p++;
+                break;
+            }
+            return 0;
+        }
+    }
+    if (skip_ws(p, b) != b || best < 0) return 0;
+    for (int k = 0; k < n_keys; k++) /* a repeated key: the parser keeps its last value */
+        if (k != best && lens[k] == lens[best] && memcmp(keys[k], keys[best], (size_t)lens[k]) == 0) return 0;
+    cut->key = keys[best];
+    cut->key_len = lens[best];
+    return 1;
+}
+
+static PyObject *json_literals(PyObject *self, PyObject *args) {
+    PyObject *obj;
+    Py_ssize_t min_len;
+    if (!PyArg_ParseTuple(args, "O!n", &PyBytes_Type, &obj, &min_len)) return NULL;
+    Py_ssize_t len = PyBytes_GET_SIZE(obj);
+    PyObject *cuts = PyList_New(0), *small = NULL, *result = NULL;
+    uint8_t *out = PyMem_Malloc(len > 0 ? (size_t)len : 1);
+    if (cuts == NULL || out == NULL) {
+        if (out == NULL) PyErr_NoMemory();
+        goto done;
+    }
+    {
+        const uint8_t *data = (const uint8_t *)PyBytes_AS_STRING(obj), *end = data + len, *a = data;
+        uint8_t *o = out;
+        for (;;) {
+            const uint8_t *b = memchr(a, '\n', (size_t)(end - a));
+            if (b == NULL) b = end;
+            jt_cut cut;
+            PyObject *item;
+            if (line_literal(a, b, min_len < 1 ? 1 : min_len, &cut)) {
+                memcpy(o, a, (size_t)(cut.start - a));
+                o += cut.start - a;
+                memcpy(o, cut.end, (size_t)(b - cut.end));
+                o += b - cut.end;
+                item = Py_BuildValue("Onnniy#nn", obj, (Py_ssize_t)(cut.start - data), (Py_ssize_t)(cut.end - data),
+                                     cut.n_chars, cut.flags, (const char *)cut.key, cut.key_len,
+                                     (Py_ssize_t)(a - data), (Py_ssize_t)(b - data));
+                if (item == NULL) goto done;
+            } else {
+                memcpy(o, a, (size_t)(b - a));
+                o += b - a;
+                Py_INCREF(Py_None);
+                item = Py_None;
+            }
+            if (PyList_Append(cuts, item) < 0) {
+                Py_DECREF(item);
+                goto done;
+            }
+            Py_DECREF(item);
+            if (b == end) break;
+            *o++ = '\n';
+            a = b + 1;
+        }
+        small = PyBytes_FromStringAndSize((const char *)out, o - out);
+        if (small == NULL) goto done;
+    }
+    result = PyTuple_Pack(2, small, cuts);
+done:
+    PyMem_Free(out);
+    Py_XDECREF(small);
+    Py_XDECREF(cuts);
+    return result;
+}
+
+typedef struct {
+    int kind; /* a str's kind, or 0: a JSON string literal, from data to end (its closing quote) */
+    const void *data, *end;
     Py_ssize_t len;
 } text_view;
 
@@ -295,6 +624,27 @@ static PyObject *forms(PyObject *self, PyObject *args) {
     }
     for (Py_ssize_t t = 0; t < n_texts; t++) {
         PyObject *item = PyTuple_GET_ITEM(items, t);
+        if (PyTuple_Check(item)) { /* (bytes, start, end, n_chars): a literal of json_literals */
+            Py_ssize_t a = -1, b = -1, len = -1;
+            PyObject *buf = PyTuple_GET_SIZE(item) >= 4 ? PyTuple_GET_ITEM(item, 0) : NULL;
+            if (buf != NULL && PyBytes_Check(buf)) {
+                a = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 1));
+                b = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 2));
+                len = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 3));
+                if (PyErr_Occurred()) goto done;
+            }
+            if (buf == NULL || !PyBytes_Check(buf) || a < 0 || a > b || b >= PyBytes_GET_SIZE(buf) || len < 0 ||
+                len > b - a) {
+                PyErr_Format(PyExc_ValueError, "text %zd: not a str nor (bytes, start, end, n_chars) of a literal", t);
+                goto done;
+            }
+            views[t].kind = 0;
+            views[t].data = PyBytes_AS_STRING(buf) + a;
+            views[t].end = PyBytes_AS_STRING(buf) + b;
+            views[t].len = len;
+            n += len + 3;
+            continue;
+        }
         if (!PyUnicode_Check(item)) {
             PyErr_Format(PyExc_TypeError, "text %zd is not a str", t);
             goto done;
@@ -321,6 +671,7 @@ static PyObject *forms(PyObject *self, PyObject *args) {
         int64_t *restrict unknown = b_unknown.buf, *restrict n_tokens = b_tokens.buf;
         Py_ssize_t max_unknown = b_unknown.len / 8;
         Py_ssize_t n_unknown = 0, nuls = 0, n_cand = 0, n_rare = 0;
+        int bad_literal = 0;
         Py_BEGIN_ALLOW_THREADS
         Py_ssize_t pos = 0;
         for (Py_ssize_t t = 0; t <= n_texts; t++) {
@@ -339,12 +690,39 @@ static PyObject *forms(PyObject *self, PyObject *args) {
             if (vector_forms && views[t].kind == PyUnicode_1BYTE_KIND) CLASSIFY_BLOCKS(uint8_t, vbytes);
             else if (vector_forms && views[t].kind == PyUnicode_2BYTE_KIND) CLASSIFY_BLOCKS(uint16_t, vu16);
 #endif
-            if (views[t].kind == PyUnicode_1BYTE_KIND) CLASSIFY_RANGE(uint8_t, done, len);
+            if (views[t].kind == 0) {
+                /* A JSON string literal (json_literals): decoded as it is read, plain ASCII a
+                 * block at a time */
+                const uint8_t *p = data, *e = views[t].end;
+                Py_ssize_t i = 0;
+                while (i < len) {
+#ifdef FORMS_VECTOR
+                    while (vector_forms && e - p >= VBYTES && len - i >= VBYTES) {
+                        vbytes v;
+                        VLOAD(v, p);
+                        vbytes stop = VM(v < 0x20) | VM(v >= 0x80) | VM(v == '\\');
+                        if (vany(&stop)) break;
+                        for (int j = 0; j < VBYTES; j++) o[i + j] = table[p[j]];
+                        p += VBYTES;
+                        i += VBYTES;
+                    }
+                    if (i >= len) break;
+#endif
+                    uint32_t cp;
+                    int k = literal_char(p, e, &cp);
+                    if (k == 0) break;
+                    p += k;
+                    CLASSIFY_CP(cp, i);
+                    i++;
+                }
+                if (i != len || p != e) bad_literal = 1;
+            }
+            else if (views[t].kind == PyUnicode_1BYTE_KIND) CLASSIFY_RANGE(uint8_t, done, len);
             else if (views[t].kind == PyUnicode_2BYTE_KIND) CLASSIFY_RANGE(uint16_t, done, len);
             else CLASSIFY_RANGE(uint32_t, done, len);
             pos += len;
         }
-        if (n_unknown == 0 && nuls == 0) {
+        if (n_unknown == 0 && nuls == 0 && !bad_literal) {
             p2state st = {0, 0, 0, 0, 0};
             p2tables tb = {is_word, to_search, flags, out, search, cand, rare, n_tokens, n, n_texts};
             Py_ssize_t i = 0;
@@ -356,7 +734,8 @@ static PyObject *forms(PyObject *self, PyObject *args) {
             n_rare = st.n_rare;
         }
         Py_END_ALLOW_THREADS
-        result = Py_BuildValue("nnnnn", n, n_unknown, nuls, n_cand, n_rare);
+        /* n = -1: a literal that is not valid UTF-8 (or not of the length given for it) */
+        result = Py_BuildValue("nnnnn", bad_literal ? (Py_ssize_t)-1 : n, n_unknown, nuls, n_cand, n_rare);
     }
 done:
     PyMem_Free(views);
@@ -779,15 +1158,6 @@ static inline int is_word_char(Py_UCS4 ch) {
     return ch < 128 ? ascii_word[ch] : Py_UNICODE_ISALNUM(ch) && ch != 0x2BC && ch != 0x2B9;
 }
 
-/* Inlined into each caller, so that tokens_span's copies for each kind of str read characters
- * without testing the kind each time (the kind a constant there). */
-#if defined(__GNUC__) || defined(__clang__)
-#define FORCE_INLINE static inline __attribute__((always_inline))
-#elif defined(_MSC_VER)
-#define FORCE_INLINE static __forceinline
-#else
-#define FORCE_INLINE static inline
-#endif
 
 /* End of the word token that starts at i (a word character), not reading at or past ``end``: runs of
  * word characters joined by one of the ``na`` apostrophes of adata. */
@@ -3129,6 +3499,7 @@ static PyMethodDef methods[] = {
     {"tokens_of", tokens_of, METH_VARARGS, "Word tokens as lists of starts and ends (see framing/_kernels.py)."},
     {"set_vector_forms", set_vector_forms, METH_O, "Use the vector pass of forms (for tests); returns the old setting."},
     {"forms", forms, METH_VARARGS, "One-byte forms of a batch (see framing/_kernels.py)."},
+    {"json_literals", json_literals, METH_VARARGS, "Long string values cut out of JSON Lines (see framing/_jsontext.py)."},
     {"scan", scan, METH_VARARGS, "Aho-Corasick scan (see framing/_kernels.py)."},
     {"longest", longest, METH_VARARGS, "Leftmost-longest selection (see framing/_kernels.py)."},
     {"resolve", resolve, METH_VARARGS, "Candidate mentions of the scan's matches (see framing/_kernels.py)."},

@@ -16,6 +16,7 @@ import threading
 
 import numpy as np
 
+from ._jsontext import InvalidLiteral, literal_text
 from .text import _APOSTROPHES, _WORD_RE
 
 try:
@@ -221,10 +222,11 @@ def soft_runs(u0, cand: np.ndarray, is_word: np.ndarray) -> tuple[np.ndarray, np
     return a[:k], b[:k]
 
 
-def forms(texts: list[str], table: np.ndarray, known: np.ndarray, is_word: np.ndarray, to_search: np.ndarray,
+def forms(texts: list, table: np.ndarray, known: np.ndarray, is_word: np.ndarray, to_search: np.ndarray,
           flags: np.ndarray, size: int):
     """The class-preserving and search forms of ``texts`` laid out as ``" NUL text1 NUL text2 ...
-    NUL "`` (``size`` characters in all).
+    NUL "`` (``size`` characters in all). A text is a ``str``, or the ``literal`` of a
+    :class:`framing._jsontext.JsonText`, read from its bytes.
 
     Returns an array of code points missing from ``table`` when the texts hold some (to be
     entered and the call repeated), ``False`` when they hold NUL characters, and otherwise
@@ -239,10 +241,13 @@ def forms(texts: list[str], table: np.ndarray, known: np.ndarray, is_word: np.nd
     n_tokens = np.zeros(len(texts) + 2, dtype=np.int64)
     n, n_unknown, nuls, n_cand, n_rare = _ckernels.forms(texts, table, known, is_word, to_search, flags, out, search,
                                                          cand, rare, unknown, n_tokens)
+    if n == -1:
+        raise InvalidLiteral("a text left in its JSON Lines bytes is not valid UTF-8")
     assert n == size
     if n_unknown:
         if n_unknown > len(unknown):  # more new code points than the buffer held: take them all
-            u = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            whole = "".join(t if type(t) is str else literal_text(t) for t in texts)
+            u = np.frombuffer(whole.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
             return np.unique(u[(u >= 128) & ~known[u]]).astype(np.int64)
         return np.unique(unknown[:n_unknown])  # (a copy)
     if nuls:
@@ -447,3 +452,11 @@ def build_dfa(patterns: list[bytes]) -> Dfa:
     link = np.where(link >= 0, new_id[np.maximum(link, 0)], -1).astype(np.int32)
     lengths = np.asarray([len(p) for p in patterns], dtype=np.int64)
     return Dfa(classes, delta, int(new_id[0]) * k, n_out, own_out, link, lengths)
+
+
+def json_literals(data: bytes, min_len: int) -> tuple[bytes, list[tuple]]:
+    """Each line's longest string value of at least ``min_len`` bytes cut out of a block of JSON
+    Lines: ``(the block without them, [(line, key, start, end, n_chars, flags, line_start,
+    line_end), ...])`` (see ``json_literals`` in ``framing/_ckernels.c``). C only: callers check
+    :data:`COMPILED`."""
+    return _ckernels.json_literals(data, min_len)

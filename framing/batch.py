@@ -38,6 +38,7 @@ from functools import cached_property
 import numpy as np
 
 from . import _kernels
+from ._jsontext import JsonText, as_str
 from .text import _APOSTROPHES, FormBatch, _needs_slow_path
 
 __all__ = ["TextBatch", "encode_form"]
@@ -188,7 +189,8 @@ class TextBatch:
     Attributes
     ----------
     texts : list of str
-        The original texts (NUL characters read as spaces).
+        The original texts (NUL characters read as spaces); for ``framing count``, texts of a JSON
+        Lines file may be :class:`framing._jsontext.JsonText`, which reads like a ``str``.
     parts : list
         The byte strings searched, each covering some of the texts.
     n_tokens : numpy.ndarray
@@ -225,7 +227,8 @@ class TextBatch:
         n = len(texts)
         if n == 0:
             return cls(texts, [], np.zeros(0, dtype=np.int64), 0)
-        lengths = np.fromiter((len(t) + 3 for t in texts), dtype=np.int64, count=n)
+        lengths = np.fromiter((len(t) + 3 if type(t) is str else t.literal[3] + 3 for t in texts), dtype=np.int64,
+                              count=n)  # (a JsonText's length without a call)
         base = np.zeros(n, dtype=np.int64)
         base[1:] = np.cumsum(lengths)[:-1]
         base += 3  # texts are joined as " NUL text1 NUL text2 ... NUL ": a space on each side
@@ -238,8 +241,10 @@ class TextBatch:
             texts = list(texts)
             got = _compiled_forms(texts, size)
             if got is False:  # NUL characters inside texts: read as spaces
-                texts = [t.replace("\x00", " ") for t in texts]
+                texts = [as_str(t).replace("\x00", " ") for t in texts]
                 got = _compiled_forms(texts, size)
+        elif not all(type(t) is str for t in texts):
+            texts = list(map(as_str, texts))
         if got is not None:
             u0_arr, data_arr, cand, rare, n_tokens = got
             u0 = memoryview(u0_arr)  # (read a few bytes at a time: no copy)
@@ -288,7 +293,7 @@ class TextBatch:
                                    dtype=np.int64, count=n) // 2
         parts = [_Part(data_arr, np.arange(n), base, base + lengths - 3, None)]
         if exact_ids:
-            fb = FormBatch.build([texts[i] for i in exact_ids])
+            fb = FormBatch.build([as_str(texts[i]) for i in exact_ids])
             ids = np.asarray(exact_ids, dtype=np.int64)
             parts.append(_Part(np.frombuffer(encode_form(fb.text), dtype=np.uint8), ids, fb.starts, fb.ends, fb))
             n_tokens[ids] = fb.n_tokens
@@ -308,8 +313,11 @@ _IS_WORD_U8 = _IS_WORD.astype(np.uint8)  # (as the C loops read it)
 _TO_SEARCH_ARR = np.frombuffer(_TO_SEARCH, dtype=np.uint8)
 
 
-def _compiled_forms(texts: list[str], size: int):
-    """:func:`framing._kernels.forms` with the code table filled as needed."""
+def _compiled_forms(texts: list, size: int):
+    """:func:`framing._kernels.forms` with the code table filled as needed (a JsonText read from its
+    bytes)."""
+    if not all(type(t) is str for t in texts):
+        texts = [t.literal if type(t) is JsonText else t for t in texts]
     while True:
         got = _kernels.forms(texts, _CODES.table, _CODES.known, _IS_WORD, _TO_SEARCH_ARR, _FLAGS_ARR, size)
         if not isinstance(got, np.ndarray):

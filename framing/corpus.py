@@ -52,6 +52,8 @@ except ImportError:  # pragma: no cover - orjson is a dependency
     _orjson = None
 
 from . import _kernels
+from ._jsontext import MIN_LITERAL, JsonText
+from ._jsontext import SOLID as _SOLID
 from ._frames import frame_of
 from .errors import CorpusError, closest
 
@@ -315,6 +317,7 @@ class _Block:
     stamp: tuple[int, int] = (-1, -1)  # the file's (size, mtime in ns) when it was opened
     # its lines already parsed (``_utf8_records``): the first blocks, read to decide column roles
     lines: list | None = field(default=None, compare=False, repr=False)
+    cut_keys: frozenset = field(default=frozenset(), compare=False, repr=False)  # keys of JsonText values in lines
 
     def ref(self) -> "_BlockRef":
         """Where the block lies in its file (what is sent to a worker process)."""
@@ -464,6 +467,16 @@ def _not_decodable(block: _Block, err: UnicodeDecodeError, offset: int = 0) -> C
 _PLAIN_VALUES = frozenset((str, int, bool, type(None)))  # what orjson reads as json does
 
 
+def _line_record(block: _Block, raw: memoryview, offset: int) -> tuple[dict | None, str | None]:
+    """``_json_record`` of the line ``raw`` (at byte ``offset`` of the block) that orjson refused
+    or read as more than plain values: parsed by ``json``."""
+    try:
+        line = str(raw, "utf-8")
+    except UnicodeDecodeError as err:
+        raise _not_decodable(block, err, offset) from None
+    return _json_record(line)
+
+
 def _utf8_records(block: _Block) -> Iterator[tuple[dict | None, str | None]]:
     """``_json_record`` of each line of a UTF-8 block, parsed by orjson (three times the speed of
     decoding the block and ``json.loads``; measured on 20 MB of news). A line that orjson refuses,
@@ -485,20 +498,64 @@ def _utf8_records(block: _Block) -> Iterator[tuple[dict | None, str | None]]:
                 continue
         except _orjson.JSONDecodeError:
             pass
-        try:
-            line = str(raw, "utf-8")
-        except UnicodeDecodeError as err:
-            raise _not_decodable(block, err, offset) from None
-        yield _json_record(line)
+        yield _line_record(block, raw, offset)
         offset = end + 1
 
 
-def _parse_block(block: _Block, columns: ColumnMap, max_chars: int, roles: dict | None = None) -> _Parsed:
-    """Decode, parse and standardise one block (in a worker process, or in the main one)."""
+def _cut_records(block: _Block, cut_keys: set[str]) -> Iterator[tuple[dict | None, str | None]]:
+    """The records of ``_utf8_records``, where each line's longest string value (its text) is left
+    in the block's bytes as a :class:`~framing._jsontext.JsonText` (``framing count``: see
+    ``framing/_jsontext.py``); the keys of such values are added to ``cut_keys``. A line whose rest
+    orjson does not read as a record of plain values is parsed whole, as ``_utf8_records`` does, so
+    records and messages are the same."""
+    small, cuts = _kernels.json_literals(block.data, MIN_LITERAL)
+    if cuts.count(None) == len(cuts):
+        yield from _utf8_records(block)
+        return
+    keys: dict[bytes, str] = {}
+    offset = 0  # of the line in the block
+    for raw, cut in zip(small.split(b"\n"), cuts):
+        try:
+            rec = _orjson.loads(raw)
+        except _orjson.JSONDecodeError:
+            rec = None
+        if type(rec) is dict and _PLAIN_VALUES.issuperset(map(type, rec.values())):
+            if cut is None:
+                yield rec, None
+                offset += len(raw) + 1
+                continue
+            key = keys.get(cut[5])
+            if key is None:
+                key = keys[cut[5]] = cut[5].decode("utf-8")  # (orjson read the line: valid UTF-8)
+            if rec.get(key) == "":
+                rec[key] = JsonText(cut)
+                cut_keys.add(key)
+                yield rec, None
+                offset = cut[7] + 1
+                continue
+        if cut is not None:  # the whole line, as _utf8_records reads it
+            raw = memoryview(block.data)[cut[6]:cut[7]]
+            try:
+                rec = _orjson.loads(raw)
+                if type(rec) is dict and _PLAIN_VALUES.issuperset(map(type, rec.values())):
+                    yield rec, None
+                    offset = cut[7] + 1
+                    continue
+            except _orjson.JSONDecodeError:
+                pass
+        yield _line_record(block, memoryview(raw), offset)
+        offset += len(raw) + 1
+
+
+def _parse_block(block: _Block, columns: ColumnMap, max_chars: int, roles: dict | None = None,
+                 cut: bool = False) -> _Parsed:
+    """Decode, parse and standardise one block (in a worker process, or in the main one). ``cut``:
+    texts may be left in the block's bytes (see :func:`_cut_records`)."""
+    cut_keys: set[str] = set(block.cut_keys)
     if block.lines is not None:
         parsed = block.lines
     elif _orjson is not None and codecs.lookup(block.encoding).name == "utf-8":
-        parsed = _utf8_records(block)
+        parsed = _cut_records(block, cut_keys) if cut and _can_cut() else _utf8_records(block)
     else:
         try:
             text = block.data.decode(block.encoding)
@@ -516,8 +573,13 @@ def _parse_block(block: _Block, columns: ColumnMap, max_chars: int, roles: dict 
     if not records:
         return _Parsed(pd.DataFrame(columns=DOCUMENT_COLUMNS), [], pending, [], [], [], [])
     std = _Standardiser(columns, max_chars, block.path, roles=roles)
-    docs, skipped = std(_Records(records), locs)
+    docs, skipped = std(_Records(records, frozenset(cut_keys)), locs)
     rows, kept_locs, given, skip_rows = std.last_rows
+    if cut_keys:  # the texts of skipped rows are not matched: decoded here, which checks their UTF-8
+        for r in skip_rows:
+            for v in records[r].values():
+                if type(v) is JsonText:
+                    str(v)
     skips, repeats = [], []
     for r, x in zip(skip_rows, skipped):
         if r in std.last_repeats:
@@ -589,10 +651,17 @@ def _json_record(line: str) -> tuple[dict | None, str | None]:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _blocks_plan(source, chunk_rows: int, read_options: dict, small_rows: int | None = None):
+def _can_cut() -> bool:
+    """Whether texts can be left in their bytes (the C kernels and orjson are there)."""
+    return _orjson is not None and _kernels.COMPILED
+
+
+def _blocks_plan(source, chunk_rows: int, read_options: dict, small_rows: int | None = None, cut: bool = False):
     """For a JSON Lines file in an encoding cut at newlines: ``(blocks, parse)``, where ``blocks``
     yields :class:`_Block` (``small_rows``: as :func:`_jsonl_blocks`) and ``parse(block)`` gives its
-    :class:`_Parsed`; else None (other sources are read and standardised in the main process)."""
+    :class:`_Parsed`; else None (other sources are read and standardised in the main process).
+    ``cut``: the documents' texts may be :class:`~framing._jsontext.JsonText` (for a caller that
+    only reads them with :meth:`framing.batch.TextBatch.build`, as ``framing count`` does)."""
     if isinstance(source, (Corpus, pd.DataFrame)) or not isinstance(source, (str, Path)):
         return None
     path = Path(source)
@@ -609,8 +678,8 @@ def _blocks_plan(source, chunk_rows: int, read_options: dict, small_rows: int | 
     max_chars = MAX_CHARS if read_options.get("max_chars") is None else read_options["max_chars"]
     blocks = _jsonl_blocks(path, encoding, chunk_rows, small_rows)
     if _orjson is not None and codecs.lookup(encoding).name == "utf-8":
-        head, roles = _parsed_head(blocks, path, columns)
-        return chain(_handed_out(head), blocks), _BlockParser(columns, max_chars, roles)
+        head, roles = _parsed_head(blocks, path, columns, cut and _can_cut())
+        return chain(_handed_out(head), blocks), _BlockParser(columns, max_chars, roles, cut)
     return blocks, _BlockParser(columns, max_chars, _sample_roles(path, encoding, columns))
 
 
@@ -625,21 +694,22 @@ def _handed_out(items: list) -> Iterator:
         yield items.pop()
 
 
-def _parsed_head(blocks: Iterator[_Block], path: Path, columns: ColumnMap) -> tuple[list[_Block], dict | None]:
+def _parsed_head(blocks: Iterator[_Block], path: Path, columns: ColumnMap, cut: bool = False
+                 ) -> tuple[list[_Block], dict | None]:
     """The first ``blocks`` of a UTF-8 JSON Lines file, parsed up to the one that holds its
     1,000th record, and the column roles from the keys of those 1,000 records (as
     :func:`_sample_roles`): the records are parsed once, here, not once for the roles and again for
     the documents (reading a separate sample cost 7 % of ``count``). A block that cannot be decoded
-    is left unparsed, so its error is raised in turn."""
+    is left unparsed, so its error is raised in turn. ``cut``: read with :func:`_cut_records`."""
     head: list[_Block] = []
     keys: dict[str, None] = {}
     seen = 0
     for block in blocks:
         if isinstance(block, _BlockRef):  # (a file whose first 1,000 records lie past line 1,000)
             block = block.load()
-        lines = []
+        lines, cut_keys = [], set()
         try:
-            for rec, reason in _utf8_records(block):
+            for rec, reason in _cut_records(block, cut_keys) if cut else _utf8_records(block):
                 lines.append((rec, reason))
                 if rec is not None and seen < _ROLE_SAMPLE:
                     keys.update(dict.fromkeys(rec))
@@ -647,7 +717,7 @@ def _parsed_head(blocks: Iterator[_Block], path: Path, columns: ColumnMap) -> tu
         except CorpusError:
             head.append(block)
             break
-        head.append(replace(block, lines=lines))
+        head.append(replace(block, lines=lines, cut_keys=frozenset(cut_keys)))
         if seen >= _ROLE_SAMPLE:
             break
     return head, (columns.resolve(list(keys), str(path)) if keys else None)
@@ -680,11 +750,18 @@ class _BlockParser:
     columns: ColumnMap
     max_chars: int
     roles: dict | None = None
+    cut: bool = False  # texts may be left in the blocks' bytes (_cut_records)
 
     def __call__(self, block: _Block | _BlockRef) -> _Parsed:
         if isinstance(block, _BlockRef):
             block = block.load()
-        return _parse_block(block, self.columns, self.max_chars, self.roles)
+        return _parse_block(block, self.columns, self.max_chars, self.roles, self.cut)
+
+    def whole(self, block: _Block | _BlockRef) -> _Parsed:
+        """The block parsed with its texts as ``str`` (read again from its bytes)."""
+        if isinstance(block, _Block):
+            block = replace(block, lines=None, cut_keys=frozenset())
+        return replace(self, cut=False)(block)
 
 
 def _frame(records: list[dict]) -> pd.DataFrame:
@@ -698,21 +775,30 @@ class _Records:
 
     ``columns`` are the keys in order of first appearance (as :func:`_frame` orders them);
     :meth:`column` gives None where a record lacks the key (the frame has NaN: both read as no
-    value); :meth:`frame` is the DataFrame, for the extra columns kept as metadata.
+    value); :meth:`frame` is the DataFrame, for the extra columns kept as metadata. ``cut_keys``:
+    the keys that may hold a :class:`~framing._jsontext.JsonText`, which :meth:`column` decodes
+    unless asked to keep it, and :meth:`frame` always.
     """
 
-    def __init__(self, records: list[dict]):
+    def __init__(self, records: list[dict], cut_keys: frozenset = frozenset()):
         self.records = records
         self.columns = list(dict.fromkeys(chain.from_iterable(records)))  # (keys read in C, not by a generator)
+        self.cut_keys = cut_keys
 
     def __len__(self) -> int:
         return len(self.records)
 
-    def column(self, name: str) -> list:
-        return list(map(dict.get, self.records, repeat(name)))  # (the records are dicts, from JSON)
+    def column(self, name: str, keep_cut: bool = False) -> list:
+        values = list(map(dict.get, self.records, repeat(name)))  # (the records are dicts, from JSON)
+        if name in self.cut_keys and not keep_cut:
+            values = [str(v) if type(v) is JsonText else v for v in values]
+        return values
 
     def frame(self) -> pd.DataFrame:
-        return _frame(self.records)
+        df = _frame(self.records)
+        for key in self.cut_keys:
+            df[key] = [str(v) if type(v) is JsonText else v for v in df[key]]
+        return df
 
 
 def _raw_parquet(path: Path, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, list[str]]]:
@@ -813,14 +899,14 @@ class _Standardiser:
             dup = raw.columns[raw.columns.duplicated()].tolist()
             if dup:
                 raise CorpusError(f"{self.where}: column '{dup[0]}' appears twice; rename one of them")
-            column = lambda name: raw[name].tolist()  # noqa: E731
+            column = lambda name, keep_cut=False: raw[name].tolist()  # noqa: E731
         if not self.fixed and (self.roles is None or any(c not in raw.columns for c in self.roles.values() if c)):
             self.roles = self.columns.resolve(list(raw.columns), self.where)
         roles = self.roles
         n = len(raw)
-        get = lambda role: (column(roles[role]) if roles.get(role) and roles[role] in raw.columns  # noqa: E731
-                            else [None] * n)
-        texts, outlets, ids, titles, dates = get("text"), get("outlet"), get("id"), get("title"), get("date")
+        get = lambda role, keep_cut=False: (column(roles[role], keep_cut)  # noqa: E731
+                                            if roles.get(role) and roles[role] in raw.columns else [None] * n)
+        texts, outlets, ids, titles, dates = get("text", True), get("outlet"), get("id"), get("title"), get("date")
         has_dates = bool(roles.get("date") and roles["date"] in raw.columns)
         if self.columns.outlet_value is not None:
             outlets = [self.columns.outlet_value] * n
@@ -830,9 +916,10 @@ class _Standardiser:
         with_nul = set(_kernels.with_nul(texts))  # (one C pass over the chunk's str texts)
         for i in range(n):
             value = texts[i]
-            container = type(value) is not str and isinstance(value, (dict, list, tuple))
-            # (a str is taken as it is without a call: most values)
-            text = value if type(value) is str else _as_text(value) if not container else None
+            # (a str is taken as it is without a call: most values; a JsonText reads as one here)
+            as_is = type(value) is str or type(value) is JsonText
+            container = not as_is and isinstance(value, (dict, list, tuple))
+            text = value if as_is else _as_text(value) if not container else None
             outlet = outlets[i]
             outlet = (outlet if type(outlet) is str else _as_text(outlet) or "").strip()
             title = titles[i]
@@ -841,9 +928,12 @@ class _Standardiser:
             given = (given if type(given) is str else _as_text(given) or "").strip()
             loc = locs[i]
             reason = None
-            if container:
+            if (type(value) is JsonText and value.literal[4] == _SOLID and 0 < value.literal[3] <= self.max_chars
+                    and outlet):
+                pass  # (most texts left in their bytes: the kernel's counts pass every check below)
+            elif container:
                 reason = f"text is a {type(value).__name__}, not a string; put the article text in the text column"
-            elif text is None or text == "":
+            elif text is None or len(text) == 0:
                 reason = "empty text"
             elif text.isspace():  # (not strip(): no copy of every text)
                 reason = "text is only whitespace"
@@ -854,7 +944,7 @@ class _Standardiser:
                           "split the document or raise --max-chars")
             elif not outlet:
                 reason = "no outlet (empty outlet value); fill it in or pass --outlet-value"
-            doc_id = given or (_doc_hash(outlet, title, text) if reason is None else "")
+            doc_id = given or (_doc_hash(outlet, title, str(text)) if reason is None else "")
             if reason is None:
                 first = self.seen.get(doc_id)
                 if first is not None:

@@ -33,6 +33,7 @@ from . import _kernels
 from ._parallel import ordered_map, resolve_jobs
 from .cache import cached_matcher
 from ._frames import frame_of
+from ._jsontext import InvalidLiteral
 from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, _blocks_plan, _Dedupe, iter_corpus
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
@@ -263,20 +264,26 @@ def _chunk_task(state: dict, item):
     if isinstance(item, tuple):
         docs, skipped = item
         return state["work"](state, docs), skipped
-    parsed = state["parse"](item)
-    return state["work"](state, parsed.docs), parsed.light()
+    try:
+        parsed = state["parse"](item)
+        return state["work"](state, parsed.docs), parsed.light()
+    except InvalidLiteral:  # a text left in its bytes is not UTF-8: read again, to fail naming its line
+        parsed = state["parse"].whole(item)
+        return state["work"](state, parsed.docs), parsed.light()
 
 
-def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_options: dict):
+def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_options: dict, cut: bool = False):
     """``(work(state, documents), skipped)`` for every chunk of the corpus, in input order, computed
     in ``jobs`` processes. A JSON Lines file is cut into blocks of lines that the workers decode and
     parse themselves, so the main process only reads bytes; ids repeated across blocks are then
-    skipped here, in order, and ``drop(output, keep, dropped_ids)`` removes their rows."""
+    skipped here, in order, and ``drop(output, keep, dropped_ids)`` removes their rows. ``cut``:
+    ``work`` reads texts only through :meth:`framing.batch.TextBatch.build`, so a JSON Lines file's
+    texts may stay in its bytes (``framing/_jsontext.py``)."""
     # Several processes: small blocks at the start and the end of a JSON Lines file, other sources in
     # small chunks throughout, so that every process is kept busy (the tables do not change)
     small = min(chunk_rows, 250) if jobs > 1 else None
     state = {**state, "work": work}
-    plan = _blocks_plan(source, chunk_rows, read_options, small)
+    plan = _blocks_plan(source, chunk_rows, read_options, small, cut)
     if plan is None:
         yield from ordered_map(_chunk_task, iter_corpus(source, chunk_rows=small or chunk_rows, **read_options),
                                state=state, jobs=jobs)
@@ -449,7 +456,7 @@ def iter_count(source, lexicons, *, progress: bool | None = None, chunk_rows: in
     bar = tqdm(unit="doc", desc="counting", disable=None if progress is None else not progress, leave=False)
     try:
         for out, skipped in _chunks(source, _count_docs, _drop_counted, state, resolve_jobs(jobs), chunk_rows,
-                                    read_options):
+                                    read_options, cut=True):
             bar.update(len(out) + len(skipped))
             yield out, skipped
     finally:
