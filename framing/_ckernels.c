@@ -597,6 +597,43 @@ done:
     return result;
 }
 
+/* literal_valid(data, start, end) -> bool: whether data[start:end] is a valid JSON string literal's
+ * inside, UTF-8 included (what forms() checks as it reads one; for literals whose keys are read
+ * before any is matched: framing/corpus.py, _parsed_head). */
+static PyObject *literal_valid(PyObject *self, PyObject *args) {
+    Py_buffer in;
+    Py_ssize_t a, b;
+    if (!PyArg_ParseTuple(args, "y*nn", &in, &a, &b)) return NULL;
+    if (a < 0 || a > b || b > in.len) {
+        PyBuffer_Release(&in);
+        PyErr_SetString(PyExc_ValueError, "literal_valid: start and end must lie in the buffer");
+        return NULL;
+    }
+    const uint8_t *p = (const uint8_t *)in.buf + a, *e = (const uint8_t *)in.buf + b;
+    int ok = 1;
+    while (p < e) {
+#ifdef FORMS_VECTOR
+        while (e - p >= VBYTES) {
+            vbytes v;
+            VLOAD(v, p);
+            vbytes stop = VM(v < 0x20) | VM(v >= 0x80) | VM(v == '"') | VM(v == '\\');
+            if (vany(&stop)) break;
+            p += VBYTES;
+        }
+        if (p >= e) break;
+#endif
+        uint32_t cp;
+        int k = literal_char(p, e, &cp);
+        if (k == 0) {
+            ok = 0;
+            break;
+        }
+        p += k;
+    }
+    PyBuffer_Release(&in);
+    return PyBool_FromLong(ok);
+}
+
 typedef struct {
     int kind; /* a str's kind, or 0: a JSON string literal, from data to end (its closing quote) */
     const void *data, *end;
@@ -3499,6 +3536,7 @@ static PyMethodDef methods[] = {
     {"tokens_of", tokens_of, METH_VARARGS, "Word tokens as lists of starts and ends (see framing/_kernels.py)."},
     {"set_vector_forms", set_vector_forms, METH_O, "Use the vector pass of forms (for tests); returns the old setting."},
     {"forms", forms, METH_VARARGS, "One-byte forms of a batch (see framing/_kernels.py)."},
+    {"literal_valid", literal_valid, METH_VARARGS, "Whether bytes are a valid JSON string's inside (see framing/_jsontext.py)."},
     {"json_literals", json_literals, METH_VARARGS, "Long string values cut out of JSON Lines (see framing/_jsontext.py)."},
     {"scan", scan, METH_VARARGS, "Aho-Corasick scan (see framing/_kernels.py)."},
     {"longest", longest, METH_VARARGS, "Leftmost-longest selection (see framing/_kernels.py)."},

@@ -460,3 +460,8 @@ def json_literals(data: bytes, min_len: int) -> tuple[bytes, list[tuple]]:
     line_end), ...])`` (see ``json_literals`` in ``framing/_ckernels.c``). C only: callers check
     :data:`COMPILED`."""
     return _ckernels.json_literals(data, min_len)
+
+
+def literal_valid(data: bytes, start: int, end: int) -> bool:
+    """Whether ``data[start:end]`` is the inside of a valid JSON string (valid UTF-8 included). C only."""
+    return _ckernels.literal_valid(data, start, end)

@@ -52,7 +52,7 @@ except ImportError:  # pragma: no cover - orjson is a dependency
     _orjson = None
 
 from . import _kernels
-from ._jsontext import MIN_LITERAL, JsonText
+from ._jsontext import MIN_LITERAL, InvalidLiteral, JsonText
 from ._jsontext import SOLID as _SOLID
 from ._frames import frame_of
 from .errors import CorpusError, closest
@@ -502,19 +502,25 @@ def _utf8_records(block: _Block) -> Iterator[tuple[dict | None, str | None]]:
         offset = end + 1
 
 
-def _cut_records(block: _Block, cut_keys: set[str]) -> Iterator[tuple[dict | None, str | None]]:
+def _cut_records(block: _Block, cut_keys: set[str], check: bool = False) -> Iterator[tuple[dict | None, str | None]]:
     """The records of ``_utf8_records``, where each line's longest string value (its text) is left
     in the block's bytes as a :class:`~framing._jsontext.JsonText` (``framing count``: see
     ``framing/_jsontext.py``); the keys of such values are added to ``cut_keys``. A line whose rest
     orjson does not read as a record of plain values is parsed whole, as ``_utf8_records`` does, so
-    records and messages are the same."""
+    records and messages are the same.
+
+    The values left in the bytes are not checked for valid UTF-8 here (``forms`` does it as it
+    reads them) unless ``check``: then an invalid one raises :class:`InvalidLiteral` at its line.
+    A line that is not valid UTF-8 after a value left unchecked raises :class:`InvalidLiteral`
+    too, since that value may be the first error of the block (which is then read whole)."""
     small, cuts = _kernels.json_literals(block.data, MIN_LITERAL)
     if cuts.count(None) == len(cuts):
         yield from _utf8_records(block)
         return
     keys: dict[bytes, str] = {}
     offset = 0  # of the line in the block
-    for raw, cut in zip(small.split(b"\n"), cuts):
+    unchecked = False  # a value left in the bytes before this line, its UTF-8 not checked
+    for line, (raw, cut) in enumerate(zip(small.split(b"\n"), cuts)):
         try:
             rec = _orjson.loads(raw)
         except _orjson.JSONDecodeError:
@@ -528,8 +534,11 @@ def _cut_records(block: _Block, cut_keys: set[str]) -> Iterator[tuple[dict | Non
             if key is None:
                 key = keys[cut[5]] = cut[5].decode("utf-8")  # (orjson read the line: valid UTF-8)
             if rec.get(key) == "":
+                if check and not _kernels.literal_valid(cut[0], cut[1], cut[2]):
+                    raise InvalidLiteral(f"{block.path}: line {block.first_line + line} is not valid UTF-8")
                 rec[key] = JsonText(cut)
                 cut_keys.add(key)
+                unchecked = unchecked or not check
                 yield rec, None
                 offset = cut[7] + 1
                 continue
@@ -543,7 +552,13 @@ def _cut_records(block: _Block, cut_keys: set[str]) -> Iterator[tuple[dict | Non
                     continue
             except _orjson.JSONDecodeError:
                 pass
-        yield _line_record(block, memoryview(raw), offset)
+        try:
+            got = _line_record(block, memoryview(raw), offset)
+        except CorpusError:
+            if unchecked:
+                raise InvalidLiteral(f"{block.path}: not valid UTF-8 after a text left in its bytes") from None
+            raise
+        yield got
         offset += len(raw) + 1
 
 
@@ -709,12 +724,12 @@ def _parsed_head(blocks: Iterator[_Block], path: Path, columns: ColumnMap, cut: 
             block = block.load()
         lines, cut_keys = [], set()
         try:
-            for rec, reason in _cut_records(block, cut_keys) if cut else _utf8_records(block):
+            for rec, reason in _cut_records(block, cut_keys, check=True) if cut else _utf8_records(block):
                 lines.append((rec, reason))
                 if rec is not None and seen < _ROLE_SAMPLE:
                     keys.update(dict.fromkeys(rec))
                     seen += 1
-        except CorpusError:
+        except (CorpusError, InvalidLiteral):
             head.append(block)
             break
         head.append(replace(block, lines=lines, cut_keys=frozenset(cut_keys)))

@@ -34,6 +34,7 @@ from ._parallel import ordered_map, resolve_jobs
 from .cache import cached_matcher
 from ._frames import frame_of
 from ._jsontext import InvalidLiteral
+from .errors import CorpusError
 from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, _blocks_plan, _Dedupe, iter_corpus
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
@@ -267,7 +268,11 @@ def _chunk_task(state: dict, item):
     try:
         parsed = state["parse"](item)
         return state["work"](state, parsed.docs), parsed.light()
-    except InvalidLiteral:  # a text left in its bytes is not UTF-8: read again, to fail naming its line
+    except (InvalidLiteral, CorpusError):
+        # A text left in its bytes is not valid UTF-8, or an error was found after one (whose own
+        # error, when it has one, comes first): the block read again whole fails as it always has
+        if not state["parse"].cut:
+            raise
         parsed = state["parse"].whole(item)
         return state["work"](state, parsed.docs), parsed.light()
 

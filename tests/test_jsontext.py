@@ -262,3 +262,46 @@ def test_count_of_real_news_reads_the_same_with_texts_in_their_bytes(shared, tmp
     pd.testing.assert_frame_equal(a[0], b[0])
     pd.testing.assert_frame_equal(a[1], b[1])
     assert len(a[0]) + len(a[1]) == 600 and a[0].iloc[:, 3:].to_numpy().sum() > 1000
+
+
+def _iter_count_outcome(path, monkeypatch, cut, **kw):
+    """Each chunk's (counted, skipped, reasons), then the error raised, if any."""
+    if not cut:
+        monkeypatch.setattr(fc, "_can_cut", lambda: False)
+    out = []
+    try:
+        for c, s in _score_module.iter_count(path, framing.compile_lexicons("libya"), progress=False, **kw):
+            out.append((len(c), len(s), list(s["reason"])))
+    except framing.CorpusError as err:
+        out.append(str(err))
+    monkeypatch.undo()
+    return out
+
+
+@pytest.mark.parametrize("case", ["later line", "past the head", "roles", "roles, two chunks"])
+def test_a_text_not_utf8_fails_first_whatever_comes_after_it(tmp_path, monkeypatch, case):
+    """A reviewer's cases: a text left in its bytes that is not valid UTF-8 is the file's first
+    error even when a later line of its block is not valid UTF-8 either, or when the records after
+    it would choose other columns (or none)."""
+    text = "army " * 80
+    rows = [json.dumps({"doc_id": f"d{i}", "outlet": "o", "text": text}).encode() for i in range(10)]
+    kw = {}
+    if case in ("later line", "past the head"):
+        rows[2] = rows[2].replace(b"army army", b"army \xc3\x28rmy", 1)
+        rows[5] = rows[5].replace(b'"o"', b'"\xff"', 1)
+        if case == "past the head":
+            rows = [json.dumps({"doc_id": f"h{i}", "outlet": "o", "text": text}).encode() for i in range(1000)] + rows
+    elif case == "roles":
+        rows = [json.dumps({"doc_id": f"d{i}", "outlet": "o", "zzz": text}).encode() for i in range(3)]
+        rows[0] = rows[0].replace(b"army army", b"army \xc3\x28rmy", 1)
+    else:
+        rows = [json.dumps({"doc_id": f"d{i}", "outlet": "o", "content": text}).encode() for i in range(10)]
+        rows += [json.dumps({"doc_id": f"e{i}", "outlet": "o", "text": text + "x"}).encode() for i in range(10)]
+        rows[10] = rows[10].replace(b"army army", b"army \xc3\x28rmy", 1)
+        kw = {"chunk_rows": 10}
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    cut = _iter_count_outcome(path, monkeypatch, True, **kw)
+    whole = _iter_count_outcome(path, monkeypatch, False, **kw)
+    assert cut == whole
+    assert "not valid utf-8" in cut[-1] and "byte 0xc3" in cut[-1]
