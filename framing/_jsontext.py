@@ -67,10 +67,6 @@ class JsonText:
     def n_chars(self) -> int:
         return self.literal[3]
 
-    @property
-    def flags(self) -> int:
-        return self.literal[4]
-
     def __len__(self) -> int:
         return self.literal[3]
 

@@ -456,9 +456,9 @@ def build_dfa(patterns: list[bytes]) -> Dfa:
 
 def json_literals(data: bytes, min_len: int) -> tuple[bytes, list[tuple]]:
     """Each line's longest string value of at least ``min_len`` bytes cut out of a block of JSON
-    Lines: ``(the block without them, [(line, key, start, end, n_chars, flags, line_start,
-    line_end), ...])`` (see ``json_literals`` in ``framing/_ckernels.c``). C only: callers check
-    :data:`COMPILED`."""
+    Lines: ``(the block without them, cuts)``, ``cuts`` holding for each line None or ``(data,
+    start, end, n_chars, flags, key, line_start, line_end)`` (see ``json_literals`` in
+    ``framing/_ckernels.c``). C only: callers check :data:`COMPILED`."""
     return _ckernels.json_literals(data, min_len)
 
 
