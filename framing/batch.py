@@ -154,6 +154,7 @@ class _Part:
     seg_start: np.ndarray
     seg_end: np.ndarray
     exact: FormBatch | None  # the exact forms these bytes encode (fallback texts), else None
+    offset: np.ndarray | None = None  # where each exact form's piece starts in its text (None: at 0)
 
     @cached_property
     def data(self) -> bytes:
@@ -179,6 +180,8 @@ class _Part:
             base = self.seg_start[local]
             return self.doc[local], start - base, end - base
         s, e = self.exact.to_original(local, start, end)
+        if self.offset is not None:
+            s, e = s + self.offset[local], e + self.offset[local]
         return self.doc[local], s, e
 
 
@@ -276,13 +279,26 @@ class TextBatch:
             if len(a):
                 width = b - a - 1
                 data_arr[np.repeat(a + 1 - np.cumsum(width) + width, width) + np.arange(int(width.sum()))] = FILL
-        slow = np.searchsorted(base, np.asarray(flagged, dtype=np.int64), side="right") - 1
+        flagged = np.asarray(flagged, dtype=np.int64)
+        slow = np.searchsorted(base, flagged, side="right") - 1
         exact_ids = list(range(n)) if exact else sorted({int(i) for i in slow})
         if data_arr is None:
             data_arr = np.frombuffer(u0.translate(_TO_SEARCH), dtype=np.uint8).copy()
-        for i in exact_ids:  # blank the exact texts out of the fast form
-            a = int(base[i])
-            data_arr[a:a + len(texts[i])] = _SPACE
+        # The exact texts, or (compiled path) only their paragraphs that hold a flagged character:
+        # (batch text, start, end) of each piece, blanked out of the fast form
+        pieces = []
+        for i in exact_ids:
+            if got is None or exact:
+                pieces.append((i, 0, len(texts[i])))
+                continue
+            texts[i] = as_str(texts[i])
+            pieces += [(i, a, b) for a, b in _paragraphs_around(texts[i], flagged[slow == i] - base[i])]
+        fast_words = []  # word starts of the fast form in each piece (replaced by the exact count)
+        for i, a, b in pieces:
+            a, b = a + int(base[i]), b + int(base[i])
+            seg = data_arr[a - 1:b] > _SPACE
+            fast_words.append(int(np.count_nonzero(seg[1:] & ~seg[:-1])))
+            data_arr[a:b] = _SPACE
         if got is None:
             # Word tokens: each text's segment (from the space before it to the space after it)
             # holds as many word starts as word ends, so tokens = changes between word and gap / 2.
@@ -292,12 +308,43 @@ class TextBatch:
             n_tokens = np.fromiter((np.count_nonzero(change[a:b]) for a, b in zip(bounds[:-1], bounds[1:])),
                                    dtype=np.int64, count=n) // 2
         parts = [_Part(data_arr, np.arange(n), base, base + lengths - 3, None)]
-        if exact_ids:
-            fb = FormBatch.build([as_str(texts[i]) for i in exact_ids])
-            ids = np.asarray(exact_ids, dtype=np.int64)
-            parts.append(_Part(np.frombuffer(encode_form(fb.text), dtype=np.uint8), ids, fb.starts, fb.ends, fb))
-            n_tokens[ids] = fb.n_tokens
+        if pieces:
+            fb = FormBatch.build([as_str(texts[i])[a:b] for i, a, b in pieces])
+            ids = np.asarray([i for i, _, _ in pieces], dtype=np.int64)
+            offset = np.asarray([a for _, a, _ in pieces], dtype=np.int64)
+            parts.append(_Part(np.frombuffer(encode_form(fb.text), dtype=np.uint8), ids, fb.starts, fb.ends, fb,
+                               offset if offset.any() else None))
+            if got is None or exact:
+                n_tokens[ids] = fb.n_tokens
+            else:
+                np.add.at(n_tokens, ids, fb.n_tokens - np.asarray(fast_words, dtype=np.int64))
         return cls(texts, parts, n_tokens, len(exact_ids))
+
+
+def _paragraphs_around(text: str, positions: np.ndarray) -> list[tuple[int, int]]:
+    """The pieces ``(start, end)`` of ``text`` that hold ``positions``: each from just after a
+    paragraph break ("\\n\\n") to just before the next one, or the text's ends. No match crosses a
+    paragraph break (framing.text, step 4), so a piece's exact match form finds what the whole text's
+    does there, and the rest of the text keeps its fast form (a news article with one "½" cost its
+    whole text the exact path: 5 ms of 20 MB). A break counts only with ASCII on its side of the
+    piece (no mark or NFKC change reaches across it)."""
+    n, out = len(text), []
+    for r in sorted(set(positions.tolist())):
+        if out and r < out[-1][1]:
+            continue
+        a = text.rfind("\n\n", 0, r)
+        while a >= 0 and a + 2 < n and not text[a + 2].isascii():
+            a = text.rfind("\n\n", 0, a)
+        a = 0 if a < 0 else a + 2
+        b = text.find("\n\n", r)
+        while b > 0 and not text[b - 1].isascii():
+            b = text.find("\n\n", b + 1)
+        b = n if b < 0 else b
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 _IS_WORD = np.zeros(256, dtype=bool)

@@ -214,3 +214,41 @@ def test_emoji_with_a_variation_selector_stay_on_the_fast_path(engine):
         assert mentions(fast) == mentions(TextBatch.build([text], exact=True))
     assert [(emoji[s:e], t.term) for s, e, t in MATCHER.find_text(emoji)] == [("war", "war")] * 3
     assert [(joined[s:e], t.term) for s, e, t in MATCHER.find_text(joined)] == [("war\ufe0f", "war"), ("war", "war")]
+
+
+paragraphs_strategy = st.lists(
+    st.lists(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(GAPS)), min_size=1, max_size=6).map(
+        lambda parts: "".join(w + g for w, g in parts)), min_size=1, max_size=5).map("\n\n".join),
+    min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs_strategy)
+def test_only_the_paragraphs_that_need_it_take_the_exact_path(texts):
+    """A text with a character the fast form cannot hold sends only the paragraphs around it to
+    the exact path: the same mentions, offsets and token counts as exact forms of whole texts, and
+    as the reference matcher."""
+    fast = MATCHER.batch(texts)
+    exact = TextBatch.build(texts, exact=True)
+    assert mentions(fast) == mentions(exact)
+    assert fast.n_tokens.tolist() == exact.n_tokens.tolist() == [count_words(match_form(t)) for t in texts]
+    ref = ReferenceMatcher([LEX])
+    got = {}
+    for d, s, e, t in mentions(fast):
+        tg = MATCHER.targets[t]
+        got.setdefault(d, []).append((s, e, tg.lexicon, tg.entry, tg.category, tg.referent))
+    for d, text in enumerate(texts):
+        assert sorted(got.get(d, [])) == ref.find(text), text
+
+
+def test_a_paragraph_with_a_half_is_the_only_piece_read_exactly(engine):
+    text = "The renegade general spoke.\n\nHe is 2½ metres tall, said war.\n\nRenegade general again."
+    batch = MATCHER.batch([text])
+    if engine != "compiled":  # (the NumPy path sends whole texts)
+        return
+    (part,) = [p for p in batch.parts if p.exact is not None]
+    start = text.index("He is")
+    assert part.offset.tolist() == [start] and part.exact.text.strip("\x00 ").startswith("he is 21")
+    found = [text[s:e] for _, s, e, _ in mentions(batch)]
+    assert found == ["renegade general", "war", "Renegade general"]
+    assert batch.n_tokens.tolist() == [count_words(match_form(text))]
