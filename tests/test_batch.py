@@ -66,9 +66,13 @@ texts_strategy = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(texts_strategy)
 def test_fast_forms_find_what_exact_forms_find(texts):
+    assert TextBatch.build(texts, exact=True).n_exact == len(texts)
+    _agree_with_exact_forms_and_reference(texts)
+
+
+def _agree_with_exact_forms_and_reference(texts):
     fast = MATCHER.batch(texts)
     exact = TextBatch.build(texts, exact=True)
-    assert exact.n_exact == len(texts)
     assert mentions(fast) == mentions(exact)
     assert fast.n_tokens.tolist() == exact.n_tokens.tolist() == [count_words(match_form(t)) for t in texts]
     # and both agree with the independent reference matcher, text by text
@@ -228,17 +232,7 @@ def test_only_the_paragraphs_that_need_it_take_the_exact_path(texts):
     """A text with a character the fast form cannot hold sends only the paragraphs around it to
     the exact path: the same mentions, offsets and token counts as exact forms of whole texts, and
     as the reference matcher."""
-    fast = MATCHER.batch(texts)
-    exact = TextBatch.build(texts, exact=True)
-    assert mentions(fast) == mentions(exact)
-    assert fast.n_tokens.tolist() == exact.n_tokens.tolist() == [count_words(match_form(t)) for t in texts]
-    ref = ReferenceMatcher([LEX])
-    got = {}
-    for d, s, e, t in mentions(fast):
-        tg = MATCHER.targets[t]
-        got.setdefault(d, []).append((s, e, tg.lexicon, tg.entry, tg.category, tg.referent))
-    for d, text in enumerate(texts):
-        assert sorted(got.get(d, [])) == ref.find(text), text
+    _agree_with_exact_forms_and_reference(texts)
 
 
 def test_a_paragraph_with_a_half_is_the_only_piece_read_exactly(engine):
