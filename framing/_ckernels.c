@@ -392,16 +392,24 @@ static const uint8_t *scan_literal(const uint8_t *p, const uint8_t *end, Py_ssiz
 #endif
     for (;;) {
 #ifdef FORMS_VECTOR
-        /* no control character, quote or backslash: a block at a time (most of a text) */
-        while (end - p >= VBYTES) {
-            vbytes v;
+        /* No control character or quote, and only two-byte escapes other than \\ and \": a block at
+         * a time (most of a text; a news text's line breaks are \n). A backslash and the byte it
+         * escapes are one character, which may begin in one block and end in the next; the byte
+         * after a backslash is never taken for a character that is not whitespace. */
+        while (end - p > VBYTES) {
+            vbytes v, prev, next;
             VLOAD(v, p);
-            vbytes stop = VM(v < 0x20) | VM(v == '"') | VM(v == '\\');
+            VLOAD(prev, p - 1); /* (p - 1: at least the opening quote) */
+            VLOAD(next, p + 1);
+            vbytes bs = VM(v == '\\');
+            vbytes simple = VM(next == 'n') | VM(next == 't') | VM(next == 'r') | VM(next == 'b') |
+                            VM(next == 'f') | VM(next == '/');
+            vbytes stop = VM(v < 0x20) | VM(v == '"') | (bs & ~simple);
             if (vany(&stop)) break;
-            vbytes high = VM(v >= 0x80);
-            solid |= (VM(v != ' ') & ~high) |
+            vbytes high = VM(v >= 0x80), escaped = VM(prev == '\\');
+            solid |= (VM(v != ' ') & ~high & ~bs & ~escaped) |
                      (VM(v >= 0xC3) & ~(VM(v == 0xE1) | VM(v == 0xE2) | VM(v == 0xE3)));
-            cont -= VM((v & 0xC0) == 0x80); /* (lanes of -1: one more continuation byte) */
+            cont -= VM((v & 0xC0) == 0x80) | bs; /* (lanes of -1: a byte that starts no character) */
             n += VBYTES;
             p += VBYTES;
             if (++blocks == 255) {

@@ -305,3 +305,18 @@ def test_a_text_not_utf8_fails_first_whatever_comes_after_it(tmp_path, monkeypat
     whole = _iter_count_outcome(path, monkeypatch, False, **kw)
     assert cut == whole
     assert "not valid utf-8" in cut[-1] and "byte 0xc3" in cut[-1]
+
+
+def test_escapes_across_the_kernels_blocks_count_one_character_each():
+    """An escape read in the 16-byte loop may begin in one block and end in the next: every offset
+    of every kind of escape, the character count and the whitespace flag against the str."""
+    for esc in ["\n", "\t", "\r", "\b", "\f", "/", "\\", '"', "\u00e9", "\u3000", "\x00", "\U0001f600"]:
+        for k in range(40):
+            for text in ("a" * k + esc + "b" * 300, " " * k + esc + " " * 300, esc * (300 + k)):
+                data = json.dumps({"text": text}).encode().replace(b"\\/", b"/").replace(b"/", b"\\/")
+                _, cuts = _kernels.json_literals(data, MIN_LITERAL)
+                jt = JsonText(cuts[0])
+                assert str(jt) == text and len(jt) == len(text), (esc, k)
+                assert jt.isspace() == text.isspace() and ("\x00" in jt) == ("\x00" in text)
+                if text.isspace():
+                    assert not cuts[0][4] & SOLID, (esc, k)
