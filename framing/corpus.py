@@ -719,23 +719,47 @@ def _parsed_head(blocks: Iterator[_Block], path: Path, columns: ColumnMap, cut: 
     head: list[_Block] = []
     keys: dict[str, None] = {}
     seen = 0
+    # (``cut``) Records read since the keys last grew, whose texts' UTF-8 is not checked yet: a
+    # text that is not valid UTF-8 ends the sample where it stands, as the str path's error does, so
+    # they are checked when the keys grow again (usually never: every record has the same keys)
+    pending: list[tuple[int, dict]] = []
     for block in blocks:
         if isinstance(block, _BlockRef):  # (a file whose first 1,000 records lie past line 1,000)
             block = block.load()
         lines, cut_keys = [], set()
         try:
-            for rec, reason in _cut_records(block, cut_keys, check=True) if cut else _utf8_records(block):
+            for rec, reason in _cut_records(block, cut_keys) if cut else _utf8_records(block):
                 lines.append((rec, reason))
                 if rec is not None and seen < _ROLE_SAMPLE:
-                    keys.update(dict.fromkeys(rec))
                     seen += 1
+                    if not cut:
+                        keys.update(dict.fromkeys(rec))
+                        continue
+                    pending.append((len(head), rec))
+                    if not keys.keys() >= rec.keys():
+                        if _first_invalid(pending) is not None:
+                            raise InvalidLiteral("a text of the role sample is not valid UTF-8")
+                        pending.clear()
+                        keys.update(dict.fromkeys(rec))
         except (CorpusError, InvalidLiteral):
             head.append(block)
+            bad = _first_invalid(pending)
+            if bad is not None:  # the sample ends at that text: its block and those after are read in turn
+                head[bad:] = [replace(b, lines=None, cut_keys=frozenset()) for b in head[bad:]]
             break
         head.append(replace(block, lines=lines, cut_keys=frozenset(cut_keys)))
         if seen >= _ROLE_SAMPLE:
             break
     return head, (columns.resolve(list(keys), str(path)) if keys else None)
+
+
+def _first_invalid(pending: list[tuple[int, dict]]) -> int | None:
+    """The head block of the first record in ``pending`` with a text that is not valid UTF-8."""
+    for index, rec in pending:
+        for v in rec.values():
+            if type(v) is JsonText and not _kernels.literal_valid(*v.literal[:3]):
+                return index
+    return None
 
 
 def _sample_roles(path: Path, encoding: str, columns: ColumnMap) -> dict | None:

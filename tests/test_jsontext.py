@@ -278,7 +278,7 @@ def _iter_count_outcome(path, monkeypatch, cut, **kw):
     return out
 
 
-@pytest.mark.parametrize("case", ["later line", "past the head", "roles", "roles, two chunks"])
+@pytest.mark.parametrize("case", ["later line", "past the head", "roles", "roles, two chunks", "keys grow after it"])
 def test_a_text_not_utf8_fails_first_whatever_comes_after_it(tmp_path, monkeypatch, case):
     """A reviewer's cases: a text left in its bytes that is not valid UTF-8 is the file's first
     error even when a later line of its block is not valid UTF-8 either, or when the records after
@@ -294,6 +294,10 @@ def test_a_text_not_utf8_fails_first_whatever_comes_after_it(tmp_path, monkeypat
     elif case == "roles":
         rows = [json.dumps({"doc_id": f"d{i}", "outlet": "o", "zzz": text}).encode() for i in range(3)]
         rows[0] = rows[0].replace(b"army army", b"army \xc3\x28rmy", 1)
+    elif case == "keys grow after it":  # (the sample of keys ends at the bad text, before "text" appears)
+        rows = [json.dumps({"doc_id": f"d{i}", "outlet": "o", "zzz": text}).encode() for i in range(5)]
+        rows += [json.dumps({"doc_id": f"e{i}", "outlet": "o", "zzz": text, "text": text}).encode() for i in range(5)]
+        rows[3] = rows[3].replace(b"army army", b"army \xc3\x28rmy", 1)
     else:
         rows = [json.dumps({"doc_id": f"d{i}", "outlet": "o", "content": text}).encode() for i in range(10)]
         rows += [json.dumps({"doc_id": f"e{i}", "outlet": "o", "text": text + "x"}).encode() for i in range(10)]
@@ -304,7 +308,10 @@ def test_a_text_not_utf8_fails_first_whatever_comes_after_it(tmp_path, monkeypat
     cut = _iter_count_outcome(path, monkeypatch, True, **kw)
     whole = _iter_count_outcome(path, monkeypatch, False, **kw)
     assert cut == whole
-    assert "not valid utf-8" in cut[-1] and "byte 0xc3" in cut[-1]
+    if case == "keys grow after it":
+        assert cut == [whole[-1]] and "no text column found" in cut[-1]
+    else:
+        assert "not valid utf-8" in cut[-1] and "byte 0xc3" in cut[-1]
 
 
 def test_escapes_across_the_kernels_blocks_count_one_character_each():
