@@ -21,7 +21,8 @@ matcher searches a cheaper form that gives the same mentions:
   which its automaton reads as absent: the gap is then one space, as in the exact form. On the
   NumPy path (without the extension), texts holding one after a word that some phrase continues
   from get their exact match form from :mod:`framing.text` instead. On both, so do texts whose length changes
-  under lower-casing or NFKC, or that hold a rare line-break character (found with a cheap scan).
+  under lower-casing or NFKC, or that hold a rare line-break character (found with a cheap scan):
+  on the compiled path only the paragraphs that hold such a character (:func:`_paragraphs_around`).
 * Terms whose words are separated by a hard or paragraph gap (``Brig. Gen.``) are searched with a
   regular expression that accepts any run of two or more gap characters there, and every candidate
   is checked against the exact match form of the original text it covers.
