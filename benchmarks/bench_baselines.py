@@ -20,8 +20,9 @@ per-document per-category count matrix.
   empath           ``Empath().analyze(text.lower(), normalize=False)`` with Empath's own 194
                    categories: a speed reference only (a different job, not comparable counts).
 
-Every variant is built once and run ``--repeat`` times (default 3) in a row; the best run counts,
-for every tool alike (on a shared machine other work only ever slows a run down). For each: build
+Every variant is built once and run ``--repeat`` times (default 3) in a row, each after
+``gc.collect()``; the best run counts, for every tool alike (on a shared machine other work only
+ever slows a run down). For each: build
 seconds (lexicon -> matcher, apart), seconds, MB/s (1 MB = 10**6 bytes of UTF-8
 text in the ``text`` fields), documents/s, framing-count MB/s / tool MB/s, and the peak RSS of a
 fresh Python process that ran only that variant (the script re-runs itself with ``--child NAME``).
@@ -43,6 +44,7 @@ A baseline whose package is missing, or that fails, is skipped with a note.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.metadata
 import importlib.util
 import json
@@ -376,6 +378,8 @@ def measure(variant: Variant, setup: Setup, repeat: int = 1) -> tuple[Counts, fl
     build = time.perf_counter() - t
     runs = []
     for _ in range(max(1, repeat)):
+        gc.collect()  # (each run starts from a collected heap: no garbage of the last one, no full
+        # collection of its survivors landing in this one; about 30 ms here, for every tool alike)
         t = time.perf_counter()
         counts = variant.run(state, setup.path)
         runs.append(time.perf_counter() - t)

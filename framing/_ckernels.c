@@ -2,7 +2,9 @@
  * these are not written with a compiler package). Two functions that release the GIL:
  *
  *   forms(texts, table, known, is_word, to_search, flags,
- *         out, search, cand, rare, unknown, n_tokens) -> (n, n_unknown, nuls, n_cand, n_rare)
+ *         out, search, cand, rare, unknown, n_tokens[, fill]) -> (n, n_unknown, nuls, n_cand, n_rare)
+ *         (fill(cp): enters a code point missing from the table, called with the GIL taken;
+ *         n_unknown: the distinct code points still missing, each listed once in unknown)
  *         (a text is a str, or (bytes, start, end, n_chars, ...): a JSON string literal, read from
  *         its bytes; n = -1 when one is not valid UTF-8)
  *   scan(data, classes, delta, k, start, n_out, own, link, lengths, fill,
@@ -51,6 +53,14 @@
 #else
 #define FORCE_INLINE static inline
 #endif
+/* Kept out of the loops that call it (a rare path whose code there slowed the common one) */
+#if defined(__GNUC__) || defined(__clang__)
+#define OUT_OF_LINE static __attribute__((noinline, cold))
+#elif defined(_MSC_VER)
+#define OUT_OF_LINE static __declspec(noinline)
+#else
+#define OUT_OF_LINE static
+#endif
 
 static int check_size(Py_buffer *b, Py_ssize_t need, const char *name) {
     if (b->len < need) {
@@ -71,6 +81,42 @@ static int check_aligned(size_t size, int n, ...) {
     return bad ? -1 : 0;
 }
 
+/* Code points missing from the table, met by forms() in a loop that released the GIL (save: its
+ * thread state). fill, the caller's Python function that enters one into the table (and sets
+ * known[cp]), is called with the GIL taken for the call; an error it raises stays set and ends
+ * its calls (failed). A code point fill does not enter (or without fill) is listed once in
+ * unknown (seen: a bit per code point, allocated at the first): news text repeats its few new code
+ * points (curly quotes, dashes) thousands of times in a batch, and a list that overflows the
+ * caller's buffer sends it to a slow path that decodes the whole batch again (20 ms of the first
+ * 4 MB a process reads). */
+typedef struct {
+    PyObject *fill;
+    PyThreadState **save;
+    uint8_t *seen;
+    int64_t *unknown;
+    Py_ssize_t max, n;
+    int failed;
+} unknowns;
+
+OUT_OF_LINE void meet_unknown(unknowns *u, const uint8_t *known, uint32_t cp) {
+    if (u->fill != NULL && !u->failed) {
+        PyEval_RestoreThread(*u->save);
+        PyObject *r = PyObject_CallFunction(u->fill, "I", (unsigned int)cp);
+        Py_XDECREF(r);
+        *u->save = PyEval_SaveThread();
+        u->failed = r == NULL;
+        if (known[cp]) return;
+    }
+    if (u->seen == NULL) u->seen = calloc(0x110000 / 8, 1);
+    if (u->seen != NULL) { /* (without memory, every occurrence is listed) */
+        uint8_t bit = (uint8_t)(1u << (cp & 7));
+        if (u->seen[cp >> 3] & bit) return;
+        u->seen[cp >> 3] |= bit;
+    }
+    if (u->n < u->max) u->unknown[u->n] = cp;
+    u->n++;
+}
+
 /* Pass 1 over code points [A, B) of one text: one class byte per code point; unknown code points and
  * NULs counted. A variation selector (U+FE00-FE0F, RARE in the table: a combining mark) right after
  * punctuation or a symbol, as in the emoji "\u2764\ufe0f", is punctuation too: the exact form drops
@@ -81,10 +127,7 @@ static int check_aligned(size_t size, int n, ...) {
         uint32_t cp_ = (CP);                                                  \
         Py_ssize_t i_ = (I);                                                  \
         if (cp_ >= 128) {                                                     \
-            if (!known[cp_]) {                                                \
-                if (n_unknown < max_unknown) unknown[n_unknown] = cp_;        \
-                n_unknown++;                                                  \
-            }                                                                 \
+            if (!known[cp_]) meet_unknown(&unk, known, cp_);                  \
         } else if (cp_ == 0) {                                                \
             nuls++;                                                           \
         }                                                                     \
@@ -649,13 +692,14 @@ typedef struct {
 } text_view;
 
 static PyObject *forms(PyObject *self, PyObject *args) {
-    PyObject *texts;
+    PyObject *texts, *fill_cb = NULL;
     Py_buffer b_table, b_known, b_word, b_search_map, b_flags, b_out, b_search, b_cand, b_rare,
         b_unknown, b_tokens;
-    if (!PyArg_ParseTuple(args, "O!y*y*y*y*y*w*w*w*w*w*w*", &PyList_Type, &texts, &b_table, &b_known,
+    if (!PyArg_ParseTuple(args, "O!y*y*y*y*y*w*w*w*w*w*w*|O", &PyList_Type, &texts, &b_table, &b_known,
                           &b_word, &b_search_map, &b_flags, &b_out, &b_search, &b_cand, &b_rare,
-                          &b_unknown, &b_tokens))
+                          &b_unknown, &b_tokens, &fill_cb))
         return NULL;
+    if (fill_cb == Py_None) fill_cb = NULL;
     PyObject *result = NULL, *items = NULL;
     text_view *views = NULL;
     /* The texts are laid out as " NUL text1 NUL text2 ... NUL " (framing/batch.py). */
@@ -707,17 +751,19 @@ static PyObject *forms(PyObject *self, PyObject *args) {
         check_size(&b_rare, 8 * n, "rare") || check_size(&b_tokens, 8 * (n_texts + 2), "n_tokens"))
         goto done;
     {
-        /* (restrict: the buffers never overlap, which lets the compiler keep values in registers) */
-        const uint8_t *restrict table = b_table.buf, *restrict known = b_known.buf;
+        /* (restrict: the buffers never overlap, which lets the compiler keep values in registers;
+         * not table and known, which meet_unknown's fill changes) */
+        const uint8_t *table = b_table.buf, *known = b_known.buf;
         const uint8_t *restrict is_word = b_word.buf, *restrict to_search = b_search_map.buf;
         const uint8_t *restrict flags = b_flags.buf;
         uint8_t *restrict out = b_out.buf, *restrict search = b_search.buf;
         int64_t *restrict cand = b_cand.buf, *restrict rare = b_rare.buf;
         int64_t *restrict unknown = b_unknown.buf, *restrict n_tokens = b_tokens.buf;
-        Py_ssize_t max_unknown = b_unknown.len / 8;
-        Py_ssize_t n_unknown = 0, nuls = 0, n_cand = 0, n_rare = 0;
+        Py_ssize_t nuls = 0, n_cand = 0, n_rare = 0;
         int bad_literal = 0;
+        unknowns unk = {fill_cb, NULL, NULL, unknown, b_unknown.len / 8, 0, 0};
         Py_BEGIN_ALLOW_THREADS
+        unk.save = &_save;
         Py_ssize_t pos = 0;
         for (Py_ssize_t t = 0; t <= n_texts; t++) {
             out[pos] = table[' '];
@@ -767,7 +813,7 @@ static PyObject *forms(PyObject *self, PyObject *args) {
             else CLASSIFY_RANGE(uint32_t, done, len);
             pos += len;
         }
-        if (n_unknown == 0 && nuls == 0 && !bad_literal) {
+        if (unk.n == 0 && nuls == 0 && !bad_literal) {
             p2state st = {0, 0, 0, 0, 0};
             p2tables tb = {is_word, to_search, flags, out, search, cand, rare, n_tokens, n, n_texts};
             Py_ssize_t i = 0;
@@ -778,9 +824,11 @@ static PyObject *forms(PyObject *self, PyObject *args) {
             n_cand = st.n_cand;
             n_rare = st.n_rare;
         }
+        free(unk.seen);
         Py_END_ALLOW_THREADS
+        if (unk.failed) goto done;
         /* n = -1: a literal that is not valid UTF-8 (or not of the length given for it) */
-        result = Py_BuildValue("nnnnn", bad_literal ? (Py_ssize_t)-1 : n, n_unknown, nuls, n_cand, n_rare);
+        result = Py_BuildValue("nnnnn", bad_literal ? (Py_ssize_t)-1 : n, unk.n, nuls, n_cand, n_rare);
     }
 done:
     PyMem_Free(views);

@@ -12,7 +12,9 @@ extension is missing (a source checkout run without installing, a platform witho
 
 from __future__ import annotations
 
+import mmap
 import threading
+from collections.abc import Callable
 
 import numpy as np
 
@@ -223,13 +225,19 @@ def soft_runs(u0, cand: np.ndarray, is_word: np.ndarray) -> tuple[np.ndarray, np
 
 
 def forms(texts: list, table: np.ndarray, known: np.ndarray, is_word: np.ndarray, to_search: np.ndarray,
-          flags: np.ndarray, size: int):
+          flags: np.ndarray, size: int, fill: Callable[[int], None] | None = None):
     """The class-preserving and search forms of ``texts`` laid out as ``" NUL text1 NUL text2 ...
     NUL "`` (``size`` characters in all). A text is a ``str``, or the ``literal`` of a
     :class:`framing._jsontext.JsonText`, read from its bytes.
 
-    Returns an array of code points missing from ``table`` when the texts hold some (to be
-    entered and the call repeated), ``False`` when they hold NUL characters, and otherwise
+    ``fill(cp)``, where given, enters a code point missing from ``table`` (and sets ``known[cp]``):
+    the C loop calls it as it meets one, so the batch is read once (the first blocks of news
+    bring a few new code points each: emoji, CJK; calling again after entering them cost 5 ms per
+    block of 4 MB).
+
+    Returns an array of code points missing from ``table`` when the texts hold some that ``fill``
+    did not enter (to be entered and the call repeated), ``False`` when they hold NUL characters,
+    and otherwise
     ``(u0, search, cand, rare, n_tokens)``: the forms as uint8 arrays, positions ``i`` where
     ``flags[u0[i]] & flags[u0[i + 1]]``, positions of the byte 0x1F, and each text's word count.
     """
@@ -240,7 +248,7 @@ def forms(texts: list, table: np.ndarray, known: np.ndarray, is_word: np.ndarray
     unknown = _scratch("forms.unknown", 4096)
     n_tokens = np.zeros(len(texts) + 2, dtype=np.int64)
     n, n_unknown, nuls, n_cand, n_rare = _ckernels.forms(texts, table, known, is_word, to_search, flags, out, search,
-                                                         cand, rare, unknown, n_tokens)
+                                                         cand, rare, unknown, n_tokens, fill)
     if n == -1:
         raise InvalidLiteral("a text left in its JSON Lines bytes is not valid UTF-8")
     assert n == size
@@ -258,6 +266,41 @@ def forms(texts: list, table: np.ndarray, known: np.ndarray, is_word: np.ndarray
 _LOCAL = threading.local()
 
 
+def _anonymous(nbytes: int) -> mmap.mmap:
+    """``nbytes`` of zeroed memory of this process alone (MAP_PRIVATE: an anonymous map is shared
+    with forked children by default, and ``--jobs`` workers are forked) in pages of 4 KiB that the
+    system maps only when first written. NumPy asks for huge pages for arrays of 4 MiB or more,
+    which the system zeroes 2 MiB at a time wherever a row lands: the scan's sparse output regions
+    then cost 35 ms more in the first chunks a process reads."""
+    if hasattr(mmap, "MAP_PRIVATE"):
+        return mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE)
+    return mmap.mmap(-1, nbytes)  # (Windows: private to the process already)
+
+
+_HEAP_READY = False
+
+
+def keep_chunks_on_the_heap() -> None:
+    """Have the C library's allocator serve buffers of a chunk's size (the bytes of a block of JSON
+    Lines, the form arrays: 4-5 MB each on news) from its heap, once per process.
+
+    glibc's ``malloc`` maps a fresh region for any block above its threshold (128 KiB at first)
+    and unmaps it when it is freed, so each chunk's buffers come as new pages that the system
+    faults in and zeroes: 10,000 page faults, 15-20 ms per 20 MB of news, a tenth of ``framing
+    count``. As documented in mallopt(3), it raises that threshold to the size of the largest mapped
+    block freed so far (at most 32 MiB) and keeps free heap memory up to twice the threshold: one
+    array of 16 MiB allocated and freed untouched (two system calls) puts every chunk buffer
+    below the threshold. (A global setting such as ``mallopt`` would also stop the threshold from
+    adapting for the rest of the process.) With other allocators, or where the environment sets
+    glibc's thresholds (``MALLOC_TRIM_THRESHOLD_``, as Dask does for its workers), this costs the
+    one allocation and changes nothing.
+    """
+    global _HEAP_READY
+    if not _HEAP_READY:
+        _HEAP_READY = True
+        np.empty(16 << 20, dtype=np.uint8)  # (freed at once: never written, never in memory)
+
+
 def _scratch(name: str, n: int) -> np.ndarray:
     """A reusable int64 work array of ``n`` elements for the C loops' outputs, one per name and
     thread (callers copy out what they keep). The loops are given room for the most rows they
@@ -265,13 +308,14 @@ def _scratch(name: str, n: int) -> np.ndarray:
     the kernel zeroes a huge page (2 MiB) at a time wherever a row lands (the scan's output took
     a sixth longer that way: 37.8 against 31.1 ms per 20 MB). They stay for the thread's life:
     address space of about 22 bytes per character of the largest batch (16 for forms, 6 for the
-    scan), of which only the pages written are memory (17 MB after 20 MB of news)."""
+    scan), of which only the pages written are memory (17 MB after 20 MB of news; see
+    :func:`_anonymous`)."""
     bufs = getattr(_LOCAL, "bufs", None)
     if bufs is None:
         bufs = _LOCAL.bufs = {}
     buf = bufs.get(name)
     if buf is None or len(buf) < n:  # (an eighth more than asked: chunks differ a little in size)
-        buf = bufs[name] = np.empty(n + n // 8, dtype=np.int64)
+        buf = bufs[name] = np.frombuffer(_anonymous(8 * max(1, n + n // 8)), dtype=np.int64)
     return buf[:n]
 
 

@@ -114,6 +114,12 @@ class _CodeTable:
             return cp if cp < 128 else 0x80 | (cp & 0x7F)
         return _PUNCT
 
+    def fill_one(self, cp: int) -> None:
+        """Enter code point ``cp`` (called by the C loop of :func:`framing._kernels.forms`; the
+        table is written before ``known``, which a loop in another thread may be reading)."""
+        self.table[cp] = self._code(cp)
+        self.known[cp] = True
+
     def fill(self, cps: np.ndarray) -> None:
         """Enter code points ``cps`` into the table."""
         new = cps[~self.known[cps]]
@@ -367,7 +373,8 @@ def _compiled_forms(texts: list, size: int):
     if not all(type(t) is str for t in texts):
         texts = [t.literal if type(t) is JsonText else t for t in texts]
     while True:
-        got = _kernels.forms(texts, _CODES.table, _CODES.known, _IS_WORD, _TO_SEARCH_ARR, _FLAGS_ARR, size)
+        got = _kernels.forms(texts, _CODES.table, _CODES.known, _IS_WORD, _TO_SEARCH_ARR, _FLAGS_ARR, size,
+                             _CODES.fill_one)
         if not isinstance(got, np.ndarray):
             return got
         _CODES.fill(got)

@@ -262,6 +262,7 @@ def _drop_scored(out, keep: np.ndarray, dropped: set[str]):
 
 def _chunk_task(state: dict, item):
     """Worker side: standardised documents (or a block of JSON Lines to parse first) -> outputs."""
+    _kernels.keep_chunks_on_the_heap()
     if isinstance(item, tuple):
         docs, skipped = item
         return state["work"](state, docs), skipped

@@ -49,6 +49,27 @@ def test_count_writes_matrix(tmp_path):
     assert list(c.columns[:3]) == ["doc_id", "outlet", "n_tokens"] and "referent" in c.columns
 
 
+def test_the_command_freezes_what_exists_before_it_and_thaws_it_after(tmp_path, monkeypatch):
+    """Objects made before the command (modules) are out of the collector's reach while it runs,
+    and back within it after, also when the command fails (main may run in a longer process)."""
+    import gc
+
+    from framing.cli import score as cli_score
+
+    seen = []
+    real = cli_score.cmd_count
+
+    def spy(args):
+        seen.append(gc.get_freeze_count())
+        return real(args)
+
+    monkeypatch.setattr(cli_score, "cmd_count", spy)
+    assert main(["count", "--demo", "--out", str(tmp_path)]) == 0
+    assert seen[0] > 10_000 and gc.get_freeze_count() == 0
+    assert main(["count", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path)]) == 2
+    assert len(seen) == 2 and gc.get_freeze_count() == 0
+
+
 def test_kwic_prints_context(capsys):
     assert main(["kwic", "--demo", "--lexicon", "libya", "--term", "renegade general", "--width", "20"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()

@@ -1,6 +1,7 @@
 """The Dask engine gives the local engine's tables, on a LocalCluster with two worker processes."""
 
 import json
+import os
 
 import pandas as pd
 import pytest
@@ -9,6 +10,17 @@ import framing
 
 dask = pytest.importorskip("dask", reason="the dask extra is not installed: pip install 'framing[dask]'")
 distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(autouse=True)
+def _environment_restored():
+    """A LocalCluster writes settings for its workers into this process's environment
+    (MALLOC_TRIM_THRESHOLD_, OMP_NUM_THREADS, PYTHONHASHSEED ...) and leaves them there: restored,
+    so that they do not reach the subprocesses of later tests."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def test_dask_engine_equals_local_engine(tmp_path):

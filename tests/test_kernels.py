@@ -3,6 +3,11 @@ the Rust package ahocorasick-rs and a brute-force search, the one-byte forms aga
 of framing.batch."""
 
 import copy
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
 
 import ahocorasick_rs
 import numpy as np
@@ -164,6 +169,82 @@ def test_vector_forms_equal_the_byte_at_a_time_forms(texts, pad):
     assert len(vector) == len(scalar) == 5
     for a, b in zip(vector, scalar):
         assert a.tolist() == b.tolist()
+
+
+# code points of every width a fresh table lacks: Latin-1, Cyrillic, General Punctuation, CJK, Vai,
+# an emoji; as str of each kind and as a JSON string literal read from its bytes
+_NEW_CP_TEXTS = ["caf\u00e9 na\u00efve \u00e9t\u00e9", "\u041c\u043e\u0441\u043a\u0432\u0430 \u2014 \u201cquoted\u201d",
+                 "\u4e2d\u6587 and \ua500\ua501", "smile \U0001f600 \u00e9 again \u2014", "plain ascii"]
+
+
+def _literal(text: str) -> tuple:
+    """``text`` as the literal tuple of a JSON Lines line (bytes, start, end, n_chars)."""
+    data = b'{"text": "' + text.encode("utf-8") + b'"}\n'
+    return (data, 10, len(data) - 3, len(text))
+
+
+def _forms_with(texts, codes, fill=None):
+    from framing import batch
+
+    size = sum((len(t) if isinstance(t, str) else t[3]) + 3 for t in texts) + 3
+    return _kernels.forms(texts, codes.table, codes.known, batch._IS_WORD, batch._TO_SEARCH_ARR, batch._FLAGS_ARR,
+                          size, fill)
+
+
+@pytest.mark.parametrize("as_literal", [False, True])
+def test_forms_enter_new_code_points_as_they_meet_them(as_literal):
+    """With ``fill``, forms enters each code point missing from the table as it meets it, once,
+    and gives in one call what the older protocol (return the missing code points, enter them,
+    call again) gives in two: the same bytes, and the same table afterwards."""
+    from framing.batch import _CodeTable
+
+    texts = [_literal(t) if as_literal else t for t in _NEW_CP_TEXTS * 3]
+    new = {ord(c) for t in _NEW_CP_TEXTS for c in t if ord(c) >= 128}
+    old_codes, codes = _CodeTable(), _CodeTable()
+    ref = _forms_with(texts, old_codes)
+    assert sorted(ref.tolist()) == sorted(new)  # each missing code point listed once
+    old_codes.fill(ref)
+    ref = _forms_with(texts, old_codes)
+    calls = []
+
+    def fill(cp):
+        calls.append(cp)
+        codes.fill_one(cp)
+
+    got = _forms_with(texts, codes, fill)
+    assert sorted(calls) == sorted(new)  # once each, though every one occurs three times or more
+    assert len(got) == len(ref) == 5
+    for a, b in zip(got, ref):
+        assert a.tolist() == b.tolist()
+    assert (codes.table == old_codes.table).all() and (codes.known == old_codes.known).all()
+
+
+def test_forms_pass_on_an_error_of_fill():
+    from framing.batch import _CodeTable
+
+    def fill(cp):
+        raise RuntimeError(f"no code for {cp:x}")
+
+    with pytest.raises(RuntimeError, match="no code for e9"):
+        _forms_with(["caf\u00e9"], _CodeTable(), fill)
+
+
+def test_forms_list_each_missing_code_point_once():
+    """Thousands of occurrences of two new code points are two entries of the kernel's list (its
+    buffer of 4,096 would otherwise overflow into a pass that decodes every text again)."""
+    from framing import batch
+
+    codes = batch._CodeTable()
+    text = ("d\u00e9j\u00e0 \u2014 " * 3000)
+    size = len(text) + 6
+    out, search = np.empty(size, dtype=np.uint8), np.empty(size, dtype=np.uint8)
+    cand, rare = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    unknown, n_tokens = np.zeros(4096, dtype=np.int64), np.zeros(3, dtype=np.int64)
+    n, n_unknown, nuls, _, _ = _kernels._ckernels.forms(
+        [text], codes.table, codes.known, batch._IS_WORD, batch._TO_SEARCH_ARR, batch._FLAGS_ARR, out, search,
+        cand, rare, unknown, n_tokens)
+    assert (n, n_unknown, nuls) == (size, 3, 0)
+    assert sorted(unknown[:3].tolist()) == [0xE0, 0xE9, 0x2014]
 
 
 def test_vector_forms_with_other_tables_leave_it_to_the_byte_loop():
@@ -683,3 +764,50 @@ def test_compiled_holding_equals_the_python_reading(cuts, points):
     points = sorted(points)
     got = _kernels._ckernels.holding(blocks, points)
     assert got == V._holding_py(blocks, points) == [(a, b) for a, b in blocks if any(a <= p < b for p in points)]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_work_arrays_are_not_shared_with_forked_workers():
+    """The C loops' reusable work arrays are this process's own memory: a forked ``--jobs`` worker
+    writing its scan rows into them leaves the main process's rows as they were."""
+    buf = _kernels._scratch("test.fork", 100_000)
+    buf[:] = 1
+    pid = os.fork()
+    if pid == 0:  # the child
+        buf[:] = 2
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert (buf == 1).all()
+
+
+_HEAP_PROBE = """
+import resource, sys
+import numpy as np
+from framing import _kernels
+def faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+if sys.argv[1] == "1":
+    _kernels.keep_chunks_on_the_heap()
+def chunk():  # three buffers of a chunk's size, written, then freed together
+    bufs = [np.ones(5 << 20, dtype=np.uint8) for _ in range(3)]
+    del bufs
+chunk(); chunk()
+before = faults()
+for _ in range(4):
+    chunk()
+print(faults() - before)
+"""
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"),
+                    reason="glibc's allocator thresholds")
+def test_chunk_buffers_stay_on_the_heap():
+    """After keep_chunks_on_the_heap, the buffers of each chunk reuse heap memory instead of fresh
+    pages (page faults counted in fresh processes: thousands without it, about none with it)."""
+    got = {}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}  # (glibc's own defaults)
+    for flag in ("0", "1"):
+        run = subprocess.run([sys.executable, "-c", _HEAP_PROBE, flag], capture_output=True, text=True, check=True,
+                             cwd=Path(__file__).resolve().parents[1], env=env)
+        got[flag] = int(run.stdout)
+    assert got["0"] > 1000 and got["1"] < 100, got

@@ -8,6 +8,7 @@ standard error).
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 from .. import __version__
@@ -33,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # The objects that exist now (modules: numpy, pandas, scikit-learn) live as long as the command:
+    # frozen, the collector does not walk them again at every full collection (25 ms each with the
+    # 75,000 objects of `framing count`, about one per 100 MB read, the first of them in the first
+    # chunks). Thawed at the end, for callers of main() in a longer-lived process.
+    gc.freeze()
     try:
         return args.func(args)
     except FramingError as err:
@@ -43,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # `framing kwic ... | head`
         return 0
+    finally:
+        gc.unfreeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
