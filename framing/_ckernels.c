@@ -2827,6 +2827,75 @@ static PyObject *line_ends(PyObject *self, PyObject *args) {
     return Py_BuildValue("nn", pos, rows);
 }
 
+/* read_lines(readinto, carry, want, guess) -> (block, rest, lines, eof): the next want lines of a
+ * file, read once, straight into the block's own bytes (framing/corpus.py, _jsonl_blocks). carry:
+ * the bytes read before past the last block's end, which start this block; readinto: the file's
+ * readinto method, called to fill the rest, guess bytes in all at first (more, half as many again
+ * each time, while fewer than want newlines are in). block ends just after its want-th newline,
+ * or at the end of the file (eof true, lines fewer than want); rest holds what was read past it. */
+static PyObject *read_lines(PyObject *self, PyObject *args) {
+    PyObject *readinto, *carry;
+    Py_ssize_t want, guess;
+    if (!PyArg_ParseTuple(args, "OSnn", &readinto, &carry, &want, &guess)) return NULL;
+    Py_ssize_t kept = PyBytes_GET_SIZE(carry);
+    if (want < 1 || guess < 0) {
+        PyErr_SetString(PyExc_ValueError, "read_lines: want must be >= 1 and guess >= 0");
+        return NULL;
+    }
+    Py_ssize_t cap = guess > kept + 65536 ? guess : kept + 65536, filled = kept, scanned = 0, lines = 0;
+    int eof = 0;
+    PyObject *block = PyBytes_FromStringAndSize(NULL, cap), *rest = NULL;
+    if (block == NULL) return NULL;
+    memcpy(PyBytes_AS_STRING(block), PyBytes_AS_STRING(carry), (size_t)kept);
+    for (;;) {
+        const char *base = PyBytes_AS_STRING(block);
+        while (lines < want && scanned < filled) {
+            const char *nl = memchr(base + scanned, '\n', (size_t)(filled - scanned));
+            if (nl == NULL) {
+                scanned = filled;
+                break;
+            }
+            lines++;
+            scanned = nl - base + 1;
+        }
+        if (lines == want || eof) break;
+        if (filled == cap) { /* (block has no other reference yet: resized in place or moved) */
+            cap += cap / 2;
+            if (_PyBytes_Resize(&block, cap) < 0) return NULL;
+        }
+        PyObject *view = PyMemoryView_FromMemory(PyBytes_AS_STRING(block) + filled, cap - filled, PyBUF_WRITE);
+        if (view == NULL) goto fail;
+        PyObject *got = PyObject_CallOneArg(readinto, view);
+        PyObject *released = PyObject_CallMethod(view, "release", NULL); /* (nothing may keep it) */
+        Py_DECREF(view);
+        Py_XDECREF(released);
+        if (got == NULL || released == NULL) {
+            Py_XDECREF(got);
+            goto fail;
+        }
+        Py_ssize_t n = got == Py_None ? -1 : PyLong_AsSsize_t(got);
+        Py_DECREF(got);
+        if (n < 0 || n > cap - filled) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_OSError, "read_lines: readinto returned no count of bytes (a non-blocking file?)");
+            goto fail;
+        }
+        eof = n == 0;
+        filled += n;
+    }
+    {
+        Py_ssize_t end = lines == want ? scanned : filled;
+        rest = PyBytes_FromStringAndSize(PyBytes_AS_STRING(block) + end, filled - end);
+        if (rest == NULL || _PyBytes_Resize(&block, end) < 0) goto fail;
+        PyObject *result = Py_BuildValue("NNni", block, rest, lines, eof);
+        return result;
+    }
+fail:
+    Py_XDECREF(block);
+    Py_XDECREF(rest);
+    return NULL;
+}
+
 /* voices(rows, starts, ends, ranks) -> (voice, source): framing/voice.py's _voices (the reference;
  * tests compare both). rows: (start, end, voice, source) tuples; starts, ends: lists of int offsets
  * of spans; ranks: a dict of each voice's rank. A span takes the voice and source of the row of the
@@ -3575,6 +3644,7 @@ done:
 static PyMethodDef methods[] = {
     {"soft_runs", soft_runs, METH_VARARGS, "Soft gaps of the one-byte form (see framing/batch.py)."},
     {"line_ends", line_ends, METH_VARARGS, "Where the next n lines of a buffer end (see framing/corpus.py)."},
+    {"read_lines", read_lines, METH_VARARGS, "The next lines of a file, read into their own bytes (see framing/_kernels.py)."},
     {"quote_roles", quote_roles, METH_VARARGS, "Scare quotes and speakers of quotations (see framing/voice.py)."},
     {"flags", flags, METH_VARARGS, "Negated and hedged flags of mentions (see framing/voice.py)."},
     {"slices", slices, METH_VARARGS, "Slices of texts at rows of (doc, start, end) (see framing/_kernels.py)."},

@@ -58,6 +58,40 @@ def line_ends(buf: bytes, start: int, n: int) -> tuple[int, int]:
     return start, rows
 
 
+def read_lines(readinto: Callable, carry: bytes, want: int, guess: int) -> tuple[bytes, bytes, int, bool]:
+    """The next ``want`` lines of a file, read once into their own bytes: ``(block, rest, lines,
+    eof)``. ``carry`` holds bytes read before past the previous block's end; ``readinto`` (the
+    file's method) fills the rest, ``guess`` bytes in all at first and half as many again each time
+    fewer than ``want`` newlines are in. ``block`` ends just after its ``want``-th newline, or at the
+    end of the file (``eof``, with fewer lines); ``rest`` is what was read past it. In C, the bytes
+    are read straight into the block (framing/_ckernels.c); here, through a ``bytearray``."""
+    if want < 1 or guess < 0:
+        raise ValueError("read_lines: want must be >= 1 and guess >= 0")
+    if _ckernels is not None:
+        return _ckernels.read_lines(readinto, carry, want, guess)
+    buf, lines, scanned, eof = bytearray(carry), 0, 0, False
+    cap = max(guess, len(carry) + 65536)
+    while True:
+        while lines < want:
+            j = buf.find(b"\n", scanned)
+            if j < 0:
+                scanned = len(buf)
+                break
+            lines, scanned = lines + 1, j + 1
+        if lines == want or eof:
+            break
+        if len(buf) == cap:
+            cap += cap // 2
+        chunk = bytearray(cap - len(buf))
+        n = readinto(chunk)
+        if n is None:
+            raise OSError("read_lines: readinto returned no count of bytes (a non-blocking file?)")
+        eof = n == 0
+        buf += memoryview(chunk)[:n]
+    end = scanned if lines == want else len(buf)
+    return bytes(buf[:end]), bytes(buf[end:]), lines, eof
+
+
 def word_spans(text: str, start: int, end: int, tokens: list | None = None) -> list[tuple[int, int]]:
     """Word tokens of ``text[start:end]`` as ``(start, end)`` offsets into ``text``: the spans of
     ``framing.text.word_spans`` (runs of word characters joined by apostrophes), found in C when the

@@ -4,6 +4,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import framing
 from framing.cli import main
@@ -349,10 +351,13 @@ def test_reading_blocks_notices_a_file_that_grows_or_shrinks_while_read(tmp_path
     assert b"".join(b.data for b in fc._jsonl_blocks(path, "utf-8", 3)) == lines
 
 
-def test_reading_blocks_notices_a_file_rewritten_with_the_same_size_and_time(tmp_path):
-    """Block ends are found in one read of the file and the blocks' bytes read again: a file
-    rewritten in place with the same size and modification time (a coarse clock, or a restored
-    one) moves its newlines under the reader, which must not cut blocks inside lines."""
+@pytest.mark.parametrize("small_rows", [None, 3])
+def test_reading_blocks_notices_a_file_rewritten_with_the_same_size_and_time(tmp_path, monkeypatch, small_rows):
+    """A file rewritten in place with the same size and modification time (a coarse clock, or a
+    restored one) moves its newlines under the reader: with several processes, block ends are
+    found in one read and the blocks read again, which must not cut blocks inside lines; in one
+    process, the next read would join the old first half of a line to the new second half. The
+    inode change time gives it away in both."""
     import os
 
     import pytest
@@ -360,17 +365,76 @@ def test_reading_blocks_notices_a_file_rewritten_with_the_same_size_and_time(tmp
     import framing.corpus as fc
     from framing.errors import CorpusError
 
+    monkeypatch.setattr(fc, "_READ_BYTES", 64)  # (reads of 64 KiB, the least: the file is 8 of them)
     path = tmp_path / "c.jsonl"
-    lines = b"".join(b'{"text": "line %04d"}\n' % i for i in range(2_000))
+    lines = b"".join(b'{"text": "line %06d"}\n' % i for i in range(25_000))
     path.write_bytes(lines)
     st = os.stat(path)
-    blocks = fc._jsonl_blocks(path, "utf-8", 7)  # (the whole file is scanned at the first block)
+    blocks = fc._jsonl_blocks(path, "utf-8", 7, small_rows)
     next(blocks)
     path.write_bytes(b" " + lines[:-1])  # every newline one byte later, the same size
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert os.stat(path).st_size == st.st_size and os.stat(path).st_mtime_ns == st.st_mtime_ns
     with pytest.raises(CorpusError, match="c.jsonl: the file changed while it was read"):
         list(blocks)
+
+
+class _Trickle:
+    """A file's ``readinto`` that gives at most ``most`` bytes a call (as pipes and some network
+    file systems do)."""
+
+    def __init__(self, data: bytes, most: int):
+        self.data, self.pos, self.most = data, 0, most
+
+    def readinto(self, buf) -> int:
+        n = min(len(buf), self.most, len(self.data) - self.pos)
+        buf[:n] = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return n
+
+
+def _read_all(data: bytes, want: int, guess: int, most: int, compiled: bool, monkeypatch) -> list:
+    import framing._kernels as fk
+
+    if not compiled:
+        monkeypatch.setattr(fk, "_ckernels", None)
+    f, carry, out = _Trickle(data, most), b"", []
+    while True:
+        block, carry, lines, eof = fk.read_lines(f.readinto, carry, want, guess)
+        out.append((block, lines, eof))
+        if lines < want:
+            break
+    monkeypatch.undo()
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 300), max_size=60), st.booleans(), st.integers(1, 9), st.integers(0, 3_000),
+       st.sampled_from([1, 7, 4096, 1 << 20]))
+def test_read_lines_cuts_blocks_at_their_last_newline(lengths, last_newline, want, guess, most):
+    """``read_lines`` (C, and its Python reading): every block but the last holds exactly ``want``
+    lines and ends with the newline of its last; the blocks join into the file, whatever the
+    guess of their size and however few bytes each read gives."""
+    data = b"".join(b"x" * n + b"\n" for n in lengths)
+    if not last_newline:
+        data += b'{"tail": 1}'
+    with pytest.MonkeyPatch.context() as mp:
+        got = _read_all(data, want, guess, most, True, mp)
+        assert got == _read_all(data, want, guess, most, False, mp)
+    blocks = [b for b, _, _ in got]
+    assert b"".join(blocks) == data
+    for block, lines, eof in got[:-1]:
+        assert lines == want == block.count(b"\n") and block.endswith(b"\n")
+    assert got[-1][1] < want and got[-1][2] and got[-1][0].count(b"\n") == got[-1][1]
+
+
+def test_read_lines_rejects_a_file_that_gives_no_count():
+    from framing import _kernels
+
+    with pytest.raises(OSError, match="no count of bytes"):
+        _kernels.read_lines(lambda buf: None, b"", 3, 100)
+    with pytest.raises(ValueError, match="want must be >= 1"):
+        _kernels.read_lines(lambda buf: 0, b"", 0, 100)
 
 
 @pytest.mark.parametrize("small_rows", [None, 3])
