@@ -76,6 +76,56 @@ def test_jsonl_blocks_give_the_same_tables_whatever_the_blocks_and_processes(tmp
     assert read.documents["doc_id"].tolist() == base.documents["doc_id"].tolist()
 
 
+@pytest.mark.parametrize("chunk_rows", [3, 5, 2000])
+def test_the_quick_path_for_new_ids_keeps_and_skips_what_the_full_check_does(tmp_path, chunk_rows):
+    """Blocks whose ids are all new take a quick path in the main process (and travel without their
+    locations); fed the same blocks, the full check by line and location gives the same choices and
+    skipped rows, duplicates across blocks included."""
+    from dataclasses import replace
+
+    import framing.corpus as fc
+
+    path, _ = _jsonl_with_trouble(tmp_path)
+    blocks, parse = fc._blocks_plan(path, chunk_rows, {})
+    quick, full = fc._Dedupe(), fc._Dedupe()
+    used_quick = 0
+    for block in blocks:
+        parsed = parse(block)
+        ids_new = not parsed.repeats and not any(i in quick.seen for i in parsed.doc_ids)
+        used_quick += ids_new
+        keep_a, skipped_a = quick(parsed.light())
+        keep_b, skipped_b = full(replace(parsed, path=None))  # (its locations as strings: the full check)
+        assert keep_a == keep_b
+        pd.testing.assert_frame_equal(skipped_a, skipped_b)
+    assert quick.seen == full.seen and used_quick >= (chunk_rows < 100)  # (one block of 2,000: a repeat within)
+
+
+def _item_and_frozen(state, item):
+    import gc
+
+    return item, gc.get_freeze_count()
+
+
+def test_workers_start_with_the_objects_frozen_and_thawed_after():
+    """ordered_map freezes the objects that exist when it forks its workers (the gc module's advice
+    before a fork) and thaws them when they end, unless the caller had frozen some itself."""
+    import gc
+
+    from framing._parallel import ordered_map
+
+    work = _item_and_frozen
+    assert gc.get_freeze_count() == 0
+    got = list(ordered_map(work, range(20), state={}, jobs=2))
+    assert [x for x, _ in got] == list(range(20)) and all(n > 1000 for _, n in got)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        list(ordered_map(work, range(3), state={}, jobs=2))
+        assert gc.get_freeze_count() > 1000  # (the caller's freeze stands)
+    finally:
+        gc.unfreeze()
+
+
 def test_score_and_count_without_the_c_extension_give_the_same_tables(tmp_path, monkeypatch):
     """A build where the C extension could not be compiled reads, matches, splits sentences and
     attributes voice with the Python readings and NumPy: the same tables, end to end (a reader
