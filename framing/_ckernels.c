@@ -82,7 +82,9 @@ static int check_aligned(size_t size, int n, ...) {
 }
 
 /* Code points missing from the table, met by forms() in a loop that released the GIL (save: its
- * thread state). fill, the caller's Python function that enters one into the table (and sets
+ * thread state). (A code point is missing where known[cp] is 0, or its code is 0, which no entered
+ * code point >= 128 has: another thread may have set known[cp] with its code not yet seen here,
+ * on processors that reorder stores; fill, called again, writes the same code in this thread.) fill, the caller's Python function that enters one into the table (and sets
  * known[cp]), is called with the GIL taken for the call; an error it raises stays set and ends
  * its calls (failed). A code point fill does not enter (or without fill) is listed once in
  * unknown (seen: a bit per code point, allocated at the first): news text repeats its few new code
@@ -127,7 +129,7 @@ OUT_OF_LINE void meet_unknown(unknowns *u, const uint8_t *known, uint32_t cp) {
         uint32_t cp_ = (CP);                                                  \
         Py_ssize_t i_ = (I);                                                  \
         if (cp_ >= 128) {                                                     \
-            if (!known[cp_]) meet_unknown(&unk, known, cp_);                  \
+            if (!known[cp_] || table[cp_] == 0) meet_unknown(&unk, known, cp_); \
         } else if (cp_ == 0) {                                                \
             nuls++;                                                           \
         }                                                                     \
@@ -2830,8 +2832,8 @@ static PyObject *line_ends(PyObject *self, PyObject *args) {
 /* read_lines(readinto, carry, want, guess) -> (block, rest, lines, eof): the next want lines of a
  * file, read once, straight into the block's own bytes (framing/corpus.py, _jsonl_blocks). carry:
  * the bytes read before past the last block's end, which start this block; readinto: the file's
- * readinto method, called to fill the rest, guess bytes in all at first (more, half as many again
- * each time, while fewer than want newlines are in). block ends just after its want-th newline,
+ * readinto method (which must not keep the buffer it is given), called to fill the rest, guess
+ * bytes in all at first (the buffer grows by half once full, while fewer than want newlines are in). block ends just after its want-th newline,
  * or at the end of the file (eof true, lines fewer than want); rest holds what was read past it. */
 static PyObject *read_lines(PyObject *self, PyObject *args) {
     PyObject *readinto, *carry;
@@ -2866,18 +2868,33 @@ static PyObject *read_lines(PyObject *self, PyObject *args) {
         PyObject *view = PyMemoryView_FromMemory(PyBytes_AS_STRING(block) + filled, cap - filled, PyBUF_WRITE);
         if (view == NULL) goto fail;
         PyObject *got = PyObject_CallOneArg(readinto, view);
-        PyObject *released = PyObject_CallMethod(view, "release", NULL); /* (nothing may keep it) */
+        PyObject *err_type = NULL, *err_value = NULL, *err_tb = NULL;
+        if (got == NULL) PyErr_Fetch(&err_type, &err_value, &err_tb); /* (release() runs without it) */
+        /* (readinto must not keep the buffer, as a file's never does: released here, a later use of
+         * the view itself fails, but a slice taken from it would not) */
+        PyObject *released = PyObject_CallMethod(view, "release", NULL);
         Py_DECREF(view);
-        Py_XDECREF(released);
-        if (got == NULL || released == NULL) {
-            Py_XDECREF(got);
+        if (got == NULL) {
+            Py_XDECREF(released);
+            PyErr_Clear();
+            PyErr_Restore(err_type, err_value, err_tb); /* readinto's own error */
             goto fail;
         }
+        if (released == NULL) {
+            Py_DECREF(got);
+            goto fail;
+        }
+        Py_DECREF(released);
         Py_ssize_t n = got == Py_None ? -1 : PyLong_AsSsize_t(got);
         Py_DECREF(got);
-        if (n < 0 || n > cap - filled) {
-            if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_OSError, "read_lines: readinto returned no count of bytes (a non-blocking file?)");
+        if (n == -1 && PyErr_Occurred()) goto fail;
+        if (n < 0) {
+            PyErr_SetString(PyExc_OSError, "read_lines: readinto returned no count of bytes (a non-blocking file?)");
+            goto fail;
+        }
+        if (n > cap - filled) {
+            PyErr_Format(PyExc_OSError, "read_lines: readinto says it read %zd bytes into a buffer of %zd", n,
+                         cap - filled);
             goto fail;
         }
         eof = n == 0;

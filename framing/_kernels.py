@@ -61,10 +61,11 @@ def line_ends(buf: bytes, start: int, n: int) -> tuple[int, int]:
 def read_lines(readinto: Callable, carry: bytes, want: int, guess: int) -> tuple[bytes, bytes, int, bool]:
     """The next ``want`` lines of a file, read once into their own bytes: ``(block, rest, lines,
     eof)``. ``carry`` holds bytes read before past the previous block's end; ``readinto`` (the
-    file's method) fills the rest, ``guess`` bytes in all at first and half as many again each time
-    fewer than ``want`` newlines are in. ``block`` ends just after its ``want``-th newline, or at the
-    end of the file (``eof``, with fewer lines); ``rest`` is what was read past it. In C, the bytes
-    are read straight into the block (framing/_ckernels.c); here, through a ``bytearray``."""
+    file's method, which must not keep the buffer it is given, as a file's never does) fills the
+    rest, ``guess`` bytes in all at first, the buffer growing by half once full while fewer than
+    ``want`` newlines are in. ``block`` ends just after its ``want``-th newline, or at the end of the
+    file (``eof``, with fewer lines); ``rest`` is what was read past it. In C, the bytes are read
+    straight into the block (framing/_ckernels.c); here, through a ``bytearray``."""
     if want < 1 or guess < 0:
         raise ValueError("read_lines: want must be >= 1 and guess >= 0")
     if _ckernels is not None:
@@ -84,8 +85,10 @@ def read_lines(readinto: Callable, carry: bytes, want: int, guess: int) -> tuple
             cap += cap // 2
         chunk = bytearray(cap - len(buf))
         n = readinto(chunk)
-        if n is None:
+        if n is None or n < 0:
             raise OSError("read_lines: readinto returned no count of bytes (a non-blocking file?)")
+        if n > len(chunk):
+            raise OSError(f"read_lines: readinto says it read {n} bytes into a buffer of {len(chunk)}")
         eof = n == 0
         buf += memoryview(chunk)[:n]
     end = scanned if lines == want else len(buf)

@@ -115,8 +115,9 @@ class _CodeTable:
         return _PUNCT
 
     def fill_one(self, cp: int) -> None:
-        """Enter code point ``cp`` (called by the C loop of :func:`framing._kernels.forms`; the
-        table is written before ``known``, which a loop in another thread may be reading)."""
+        """Enter code point ``cp`` (called by the C loop of :func:`framing._kernels.forms`, which
+        also takes a code point whose code reads 0 as missing: a loop in another thread may see
+        ``known`` set before the code, where the processor reorders stores)."""
         self.table[cp] = self._code(cp)
         self.known[cp] = True
 

@@ -307,7 +307,8 @@ def _raw_json(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Iter
 def _file_stamp(st: os.stat_result) -> tuple[int, int, int]:
     """What must stay the same while a file is read: its size, modification time and inode change
     time (which a write changes even where the modification time is set back, as a restored or
-    coarse clock does)."""
+    coarse clock does; so does a change of metadata alone, such as ``chmod`` or a new hard link,
+    which then also stops the read: the message says so)."""
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
@@ -457,7 +458,7 @@ def _jsonl_blocks_read_once(path: Path, encoding: str, chunk_rows: int) -> Itera
             end = pos + len(data)  # (fewer rows than asked: the end of the file, all of it read)
             if _file_stamp(now) != stamp or (rows < chunk_rows and end != st.st_size):
                 raise CorpusError(f"{path}: the file changed while it was read (around bytes {pos:,} to "
-                                  f"{end:,}); read it again once it is complete")
+                                  f"{end:,}: its size, times or metadata); read it again once it is complete")
             if data:
                 yield _Block(str(path), encoding, line, pos, data, stamp)
             if rows < chunk_rows:
@@ -477,7 +478,8 @@ def _read_block(f, path: str, encoding: str, first_line: int, first_byte: int, l
     if len(data) != length or (stamp != _NO_STAMP and _file_stamp(st) != stamp) or (
             whole_lines and not data.endswith(b"\n")):
         raise CorpusError(f"{path}: the file changed while it was read (around bytes {first_byte:,} "
-                          f"to {first_byte + length:,}); read it again once it is complete")
+                          f"to {first_byte + length:,}: its size, times or metadata); read it again once it is "
+                          "complete")
     return _Block(path, encoding, first_line, first_byte, data, stamp)
 
 
@@ -490,7 +492,7 @@ class _Parsed:
     pending: list[tuple[int, tuple]]  # (line, skipped row) of lines that are not records (bad JSON)
     skips: list[tuple[int, tuple]]  # (line, skipped row) of the records the standardiser refused
     doc_rows: list[int]  # line of each document
-    doc_locs: list[str]  # (empty where ``path`` is given: each is "<path>:<line>")
+    doc_locs: list[str]  # (after light(), empty where ``path`` is given: each is "<path>:<line>")
     doc_given: list[bool]
     # (line, location, doc_id, id given) of records repeating an id of the same block: skipped here,
     # their message (which names the first occurrence in the whole file) is written by _Dedupe

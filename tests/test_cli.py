@@ -68,6 +68,13 @@ def test_the_command_freezes_what_exists_before_it_and_thaws_it_after(tmp_path, 
     assert seen[0] > 10_000 and gc.get_freeze_count() == 0
     assert main(["count", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path)]) == 2
     assert len(seen) == 2 and gc.get_freeze_count() == 0
+    gc.freeze()  # a caller that froze its own objects keeps them frozen
+    try:
+        frozen = gc.get_freeze_count()
+        assert main(["count", "--demo", "--out", str(tmp_path)]) == 0
+        assert gc.get_freeze_count() >= frozen > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_kwic_prints_context(capsys):

@@ -219,6 +219,27 @@ def test_forms_enter_new_code_points_as_they_meet_them(as_literal):
     assert (codes.table == old_codes.table).all() and (codes.known == old_codes.known).all()
 
 
+def test_forms_take_a_code_point_whose_code_is_not_seen_yet_as_missing():
+    """Where ``known`` says a code point is entered but its code still reads 0 (another thread's
+    writes seen out of order), forms asks ``fill`` again and uses the code it writes."""
+    from framing.batch import _CodeTable
+
+    ref_codes = _CodeTable()
+    ref_codes.fill(np.array([0xE9]))
+    ref = _forms_with(["caf\u00e9 caf\u00e9"], ref_codes)
+    codes, calls = _CodeTable(), []
+    codes.known[0xE9] = True  # (its code not written yet)
+
+    def fill(cp):
+        calls.append(cp)
+        codes.fill_one(cp)
+
+    got = _forms_with(["caf\u00e9 caf\u00e9"], codes, fill)
+    assert calls == [0xE9]
+    for a, b in zip(got, ref):
+        assert a.tolist() == b.tolist()
+
+
 def test_forms_pass_on_an_error_of_fill():
     from framing.batch import _CodeTable
 

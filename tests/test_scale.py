@@ -120,8 +120,12 @@ def test_workers_start_with_the_objects_frozen_and_thawed_after():
     assert gc.get_freeze_count() == 0
     gc.freeze()
     try:
-        list(ordered_map(work, range(3), state={}, jobs=2))
-        assert gc.get_freeze_count() > 1000  # (the caller's freeze stands)
+        frozen = gc.get_freeze_count()
+        made_since = [[i] for i in range(5_000)]  # (objects a freeze now would take: lists are tracked)
+        got = list(ordered_map(work, range(10), state={}, jobs=2))
+        # the caller's freeze stands, and nothing made since is frozen on top of it
+        assert all(frozen - 100 < n < frozen + 100 for _, n in got) and gc.get_freeze_count() < frozen + 100
+        assert len(made_since) == 5_000
     finally:
         gc.unfreeze()
 
@@ -478,11 +482,34 @@ def test_read_lines_cuts_blocks_at_their_last_newline(lengths, last_newline, wan
     assert got[-1][1] < want and got[-1][2] and got[-1][0].count(b"\n") == got[-1][1]
 
 
-def test_read_lines_rejects_a_file_that_gives_no_count():
+class _Interrupted(Exception):
+    pass
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_read_lines_passes_on_the_files_own_error_and_refuses_odd_counts(compiled, monkeypatch):
+    """An error of ``readinto`` (a failing disk, Ctrl-C) comes out as itself, not as an error of the
+    buffer's release; counts that are not a count of bytes read are refused, in C and in Python."""
     from framing import _kernels
 
-    with pytest.raises(OSError, match="no count of bytes"):
-        _kernels.read_lines(lambda buf: None, b"", 3, 100)
+    if not compiled:
+        monkeypatch.setattr(_kernels, "_ckernels", None)
+
+    def failing(buf):
+        raise OSError(5, "Input/output error")
+
+    def interrupted(buf):
+        raise _Interrupted("stop")
+
+    with pytest.raises(OSError, match="Input/output error"):
+        _kernels.read_lines(failing, b"", 3, 100)
+    with pytest.raises(_Interrupted):
+        _kernels.read_lines(interrupted, b"a\n", 3, 100)
+    for odd in (None, -1):
+        with pytest.raises(OSError, match="no count of bytes"):
+            _kernels.read_lines(lambda buf: odd, b"", 3, 100)
+    with pytest.raises(OSError, match="says it read"):
+        _kernels.read_lines(lambda buf: len(buf) + 1, b"", 3, 100)
     with pytest.raises(ValueError, match="want must be >= 1"):
         _kernels.read_lines(lambda buf: 0, b"", 0, 100)
 

@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     # The objects that exist now (modules: numpy, pandas, scikit-learn) live as long as the command:
     # frozen, the collector does not walk them again at every full collection (25 ms each with the
     # 75,000 objects of `framing count`, about one per 100 MB read, the first of them in the first
-    # chunks). Thawed at the end, for callers of main() in a longer-lived process.
+    # chunks). Thawed at the end, for callers of main() in a longer-lived process (unless they had
+    # frozen objects themselves).
+    thaw = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         return args.func(args)
@@ -50,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `framing kwic ... | head`
         return 0
     finally:
-        gc.unfreeze()
+        if thaw:
+            gc.unfreeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
