@@ -274,8 +274,8 @@ def ordered_map(func: Callable[[dict, Any], Any], items: Iterable, *, state: dic
     pool: list[_Worker] = []
     # The objects that exist at the fork are frozen while the workers live, as the gc module's
     # documentation advises before a fork: a collection in either process would otherwise write to
-    # every one of them and so copy every page that holds one (a sixth of the page faults of two
-    # processes on 200 MB). Thawed after. Not where the caller has frozen objects itself (as the
+    # every one of them and so copy every page that holds one (a quarter of the page faults of two
+    # fresh processes on 200 MB). Thawed after. Not where the caller has frozen objects itself (as the
     # command line does): what was made since would stay frozen after, garbage included.
     thaw = gc.get_freeze_count() == 0
     if thaw:

@@ -369,7 +369,7 @@ def _splits_on_newline(encoding: str) -> bool:
 
 _READ_BYTES = 1 << 22  # the first read of a file: the first block's size is not known yet
 # the buffer in which block ends are found for several processes (read 256 KiB at a time, the
-# bytes stay in the processor's cache for memchr: 16 ms less of the main process per 200 MB)
+# bytes stay in the processor's cache for memchr: 33 against 40 ms per 200 MB, alone)
 _SCAN_BYTES = 1 << 18
 
 
