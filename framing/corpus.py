@@ -315,6 +315,16 @@ def _file_stamp(st: os.stat_result) -> tuple[int, int, int]:
 _NO_STAMP = (-1, -1, -1)  # (a block not read from a file: nothing to check)
 
 
+def _start_of_file(f, encoding: str) -> tuple[os.stat_result, tuple[int, int, int], int]:
+    """The open file's status and stamp, and the position of its first record, where ``f`` is
+    left: after a UTF-8 byte-order mark (as utf-8-sig reads it: not part of the first record)."""
+    st = os.fstat(f.fileno())
+    bom = f.read(3) == codecs.BOM_UTF8 and codecs.lookup(encoding).name == "utf-8"
+    first = 3 if bom else 0
+    f.seek(first)
+    return st, _file_stamp(st), first
+
+
 @dataclass(frozen=True)
 class _Block:
     """Whole lines of a JSON Lines file, read as bytes but not decoded or parsed: the unit of work
@@ -396,11 +406,7 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int, small_rows: int | 
         yield from _jsonl_blocks_read_once(path, encoding, chunk_rows)
         return
     with open(path, "rb", buffering=0) as scan, open(path, "rb") as reader:
-        st = os.fstat(scan.fileno())
-        stamp = _file_stamp(st)  # (each read of a block checks the file is the same)
-        bom = scan.read(3) == codecs.BOM_UTF8 and codecs.lookup(encoding).name == "utf-8"
-        pos = 3 if bom else 0  # (as utf-8-sig: a byte-order mark is not part of the first record)
-        scan.seek(pos)
+        st, stamp, pos = _start_of_file(scan, encoding)  # (each read of a block checks the stamp)
         line, first = 1, pos
         # the scan buffer holds the file's bytes [base, base + n), read up to i
         buf = memoryview(bytearray(min(_READ_BYTES, _SCAN_BYTES)))
@@ -444,11 +450,7 @@ def _jsonl_blocks_read_once(path: Path, encoding: str, chunk_rows: int) -> Itera
     so far, a twentieth more) keeps the bytes carried over small. The file is checked as in
     :func:`_read_block`: the same size and time after each block, and all of it read at the end."""
     with open(path, "rb", buffering=0) as f:
-        st = os.fstat(f.fileno())
-        stamp = _file_stamp(st)
-        bom = f.read(3) == codecs.BOM_UTF8 and codecs.lookup(encoding).name == "utf-8"
-        first = 3 if bom else 0  # (as utf-8-sig: a byte-order mark is not part of the first record)
-        f.seek(first)
+        st, stamp, first = _start_of_file(f, encoding)
         line, pos, carry = 1, first, b""
         while True:
             per_line = (pos - first) / (line - 1) if line > 1 else 0
