@@ -23,6 +23,7 @@ import multiprocessing as mp
 import os
 import queue
 import signal
+import sys
 import threading
 import traceback
 from collections import deque
@@ -31,11 +32,14 @@ from itertools import count
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
-__all__ = ["ordered_map", "resolve_jobs", "WorkerError"]
+from .errors import FramingError
+
+__all__ = ["ordered_map", "resolve_jobs", "start_method", "WorkerError"]
 
 AHEAD = 3  # items queued per worker process (its results may lag while it holds its own lock)
 WINDOW = 4  # at most WINDOW * jobs results wait to be yielded
 _STOP = None
+START_METHOD_VARIABLE = "FRAMING_START_METHOD"
 
 
 class WorkerError(RuntimeError):
@@ -56,6 +60,27 @@ def resolve_jobs(jobs: int | None) -> int:
     if jobs <= 0:
         return os.cpu_count() or 1
     return jobs
+
+
+def start_method() -> str:
+    """How worker processes start: ``fork`` on Linux, ``spawn`` elsewhere, or what the environment
+    variable ``FRAMING_START_METHOD`` names (``fork``, ``spawn`` or ``forkserver``).
+
+    ``fork`` starts a worker in milliseconds with the compiled lexicon already in memory. It is not
+    the choice on macOS, where system libraries may start threads that a forked child cannot use
+    (CPython's own default there has been ``spawn`` since 3.8), nor on Windows, which has only
+    ``spawn``: each worker then imports framing and receives the compiled lexicon once, pickled
+    (about a second per worker). The variable exists for Linux programs that have started threads
+    of their own before calling framing, and so that the ``spawn`` path is tested on Linux.
+    """
+    name = os.environ.get(START_METHOD_VARIABLE, "").strip()
+    methods = mp.get_all_start_methods()
+    if name:
+        if name not in methods:
+            raise FramingError(f"{START_METHOD_VARIABLE}={name!r}: this platform starts processes with "
+                             f"{', '.join(methods)}; set one of those, or unset the variable")
+        return name
+    return "fork" if sys.platform.startswith("linux") and "fork" in methods else "spawn"
 
 
 def _serve(inbox, outbox, state: dict) -> None:
@@ -270,14 +295,15 @@ def ordered_map(func: Callable[[dict, Any], Any], items: Iterable, *, state: dic
         for item in items:
             yield func(state, item)
         return
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
+    method = start_method()
+    ctx = mp.get_context(method)
     pool: list[_Worker] = []
     # The objects that exist at the fork are frozen while the workers live, as the gc module's
     # documentation advises before a fork: a collection in either process would otherwise write to
     # every one of them and so copy every page that holds one (a quarter of the page faults of two
     # fresh processes on 200 MB). Thawed after. Not where the caller has frozen objects itself (as the
     # command line does): what was made since would stay frozen after, garbage included.
-    thaw = gc.get_freeze_count() == 0
+    thaw = method == "fork" and gc.get_freeze_count() == 0
     if thaw:
         gc.freeze()
     try:

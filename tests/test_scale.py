@@ -106,6 +106,13 @@ def _item_and_frozen(state, item):
     return item, gc.get_freeze_count()
 
 
+def _forking():
+    from framing._parallel import start_method
+
+    return start_method() == "fork"
+
+
+@pytest.mark.skipif(not _forking(), reason="workers are not forked here (FRAMING_START_METHOD or not Linux)")
 def test_workers_start_with_the_objects_frozen_and_thawed_after():
     """ordered_map freezes the objects that exist when it forks its workers (the gc module's advice
     before a fork) and thaws them when they end, unless the caller had frozen some itself."""
@@ -259,8 +266,18 @@ def _fail_in_workers(state, x):
 
 
 def _with_alarm(seconds, fn):
-    """Run ``fn`` with SIGALRM set to fail it after ``seconds`` (a hang must fail, not block CI)."""
+    """Run ``fn`` with SIGALRM set to fail it after ``seconds`` (a hang must fail, not block CI).
+    Where there is no SIGALRM (Windows), a hang ends the test process with every thread's traceback."""
     import signal
+
+    if not hasattr(signal, "SIGALRM"):
+        import faulthandler
+
+        faulthandler.dump_traceback_later(seconds, exit=True)
+        try:
+            return fn()
+        finally:
+            faulthandler.cancel_dump_traceback_later()
 
     def stop(*_):
         raise TimeoutError(f"no answer after {seconds} s: the processes wait on each other")
@@ -303,11 +320,11 @@ def test_ordered_map_takes_back_queued_items_instead_of_waiting_for_a_slow_worke
 def test_a_stopped_worker_ends_itself_even_with_results_nobody_reads():
     import multiprocessing as mp
 
-    from framing._parallel import _Slot, _Worker
+    from framing._parallel import _Slot, _Worker, start_method
 
     # items taken back by the main process may still be computed by the worker; their large
     # results fill the pipe, and stopping must read them away rather than wait for the worker
-    worker = _Worker(mp.get_context("fork"), {})
+    worker = _Worker(mp.get_context(start_method()), {})
     slots = [_Slot(worker, i) for i in range(3)]
     for slot in slots:
         worker.submit(_echo_big, b"x" * 3_000_000, slot)
@@ -352,6 +369,7 @@ def _kind(state, x):
     return type(x).__name__
 
 
+@pytest.mark.skipif(not _forking(), reason="a spawned worker imports this module anew, so _MAIN_PID is its own")
 def test_items_that_cannot_travel_are_errors_in_their_turn_not_a_hang():
     import threading
 
@@ -740,3 +758,65 @@ def test_several_processes_read_a_file_whose_first_records_lie_past_the_role_sam
     assert len(one.documents) == 40 and len(one.mentions) == 80
     for name in ("mentions", "documents", "skipped", "descriptors"):
         pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name), obj=name)
+
+
+def _where(state, x):
+    """Which process computed ``x``, and which process imported this module (a forked worker shares
+    its parent's import; a spawned one imports the module itself)."""
+    import gc
+    import os
+
+    return x, os.getpid(), _MAIN_PID, gc.get_freeze_count()
+
+
+def test_the_start_method_is_fork_on_linux_and_can_be_chosen(monkeypatch):
+    import multiprocessing as mp
+    import sys
+
+    from framing._parallel import START_METHOD_VARIABLE, start_method
+    from framing.errors import FramingError
+
+    monkeypatch.delenv(START_METHOD_VARIABLE, raising=False)
+    assert start_method() == ("fork" if sys.platform.startswith("linux") else "spawn")
+    monkeypatch.setenv(START_METHOD_VARIABLE, " spawn ")
+    assert start_method() == "spawn"
+    monkeypatch.setenv(START_METHOD_VARIABLE, "thread")
+    with pytest.raises(FramingError, match=r"FRAMING_START_METHOD='thread': this platform starts processes "
+                                           r"with .*spawn.*; set one of those, or unset the variable"):
+        start_method()
+    assert set(mp.get_all_start_methods()) >= {"spawn"}
+
+
+def test_a_bad_start_method_is_a_one_line_error_on_the_command_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FRAMING_START_METHOD", "thread")
+    assert main(["count", "--demo", "--out", str(tmp_path / "o"), "--jobs", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "FRAMING_START_METHOD='thread'" in err and "Traceback" not in err
+
+
+def test_spawned_workers_give_the_rows_of_one_process(tmp_path, monkeypatch):
+    """The start method of macOS and Windows, run here: workers that import framing afresh and get
+    the compiled lexicon pickled give the tables of one process, row order and skipped rows
+    included, from the library and from the command line."""
+    import os
+
+    from framing._parallel import ordered_map
+
+    path, _ = _jsonl_with_trouble(tmp_path)
+    base = framing.score(path, "libya", chunk_rows=2000)
+    counts = framing.count(path, "libya")
+    assert main(["count", str(path), "--lexicon", "libya", "--out", str(tmp_path / "one")]) == 0
+    monkeypatch.setenv("FRAMING_START_METHOD", "spawn")
+    got = list(ordered_map(_where, range(30), state={}, jobs=2))
+    assert [x for x, *_ in got] == list(range(30))
+    spawned = [(pid, imported, frozen) for _, pid, imported, frozen in got if pid != os.getpid()]
+    assert spawned and all(pid == imported for pid, imported, _ in spawned)  # imported in the worker
+    assert all(frozen == 0 for *_, frozen in spawned) and __import__("gc").get_freeze_count() == 0
+    other = framing.score(path, "libya", chunk_rows=4, jobs=2)
+    for name in ("mentions", "documents", "skipped", "descriptors"):
+        pd.testing.assert_frame_equal(getattr(base, name), getattr(other, name), obj=name)
+    pd.testing.assert_frame_equal(framing.count(path, "libya", chunk_rows=4, jobs=2), counts)
+    assert main(["count", str(path), "--lexicon", "libya", "--out", str(tmp_path / "two"), "--jobs", "2"]) == 0
+    for name in sorted(os.listdir(tmp_path / "one")):
+        if name.endswith(".csv"):
+            assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
