@@ -1293,28 +1293,69 @@ FORCE_INLINE Py_ssize_t next_token(const tok_reader *r, Py_ssize_t i, Py_ssize_t
     return token_end(r->kind, r->data, i, r->end, r->akind, r->adata, r->na);
 }
 
+/* Words and offsets shared between tokens. tokens_of makes a word and two offsets for every token of
+ * the sentences around mentions (3.3 million tokens in 20 MB of news), and a new object for each was
+ * half of its time: most tokens are a few hundred common words, and a text's offsets, a few
+ * thousand, recur from text to text. So a word of up to WORD_MAX_LEN characters is kept in a
+ * direct-mapped table of WORD_SLOTS strings by a hash of its characters, and a token whose word is
+ * there gets that same str (whose hash is already known to the set lookups of the rules); the ints
+ * below OFFSET_INTS are made once and kept, as CPython keeps those below 257. Both tables hold
+ * immutable objects only, and a reference of their own to each. */
+#define WORD_SLOTS 4096
+#define WORD_MAX_LEN 24
+#define OFFSET_INTS 65536
+static PyObject *word_slots[WORD_SLOTS];
+static PyObject *offset_ints[OFFSET_INTS];
+
+static PyObject *offset_int(Py_ssize_t v) { /* int(v), a new reference */
+    if (v < 0 || v >= OFFSET_INTS) return PyLong_FromSsize_t(v);
+    PyObject *o = offset_ints[v];
+    if (o == NULL && (o = offset_ints[v] = PyLong_FromSsize_t(v)) == NULL) return NULL;
+    Py_INCREF(o);
+    return o;
+}
+
 /* The word of the token text[s:e] when its characters are ASCII word characters and apostrophes:
  * ASCII lower-cased and every apostrophe (of r's, "`" too) "'", as str.lower and framing.voice's
  * apostrophes make it (no ASCII letter's lower case depends on its neighbours); None (a new
- * reference) for a token with any other character. */
+ * reference) for a token with any other character. A short word comes from word_slots (above). */
 FORCE_INLINE PyObject *ascii_word_of(const tok_reader *r, Py_ssize_t s, Py_ssize_t e) {
-    PyObject *w = PyUnicode_New(e - s, 127);
-    if (w == NULL) return NULL;
-    Py_UCS1 *out = PyUnicode_1BYTE_DATA(w);
+    Py_UCS1 small[WORD_MAX_LEN];
+    PyObject *w = NULL;
+    Py_UCS1 *out = small;
+    if (e - s > WORD_MAX_LEN) { /* (a long word: made, not looked up) */
+        if ((w = PyUnicode_New(e - s, 127)) == NULL) return NULL;
+        out = PyUnicode_1BYTE_DATA(w);
+    }
+    uint32_t h = 2166136261u; /* (FNV-1a) */
     for (Py_ssize_t k = s; k < e; k++) {
         Py_UCS4 c = PyUnicode_READ(r->kind, r->data, k);
+        Py_UCS1 b;
         if (c < 128 && ascii_word[c]) { /* (a token's characters: word characters and the apostrophes) */
-            out[k - s] = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-            continue;
+            b = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        } else {
+            int apostrophe = 0; /* (any of them, "`" too: the rules read every one as "'") */
+            for (Py_ssize_t a = 0; a < r->na && !apostrophe; a++) apostrophe = PyUnicode_READ(r->akind, r->adata, a) == c;
+            if (!apostrophe) {
+                Py_XDECREF(w);
+                Py_RETURN_NONE;
+            }
+            b = '\'';
         }
-        int apostrophe = 0; /* (any of them, "`" too: the rules read every one as "'") */
-        for (Py_ssize_t a = 0; a < r->na && !apostrophe; a++) apostrophe = PyUnicode_READ(r->akind, r->adata, a) == c;
-        if (!apostrophe) {
-            Py_DECREF(w);
-            Py_RETURN_NONE;
-        }
-        out[k - s] = '\'';
+        out[k - s] = b;
+        h = (h ^ b) * 16777619u;
     }
+    if (w != NULL) return w;
+    Py_ssize_t n = e - s;
+    PyObject **slot = &word_slots[(h ^ (h >> 16)) & (WORD_SLOTS - 1)];
+    if (*slot != NULL && PyUnicode_GET_LENGTH(*slot) == n && memcmp(PyUnicode_1BYTE_DATA(*slot), small, (size_t)n) == 0) {
+        Py_INCREF(*slot);
+        return *slot;
+    }
+    if ((w = PyUnicode_New(n, 127)) == NULL) return NULL;
+    memcpy(PyUnicode_1BYTE_DATA(w), small, (size_t)n);
+    Py_INCREF(w);
+    Py_XSETREF(*slot, w); /* (the str it replaces, if any, runs no Python code when freed) */
     return w;
 }
 
@@ -1431,7 +1472,7 @@ FORCE_INLINE int tokens_span_of(int kind, PyObject *text, PyObject *apos, Py_ssi
     Py_ssize_t s, i = start;
     while ((i = next_token(&r, i, &s)) >= 0) {
         Py_ssize_t index = PyList_GET_SIZE(starts); /* (this token's, before it is appended) */
-        PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(i);
+        PyObject *a = offset_int(s), *b = offset_int(i);
         int bad = a == NULL || b == NULL || PyList_Append(starts, a) < 0 || PyList_Append(ends, b) < 0;
         Py_XDECREF(a);
         Py_XDECREF(b);
@@ -2506,7 +2547,7 @@ static int emit(PyObject *out, Py_ssize_t a, Py_ssize_t b, PyObject *src, const 
 
 static int read_span(PyObject *span, const char *what, Py_ssize_t *a, Py_ssize_t *b) { /* (a, b) of a tuple */
     if (!PyTuple_Check(span) || PyTuple_GET_SIZE(span) != 2) {
-        PyErr_Format(PyExc_TypeError, "attributions: %s are (start, end) tuples", what);
+        PyErr_Format(PyExc_TypeError, "%s are (start, end) tuples", what);
         return -1;
     }
     *a = as_offset(PyTuple_GET_ITEM(span, 0));
@@ -3658,6 +3699,236 @@ done:
     return out;
 }
 
+/* starting_in(spans, within) -> the spans (the same tuple objects) that start inside one of the
+ * sorted, disjoint spans ``within``: framing/voice.py's _starting_in_py (the reference; tests
+ * compare both), for a list of sorted (start, end) tuples. */
+static PyObject *starting_in(PyObject *self, PyObject *args) {
+    PyObject *spans, *within;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &spans, &PyList_Type, &within)) return NULL;
+    Py_ssize_t nw = 0;
+    qspan *w = spans_of(within, &nw);
+    if (w == NULL) return NULL;
+    PyObject *st = PySequence_Tuple(spans), *out = st ? PyList_New(0) : NULL; /* (a copy, as elsewhere) */
+    if (out == NULL) goto done;
+    for (Py_ssize_t j = 0, k = 0; j < PyTuple_GET_SIZE(st); j++) {
+        PyObject *sp = PyTuple_GET_ITEM(st, j);
+        Py_ssize_t a, b;
+        if (read_span(sp, "spans", &a, &b) < 0) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        while (k < nw && w[k].b <= a) k++;
+        if (k == nw) break;
+        if (w[k].a <= a && PyList_Append(out, sp) < 0) {
+            Py_CLEAR(out);
+            goto done;
+        }
+    }
+done:
+    Py_XDECREF(st);
+    PyMem_Free(w);
+    return out;
+}
+
+/* Whether [a, b) overlaps one of the sorted, disjoint spans sp[0..n) (voice.py's _overlaps). */
+static int overlaps_any(Py_ssize_t a, Py_ssize_t b, const qspan *sp, Py_ssize_t n) {
+    Py_ssize_t lo = 0, hi = n; /* the number of spans starting at or before a */
+    while (lo < hi) { Py_ssize_t mid = (lo + hi) / 2; if (sp[mid].a <= a) lo = mid + 1; else hi = mid; }
+    return (lo > 0 && sp[lo - 1].b > a) || (lo < n && sp[lo].a < b);
+}
+
+/* near_quotes(quotes, sents, points) -> (kept, held): the quotations (the same tuple objects) that
+ * overlap one of the sorted, disjoint spans ``sents`` or hold one of the sorted ``points``, and
+ * whether each kept one holds a point: the first lines of framing/voice.py's _segments
+ * (_near_quotes_py, the reference; tests compare both). */
+static PyObject *near_quotes(PyObject *self, PyObject *args) {
+    PyObject *quotes, *sents, *points;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyList_Type, &quotes, &PyList_Type, &sents, &PyList_Type, &points))
+        return NULL;
+    Py_ssize_t ns = 0, np_ = 0;
+    qspan *sp = spans_of(sents, &ns);
+    Py_ssize_t *pt = sp ? sorted_points(points, 0, &np_) : NULL;
+    PyObject *qt = pt ? PySequence_Tuple(quotes) : NULL, *kept = NULL, *held = NULL, *out = NULL;
+    if (qt == NULL || (kept = PyList_New(0)) == NULL || (held = PyList_New(0)) == NULL) goto done;
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(qt); j++) {
+        PyObject *q = PyTuple_GET_ITEM(qt, j);
+        Py_ssize_t a, b;
+        if (read_span(q, "quotes", &a, &b) < 0) goto done;
+        int h = holds(a, b, pt, np_);
+        if ((h || overlaps_any(a, b, sp, ns)) && (PyList_Append(kept, q) < 0 || PyList_Append(held, h ? Py_True : Py_False) < 0))
+            goto done;
+    }
+    out = PyTuple_Pack(2, kept, held);
+done:
+    Py_XDECREF(qt);
+    Py_XDECREF(kept);
+    Py_XDECREF(held);
+    PyMem_Free(sp);
+    PyMem_Free(pt);
+    return out;
+}
+
+/* A row of segment_rows: a span, its order of making (ties of the sort), voice and source. */
+typedef struct { Py_ssize_t a, b, seq; int voice; PyObject *src; } srow; /* src: borrowed */
+
+static int cmp_srow(const void *x, const void *y) {
+    const srow *p = (const srow *)x, *q = (const srow *)y;
+    if (p->a != q->a) return (p->a > q->a) - (p->a < q->a);
+    if (p->b != q->b) return (p->b > q->b) - (p->b < q->b);
+    return (p->seq > q->seq) - (p->seq < q->seq);
+}
+
+static int push_srow(srow **rows, Py_ssize_t *n, Py_ssize_t *cap, Py_ssize_t a, Py_ssize_t b, int voice, PyObject *src) {
+    if (*n == *cap) {
+        Py_ssize_t c = *cap ? 2 * *cap : 32;
+        srow *x = PyMem_Realloc(*rows, sizeof(srow) * (size_t)c);
+        if (x == NULL) { PyErr_NoMemory(); return -1; }
+        *rows = x;
+        *cap = c;
+    }
+    srow r = {a, b, *n, voice, src};
+    (*rows)[(*n)++] = r;
+    return 0;
+}
+
+static PyObject *s_voice_names[3]; /* "quoted", "attributed", "scare_quoted" (made once) */
+
+/* segment_rows(quotes, is_scare, speakers, attributed, points, clean, att) -> rows: the segment rows
+ * of framing/voice.py's _segments from the quotations, their roles and speakers and the attributed
+ * regions (_segment_rows_py, the reference; tests compare both): the quotations that are not scare
+ * quotes, the attributed regions less those quotations, the scare quotes; each source that is not
+ * empty cleaned by clean(src, att) where its row holds one of the sorted ``points`` (None: every
+ * row), else ""; sorted by (start, end), ties in that order. */
+static PyObject *segment_rows(PyObject *self, PyObject *args) {
+    PyObject *quotes, *is_scare, *speakers, *attributed, *points, *clean, *att;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!OOO", &PyList_Type, &quotes, &PyList_Type, &is_scare, &PyList_Type,
+                          &speakers, &PyList_Type, &attributed, &points, &clean, &att))
+        return NULL;
+    if (points != Py_None && !PyList_Check(points)) {
+        PyErr_SetString(PyExc_TypeError, "segment_rows: points must be a list of offsets or None");
+        return NULL;
+    }
+    if (s_voice_names[0] == NULL) {
+        const char *names[3] = {"quoted", "attributed", "scare_quoted"};
+        for (int k = 0; k < 3; k++)
+            if ((s_voice_names[k] = PyUnicode_InternFromString(names[k])) == NULL) return NULL;
+    }
+    /* copies of the lists: clean runs Python code, which could change them */
+    PyObject *qt = PySequence_Tuple(quotes), *xt = qt ? PySequence_Tuple(is_scare) : NULL;
+    PyObject *st = xt ? PySequence_Tuple(speakers) : NULL, *at = st ? PySequence_Tuple(attributed) : NULL;
+    PyObject *out = NULL, *cleaned = NULL; /* cleaned: the new sources, owned until the rows are made */
+    Py_ssize_t nq = qt ? PyTuple_GET_SIZE(qt) : 0, np_ = 0, n = 0, cap = 0, n_real = 0;
+    Py_ssize_t *pt = NULL;
+    qspan *q = NULL, *real = NULL;
+    char *scare = NULL;
+    srow *rows = NULL;
+    if (at == NULL) goto done;
+    if (PyTuple_GET_SIZE(xt) != nq || PyTuple_GET_SIZE(st) != nq) {
+        PyErr_SetString(PyExc_ValueError, "segment_rows: quotes, is_scare and speakers differ in length");
+        goto done;
+    }
+    if (points != Py_None && (pt = sorted_points(points, 0, &np_)) == NULL) goto done;
+    q = PyMem_New(qspan, nq + 1);
+    real = PyMem_New(qspan, nq + 1);
+    scare = PyMem_Malloc((size_t)nq + 1);
+    if (q == NULL || real == NULL || scare == NULL || (cleaned = PyList_New(0)) == NULL) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < nq; k++) {
+        int x = PyObject_IsTrue(PyTuple_GET_ITEM(xt, k));
+        if (x < 0 || read_span(PyTuple_GET_ITEM(qt, k), "quotes", &q[k].a, &q[k].b) < 0) goto done;
+        scare[k] = (char)x;
+        if (!x) {
+            real[n_real++] = q[k];
+            if (push_srow(&rows, &n, &cap, q[k].a, q[k].b, 0, PyTuple_GET_ITEM(st, k)) < 0) goto done;
+        }
+    }
+    /* attributed regions less the quotations that are not scare quotes (sorted and disjoint: those a
+     * region overlaps are a run of them) */
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(at); j++) {
+        PyObject *r = PyTuple_GET_ITEM(at, j);
+        if (!PyTuple_Check(r) || PyTuple_GET_SIZE(r) != 4) {
+            PyErr_SetString(PyExc_TypeError, "segment_rows: attributed regions are (start, end, source, rule) tuples");
+            goto done;
+        }
+        Py_ssize_t a = as_offset(PyTuple_GET_ITEM(r, 0)), b = a == -1 && PyErr_Occurred() ? -1 : as_offset(PyTuple_GET_ITEM(r, 1));
+        if (b == -1 && PyErr_Occurred()) goto done;
+        PyObject *src = PyTuple_GET_ITEM(r, 2);
+        Py_ssize_t lo = 0, hi = n_real; /* bisect_right(starts, a) */
+        while (lo < hi) { Py_ssize_t mid = (lo + hi) / 2; if (real[mid].a <= a) lo = mid + 1; else hi = mid; }
+        Py_ssize_t first = lo > 0 ? lo - 1 : 0;
+        lo = 0, hi = n_real; /* bisect_left(starts, b) */
+        while (lo < hi) { Py_ssize_t mid = (lo + hi) / 2; if (real[mid].a < b) lo = mid + 1; else hi = mid; }
+        Py_ssize_t last = lo;
+        if (last <= first) { /* no quotation in it (most regions) */
+            if (b > a && push_srow(&rows, &n, &cap, a, b, 1, src) < 0) goto done;
+            continue;
+        }
+        for (Py_ssize_t h = first; h < last; h++) { /* voice.py's _subtract */
+            if (real[h].a >= b) break;
+            if (real[h].b <= a) continue;
+            if (a < real[h].a && push_srow(&rows, &n, &cap, a, real[h].a, 1, src) < 0) goto done;
+            a = real[h].b;
+        }
+        if (a < b && push_srow(&rows, &n, &cap, a, b, 1, src) < 0) goto done;
+    }
+    for (Py_ssize_t k = 0; k < nq; k++)
+        if (scare[k] && push_srow(&rows, &n, &cap, q[k].a, q[k].b, 2, Py_None) < 0) goto done;
+    /* sources: read only where a row holds a point, then cleaned */
+    for (Py_ssize_t k = 0; k < n; k++) {
+        srow *r = &rows[k];
+        if (r->voice == 2 || r->src == Py_None) {
+            r->src = NULL; /* "" */
+            continue;
+        }
+        if (!PyUnicode_Check(r->src)) {
+            PyErr_SetString(PyExc_TypeError, "segment_rows: sources must be str or None");
+            goto done;
+        }
+        if (PyUnicode_GET_LENGTH(r->src) == 0) continue;
+        if (pt != NULL && !holds(r->a, r->b, pt, np_)) {
+            r->src = NULL;
+            continue;
+        }
+        PyObject *c = PyObject_CallFunctionObjArgs(clean, r->src, att, NULL);
+        if (c == NULL) goto done;
+        int bad = !PyUnicode_Check(c) || PyList_Append(cleaned, c) < 0;
+        if (!PyUnicode_Check(c)) PyErr_SetString(PyExc_TypeError, "segment_rows: clean must return a str");
+        Py_DECREF(c); /* (held by cleaned) */
+        if (bad) goto done;
+        r->src = c;
+    }
+    qsort(rows, (size_t)n, sizeof(srow), cmp_srow);
+    PyObject *empty = PyUnicode_FromStringAndSize(NULL, 0);
+    if (empty == NULL || (out = PyList_New(n)) == NULL) {
+        Py_XDECREF(empty);
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *t = Py_BuildValue("(nnOO)", rows[k].a, rows[k].b, s_voice_names[rows[k].voice],
+                                    rows[k].src ? rows[k].src : empty);
+        if (t == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, k, t);
+    }
+    Py_DECREF(empty);
+done:
+    Py_XDECREF(qt);
+    Py_XDECREF(xt);
+    Py_XDECREF(st);
+    Py_XDECREF(at);
+    Py_XDECREF(cleaned);
+    PyMem_Free(pt);
+    PyMem_Free(q);
+    PyMem_Free(real);
+    PyMem_Free(scare);
+    PyMem_Free(rows);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"soft_runs", soft_runs, METH_VARARGS, "Soft gaps of the one-byte form (see framing/batch.py)."},
     {"line_ends", line_ends, METH_VARARGS, "Where the next n lines of a buffer end (see framing/corpus.py)."},
@@ -3666,6 +3937,9 @@ static PyMethodDef methods[] = {
     {"flags", flags, METH_VARARGS, "Negated and hedged flags of mentions (see framing/voice.py)."},
     {"slices", slices, METH_VARARGS, "Slices of texts at rows of (doc, start, end) (see framing/_kernels.py)."},
     {"holding", holding_c, METH_VARARGS, "The blocks that hold one of sorted points (see framing/voice.py)."},
+    {"starting_in", starting_in, METH_VARARGS, "The spans starting inside sorted spans (see framing/voice.py)."},
+    {"near_quotes", near_quotes, METH_VARARGS, "Quotations near sentences or points (see framing/voice.py)."},
+    {"segment_rows", segment_rows, METH_VARARGS, "Segment rows of quotations and attributions (see framing/voice.py)."},
     {"voices", voices, METH_VARARGS, "Voice and source of spans from segment rows (see framing/voice.py)."},
     {"attributions", attributions, METH_VARARGS, "Attributed regions of a text (see framing/voice.py)."},
     {"all_inside", all_inside, METH_VARARGS, "Whether sorted points lie in sorted spans (see framing/voice.py)."},

@@ -93,6 +93,19 @@ class Attribution:
     # would be" hedges nothing)
     hyphenated: frozenset = frozenset()
 
+    def __hash__(self) -> int:
+        # Computed once and kept: the rules' cached helpers are keyed by the Attribution, and a frozen
+        # dataclass hashes its six sets on every call (65,000 calls in 20 MB, 3 % of ``framing
+        # score``). Not pickled (:meth:`__getstate__`): str hashes differ from process to process.
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = hash((self.speech, self.naming, self.phrases, self.negators, self.hedges, self.hyphenated))
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
     @classmethod
     @lru_cache(maxsize=1)
     def default(cls) -> "Attribution":
@@ -829,7 +842,16 @@ def _all_inside_py(spans: list[tuple[int, int]], points: list[int]) -> bool:
 
 
 def _starting_in(spans: list[tuple[int, int]], within: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The sorted ``spans`` that start inside one of the sorted, disjoint spans ``within``."""
+    """The sorted ``spans`` that start inside one of the sorted, disjoint spans ``within``: in C
+    where the extension is built (a twentieth of ``framing score`` with 2,000 terms in Python),
+    else :func:`_starting_in_py`."""
+    if _kernels._ckernels is not None and type(spans) is list and type(within) is list:
+        return _kernels._ckernels.starting_in(spans, within)
+    return _starting_in_py(spans, within)
+
+
+def _starting_in_py(spans: list[tuple[int, int]], within: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """:func:`_starting_in` in Python."""
     out, k, n = [], 0, len(within)
     for a, b in spans:
         while k < n and within[k][1] <= a:
@@ -868,18 +890,63 @@ def _segments(d: _Doc, referents=None, points: list[int] | None = None) -> list[
     sents = None
     if points is not None:
         sents = _holding(d.sents, points)
-        quotes = [q for q in quotes if _overlaps(sents, *q) or _holds(q, points)]
-    elif d.regions is not None:  # quotations away from every mention change no voice
-        quotes = [q for q in quotes if _overlaps(d.regions, *q)]
-    rows = []
-    is_scare, speakers = _quote_roles(d, quotes, [points is None or _holds(q, points) for q in quotes])
-    scare = [q for q, x in zip(quotes, is_scare) if x]
+        quotes, held = _near_quotes(quotes, sents, points)
+    else:
+        if d.regions is not None:  # quotations away from every mention change no voice
+            quotes = [q for q in quotes if _overlaps(d.regions, *q)]
+        held = [True] * len(quotes)
+    is_scare, speakers = _quote_roles(d, quotes, held)
     real = [q for q, x in zip(quotes, is_scare) if not x]
-    attributed = _attributions(d, real, sents)
+    rows = _segment_rows(quotes, is_scare, speakers, _attributions(d, real, sents), points, d.att)
+    if referents:  # a pronoun as the source: the person mentioned last before the row
+        starts = [o for o, _ in referents]
+        rows = [(a, b, v, _resolve(src, a, starts, referents)) if src else (a, b, v, src) for a, b, v, src in rows]
+    return rows
+
+
+def _near_quotes(quotes: list[tuple[int, int]], sents: list[tuple[int, int]], points: list[int]
+                 ) -> tuple[list[tuple[int, int]], list[bool]]:
+    """The quotations that overlap one of the sorted, disjoint ``sents`` or hold one of the sorted
+    ``points`` (the others change no voice there), and whether each holds a point: in C where the
+    extension is built, else :func:`_near_quotes_py`."""
+    if _kernels._ckernels is not None and type(quotes) is list and type(sents) is list and type(points) is list:
+        kept, held = _kernels._ckernels.near_quotes(quotes, sents, points)
+        return kept, held
+    return _near_quotes_py(quotes, sents, points)
+
+
+def _near_quotes_py(quotes: list[tuple[int, int]], sents: list[tuple[int, int]], points: list[int]
+                    ) -> tuple[list[tuple[int, int]], list[bool]]:
+    """:func:`_near_quotes` in Python."""
+    kept = [q for q in quotes if _overlaps(sents, *q) or _holds(q, points)]
+    return kept, [_holds(q, points) for q in kept]
+
+
+def _segment_rows(quotes: list[tuple[int, int]], is_scare: list[bool], speakers: list[str],
+                  attributed: list[tuple[int, int, str, str]], points: list[int] | None,
+                  att: Attribution) -> list[tuple[int, int, str, str]]:
+    """Segment rows ``(start, end, voice, source)`` sorted by span: the quotations that are not
+    scare quotes (``quoted``, their speaker), the ``attributed`` regions less those quotations
+    (quotations take precedence), the scare quotes; a source is cleaned (:func:`_clean_source`)
+    where its row holds one of the sorted ``points`` (None: every row), else empty. In C where the
+    extension is built (a fifth of ``framing score`` with 2,000 terms in Python), else
+    :func:`_segment_rows_py`."""
+    if _kernels._ckernels is not None and all(type(x) is list for x in (quotes, is_scare, speakers, attributed)) \
+            and (points is None or type(points) is list):
+        return _kernels._ckernels.segment_rows(quotes, is_scare, speakers, attributed, points, _clean_source, att)
+    return _segment_rows_py(quotes, is_scare, speakers, attributed, points, att)
+
+
+def _segment_rows_py(quotes: list[tuple[int, int]], is_scare: list[bool], speakers: list[str],
+                     attributed: list[tuple[int, int, str, str]], points: list[int] | None,
+                     att: Attribution) -> list[tuple[int, int, str, str]]:
+    """:func:`_segment_rows` in Python."""
+    rows = []
     for (qa, qb), x, src in zip(quotes, is_scare, speakers):
         if not x:
             rows.append((qa, qb, "quoted", src))
     # attributed regions minus quotations (quotations take precedence)
+    real = [q for q, x in zip(quotes, is_scare) if not x]
     real_starts = [qa for qa, _ in real]  # (sorted and disjoint: the quotations a region overlaps are a slice)
     for a, b, src, _rule in attributed:
         holes = real[max(bisect_right(real_starts, a) - 1, 0):bisect_left(real_starts, b)]
@@ -889,16 +956,13 @@ def _segments(d: _Doc, referents=None, points: list[int] | None = None) -> list[
             continue
         for piece in _subtract((a, b), holes):
             rows.append((piece[0], piece[1], "attributed", src))
-    for qa, qb in scare:
-        rows.append((qa, qb, "scare_quoted", ""))
-    # a source is read only where a segment holds a point, then cleaned, then resolved
-    starts = [o for o, _ in referents] if referents else None
+    for (qa, qb), x in zip(quotes, is_scare):
+        if x:
+            rows.append((qa, qb, "scare_quoted", ""))
+    # a source is read only where a segment holds a point, then cleaned
     for k, (a, b, v, src) in enumerate(rows):
         if src:
-            src = _clean_source(src, d.att) if points is None or _holds((a, b), points) else ""
-            if src and starts is not None:
-                src = _resolve(src, a, starts, referents)
-            rows[k] = (a, b, v, src)
+            rows[k] = (a, b, v, _clean_source(src, att) if points is None or _holds((a, b), points) else "")
         elif src != "":  # (None: no source)
             rows[k] = (a, b, v, "")
     return sorted(rows, key=_SPAN_KEY)

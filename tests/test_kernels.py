@@ -832,3 +832,42 @@ def test_chunk_buffers_stay_on_the_heap():
                              cwd=Path(__file__).resolve().parents[1], env=env)
         got[flag] = int(run.stdout)
     assert got["0"] > 1000 and got["1"] < 100, got
+
+
+def test_shared_words_and_offsets_are_those_made_fresh(basil):
+    """tokens_of's words come from a table of shared strings and its offsets below 65,536 from a
+    table of shared ints: over news text (thousands of distinct words, so that table slots are
+    taken over), twice, with words of 24 and 25 characters and offsets past the table, the C lists
+    equal the Python reading's, and a word's str is never changed in place."""
+    from framing.voice import _Words
+
+    texts = basil["text"].tolist()[:150]
+    long_words = " ".join(["Abcdefghijklmnopqrstuvwx", "Abcdefghijklmnopqrstuvwxy", "don\u2019T"] * 20)
+    texts.append(("Officials SAID " * 6000) + long_words)  # (past offset 65,536)
+    assert len(texts[-1]) > 70_000
+    assert len({w for t in texts for w in t.lower().split()}) > 10_000
+
+    def lists():
+        out = []
+        for t in texts:
+            starts, ends, words = [], [], []
+            _kernels.tokens_of(t, 0, len(t), starts, ends, _Words(t), words)
+            out.append((starts, ends, words))
+        return out
+
+    if _kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    first = lists()
+    kept = [w for _, _, words in first for w in words]
+    copies = [str(w.encode()) for w in kept]
+    second = lists()
+    saved = _kernels._ckernels
+    try:
+        _kernels._ckernels = None
+        python = lists()
+    finally:
+        _kernels._ckernels = saved
+    assert first == second == python
+    assert [str(w.encode()) for w in kept] == copies
+    assert python[-1][2][-3:] == ["abcdefghijklmnopqrstuvwx", "abcdefghijklmnopqrstuvwxy", "don't"]
+    assert python[-1][1][-1] > 65_536

@@ -1109,3 +1109,103 @@ def test_subtract_leaves_the_points_outside_the_holes(a, length, raw):
         else:
             runs.append([p, p + 1])
     assert V._subtract(span, holes) == [tuple(r) for r in runs]
+
+
+def _disjoint(cuts: list[int]) -> list[tuple[int, int]]:
+    """Sorted, disjoint spans (empty ones too) from a list of cut points."""
+    cuts = sorted(cuts)
+    return [(a, b) for a, b in zip(cuts[::2], cuts[1::2])]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 80), st.integers(0, 15)), max_size=12),
+       st.lists(st.integers(0, 90), max_size=12))
+def test_compiled_starting_in_equals_the_python_reading(raw, cuts):
+    """The sentences that start inside the lines read, in C and in Python, against a direct test
+    of each span; the spans kept are the same objects."""
+    spans = sorted((a, a + n) for a, n in raw)
+    within = _disjoint(cuts)
+    want = [s for s in spans if any(a <= s[0] < b for a, b in within)]
+    assert V._starting_in_py(spans, within) == want
+    got = V._starting_in(spans, within)
+    assert got == want and all(x is y for x, y in zip(got, [s for s in spans if s in want]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.integers(0, 90), max_size=14), st.lists(st.integers(0, 90), max_size=10),
+       st.lists(st.integers(-3, 95), max_size=10))
+def test_compiled_near_quotes_equal_the_python_reading(qcuts, scuts, points):
+    """The quotations kept for the voices of mentions (those overlapping a sentence read or holding
+    a point), and which hold a point, in C and in Python, against a direct test."""
+    quotes, sents, points = _disjoint(qcuts), _disjoint(scuts), sorted(points)
+    holds = [any(a <= p < b for p in points) for a, b in quotes]
+    # (overlapping: sharing a character, or, for an empty quotation, lying inside a sentence)
+    near = [h or any((a < y and x < b) or x <= a < y for x, y in sents) for (a, b), h in zip(quotes, holds)]
+    want = ([q for q, n in zip(quotes, near) if n], [h for h, n in zip(holds, near) if n])
+    assert V._near_quotes_py(quotes, sents, points) == want
+    assert V._near_quotes(quotes, sents, points) == want
+
+
+_SOURCES = st.sampled_from([None, "", "officials", "and the army", "he", "the General Command denied", "said"])
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.integers(0, 120), max_size=12), st.data())
+def test_compiled_segment_rows_equal_the_python_reading(qcuts, data):
+    """Segment rows from quotations (scare or not, with speakers), attributed regions that overlap
+    them or not (empty, reversed, repeated) and points or none, in C and in Python: the same rows,
+    sources cleaned only where a row holds a point, ties of the sort in the same order."""
+    quotes = _disjoint(qcuts)
+    is_scare = data.draw(st.lists(st.booleans(), min_size=len(quotes), max_size=len(quotes)))
+    speakers = data.draw(st.lists(st.sampled_from(["", "officials", "the army", "he"]), min_size=len(quotes),
+                                  max_size=len(quotes)))
+    attributed = data.draw(st.lists(st.tuples(st.integers(0, 120), st.integers(-5, 60), _SOURCES,
+                                              st.sampled_from(["according", "said"])), max_size=8))
+    attributed = [(a, a + n, src, rule) for a, n, src, rule in attributed]
+    points = data.draw(st.none() | st.lists(st.integers(0, 130), max_size=10).map(sorted))
+    att = V.Attribution.default()
+    want = V._segment_rows_py(quotes, is_scare, speakers, attributed, points, att)
+    assert V._segment_rows(quotes, is_scare, speakers, attributed, points, att) == want
+    # independently: every row's span lies in a quotation or in an attributed region outside the
+    # quotations that are not scare quotes
+    real = [q for q, x in zip(quotes, is_scare) if not x]
+    for a, b, voice, src in want:
+        assert (b > a or voice != "attributed") and isinstance(src, str)  # (an empty quotation stays a row)
+        if voice == "attributed":
+            assert not any(qa < b and a < qb for qa, qb in real)
+        if src:
+            assert points is None or any(a <= p < b for p in points)
+
+
+def test_compiled_segment_rows_refuse_bad_input():
+    """One clear error for each kind of bad input, never a crash."""
+    att = V.Attribution.default()
+    if V._kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    rows = V._kernels._ckernels.segment_rows
+    with pytest.raises(ValueError, match="differ in length"):
+        rows([(0, 3)], [], [""], [], None, V._clean_source, att)
+    with pytest.raises(TypeError, match=r"\(start, end, source, rule\)"):
+        rows([], [], [], [(0, 3, "x")], None, V._clean_source, att)
+    with pytest.raises(TypeError, match="must be str or None"):
+        rows([], [], [], [(0, 3, 5, "said")], None, V._clean_source, att)
+    with pytest.raises(TypeError, match="clean must return a str"):
+        rows([], [], [], [(0, 3, "x", "said")], None, lambda s, a: 1, att)
+    with pytest.raises(RuntimeError, match="no cleaning"):
+        rows([], [], [], [(0, 3, "x", "said")], [1], lambda s, a: (_ for _ in ()).throw(RuntimeError("no cleaning")), att)
+    with pytest.raises(TypeError, match="points must be a list"):
+        rows([], [], [], [], (1, 2), V._clean_source, att)
+
+
+def test_attribution_hash_is_kept_and_not_pickled():
+    """The Attribution's hash is computed once, equals that of an equal Attribution, and is not
+    carried into another process's copy (str hashes differ between processes)."""
+    import dataclasses
+    import pickle
+
+    att = V.Attribution.default()
+    copy = dataclasses.replace(att)
+    assert copy is not att and copy == att and hash(copy) == hash(att)
+    assert "_hash" in att.__dict__ and "_hash" not in pickle.loads(pickle.dumps(att)).__dict__
+    other = dataclasses.replace(att, hedges=att.hedges | {("maybe",)})
+    assert other != att and hash(other) != hash(att)
