@@ -1359,6 +1359,23 @@ FORCE_INLINE PyObject *ascii_word_of(const tok_reader *r, Py_ssize_t s, Py_ssize
     return w;
 }
 
+/* The word of the token text[s:e] (a new reference; NULL: error): ascii_word_of, else low(s, e),
+ * which must return a str (framing.voice._Words). The caller checks 0 <= s <= e <= len(text). */
+static PyObject *word_at(PyObject *text, PyObject *apos, PyObject *low, Py_ssize_t s, Py_ssize_t e) {
+    Py_ssize_t start = s;
+    tok_reader r = tok_reader_of(text, apos, &start, e);
+    PyObject *w = ascii_word_of(&r, s, e);
+    if (w == Py_None) {
+        Py_DECREF(w);
+        w = PyObject_CallFunction(low, "nn", s, e);
+        if (w != NULL && !PyUnicode_Check(w)) {
+            PyErr_SetString(PyExc_TypeError, "low(start, end) must return a str");
+            Py_CLEAR(w);
+        }
+    }
+    return w;
+}
+
 static PyObject *word_spans(PyObject *self, PyObject *args) {
     PyObject *text, *apos, *out;
     Py_ssize_t start, end;
@@ -1449,11 +1466,26 @@ static int mark_may_hold(const uint8_t *map, PyObject *w) { /* 0: w is not in th
     return (map[key >> 3] >> (key & 7)) & 1;
 }
 
+/* Whether the word of the token text[s:e] (as ascii_word_of makes it) may be in the marks of map,
+ * read from the token's characters, without making the word: 0 when all are ASCII and the bit of
+ * the word's length and first and last letters (a token starts and ends with a word character,
+ * which ascii_word_of lower-cases) is clear; 1 otherwise. */
+FORCE_INLINE int token_may_mark(const tok_reader *r, Py_ssize_t s, Py_ssize_t e, const uint8_t *map) {
+    for (Py_ssize_t k = s; k < e; k++)
+        if (PyUnicode_READ(r->kind, r->data, k) >= 128) return 1; /* (its word may hold other characters) */
+    Py_UCS4 a = PyUnicode_READ(r->kind, r->data, s), b = PyUnicode_READ(r->kind, r->data, e - 1);
+    Py_UCS1 w[2] = {(Py_UCS1)(a >= 'A' && a <= 'Z' ? a + 32 : a), (Py_UCS1)(b >= 'A' && b <= 'Z' ? b + 32 : b)};
+    size_t key = ((size_t)((e - s) & 15) << 14) | ((size_t)(w[0] & 127) << 7) | (size_t)(w[1] & 127);
+    return (map[key >> 3] >> (key & 7)) & 1;
+}
+
 /* tokens_of's work on one span [start, end) of text, the arguments checked by tokens_args: 0, -1 on error */
 FORCE_INLINE int tokens_span_of(int kind, PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssize_t end,
                                 PyObject *starts, PyObject *ends, PyObject *low, PyObject *words, PyObject *first,
                                 PyObject *marks, PyObject *hits, const uint8_t *map) {
-    int with_words = low != Py_None, lazy = with_words && PyCallable_Check(low);
+    /* (with low and words None: the hits alone, words made only where the marks' filter lets a
+     * word through, and not kept: a _Doc's words are made when read) */
+    int with_low = low != Py_None, lazy = with_low && PyCallable_Check(low), keep = with_low && words != Py_None;
     if (first != Py_None && start > 0) { /* first[len(starts)] = end of the last token before start, -1: none */
         if (!PyDict_Check(first)) {
             PyErr_SetString(PyExc_TypeError, "tokens_of: first must be a dict");
@@ -1477,7 +1509,7 @@ FORCE_INLINE int tokens_span_of(int kind, PyObject *text, PyObject *apos, Py_ssi
         Py_XDECREF(a);
         Py_XDECREF(b);
         if (bad) return -1;
-        if (with_words) {
+        if (keep || (with_low && marks != Py_None && !(lazy && map != NULL && !token_may_mark(&r, s, i, map)))) {
             PyObject *w = lazy ? ascii_word_of(&r, s, i) : PyUnicode_Substring(low, s, i);
             if (w == Py_None) { /* (a character other than ASCII and apostrophes: the caller's word) */
                 Py_DECREF(w);
@@ -1487,7 +1519,7 @@ FORCE_INLINE int tokens_span_of(int kind, PyObject *text, PyObject *apos, Py_ssi
                     Py_CLEAR(w);
                 }
             }
-            bad = w == NULL || PyList_Append(words, w) < 0;
+            bad = w == NULL || (keep && PyList_Append(words, w) < 0);
             if (!bad && marks != Py_None) { /* hits: the index of every token whose word is in marks */
                 int in = mark_may_hold(map, w) ? PySet_Contains(marks, w) : 0;
                 PyObject *k = in > 0 ? PyLong_FromSsize_t(index) : NULL;
@@ -1522,14 +1554,15 @@ static int tokens_span(PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssiz
  * None for no filter) into *bits. */
 static int tokens_args(PyObject *text, PyObject *low, PyObject *words, PyObject *first, PyObject *marks, PyObject *hits,
                        PyObject **bits) {
-    int with_words = low != Py_None, lazy = with_words && PyCallable_Check(low);
-    if (with_words && ((!lazy && (!PyUnicode_Check(low) || PyUnicode_GET_LENGTH(low) != PyUnicode_GET_LENGTH(text))) ||
-                       !PyList_Check(words))) {
-        PyErr_SetString(PyExc_TypeError, "tokens_of: low must be a str as long as text (or a callable), words a list");
+    int with_low = low != Py_None, lazy = with_low && PyCallable_Check(low);
+    if (with_low && ((!lazy && (!PyUnicode_Check(low) || PyUnicode_GET_LENGTH(low) != PyUnicode_GET_LENGTH(text))) ||
+                     !(PyList_Check(words) || (words == Py_None && marks != Py_None)))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "tokens_of: low must be a str as long as text (or a callable), words a list (or None with marks)");
         return -1;
     }
-    if (marks != Py_None && (!with_words || !PyAnySet_Check(marks) || !PyList_Check(hits))) {
-        PyErr_SetString(PyExc_TypeError, "tokens_of: marks must be a set and hits a list, with low and words");
+    if (marks != Py_None && (!with_low || !PyAnySet_Check(marks) || !PyList_Check(hits))) {
+        PyErr_SetString(PyExc_TypeError, "tokens_of: marks must be a set and hits a list, with low");
         return -1;
     }
     if (marks == Py_None) {
@@ -2369,14 +2402,47 @@ typedef struct {
     const void *data;
     Py_ssize_t len, n;             /* text length, tokens */
     Py_ssize_t *ts, *te, *first;   /* token starts and ends; end of the token before a region's first token */
-    PyObject *words;               /* a tuple copy of the caller's list of words */
-    PyObject **witems;             /* its items */
+    PyObject *words;               /* a tuple copy of the caller's list of words (NULL: words made when read) */
+    PyObject **witems;             /* its items, or the words made so far (NULL: not yet) */
     uint8_t *inq;                  /* token inside a quotation */
     PyObject *cc_quote, *clause;   /* character sets (str): _CLAUSE_OR_QUOTE, _CLAUSE_CHARS */
+    PyObject *apos, *low;          /* where words are made when read: word_at's */
+    struct stashed *err;           /* the first error met making a word */
 } adoc;
 
+struct stashed { PyObject *type, *value, *tb; };
+static PyObject *s_ly, *s_ing, *s_that, *s_empty, *s_as; /* (made once, by voice_words) */
+
 #define NO_FIRST PY_SSIZE_T_MIN
-#define WORD(d, i) ((d)->witems[(i)])
+
+/* Token i's word (a borrowed reference), made when first read where the caller gave no words (the
+ * rules read the words near a few tokens: making every token's word was a third of tokenising). A
+ * word that cannot be made reads as "", which matches nothing; its error is raised at the end. */
+static PyObject *adoc_word(const adoc *d, Py_ssize_t i) {
+    PyObject *w = word_at(d->text, d->apos, d->low, d->ts[i], d->te[i]);
+    if (w == NULL) {
+        if (d->err->type == NULL) PyErr_Fetch(&d->err->type, &d->err->value, &d->err->tb);
+        else PyErr_Clear();
+        w = (Py_INCREF(s_empty), s_empty);
+    }
+    d->witems[i] = w;
+    return w;
+}
+#define WORD(d, i) ((d)->witems[(i)] != NULL ? (d)->witems[(i)] : adoc_word((d), (i)))
+
+/* A _Doc's words as the C readings take them: a list of str, or (apostrophes, low) for words made
+ * from the text when read (word_at): 0 for a list, 1 for that, -1 (an error) for anything else. */
+static int lazy_words(PyObject *words, const char *fn, PyObject **apos, PyObject **low) {
+    if (PyList_Check(words)) return 0;
+    if (PyTuple_Check(words) && PyTuple_GET_SIZE(words) == 2 && PyUnicode_Check(PyTuple_GET_ITEM(words, 0)) &&
+        PyCallable_Check(PyTuple_GET_ITEM(words, 1))) {
+        *apos = PyTuple_GET_ITEM(words, 0);
+        *low = PyTuple_GET_ITEM(words, 1);
+        return 1;
+    }
+    PyErr_Format(PyExc_TypeError, "%s: words must be a list of str, or (apostrophes, low) to make them", fn);
+    return -1;
+}
 
 static PyObject *words_slice(const adoc *d, Py_ssize_t a, Py_ssize_t b) { /* tuple(words[a:b]), a new reference */
     PyObject *t = PyTuple_New(b - a);
@@ -2437,7 +2503,6 @@ static Py_ssize_t tok_index(const adoc *d, Py_ssize_t pos) { /* first token star
 
 static int word_in(PyObject *set, PyObject *w) { return PySet_Contains(set, w); }
 
-static PyObject *s_ly, *s_ing, *s_that, *s_empty, *s_as; /* (made once, by voice_words) */
 
 static int voice_words(void) { /* the words above, made on the first call: 0, -1 on error */
     if (s_as != NULL) return 0;
@@ -2557,10 +2622,13 @@ static int read_span(PyObject *span, const char *what, Py_ssize_t *a, Py_ssize_t
 
 static PyObject *attributions(PyObject *self, PyObject *args) {
     PyObject *text, *starts, *ends, *words, *first_map, *quotes, *sents, *tables, *hits = Py_None;
-    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!O!|O", &text, &PyList_Type, &starts, &PyList_Type, &ends, &PyList_Type,
-                          &words, &PyDict_Type, &first_map, &PyList_Type, &quotes, &PyList_Type, &sents, &PyTuple_Type,
+    if (!PyArg_ParseTuple(args, "UO!O!OO!O!O!O!|O", &text, &PyList_Type, &starts, &PyList_Type, &ends, &words,
+                          &PyDict_Type, &first_map, &PyList_Type, &quotes, &PyList_Type, &sents, &PyTuple_Type,
                           &tables, &hits))
         return NULL;
+    PyObject *apos = NULL, *low = NULL;
+    int lazy = lazy_words(words, "attributions", &apos, &low);
+    if (lazy < 0) return NULL;
     if (hits != Py_None && !PyList_Check(hits)) {
         PyErr_SetString(PyExc_TypeError, "attributions: hits must be a list of token indexes (or None)");
         return NULL;
@@ -2574,11 +2642,12 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
                           &comma_colon, &naming_stops, &quote_set))
         return NULL;
     if (voice_words() < 0) return NULL;
+    struct stashed err = {NULL, NULL, NULL};
     adoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), PyList_GET_SIZE(starts),
-              NULL, NULL, NULL, NULL, NULL, NULL, cc_quote, clause};
+              NULL, NULL, NULL, NULL, NULL, NULL, cc_quote, clause, apos, low, &err};
     PyObject *out = NULL, *last_subject = NULL, *firsts = NULL, *hits_t = NULL;
     Py_ssize_t *cand = NULL, n_cand = 0;
-    if (PyList_GET_SIZE(words) != d.n || PyList_GET_SIZE(ends) != d.n) {
+    if ((!lazy && PyList_GET_SIZE(words) != d.n) || PyList_GET_SIZE(ends) != d.n) {
         PyErr_SetString(PyExc_ValueError, "attributions: as many words and ends as token starts are needed");
         return NULL;
     }
@@ -2588,7 +2657,7 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
     int exact = 1;
     for (Py_ssize_t i = 0; i < d.n && exact; i++)
         exact = PyLong_CheckExact(PyList_GET_ITEM(starts, i)) && PyLong_CheckExact(PyList_GET_ITEM(ends, i));
-    d.words = PySequence_Tuple(words); /* (always a copy: a member of the rule sets may run Python code) */
+    if (!lazy) d.words = PySequence_Tuple(words); /* (always a copy: a member of the rule sets may run Python code) */
     if (exact) {
         Py_INCREF(starts);
         Py_INCREF(ends);
@@ -2599,14 +2668,15 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
     quotes = PySequence_Tuple(quotes);
     sents = PySequence_Tuple(sents);
     firsts = PyDict_Items(first_map);
-    if (d.words == NULL || starts == NULL || ends == NULL || quotes == NULL || sents == NULL || firsts == NULL) goto fail;
-    d.witems = PySequence_Fast_ITEMS(d.words);
+    if ((!lazy && d.words == NULL) || starts == NULL || ends == NULL || quotes == NULL || sents == NULL || firsts == NULL)
+        goto fail;
+    d.witems = lazy ? PyMem_Calloc(d.n + 1, sizeof(PyObject *)) : PySequence_Fast_ITEMS(d.words);
     d.ts = PyMem_New(Py_ssize_t, d.n + 1);
     d.te = PyMem_New(Py_ssize_t, d.n + 1);
     d.first = PyMem_New(Py_ssize_t, d.n + 1);
     d.inq = PyMem_Calloc(d.n + 1, 1);
     cand = PyMem_New(Py_ssize_t, d.n + 1);
-    if (d.ts == NULL || d.te == NULL || d.first == NULL || d.inq == NULL || cand == NULL) {
+    if (d.ts == NULL || d.te == NULL || d.first == NULL || d.inq == NULL || cand == NULL || d.witems == NULL) {
         PyErr_NoMemory();
         goto fail;
     }
@@ -2625,7 +2695,7 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
             PyErr_Format(PyExc_ValueError, "attributions: token %zd is not a span of the text after the one before", i);
             goto fail;
         }
-        if (!PyUnicode_Check(WORD(&d, i))) {
+        if (!lazy && !PyUnicode_Check(d.witems[i])) {
             PyErr_SetString(PyExc_TypeError, "attributions: words are str");
             goto fail;
         }
@@ -2827,6 +2897,20 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
 fail:
     Py_CLEAR(out);
 done:
+    if (err.type != NULL) { /* a word that could not be made (read as ""): its error, not the result */
+        if (out != NULL) {
+            Py_CLEAR(out);
+            PyErr_Restore(err.type, err.value, err.tb);
+        } else {
+            Py_DECREF(err.type);
+            Py_XDECREF(err.value);
+            Py_XDECREF(err.tb);
+        }
+    }
+    if (lazy && d.witems != NULL) {
+        for (Py_ssize_t i = 0; i < d.n; i++) Py_XDECREF(d.witems[i]);
+        PyMem_Free(d.witems);
+    }
     Py_XDECREF(last_subject);
     Py_XDECREF(d.words);
     Py_XDECREF(starts);
@@ -3048,7 +3132,8 @@ typedef struct {
     int kind;
     const void *data;
     Py_ssize_t len, n;
-    PyObject *ts, *te, *words, *first; /* the caller's lists (read in place) and dict */
+    PyObject *ts, *te, *words, *first; /* the caller's lists (read in place) and dict; words NULL: */
+    PyObject *apos, *low;              /* made from the text when read, by word_at */
 } fdoc;
 
 /* The caller's lists are read in place, not copied (copying a text's tokens cost more than the
@@ -3084,6 +3169,15 @@ static Py_ssize_t f_int(PyObject *o, const char *what) { /* an exact int's value
 #define FTE(d, i) f_off((d), (d)->te, (i))
 
 static PyObject *f_word(const fdoc *d, Py_ssize_t i) { /* token i's word, a new reference; NULL: error */
+    if (d->words == NULL) { /* (made from the text: a _Doc's words are made only where read) */
+        Py_ssize_t s = FTS(d, i), e = s < 0 ? -1 : FTE(d, i);
+        if (e < 0) return NULL;
+        if (e < s) {
+            PyErr_Format(PyExc_ValueError, "flags: token %zd is not a span of the text", i);
+            return NULL;
+        }
+        return word_at(d->text, d->apos, d->low, s, e);
+    }
     PyObject *w = i < PyList_GET_SIZE(d->words) ? PyList_GET_ITEM(d->words, i) : NULL;
     if (w == NULL || !PyUnicode_CheckExact(w)) {
         PyErr_SetString(PyExc_TypeError, "flags: words must be str, one per token");
@@ -3150,6 +3244,21 @@ static int f_joined(const fdoc *d, Py_ssize_t i) { /* _Doc._joined(i); -1: error
 static int f_match_word(const fdoc *d, Py_ssize_t i, PyObject *w, PyObject *phrases, PyObject *firsts,
                         PyObject *lengths, PyObject *hyphenated);
 
+static PyObject *f_words(const fdoc *d, Py_ssize_t a, Py_ssize_t b) { /* tuple(words[a:b]), a new reference */
+    if (d->words != NULL) {
+        PyObject *part = PyList_GetSlice(d->words, a, b), *tup = part ? PyList_AsTuple(part) : NULL;
+        Py_XDECREF(part);
+        return tup;
+    }
+    PyObject *tup = PyTuple_New(b - a);
+    for (Py_ssize_t k = a; tup != NULL && k < b; k++) {
+        PyObject *w = f_word(d, k);
+        if (w == NULL) Py_CLEAR(tup);
+        else PyTuple_SET_ITEM(tup, k - a, w);
+    }
+    return tup;
+}
+
 /* _Doc.match_at(i, phrases, hyphenated) > 0 (firsts and lengths: _phrase_shape); -1: error */
 static int f_match(const fdoc *d, Py_ssize_t i, PyObject *phrases, PyObject *firsts, PyObject *lengths,
                    PyObject *hyphenated) {
@@ -3172,8 +3281,7 @@ static int f_match_word(const fdoc *d, Py_ssize_t i, PyObject *w, PyObject *phra
         Py_ssize_t len = PyLong_AsSsize_t(PyTuple_GET_ITEM(lengths, k));
         if (len < 0 && PyErr_Occurred()) return -1;
         if (len < 1 || i + len > d->n) continue;
-        PyObject *part = PyList_GetSlice(d->words, i, i + len), *tup = part ? PyList_AsTuple(part) : NULL;
-        Py_XDECREF(part);
+        PyObject *tup = f_words(d, i, i + len);
         if (tup == NULL) return -1;
         int ok = 1;
         for (Py_ssize_t m = 0; m < PyTuple_GET_SIZE(tup); m++) ok &= PyUnicode_CheckExact(PyTuple_GET_ITEM(tup, m));
@@ -3211,10 +3319,13 @@ static Py_ssize_t first_at_least(const Py_ssize_t *v, Py_ssize_t n, Py_ssize_t x
 static PyObject *flags(PyObject *self, PyObject *args) {
     PyObject *text, *starts, *ends, *words, *first, *hits, *mentions, *sents, *tables;
     Py_ssize_t window;
-    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!O!nO!", &text, &PyList_Type, &starts, &PyList_Type, &ends, &PyList_Type,
-                          &words, &PyDict_Type, &first, &PyList_Type, &hits, &PyList_Type, &mentions, &PyList_Type,
+    if (!PyArg_ParseTuple(args, "UO!O!OO!O!O!O!nO!", &text, &PyList_Type, &starts, &PyList_Type, &ends, &words,
+                          &PyDict_Type, &first, &PyList_Type, &hits, &PyList_Type, &mentions, &PyList_Type,
                           &sents, &window, &PyTuple_Type, &tables))
         return NULL;
+    PyObject *apos = NULL, *low = NULL;
+    int lazy = lazy_words(words, "flags", &apos, &low);
+    if (lazy < 0) return NULL;
     PyObject *negs, *neg_firsts, *neg_len, *hedges, *hedge_firsts, *hedge_len, *hyphenated, *clause;
     if (!PyArg_ParseTuple(tables, "OOO!OOO!OU", &negs, &neg_firsts, &PyTuple_Type, &neg_len, &hedges, &hedge_firsts,
                           &PyTuple_Type, &hedge_len, &hyphenated, &clause))
@@ -3226,11 +3337,12 @@ static PyObject *flags(PyObject *self, PyObject *args) {
     }
     Py_ssize_t n = PyList_GET_SIZE(starts), nm = PyList_GET_SIZE(mentions), nh = PyList_GET_SIZE(hits);
     Py_ssize_t ns = PyList_GET_SIZE(sents);
-    if (PyList_GET_SIZE(ends) != n || PyList_GET_SIZE(words) != n) {
+    if (PyList_GET_SIZE(ends) != n || (!lazy && PyList_GET_SIZE(words) != n)) {
         PyErr_SetString(PyExc_ValueError, "flags: as many words and ends as token starts are needed");
         return NULL;
     }
-    fdoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n, starts, ends, words, first};
+    fdoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n, starts, ends,
+              lazy ? NULL : words, first, apos, low};
     PyObject *neg = PyList_New(nm), *hedge = PyList_New(nm), *result = NULL, *sents_t = NULL;
     /* (the hits and the mention starts read into C arrays before any lookup: a set member's __eq__
      * may run Python code, which could change the caller's lists) */
@@ -3557,10 +3669,13 @@ static PyObject *q_source(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssi
 
 static PyObject *quote_roles(PyObject *self, PyObject *args) {
     PyObject *text, *starts, *ends, *words, *first, *sents, *quotes, *held, *tables;
-    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!O!O!", &text, &PyList_Type, &starts, &PyList_Type, &ends, &PyList_Type,
-                          &words, &PyDict_Type, &first, &PyList_Type, &sents, &PyList_Type, &quotes, &PyList_Type, &held,
+    if (!PyArg_ParseTuple(args, "UO!O!OO!O!O!O!O!", &text, &PyList_Type, &starts, &PyList_Type, &ends, &words,
+                          &PyDict_Type, &first, &PyList_Type, &sents, &PyList_Type, &quotes, &PyList_Type, &held,
                           &PyTuple_Type, &tables))
         return NULL;
+    PyObject *apos = NULL, *low = NULL;
+    int lazy = lazy_words(words, "quote_roles", &apos, &low);
+    if (lazy < 0) return NULL;
     qtables t;
     if (!PyArg_ParseTuple(tables, "OOO!OOO!UUUOO", &t.speech, &t.speech_firsts, &PyTuple_Type, &t.speech_len, &t.naming,
                           &t.naming_firsts, &PyTuple_Type, &t.naming_len, &t.tag_stops, &t.speaker_stops, &t.cc_quote,
@@ -3572,12 +3687,13 @@ static PyObject *quote_roles(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_ssize_t n = PyList_GET_SIZE(starts), nq = PyList_GET_SIZE(quotes), ns = PyList_GET_SIZE(sents);
-    if (PyList_GET_SIZE(ends) != n || PyList_GET_SIZE(words) != n || PyList_GET_SIZE(held) != nq) {
+    if (PyList_GET_SIZE(ends) != n || (!lazy && PyList_GET_SIZE(words) != n) || PyList_GET_SIZE(held) != nq) {
         PyErr_SetString(PyExc_ValueError, "quote_roles: as many words and ends as token starts, and a held flag per quotation, are needed");
         return NULL;
     }
     if (voice_words() < 0) return NULL;
-    fdoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n, starts, ends, words, first};
+    fdoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n, starts, ends,
+              lazy ? NULL : words, first, apos, low};
     PyObject *scare = PyList_New(nq), *sources = PyList_New(nq), *result = NULL;
     PyObject *sents_t = PySequence_Tuple(sents), *quotes_t = PySequence_Tuple(quotes), *held_t = PySequence_Tuple(held);
     Py_ssize_t *sab = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(2 * ns + 1));
@@ -3929,6 +4045,36 @@ done:
     return out;
 }
 
+/* token_words(text, starts, ends, apostrophes, low) -> the word of every token text[starts[k]:ends[k]]
+ * (word_at: ASCII words made here, low(start, end) for the rest): a _Doc's words, made when first
+ * read in Python (framing/voice.py). */
+static PyObject *token_words(PyObject *self, PyObject *args) {
+    PyObject *text, *starts, *ends, *apos, *low;
+    if (!PyArg_ParseTuple(args, "UO!O!UO", &text, &PyList_Type, &starts, &PyList_Type, &ends, &apos, &low)) return NULL;
+    if (PyList_GET_SIZE(ends) != PyList_GET_SIZE(starts) || !PyCallable_Check(low)) {
+        PyErr_SetString(PyExc_ValueError, "token_words: as many ends as starts, and a callable low, are needed");
+        return NULL;
+    }
+    /* (copies: low runs Python code, which could change the lists) */
+    PyObject *st = PySequence_Tuple(starts), *et = st ? PySequence_Tuple(ends) : NULL;
+    PyObject *out = et ? PyList_New(PyTuple_GET_SIZE(st)) : NULL;
+    for (Py_ssize_t k = 0; out != NULL && k < PyTuple_GET_SIZE(st); k++) {
+        Py_ssize_t s = as_offset(PyTuple_GET_ITEM(st, k)), e = s == -1 && PyErr_Occurred() ? -1 : as_offset(PyTuple_GET_ITEM(et, k));
+        PyObject *w = NULL;
+        if (!PyErr_Occurred()) {
+            if (s < 0 || e < s || e > PyUnicode_GET_LENGTH(text))
+                PyErr_Format(PyExc_ValueError, "token_words: token %zd is not a span of the text", k);
+            else
+                w = word_at(text, apos, low, s, e);
+        }
+        if (w == NULL) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, k, w);
+    }
+    Py_XDECREF(st);
+    Py_XDECREF(et);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"soft_runs", soft_runs, METH_VARARGS, "Soft gaps of the one-byte form (see framing/batch.py)."},
     {"line_ends", line_ends, METH_VARARGS, "Where the next n lines of a buffer end (see framing/corpus.py)."},
@@ -3950,6 +4096,7 @@ static PyMethodDef methods[] = {
     {"with_nul", with_nul, METH_VARARGS, "Indexes of the str items holding NUL (see framing/_kernels.py)."},
     {"word_spans", word_spans, METH_VARARGS, "Word token spans of a text (see framing/_kernels.py)."},
     {"tokens_in", tokens_in, METH_VARARGS, "tokens_of for each span of a list (see framing/_kernels.py)."},
+    {"token_words", token_words, METH_VARARGS, "The words of tokens (see framing/_kernels.py)."},
     {"tokens_of", tokens_of, METH_VARARGS, "Word tokens as lists of starts and ends (see framing/_kernels.py)."},
     {"set_vector_forms", set_vector_forms, METH_O, "Use the vector pass of forms (for tests); returns the old setting."},
     {"forms", forms, METH_VARARGS, "One-byte forms of a batch (see framing/_kernels.py)."},

@@ -119,18 +119,19 @@ def tokens_of(text: str, start: int, end: int, starts: list, ends: list, low: st
     being made directly (ASCII lower-cased, apostrophes "'"); with ``first`` (a dict) and ``start`` > 0, ``first[len(starts)]`` is set
     first to the end of the last token before ``start`` (-1: none), as ``framing.voice._Doc``
     records where a region starts; with the set ``marks`` and the list ``hits``, the index of every
-    token whose word is in ``marks`` to ``hits`` (one set lookup per word as it is made). In C when
-    the extension is built, else by the regular expression."""
+    token whose word is in ``marks`` to ``hits`` (one set lookup per word as it is made); ``words``
+    None with ``marks``: the hits alone, no word kept (a ``_Doc`` makes its words when they are read:
+    :func:`token_words`). In C when the extension is built, else by the regular expression."""
     if _ckernels is not None:
         _ckernels.tokens_of(text, start, end, _APOSTROPHE_CHARS, starts, ends, low, words, first, marks, hits)
         return
     # (the C function's checks, with its messages)
     lazy = callable(low)
     if low is not None and ((not lazy and (not isinstance(low, str) or len(low) != len(text)))
-                            or not isinstance(words, list)):
-        raise TypeError("tokens_of: low must be a str as long as text (or a callable), words a list")
+                            or not (isinstance(words, list) or (words is None and marks is not None))):
+        raise TypeError("tokens_of: low must be a str as long as text (or a callable), words a list (or None with marks)")
     if marks is not None and (low is None or not isinstance(marks, (set, frozenset)) or not isinstance(hits, list)):
-        raise TypeError("tokens_of: marks must be a set and hits a list, with low and words")
+        raise TypeError("tokens_of: marks must be a set and hits a list, with low")
     if first is not None and start > 0 and not isinstance(first, dict):
         raise TypeError("tokens_of: first must be a dict")
     if first is not None and start > 0:
@@ -141,7 +142,8 @@ def tokens_of(text: str, start: int, end: int, starts: list, ends: list, low: st
     ends += [b for _, b in spans]
     if low is not None:
         new = [low(a, b) if lazy else low[a:b] for a, b in spans]
-        words += new
+        if words is not None:
+            words += new
         if marks is not None:
             hits += [n0 + k for k, w in enumerate(new) if w in marks]
 
@@ -156,6 +158,22 @@ def tokens_in(text: str, spans: list, starts: list, ends: list, low=None, words:
         return
     for a, b in spans:
         tokens_of(text, a, b, starts, ends, low, words, first, marks, hits)
+
+def token_words(text: str, starts: list, ends: list, low) -> list[str]:
+    """The word of every token ``text[starts[k]:ends[k]]``: ``low(start, end)`` (a
+    ``framing.voice._Words``), in C for the tokens of ASCII characters and apostrophes (made there
+    as :func:`tokens_of` makes them) when the extension is built."""
+    if _ckernels is not None:
+        return _ckernels.token_words(text, starts, ends, _APOSTROPHE_CHARS, low)
+    return [low(a, b) for a, b in zip(starts, ends)]
+
+
+def lazy_words(low) -> tuple:
+    """What the C readings of the voice rules (:func:`attributions`, :func:`flags`,
+    :func:`quote_roles`) take instead of a list of words, to make each word they read from the
+    text (ASCII words in C, the rest by ``low(start, end)``) and no other."""
+    return (_APOSTROPHE_CHARS, low)
+
 
 def token_end_before(text: str, pos: int) -> int:
     """End of the last word token ending at or before ``pos`` (-1: none). A word token ends with a

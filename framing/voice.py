@@ -240,7 +240,8 @@ class _Doc:
         # per token: a tuple each was a twentieth of score)
         self.starts: list[int] = []
         self.ends: list[int] = []
-        self.words: list[str] = []
+        self._words: list[str] | None = None  # (made when first read: :attr:`words`)
+        self._low = _Words(text)
         # indexes of the tokens whose word may start a negator, a hedge or an attribution rule (the
         # flags and the rules read only those)
         self.marks = _mark_firsts(att)
@@ -253,10 +254,23 @@ class _Doc:
             self.regions = spans = _sentence_regions(text, self.sents, around, self.quotes)
         # A word is its token lower-cased, every apostrophe "'": made in C for tokens of ASCII
         # characters and apostrophes, by _Words (the text lower-cased once, when first needed) for
-        # the rest (24 of 328,000 tokens of news text: most texts are never lower-cased).
+        # the rest (24 of 328,000 tokens of news text: most texts are never lower-cased). Here only
+        # the hits are found; the words are made where read (:attr:`words`, :meth:`_words_arg`).
         # (and the end of the token before each region, where it starts after 0, into _first)
-        _kernels.tokens_in(text, spans, self.starts, self.ends, _Words(text), self.words, self._first, self.marks,
-                           self.hits)
+        _kernels.tokens_in(text, spans, self.starts, self.ends, self._low, None, self._first, self.marks, self.hits)
+
+    @property
+    def words(self) -> list[str]:
+        """The word of every token (made on first read: the C readings of the rules make only the
+        words they read, and making them all was a third of tokenising)."""
+        if self._words is None:
+            self._words = _kernels.token_words(self.text, self.starts, self.ends, self._low)
+        return self._words
+
+    def _words_arg(self):
+        """The words as the C readings of the rules take them: the list once made (a caller may
+        have changed it), else what they need to make each word they read."""
+        return self._words if self._words is not None else _kernels.lazy_words(self._low)
 
     @property
     def tokens(self) -> list[tuple[int, int]]:
@@ -504,7 +518,7 @@ def _attributions(d: _Doc, quotes: list[tuple[int, int]], sents: list[tuple[int,
     found it. The rules run in C where the extension is built (a fifth of ``framing score`` in
     Python), else as :func:`_attributions_py`, which is what they do and the reference the tests
     compare the C reading with."""
-    got = _kernels.attributions(d.text, d.starts, d.ends, d.words, d._first, list(quotes),
+    got = _kernels.attributions(d.text, d.starts, d.ends, d._words_arg(), d._first, list(quotes),
                                 list(d.sents if sents is None else sents), _rule_tables(d.att),
                                 d.hits if d.marks is _mark_firsts(d.att) else None)
     return _attributions_py(d, quotes, sents) if got is _kernels.NOT_BUILT else got
@@ -662,7 +676,7 @@ def _quote_roles(d: _Doc, quotes: list[tuple[int, int]], held: list[bool]) -> tu
     whose ``held`` is true (:func:`_quote_source`; "" for the rest): in C where the extension is
     built (:func:`framing._kernels.quote_roles`; a sixth of ``framing score`` with 2,000 terms in
     Python), else :func:`_quote_roles_py`, the reference the tests compare the C reading with."""
-    got = _kernels.quote_roles(d.text, d.starts, d.ends, d.words, d._first, list(d.sents), list(quotes), held,
+    got = _kernels.quote_roles(d.text, d.starts, d.ends, d._words_arg(), d._first, list(d.sents), list(quotes), held,
                                _quote_tables(d.att))
     return _quote_roles_py(d, quotes, held) if got is _kernels.NOT_BUILT else got
 
@@ -1187,7 +1201,8 @@ def _flags(d: _Doc, starts: list[int], att: Attribution, window: int = 6) -> tup
     firsts = _flag_firsts(att)
     # (the C reading skips a hit whose word starts no negator or hedge: the _Doc's hits will do)
     hits = d.hits if d.marks is _mark_firsts(att) else list(compress(range(len(d.words)), map(firsts.__contains__, d.words)))
-    got = _kernels.flags(d.text, d.starts, d.ends, d.words, d._first, hits, starts, d.sents, window, _flag_tables(att))
+    got = _kernels.flags(d.text, d.starts, d.ends, d._words_arg(), d._first, hits, starts, d.sents, window,
+                         _flag_tables(att))
     return _flags_py(d, starts, att, window) if got is _kernels.NOT_BUILT else got
 
 

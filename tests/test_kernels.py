@@ -711,6 +711,10 @@ def test_tokens_of_hits_are_every_word_in_the_marks(words_in, sep):
             starts, ends, words, hits = [], [], [], []
             kernels.tokens_of(text, 0, len(text), starts, ends, _Words(text), words, None, marks, hits)
             assert hits == [k for k, w in enumerate(words) if w in marks], (text, marks)
+            # without words (the hits alone; in C, a word made only where the filter lets it through)
+            alone = [[], [], []]
+            kernels.tokens_of(text, 0, len(text), alone[0], alone[1], _Words(text), None, None, marks, alone[2])
+            assert alone == [starts, ends, hits], (text, marks)
         changing.add("rebels")  # (a mutable set may change between calls: never filtered)
     for kernels in _both_kernels():  # (the same set object twice in a row, changed between)
         marks, got = set(shipped), []
@@ -871,3 +875,30 @@ def test_shared_words_and_offsets_are_those_made_fresh(basil):
     assert [str(w.encode()) for w in kept] == copies
     assert python[-1][2][-3:] == ["abcdefghijklmnopqrstuvwx", "abcdefghijklmnopqrstuvwxy", "don't"]
     assert python[-1][1][-1] > 65_536
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aB said not'\u2019`\u00e9\u0130 .,\n-", max_size=60))
+def test_token_words_are_the_words_tokens_of_makes(text):
+    """A _Doc's words made when read (token_words) are those tokens_of makes with the tokens, in C
+    and in Python, for ASCII tokens, apostrophes of every kind and characters whose lower case is
+    longer ("\u0130")."""
+    from framing.voice import _Words
+
+    for kernels in _both_kernels():
+        starts, ends, words = [], [], []
+        kernels.tokens_of(text, 0, len(text), starts, ends, _Words(text), words)
+        assert kernels.token_words(text, starts, ends, _Words(text)) == words
+
+
+def test_token_words_refuse_bad_tokens():
+    from framing.voice import _Words
+
+    if _kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    with pytest.raises(ValueError, match="token 1 is not a span"):
+        _kernels.token_words("ab cd", [0, 3], [2, 9], _Words("ab cd"))
+    with pytest.raises(ValueError, match="as many ends as starts"):
+        _kernels.token_words("ab cd", [0, 3], [2], _Words("ab cd"))
+    with pytest.raises(TypeError, match="must return a str"):
+        _kernels.token_words("\u00e9t\u00e9", [0], [3], lambda a, b: None)

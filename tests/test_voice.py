@@ -1209,3 +1209,66 @@ def test_attribution_hash_is_kept_and_not_pickled():
     assert "_hash" in att.__dict__ and "_hash" not in pickle.loads(pickle.dumps(att)).__dict__
     other = dataclasses.replace(att, hedges=att.hedges | {("maybe",)})
     assert other != att and hash(other) != hash(att)
+
+
+def test_rules_read_the_same_words_made_when_read(basil):
+    """The C readings of the rules (attributions, flags, quotation roles) give the same results
+    with the words made where they read them as with every token's word made first, on news text;
+    and a _Doc whose words were read and changed passes the changed list on."""
+    from framing.voice import _attributions, _flag_tables, _quote_tables, _rule_tables
+
+    if V._kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    att = V.Attribution.default()
+    n_rows = 0
+    for text in basil["text"].tolist()[:120]:
+        d = V._Doc(text, att)
+        assert d._words is None  # (nothing has read the words yet)
+        lazy = d._words_arg()
+        words = list(V._kernels.token_words(d.text, d.starts, d.ends, V._Words(text)))
+        args = (d.text, d.starts, d.ends)
+        rules = _rule_tables(att)
+        got = [V._kernels.attributions(*args, w, d._first, list(d.quotes), list(d.sents), rules, d.hits)
+               for w in (lazy, words)]
+        assert got[0] == got[1]
+        n_rows += len(got[0])
+        mentions = d.starts[::7]
+        hits = [h for h in d.hits if d.words[h] in V._flag_firsts(att)]
+        assert (V._kernels.flags(*args, lazy, d._first, hits, mentions, d.sents, 6, _flag_tables(att))
+                == V._kernels.flags(*args, words, d._first, hits, mentions, d.sents, 6, _flag_tables(att)))
+        held = [True] * len(d.quotes)
+        assert (V._kernels.quote_roles(*args, lazy, d._first, d.sents, d.quotes, held, _quote_tables(att))
+                == V._kernels.quote_roles(*args, words, d._first, d.sents, d.quotes, held, _quote_tables(att)))
+        assert d.words == words and d._words_arg() is d.words
+    assert n_rows > 300
+    text = "The army left, officials said."
+    assert _attributions(V._Doc(text, att), []) == [(0, 13, "officials", "speech_tag")]
+    d = V._Doc(text, att)
+    d.words[d.words.index("said")] = "ate"  # (a changed list is what the rules read)
+    assert _attributions(d, []) == []
+
+
+def test_rules_raise_the_error_of_a_word_that_cannot_be_made():
+    """A word made when read whose maker fails (``low``, for a token of characters other than
+    ASCII) raises that error from each C reading, once, and gives no result."""
+    from framing.voice import _flag_tables, _quote_tables, _rule_tables
+
+    if V._kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    att = V.Attribution.default()
+    text = "Officials said \u00e9lan was not alleged, \u201cthe r\u00e9gime\u201d said."
+    d = V._Doc(text, att)
+
+    def low(a, b):
+        raise LookupError(f"no word for {a}:{b}")
+
+    lazy = V._kernels.lazy_words(low)
+    args = (d.text, d.starts, d.ends, lazy, d._first)
+    with pytest.raises(LookupError, match="no word"):
+        V._kernels.attributions(*args, list(d.quotes), list(d.sents), _rule_tables(att), None)  # (reads every word)
+    with pytest.raises(LookupError, match="no word"):
+        V._kernels.flags(*args, list(range(len(d.starts))), [d.starts[3]], d.sents, 6, _flag_tables(att))
+    with pytest.raises(LookupError, match="no word"):
+        V._kernels.quote_roles(*args, d.sents, d.quotes, [True], _quote_tables(att))
+    with pytest.raises(TypeError, match=r"\(apostrophes, low\)"):
+        V._kernels.attributions(d.text, d.starts, d.ends, ("'", 5), d._first, [], list(d.sents), _rule_tables(att))
