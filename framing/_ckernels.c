@@ -1405,11 +1405,18 @@ static PyObject *word_spans(PyObject *self, PyObject *args) {
  * the set) in one of MARK_SLOTS slots; it is an immutable bytes object, and a call holds its own
  * reference to it, so that a slot taken over meanwhile (by the ``low`` callable, or another
  * thread) never changes or frees the bitmap a call is reading. A mutable set, or one holding
- * anything but exact str, gets no filter (every word is looked up). */
+ * anything but exact str, gets no filter (every word is looked up).
+ * After the bitmap, the same bytes hold the set's ASCII words of up to MARK_WORD_LEN characters as
+ * a hash table (a uint32 count of slots, a power of two, then slots of MARK_WORD_LEN + 1 bytes: the
+ * length, 0 for none, and the characters; linear probing from the FNV-1a hash of ascii_word_of), so
+ * that a token whose word is ASCII is found in the marks or not without making its word: where a
+ * _Doc keeps no words, a word made and looked up for each token that passed the bitmap (one in
+ * six of news text) was a third of tokenising. */
 #define MARK_BITS (1 << 18)
 #define MARK_SLOTS 8
+#define MARK_WORD_LEN 31
 static struct {
-    PyObject *owner, *bits; /* the frozenset, its bitmap (bytes, MARK_BITS / 8); bits None: no filter */
+    PyObject *owner, *bits; /* the frozenset, its bitmap and table (bytes); bits None: no filter */
 } mark_cache[MARK_SLOTS];
 static int mark_next; /* the slot taken next */
 
@@ -1426,27 +1433,40 @@ static PyObject *mark_filter_for(PyObject *marks) {
             return mark_cache[k].bits;
         }
     if (!PyFrozenSet_CheckExact(marks)) Py_RETURN_NONE;
-    PyObject *bits = PyBytes_FromStringAndSize(NULL, MARK_BITS / 8), *it = bits ? PyObject_GetIter(marks) : NULL, *item;
-    if (it == NULL) {
-        Py_XDECREF(bits);
+    PyObject *items = PySequence_Tuple(marks), *bits = NULL; /* (a frozenset's items: no Python code runs) */
+    if (items == NULL) return NULL;
+    Py_ssize_t n_items = PyTuple_GET_SIZE(items);
+    uint32_t n_slots = 16;
+    while (n_slots < 4 * (uint64_t)n_items && n_slots < (1u << 30)) n_slots *= 2;
+    size_t table_at = MARK_BITS / 8, slots_at = table_at + sizeof(uint32_t);
+    bits = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(slots_at + (size_t)n_slots * (MARK_WORD_LEN + 1)));
+    if (bits == NULL) {
+        Py_DECREF(items);
         return NULL;
     }
-    uint8_t *map = (uint8_t *)PyBytes_AS_STRING(bits);
-    memset(map, 0, MARK_BITS / 8);
+    uint8_t *map = (uint8_t *)PyBytes_AS_STRING(bits), *slots = map + slots_at;
+    memset(map, 0, (size_t)PyBytes_GET_SIZE(bits));
+    memcpy(map + table_at, &n_slots, sizeof(uint32_t));
     int usable = 1;
-    while ((item = PyIter_Next(it)) != NULL) {
+    for (Py_ssize_t j = 0; j < n_items; j++) {
+        PyObject *item = PyTuple_GET_ITEM(items, j);
         if (!PyUnicode_CheckExact(item)) usable = 0;
         else if (PyUnicode_IS_ASCII(item) && PyUnicode_GET_LENGTH(item) > 0) {
-            size_t key = mark_key(PyUnicode_1BYTE_DATA(item), PyUnicode_GET_LENGTH(item));
+            const Py_UCS1 *w = PyUnicode_1BYTE_DATA(item);
+            Py_ssize_t len = PyUnicode_GET_LENGTH(item);
+            size_t key = mark_key(w, len);
             map[key >> 3] |= (uint8_t)(1u << (key & 7));
+            if (len <= MARK_WORD_LEN) { /* (a longer token is looked up in the set) */
+                uint32_t h = 2166136261u;
+                for (Py_ssize_t k = 0; k < len; k++) h = (h ^ w[k]) * 16777619u;
+                uint32_t at = (h ^ (h >> 16)) & (n_slots - 1);
+                while (slots[(size_t)at * (MARK_WORD_LEN + 1)] != 0) at = (at + 1) & (n_slots - 1);
+                slots[(size_t)at * (MARK_WORD_LEN + 1)] = (uint8_t)len;
+                memcpy(slots + (size_t)at * (MARK_WORD_LEN + 1) + 1, w, (size_t)len);
+            }
         } /* (a word of other characters never equals a word of ASCII ones, which alone are filtered) */
-        Py_DECREF(item);
     }
-    Py_DECREF(it);
-    if (PyErr_Occurred()) {
-        Py_DECREF(bits);
-        return NULL;
-    }
+    Py_DECREF(items);
     if (!usable) Py_SETREF(bits, (Py_INCREF(Py_None), Py_None));
     int k = mark_next;
     mark_next = (mark_next + 1) % MARK_SLOTS;
@@ -1466,17 +1486,39 @@ static int mark_may_hold(const uint8_t *map, PyObject *w) { /* 0: w is not in th
     return (map[key >> 3] >> (key & 7)) & 1;
 }
 
-/* Whether the word of the token text[s:e] (as ascii_word_of makes it) may be in the marks of map,
- * read from the token's characters, without making the word: 0 when all are ASCII and the bit of
- * the word's length and first and last letters (a token starts and ends with a word character,
- * which ascii_word_of lower-cases) is clear; 1 otherwise. */
-FORCE_INLINE int token_may_mark(const tok_reader *r, Py_ssize_t s, Py_ssize_t e, const uint8_t *map) {
-    for (Py_ssize_t k = s; k < e; k++)
-        if (PyUnicode_READ(r->kind, r->data, k) >= 128) return 1; /* (its word may hold other characters) */
-    Py_UCS4 a = PyUnicode_READ(r->kind, r->data, s), b = PyUnicode_READ(r->kind, r->data, e - 1);
-    Py_UCS1 w[2] = {(Py_UCS1)(a >= 'A' && a <= 'Z' ? a + 32 : a), (Py_UCS1)(b >= 'A' && b <= 'Z' ? b + 32 : b)};
-    size_t key = ((size_t)((e - s) & 15) << 14) | ((size_t)(w[0] & 127) << 7) | (size_t)(w[1] & 127);
-    return (map[key >> 3] >> (key & 7)) & 1;
+/* Whether the word of the token text[s:e] (as ascii_word_of makes it) is in the marks of map (the
+ * bitmap and table of mark_filter_for), read from the token's characters without making the word:
+ * 1 yes, 0 no; -1 where the table cannot tell (a character other than ASCII word characters and
+ * apostrophes, or a word longer than MARK_WORD_LEN): the word is then made and looked up. */
+FORCE_INLINE int token_in_marks(const tok_reader *r, Py_ssize_t s, Py_ssize_t e, const uint8_t *map) {
+    Py_ssize_t n = e - s;
+    if (n > MARK_WORD_LEN) return -1;
+    Py_UCS1 w[MARK_WORD_LEN];
+    uint32_t h = 2166136261u;
+    for (Py_ssize_t k = s; k < e; k++) {
+        Py_UCS4 c = PyUnicode_READ(r->kind, r->data, k);
+        Py_UCS1 b;
+        if (c < 128 && ascii_word[c]) {
+            b = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        } else {
+            int apostrophe = 0;
+            for (Py_ssize_t a = 0; a < r->na && !apostrophe; a++) apostrophe = PyUnicode_READ(r->akind, r->adata, a) == c;
+            if (!apostrophe) return -1;
+            b = '\'';
+        }
+        w[k - s] = b;
+        h = (h ^ b) * 16777619u;
+    }
+    size_t key = mark_key(w, n);
+    if (!((map[key >> 3] >> (key & 7)) & 1)) return 0;
+    uint32_t n_slots;
+    memcpy(&n_slots, map + MARK_BITS / 8, sizeof(uint32_t));
+    const uint8_t *slots = map + MARK_BITS / 8 + sizeof(uint32_t);
+    for (uint32_t at = (h ^ (h >> 16)) & (n_slots - 1);; at = (at + 1) & (n_slots - 1)) {
+        const uint8_t *slot = slots + (size_t)at * (MARK_WORD_LEN + 1);
+        if (slot[0] == 0) return 0;
+        if (slot[0] == n && memcmp(slot + 1, w, (size_t)n) == 0) return 1;
+    }
 }
 
 /* tokens_of's work on one span [start, end) of text, the arguments checked by tokens_args: 0, -1 on error */
@@ -1509,7 +1551,17 @@ FORCE_INLINE int tokens_span_of(int kind, PyObject *text, PyObject *apos, Py_ssi
         Py_XDECREF(a);
         Py_XDECREF(b);
         if (bad) return -1;
-        if (keep || (with_low && marks != Py_None && !(lazy && map != NULL && !token_may_mark(&r, s, i, map)))) {
+        if (!keep && lazy && map != NULL) { /* hits alone, the word ASCII: from the marks' table, no word made */
+            int in = token_in_marks(&r, s, i, map);
+            if (in == 1) {
+                PyObject *k = offset_int(index);
+                bad = k == NULL || PyList_Append(hits, k) < 0;
+                Py_XDECREF(k);
+                if (bad) return -1;
+            }
+            if (in >= 0) continue;
+        }
+        if (keep || (with_low && marks != Py_None)) {
             PyObject *w = lazy ? ascii_word_of(&r, s, i) : PyUnicode_Substring(low, s, i);
             if (w == Py_None) { /* (a character other than ASCII and apostrophes: the caller's word) */
                 Py_DECREF(w);
@@ -3909,16 +3961,16 @@ static int push_srow(srow **rows, Py_ssize_t *n, Py_ssize_t *cap, Py_ssize_t a, 
 
 static PyObject *s_voice_names[3]; /* "quoted", "attributed", "scare_quoted" (made once) */
 
-/* segment_rows(quotes, is_scare, speakers, attributed, points, clean, att) -> rows: the segment rows
+/* segment_rows(quotes, is_scare, speakers, attributed, points, clean) -> rows: the segment rows
  * of framing/voice.py's _segments from the quotations, their roles and speakers and the attributed
  * regions (_segment_rows_py, the reference; tests compare both): the quotations that are not scare
  * quotes, the attributed regions less those quotations, the scare quotes; each source that is not
- * empty cleaned by clean(src, att) where its row holds one of the sorted ``points`` (None: every
+ * empty cleaned by clean(src) where its row holds one of the sorted ``points`` (None: every
  * row), else ""; sorted by (start, end), ties in that order. */
 static PyObject *segment_rows(PyObject *self, PyObject *args) {
-    PyObject *quotes, *is_scare, *speakers, *attributed, *points, *clean, *att;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!OOO", &PyList_Type, &quotes, &PyList_Type, &is_scare, &PyList_Type,
-                          &speakers, &PyList_Type, &attributed, &points, &clean, &att))
+    PyObject *quotes, *is_scare, *speakers, *attributed, *points, *clean;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!OO", &PyList_Type, &quotes, &PyList_Type, &is_scare, &PyList_Type,
+                          &speakers, &PyList_Type, &attributed, &points, &clean))
         return NULL;
     if (points != Py_None && !PyList_Check(points)) {
         PyErr_SetString(PyExc_TypeError, "segment_rows: points must be a list of offsets or None");
@@ -4007,7 +4059,7 @@ static PyObject *segment_rows(PyObject *self, PyObject *args) {
             r->src = NULL;
             continue;
         }
-        PyObject *c = PyObject_CallFunctionObjArgs(clean, r->src, att, NULL);
+        PyObject *c = PyObject_CallOneArg(clean, r->src);
         if (c == NULL) goto done;
         int bad = !PyUnicode_Check(c) || PyList_Append(cleaned, c) < 0;
         if (!PyUnicode_Check(c)) PyErr_SetString(PyExc_TypeError, "segment_rows: clean must return a str");

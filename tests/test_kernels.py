@@ -735,6 +735,9 @@ def test_tokens_of_hits_on_news_text(basil):
         starts, ends, words, hits = [], [], [], []
         _kernels.tokens_of(text, 0, len(text), starts, ends, _Words(text), words, None, marks, hits)
         assert hits == [k for k, w in enumerate(words) if w in marks]
+        alone = []  # (no words kept: in C, ASCII words found in the marks' own table)
+        _kernels.tokens_of(text, 0, len(text), [], [], _Words(text), None, None, marks, alone)
+        assert alone == hits
         n_hits += len(hits)
     assert n_hits > 1000
 

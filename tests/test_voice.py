@@ -1179,22 +1179,21 @@ def test_compiled_segment_rows_equal_the_python_reading(qcuts, data):
 
 def test_compiled_segment_rows_refuse_bad_input():
     """One clear error for each kind of bad input, never a crash."""
-    att = V.Attribution.default()
     if V._kernels._ckernels is None:
         pytest.skip("the C extension is not built")
     rows = V._kernels._ckernels.segment_rows
     with pytest.raises(ValueError, match="differ in length"):
-        rows([(0, 3)], [], [""], [], None, V._clean_source, att)
+        rows([(0, 3)], [], [""], [], None, V._clean_source)
     with pytest.raises(TypeError, match=r"\(start, end, source, rule\)"):
-        rows([], [], [], [(0, 3, "x")], None, V._clean_source, att)
+        rows([], [], [], [(0, 3, "x")], None, V._clean_source)
     with pytest.raises(TypeError, match="must be str or None"):
-        rows([], [], [], [(0, 3, 5, "said")], None, V._clean_source, att)
+        rows([], [], [], [(0, 3, 5, "said")], None, V._clean_source)
     with pytest.raises(TypeError, match="clean must return a str"):
-        rows([], [], [], [(0, 3, "x", "said")], None, lambda s, a: 1, att)
+        rows([], [], [], [(0, 3, "x", "said")], None, lambda s: 1)
     with pytest.raises(RuntimeError, match="no cleaning"):
-        rows([], [], [], [(0, 3, "x", "said")], [1], lambda s, a: (_ for _ in ()).throw(RuntimeError("no cleaning")), att)
+        rows([], [], [], [(0, 3, "x", "said")], [1], lambda s: (_ for _ in ()).throw(RuntimeError("no cleaning")))
     with pytest.raises(TypeError, match="points must be a list"):
-        rows([], [], [], [], (1, 2), V._clean_source, att)
+        rows([], [], [], [], (1, 2), V._clean_source)
 
 
 def test_attribution_hash_is_kept_and_not_pickled():
