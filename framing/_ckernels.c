@@ -1368,7 +1368,7 @@ static PyObject *word_at(PyObject *text, PyObject *apos, PyObject *low, Py_ssize
     if (w == Py_None) {
         Py_DECREF(w);
         w = PyObject_CallFunction(low, "nn", s, e);
-        if (w != NULL && !PyUnicode_Check(w)) {
+        if (w != NULL && !PyUnicode_CheckExact(w)) { /* (a subclass could run Python code in set lookups) */
             PyErr_SetString(PyExc_TypeError, "low(start, end) must return a str");
             Py_CLEAR(w);
         }
@@ -1974,13 +1974,16 @@ static int cmp_ssize(const void *x, const void *y) {
 }
 
 static Py_ssize_t *sorted_points(PyObject *list, Py_ssize_t extra, Py_ssize_t *n_out) {
-    Py_ssize_t n = PyList_GET_SIZE(list);
+    PyObject *t = PySequence_Tuple(list); /* (a copy: an item's __index__ could change the list) */
+    if (t == NULL) return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(t);
     Py_ssize_t *p = PyMem_New(Py_ssize_t, n + extra + 1);
-    if (p == NULL) { PyErr_NoMemory(); return NULL; }
+    if (p == NULL) { Py_DECREF(t); PyErr_NoMemory(); return NULL; }
     for (Py_ssize_t i = 0; i < n; i++) {
-        p[i] = as_offset(PyList_GET_ITEM(list, i));
-        if (p[i] == -1 && PyErr_Occurred()) { PyMem_Free(p); return NULL; }
+        p[i] = as_offset(PyTuple_GET_ITEM(t, i));
+        if (p[i] == -1 && PyErr_Occurred()) { Py_DECREF(t); PyMem_Free(p); return NULL; }
     }
+    Py_DECREF(t);
     qsort(p, (size_t)n, sizeof(Py_ssize_t), cmp_ssize);
     Py_ssize_t m = 0;
     for (Py_ssize_t i = 0; i < n; i++)
@@ -1991,21 +1994,24 @@ static Py_ssize_t *sorted_points(PyObject *list, Py_ssize_t extra, Py_ssize_t *n
 
 /* Spans from a list of (start, end) tuples or lists. */
 static qspan *spans_of(PyObject *list, Py_ssize_t *n_out) {
-    Py_ssize_t n = PyList_GET_SIZE(list);
+    /* (copies, of the list and of each pair: an item's __index__ could change them) */
+    PyObject *all = PySequence_Tuple(list);
+    if (all == NULL) return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(all);
     qspan *s = PyMem_New(qspan, n + 1);
-    if (s == NULL) { PyErr_NoMemory(); return NULL; }
+    if (s == NULL) { Py_DECREF(all); PyErr_NoMemory(); return NULL; }
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *t = PyList_GET_ITEM(list, i);
-        if (!(PyTuple_Check(t) || PyList_Check(t)) || PySequence_Fast_GET_SIZE(t) != 2) {
-            PyErr_SetString(PyExc_TypeError, "spans must be (start, end) pairs");
-            PyMem_Free(s);
-            return NULL;
+        PyObject *t = PyTuple_GET_ITEM(all, i), *pair = NULL;
+        if ((PyTuple_Check(t) || PyList_Check(t)) && PySequence_Fast_GET_SIZE(t) == 2) pair = PySequence_Tuple(t);
+        else PyErr_SetString(PyExc_TypeError, "spans must be (start, end) pairs");
+        if (pair != NULL) {
+            s[i].a = as_offset(PyTuple_GET_ITEM(pair, 0));
+            if (!(s[i].a == -1 && PyErr_Occurred())) s[i].b = as_offset(PyTuple_GET_ITEM(pair, 1));
+            Py_DECREF(pair);
         }
-        s[i].a = as_offset(PySequence_Fast_GET_ITEM(t, 0));
-        if (s[i].a == -1 && PyErr_Occurred()) { PyMem_Free(s); return NULL; }
-        s[i].b = as_offset(PySequence_Fast_GET_ITEM(t, 1));
-        if (s[i].b == -1 && PyErr_Occurred()) { PyMem_Free(s); return NULL; }
+        if (PyErr_Occurred()) { Py_DECREF(all); PyMem_Free(s); return NULL; }
     }
+    Py_DECREF(all);
     *n_out = n;
     return s;
 }
@@ -3976,10 +3982,10 @@ static PyObject *segment_rows(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "segment_rows: points must be a list of offsets or None");
         return NULL;
     }
-    if (s_voice_names[0] == NULL) {
+    if (s_voice_names[2] == NULL) { /* (set last: all three are made once the last is) */
         const char *names[3] = {"quoted", "attributed", "scare_quoted"};
         for (int k = 0; k < 3; k++)
-            if ((s_voice_names[k] = PyUnicode_InternFromString(names[k])) == NULL) return NULL;
+            if (s_voice_names[k] == NULL && (s_voice_names[k] = PyUnicode_InternFromString(names[k])) == NULL) return NULL;
     }
     /* copies of the lists: clean runs Python code, which could change them */
     PyObject *qt = PySequence_Tuple(quotes), *xt = qt ? PySequence_Tuple(is_scare) : NULL;
@@ -4067,7 +4073,7 @@ static PyObject *segment_rows(PyObject *self, PyObject *args) {
         if (bad) goto done;
         r->src = c;
     }
-    qsort(rows, (size_t)n, sizeof(srow), cmp_srow);
+    if (n > 1) qsort(rows, (size_t)n, sizeof(srow), cmp_srow);
     PyObject *empty = PyUnicode_FromStringAndSize(NULL, 0);
     if (empty == NULL || (out = PyList_New(n)) == NULL) {
         Py_XDECREF(empty);
@@ -4162,4 +4168,12 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_ckernels", NULL, -1, methods};
 
-PyMODINIT_FUNC PyInit__ckernels(void) { return PyModule_Create(&module); }
+/* The interface version framing/_extension.py expects (KERNELS_VERSION): raised whenever a
+ * function's arguments change, so that a build left from older sources is set aside, not called. */
+#define KERNELS_VERSION 2
+
+PyMODINIT_FUNC PyInit__ckernels(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddIntConstant(m, "VERSION", KERNELS_VERSION) < 0) Py_CLEAR(m);
+    return m;
+}

@@ -21,10 +21,7 @@ import numpy as np
 from ._jsontext import InvalidLiteral, literal_text
 from .text import _APOSTROPHES, _WORD_RE
 
-try:
-    from . import _ckernels
-except ImportError:  # not built: the NumPy path everywhere
-    _ckernels = None
+from ._extension import _ckernels  # (None where not built, or built from other sources)
 
 __all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "flags", "quote_roles", "slices", "voices", "word_spans", "tokens_of", "tokens_in", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 

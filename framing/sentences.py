@@ -39,10 +39,7 @@ import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
 
-try:  # the same rules in C (5x faster), where framing is installed with its extension
-    from . import _ckernels
-except ImportError:
-    _ckernels = None
+from ._extension import _ckernels  # the same rules in C (5x faster), where framing is installed with its extension
 
 __all__ = ["sentence_spans", "SENTENCE_POLICY", "ABBREVIATIONS"]
 

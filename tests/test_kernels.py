@@ -905,3 +905,62 @@ def test_token_words_refuse_bad_tokens():
         _kernels.token_words("ab cd", [0, 3], [2], _Words("ab cd"))
     with pytest.raises(TypeError, match="must return a str"):
         _kernels.token_words("\u00e9t\u00e9", [0], [3], lambda a, b: None)
+
+
+def test_an_extension_built_from_other_sources_is_set_aside():
+    """A C extension left from older sources (no VERSION, or another one) is not called: a
+    RuntimeWarning says to rebuild it, and framing scores with its Python readings."""
+    code = """
+import sys, types, warnings
+old = types.ModuleType("framing._ckernels")
+old.__file__ = "/somewhere/_ckernels.so"
+old.VERSION = 1
+sys.modules["framing._ckernels"] = old
+with warnings.catch_warnings(record=True) as seen:
+    warnings.simplefilter("always")
+    import framing, framing._kernels, framing.sentences
+print(framing._kernels._ckernels is None, framing.sentences._ckernels is None)
+print([str(w.message) for w in seen if issubclass(w.category, RuntimeWarning)])
+import pandas as pd
+r = framing.score(pd.DataFrame({"doc_id": ["a"], "outlet": ["o"], "text": ["The militia said so."]}), "libya")
+print(len(r.documents))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "True True"
+    assert "built from other sources (interface 1, these need 2)" in lines[1] and "pip install -e ." in lines[1]
+    assert lines[2] == "1"
+    if _kernels._ckernels is not None:
+        assert _kernels._ckernels.VERSION == 2
+
+
+def test_span_readers_copy_lists_that_an_offset_could_change():
+    """An offset whose __index__ empties the list it is in (Python code run while C reads the
+    list) gives a result or an error, never a read of freed memory: the C readers copy first."""
+    if _kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    from framing.voice import _cleaner, Attribution
+
+    class Emptying:
+        def __init__(self, target):
+            self.target = target
+
+        def __index__(self):
+            self.target.clear()
+            return 1
+
+    c = _kernels._ckernels
+    points = [0, 0, 0]
+    points[0] = Emptying(points)
+    assert c.near_quotes([(0, 5)], [(0, 3)], points) == ([(0, 5)], [True])
+    sents = [(0, 3), (4, 9), (10, 12)]
+    sents[0] = (Emptying(sents), 3)
+    assert c.near_quotes([(0, 5)], sents, []) == ([(0, 5)], [False])
+    within = [(0, 9), (10, 20)]
+    within[0] = (Emptying(within), 9)
+    assert c.starting_in([(2, 4), (11, 12)], within) == [(2, 4), (11, 12)]
+    points = [3, 3, 3]
+    points[0] = Emptying(points)
+    assert c.segment_rows([], [], [], [(0, 9, "officials", "said")], points, _cleaner(Attribution.default())) == \
+        [(0, 9, "attributed", "officials")]
