@@ -924,8 +924,7 @@ def _near_quotes(quotes: list[tuple[int, int]], sents: list[tuple[int, int]], po
     ``points`` (the others change no voice there), and whether each holds a point: in C where the
     extension is built, else :func:`_near_quotes_py`."""
     if _kernels._ckernels is not None and type(quotes) is list and type(sents) is list and type(points) is list:
-        kept, held = _kernels._ckernels.near_quotes(quotes, sents, points)
-        return kept, held
+        return _kernels._ckernels.near_quotes(quotes, sents, points)
     return _near_quotes_py(quotes, sents, points)
 
 
