@@ -1315,9 +1315,31 @@ static PyObject *offset_int(Py_ssize_t v) { /* int(v), a new reference */
     return o;
 }
 
-/* The word of the token text[s:e] when its characters are ASCII word characters and apostrophes:
- * ASCII lower-cased and every apostrophe (of r's, "`" too) "'", as str.lower and framing.voice's
- * apostrophes make it (no ASCII letter's lower case depends on its neighbours); None (a new
+/* The word of the token text[s:e] into out (e - s bytes), and its FNV-1a hash into *h, when the
+ * token's characters are ASCII word characters and apostrophes: ASCII lower-cased and every
+ * apostrophe (of r's, "`" too) "'", as str.lower and framing.voice's apostrophes make it (no ASCII
+ * letter's lower case depends on its neighbours): 1; 0 for a token with any other character. */
+FORCE_INLINE int ascii_word_into(const tok_reader *r, Py_ssize_t s, Py_ssize_t e, Py_UCS1 *out, uint32_t *h) {
+    uint32_t x = 2166136261u;
+    for (Py_ssize_t k = s; k < e; k++) {
+        Py_UCS4 c = PyUnicode_READ(r->kind, r->data, k);
+        Py_UCS1 b;
+        if (c < 128 && ascii_word[c]) { /* (a token's characters: word characters and the apostrophes) */
+            b = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        } else {
+            int apostrophe = 0; /* (any of them, "`" too: the rules read every one as "'") */
+            for (Py_ssize_t a = 0; a < r->na && !apostrophe; a++) apostrophe = PyUnicode_READ(r->akind, r->adata, a) == c;
+            if (!apostrophe) return 0;
+            b = '\'';
+        }
+        out[k - s] = b;
+        x = (x ^ b) * 16777619u;
+    }
+    *h = x;
+    return 1;
+}
+
+/* The word of the token text[s:e] (ascii_word_into) as a str, a new reference; None (a new
  * reference) for a token with any other character. A short word comes from word_slots (above). */
 FORCE_INLINE PyObject *ascii_word_of(const tok_reader *r, Py_ssize_t s, Py_ssize_t e) {
     Py_UCS1 small[WORD_MAX_LEN];
@@ -1327,23 +1349,10 @@ FORCE_INLINE PyObject *ascii_word_of(const tok_reader *r, Py_ssize_t s, Py_ssize
         if ((w = PyUnicode_New(e - s, 127)) == NULL) return NULL;
         out = PyUnicode_1BYTE_DATA(w);
     }
-    uint32_t h = 2166136261u; /* (FNV-1a) */
-    for (Py_ssize_t k = s; k < e; k++) {
-        Py_UCS4 c = PyUnicode_READ(r->kind, r->data, k);
-        Py_UCS1 b;
-        if (c < 128 && ascii_word[c]) { /* (a token's characters: word characters and the apostrophes) */
-            b = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        } else {
-            int apostrophe = 0; /* (any of them, "`" too: the rules read every one as "'") */
-            for (Py_ssize_t a = 0; a < r->na && !apostrophe; a++) apostrophe = PyUnicode_READ(r->akind, r->adata, a) == c;
-            if (!apostrophe) {
-                Py_XDECREF(w);
-                Py_RETURN_NONE;
-            }
-            b = '\'';
-        }
-        out[k - s] = b;
-        h = (h ^ b) * 16777619u;
+    uint32_t h;
+    if (!ascii_word_into(r, s, e, out, &h)) {
+        Py_XDECREF(w);
+        Py_RETURN_NONE;
     }
     if (w != NULL) return w;
     Py_ssize_t n = e - s;
@@ -1494,21 +1503,8 @@ FORCE_INLINE int token_in_marks(const tok_reader *r, Py_ssize_t s, Py_ssize_t e,
     Py_ssize_t n = e - s;
     if (n > MARK_WORD_LEN) return -1;
     Py_UCS1 w[MARK_WORD_LEN];
-    uint32_t h = 2166136261u;
-    for (Py_ssize_t k = s; k < e; k++) {
-        Py_UCS4 c = PyUnicode_READ(r->kind, r->data, k);
-        Py_UCS1 b;
-        if (c < 128 && ascii_word[c]) {
-            b = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        } else {
-            int apostrophe = 0;
-            for (Py_ssize_t a = 0; a < r->na && !apostrophe; a++) apostrophe = PyUnicode_READ(r->akind, r->adata, a) == c;
-            if (!apostrophe) return -1;
-            b = '\'';
-        }
-        w[k - s] = b;
-        h = (h ^ b) * 16777619u;
-    }
+    uint32_t h;
+    if (!ascii_word_into(r, s, e, w, &h)) return -1;
     size_t key = mark_key(w, n);
     if (!((map[key >> 3] >> (key & 7)) & 1)) return 0;
     uint32_t n_slots;
