@@ -110,7 +110,11 @@ def main(argv=None) -> int:
               f"{mb / min(ts):.1f} |")
     best = min(times[BASE]) / min(times["framing"])
     median = statistics.median(times[BASE]) / statistics.median(times["framing"])
-    print(f"\nspeed of this checkout / the other: {best:.3f}x (best), {median:.3f}x (median)")
+    # (each run against the other version's run next to it: a drift in the machine's speed over
+    # the runs, which moves both alike, cancels out)
+    paired = statistics.median(b / f for b, f in zip(times[BASE], times["framing"]))
+    print(f"\nspeed of this checkout / the other: {best:.3f}x (best), {median:.3f}x (median), "
+          f"{paired:.3f}x (median of the {args.repeat} ratios of runs side by side)")
     return 0
 
 

@@ -1254,34 +1254,63 @@ static inline int is_word_char(Py_UCS4 ch) {
 }
 
 
+/* The characters of a str as a set: the ASCII ones as bits, so that an ASCII character (most of
+ * them) is looked up without reading the str. Tokens are joined by the apostrophes, whose set
+ * rules out the character after nearly every token (a space, where a word follows): reading the
+ * str for it was a tenth of tokenising; the rules look up every character of the gaps between
+ * tokens in sets of punctuation (PyUnicode_FindChar for each was 2 % of score). The str must
+ * outlive the set (an argument of the call, or held in one). */
+typedef struct {
+    uint64_t lo, hi; /* bit c: character c (lo) or 64 + c (hi) is one */
+    int high, akind; /* high: some are not ASCII */
+    const void *adata;
+    Py_ssize_t na;
+} charset;
+
+static charset charset_of(PyObject *str) {
+    charset a = {0, 0, 0, PyUnicode_KIND(str), PyUnicode_DATA(str), PyUnicode_GET_LENGTH(str)};
+    for (Py_ssize_t k = 0; k < a.na; k++) {
+        Py_UCS4 c = PyUnicode_READ(a.akind, a.adata, k);
+        if (c < 64) a.lo |= (uint64_t)1 << c;
+        else if (c < 128) a.hi |= (uint64_t)1 << (c - 64);
+        else a.high = 1;
+    }
+    return a;
+}
+
+FORCE_INLINE int in_charset(const charset *a, Py_UCS4 c) {
+    if (c < 64) return (int)((a->lo >> c) & 1);
+    if (c < 128) return (int)((a->hi >> (c - 64)) & 1);
+    if (!a->high) return 0;
+    for (Py_ssize_t k = 0; k < a->na; k++)
+        if (PyUnicode_READ(a->akind, a->adata, k) == c) return 1;
+    return 0;
+}
+
 /* End of the word token that starts at i (a word character), not reading at or past ``end``: runs of
- * word characters joined by one of the ``na`` apostrophes of adata. */
-FORCE_INLINE Py_ssize_t token_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t end, int akind, const void *adata,
-                            Py_ssize_t na) {
+ * word characters joined by one of the apostrophes of ap. */
+FORCE_INLINE Py_ssize_t token_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t end, const charset *ap) {
     i++;
     for (;;) {
         while (i < end && is_word_char(PyUnicode_READ(kind, data, i))) i++;
-        if (i + 1 >= end || !is_word_char(PyUnicode_READ(kind, data, i + 1))) return i;
-        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        int joined = 0;
-        for (Py_ssize_t k = 0; k < na && !joined; k++) joined = PyUnicode_READ(akind, adata, k) == ch;
-        if (!joined) return i;
+        if (i + 1 >= end || !in_charset(ap, PyUnicode_READ(kind, data, i)) || !is_word_char(PyUnicode_READ(kind, data, i + 1)))
+            return i;
         i += 2; /* the apostrophe and the word character after it */
     }
 }
 
 /* The word tokens of text[start:end] one by one (word_spans, tokens_of). */
 typedef struct {
-    int kind, akind;
-    const void *data, *adata;
-    Py_ssize_t na, end;
+    int kind;
+    const void *data;
+    Py_ssize_t end;
+    charset ap;
 } tok_reader;
 
 static tok_reader tok_reader_of(PyObject *text, PyObject *apos, Py_ssize_t *start, Py_ssize_t end) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (*start < 0) *start = 0;
-    tok_reader r = {PyUnicode_KIND(text), PyUnicode_KIND(apos), PyUnicode_DATA(text), PyUnicode_DATA(apos),
-                    PyUnicode_GET_LENGTH(apos), end > n ? n : end};
+    tok_reader r = {PyUnicode_KIND(text), PyUnicode_DATA(text), end > n ? n : end, charset_of(apos)};
     return r;
 }
 
@@ -1290,7 +1319,7 @@ FORCE_INLINE Py_ssize_t next_token(const tok_reader *r, Py_ssize_t i, Py_ssize_t
     while (i < r->end && !is_word_char(PyUnicode_READ(r->kind, r->data, i))) i++;
     if (i >= r->end) return -1;
     *s = i;
-    return token_end(r->kind, r->data, i, r->end, r->akind, r->adata, r->na);
+    return token_end(r->kind, r->data, i, r->end, &r->ap);
 }
 
 /* Words and offsets shared between tokens. tokens_of makes a word and two offsets for every token of
@@ -1327,9 +1356,7 @@ FORCE_INLINE int ascii_word_into(const tok_reader *r, Py_ssize_t s, Py_ssize_t e
         if (c < 128 && ascii_word[c]) { /* (a token's characters: word characters and the apostrophes) */
             b = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + 32 : c);
         } else {
-            int apostrophe = 0; /* (any of them, "`" too: the rules read every one as "'") */
-            for (Py_ssize_t a = 0; a < r->na && !apostrophe; a++) apostrophe = PyUnicode_READ(r->akind, r->adata, a) == c;
-            if (!apostrophe) return 0;
+            if (!in_charset(&r->ap, c)) return 0; /* (any of them, "`" too: the rules read every one as "'") */
             b = '\'';
         }
         out[k - s] = b;
@@ -1370,9 +1397,8 @@ FORCE_INLINE PyObject *ascii_word_of(const tok_reader *r, Py_ssize_t s, Py_ssize
 
 /* The word of the token text[s:e] (a new reference; NULL: error): ascii_word_of, else low(s, e),
  * which must return a str (framing.voice._Words). The caller checks 0 <= s <= e <= len(text). */
-static PyObject *word_at(PyObject *text, PyObject *apos, PyObject *low, Py_ssize_t s, Py_ssize_t e) {
-    Py_ssize_t start = s;
-    tok_reader r = tok_reader_of(text, apos, &start, e);
+static PyObject *word_at(PyObject *text, const charset *ap, PyObject *low, Py_ssize_t s, Py_ssize_t e) {
+    tok_reader r = {PyUnicode_KIND(text), PyUnicode_DATA(text), e, *ap};
     PyObject *w = ascii_word_of(&r, s, e);
     if (w == Py_None) {
         Py_DECREF(w);
@@ -1429,9 +1455,11 @@ static struct {
 } mark_cache[MARK_SLOTS];
 static int mark_next; /* the slot taken next */
 
-static size_t mark_key(const Py_UCS1 *w, Py_ssize_t len) {
-    return ((size_t)(len & 15) << 14) | ((size_t)(w[0] & 127) << 7) | (size_t)(w[len - 1] & 127);
+static size_t mark_key_of(Py_ssize_t len, Py_UCS1 first, Py_UCS1 last) { /* a word's bit in the bitmap */
+    return ((size_t)(len & 15) << 14) | ((size_t)(first & 127) << 7) | (size_t)(last & 127);
 }
+
+static size_t mark_key(const Py_UCS1 *w, Py_ssize_t len) { return mark_key_of(len, w[0], w[len - 1]); }
 
 /* The bitmap of marks (a new reference to a bytes object), Py_None (a new reference) for no filter,
  * NULL on error. */
@@ -1502,6 +1530,22 @@ static int mark_may_hold(const uint8_t *map, PyObject *w) { /* 0: w is not in th
 FORCE_INLINE int token_in_marks(const tok_reader *r, Py_ssize_t s, Py_ssize_t e, const uint8_t *map) {
     Py_ssize_t n = e - s;
     if (n > MARK_WORD_LEN) return -1;
+    /* The bitmap first, from the token's length and its first and last characters (word characters,
+     * as a token's are: lower-cased as in its word, when ASCII), before the word is made and hashed:
+     * five tokens in six stop there (the hash's multiplications, one per character, were a quarter
+     * of tokenising) */
+    Py_UCS4 c0 = PyUnicode_READ(r->kind, r->data, s), c1 = PyUnicode_READ(r->kind, r->data, e - 1);
+    if (c0 < 128 && c1 < 128) {
+        size_t key = mark_key_of(n, (Py_UCS1)(c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0),
+                                 (Py_UCS1)(c1 >= 'A' && c1 <= 'Z' ? c1 + 32 : c1));
+        if (!((map[key >> 3] >> (key & 7)) & 1)) {
+            for (Py_ssize_t k = s + 1; k < e - 1; k++) { /* (a word of ASCII characters: then not in the marks) */
+                Py_UCS4 c = PyUnicode_READ(r->kind, r->data, k);
+                if (!(c < 128 && ascii_word[c]) && !in_charset(&r->ap, c)) return -1;
+            }
+            return 0;
+        }
+    }
     Py_UCS1 w[MARK_WORD_LEN];
     uint32_t h;
     if (!ascii_word_into(r, s, e, w, &h)) return -1;
@@ -1517,21 +1561,51 @@ FORCE_INLINE int token_in_marks(const tok_reader *r, Py_ssize_t s, Py_ssize_t e,
     }
 }
 
-/* tokens_of's work on one span [start, end) of text, the arguments checked by tokens_args: 0, -1 on error */
+/* Token offsets as they are found: two growing C arrays (a _Doc's table, or the lists of
+ * tokens_of filled from them at the end). */
+typedef struct {
+    Py_ssize_t *s, *e;
+    Py_ssize_t n, cap;
+} tokbuf;
+
+static int tokbuf_push(tokbuf *tb, Py_ssize_t a, Py_ssize_t b) { /* 0, -1 (MemoryError) */
+    if (tb->n == tb->cap) {
+        Py_ssize_t cap = tb->cap ? 2 * tb->cap : 256;
+        Py_ssize_t *s = PyMem_Resize(tb->s, Py_ssize_t, cap);
+        if (s == NULL) { PyErr_NoMemory(); return -1; }
+        tb->s = s;
+        Py_ssize_t *e = PyMem_Resize(tb->e, Py_ssize_t, cap);
+        if (e == NULL) { PyErr_NoMemory(); return -1; }
+        tb->e = e;
+        tb->cap = cap;
+    }
+    tb->s[tb->n] = a;
+    tb->e[tb->n++] = b;
+    return 0;
+}
+
+static void tokbuf_free(tokbuf *tb) {
+    PyMem_Free(tb->s);
+    PyMem_Free(tb->e);
+}
+
+/* tokens_of's work on one span [start, end) of text, the arguments checked by tokens_args: the
+ * tokens to tb, token k of tb being token base + k of the caller's (for hits and first); 0, -1 on
+ * error */
 FORCE_INLINE int tokens_span_of(int kind, PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssize_t end,
-                                PyObject *starts, PyObject *ends, PyObject *low, PyObject *words, PyObject *first,
+                                tokbuf *tb, Py_ssize_t base, PyObject *low, PyObject *words, PyObject *first,
                                 PyObject *marks, PyObject *hits, const uint8_t *map) {
     /* (with low and words None: the hits alone, words made only where the marks' filter lets a
      * word through, and not kept: a _Doc's words are made when read) */
     int with_low = low != Py_None, lazy = with_low && PyCallable_Check(low), keep = with_low && words != Py_None;
-    if (first != Py_None && start > 0) { /* first[len(starts)] = end of the last token before start, -1: none */
+    if (first != Py_None && start > 0) { /* first[index of the next token] = end of the last token before start, -1: none */
         if (!PyDict_Check(first)) {
             PyErr_SetString(PyExc_TypeError, "tokens_of: first must be a dict");
             return -1;
         }
         Py_ssize_t k = (start < PyUnicode_GET_LENGTH(text) ? start : PyUnicode_GET_LENGTH(text)) - 1;
         while (k >= 0 && !is_word_char(PyUnicode_READ_CHAR(text, k))) k--;
-        PyObject *key = PyLong_FromSsize_t(PyList_GET_SIZE(starts)), *value = PyLong_FromSsize_t(k >= 0 ? k + 1 : -1);
+        PyObject *key = PyLong_FromSsize_t(base + tb->n), *value = PyLong_FromSsize_t(k >= 0 ? k + 1 : -1);
         int bad = key == NULL || value == NULL || PyDict_SetItem(first, key, value) < 0;
         Py_XDECREF(key);
         Py_XDECREF(value);
@@ -1541,12 +1615,9 @@ FORCE_INLINE int tokens_span_of(int kind, PyObject *text, PyObject *apos, Py_ssi
     r.kind = kind; /* (the same, but a constant in each copy) */
     Py_ssize_t s, i = start;
     while ((i = next_token(&r, i, &s)) >= 0) {
-        Py_ssize_t index = PyList_GET_SIZE(starts); /* (this token's, before it is appended) */
-        PyObject *a = offset_int(s), *b = offset_int(i);
-        int bad = a == NULL || b == NULL || PyList_Append(starts, a) < 0 || PyList_Append(ends, b) < 0;
-        Py_XDECREF(a);
-        Py_XDECREF(b);
-        if (bad) return -1;
+        Py_ssize_t index = base + tb->n; /* (this token's, before it is added) */
+        if (tokbuf_push(tb, s, i) < 0) return -1;
+        int bad;
         if (!keep && lazy && map != NULL) { /* hits alone, the word ASCII: from the marks' table, no word made */
             int in = token_in_marks(&r, s, i, map);
             if (in == 1) {
@@ -1582,20 +1653,32 @@ FORCE_INLINE int tokens_span_of(int kind, PyObject *text, PyObject *apos, Py_ssi
 }
 
 /* tokens_span_of for the kind of text: one copy of the loops for each kind of str */
-static int tokens_span(PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssize_t end, PyObject *starts,
-                       PyObject *ends, PyObject *low, PyObject *words, PyObject *first, PyObject *marks,
-                       PyObject *hits, const uint8_t *map) {
+static int tokens_span(PyObject *text, PyObject *apos, Py_ssize_t start, Py_ssize_t end, tokbuf *tb, Py_ssize_t base,
+                       PyObject *low, PyObject *words, PyObject *first, PyObject *marks, PyObject *hits,
+                       const uint8_t *map) {
     switch (PyUnicode_KIND(text)) {
         case PyUnicode_1BYTE_KIND:
-            return tokens_span_of(PyUnicode_1BYTE_KIND, text, apos, start, end, starts, ends, low, words, first, marks,
+            return tokens_span_of(PyUnicode_1BYTE_KIND, text, apos, start, end, tb, base, low, words, first, marks,
                                   hits, map);
         case PyUnicode_2BYTE_KIND:
-            return tokens_span_of(PyUnicode_2BYTE_KIND, text, apos, start, end, starts, ends, low, words, first, marks,
+            return tokens_span_of(PyUnicode_2BYTE_KIND, text, apos, start, end, tb, base, low, words, first, marks,
                                   hits, map);
         default:
-            return tokens_span_of(PyUnicode_4BYTE_KIND, text, apos, start, end, starts, ends, low, words, first, marks,
+            return tokens_span_of(PyUnicode_4BYTE_KIND, text, apos, start, end, tb, base, low, words, first, marks,
                                   hits, map);
     }
+}
+
+/* The tokens of tb appended to the lists starts and ends (ints): 0, -1 on error */
+static int tokbuf_to_lists(const tokbuf *tb, PyObject *starts, PyObject *ends) {
+    for (Py_ssize_t k = 0; k < tb->n; k++) {
+        PyObject *a = offset_int(tb->s[k]), *b = offset_int(tb->e[k]);
+        int bad = a == NULL || b == NULL || PyList_Append(starts, a) < 0 || PyList_Append(ends, b) < 0;
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        if (bad) return -1;
+    }
+    return 0;
 }
 
 /* The checks of tokens_of's optional arguments; the marks' filter (mark_filter_for; a new reference,
@@ -1631,28 +1714,26 @@ static PyObject *tokens_of(PyObject *self, PyObject *args) {
                           &PyList_Type, &ends, &low, &words, &first, &marks, &hits))
         return NULL;
     if (tokens_args(text, low, words, first, marks, hits, &bits) < 0) return NULL;
-    int bad = tokens_span(text, apos, start, end, starts, ends, low, words, first, marks, hits,
-                          bits == Py_None ? NULL : (const uint8_t *)PyBytes_AS_STRING(bits)) < 0;
+    tokbuf tb = {NULL, NULL, 0, 0};
+    int bad = tokens_span(text, apos, start, end, &tb, PyList_GET_SIZE(starts), low, words, first, marks, hits,
+                          bits == Py_None ? NULL : (const uint8_t *)PyBytes_AS_STRING(bits)) < 0 ||
+              tokbuf_to_lists(&tb, starts, ends) < 0;
     Py_DECREF(bits);
+    tokbuf_free(&tb);
     if (bad) return NULL;
     Py_RETURN_NONE;
 }
 
-/* tokens_in(text, spans, apostrophes, starts, ends[, low, words, first, marks, hits]) -> None:
- * tokens_of for each (start, end) of the list ``spans`` in turn (a _Doc's regions: one call, not
- * one per region). */
-static PyObject *tokens_in(PyObject *self, PyObject *args) {
-    PyObject *text, *spans, *apos, *starts, *ends, *low = Py_None, *words = Py_None, *first = Py_None;
-    PyObject *marks = Py_None, *hits = Py_None;
-    PyObject *bits;
-    if (!PyArg_ParseTuple(args, "UO!UO!O!|OOOOO", &text, &PyList_Type, &spans, &apos, &PyList_Type, &starts,
-                          &PyList_Type, &ends, &low, &words, &first, &marks, &hits))
-        return NULL;
+/* tokens_of for each (start, end) of the list spans in turn, into tb (token k of tb being token
+ * base + k): 0, -1 on error */
+static int tokens_of_spans(PyObject *text, PyObject *spans, PyObject *apos, tokbuf *tb, Py_ssize_t base, PyObject *low,
+                           PyObject *words, PyObject *first, PyObject *marks, PyObject *hits) {
     PyObject *own = PySequence_Tuple(spans); /* (a copy: the low callable could change the caller's list) */
-    if (own == NULL) return NULL;
+    if (own == NULL) return -1;
+    PyObject *bits;
     if (tokens_args(text, low, words, first, marks, hits, &bits) < 0) {
         Py_DECREF(own);
-        return NULL;
+        return -1;
     }
     const uint8_t *map = bits == Py_None ? NULL : (const uint8_t *)PyBytes_AS_STRING(bits);
     int bad = 0;
@@ -1666,16 +1747,58 @@ static PyObject *tokens_in(PyObject *self, PyObject *args) {
         }
         a = PyNumber_AsSsize_t(PyTuple_GET_ITEM(sp, 0), NULL);
         b = a == -1 && PyErr_Occurred() ? -1 : PyNumber_AsSsize_t(PyTuple_GET_ITEM(sp, 1), NULL);
-        if ((b == -1 && PyErr_Occurred()) ||
-            tokens_span(text, apos, a, b, starts, ends, low, words, first, marks, hits, map) < 0) {
+        if ((b == -1 && PyErr_Occurred()) || tokens_span(text, apos, a, b, tb, base, low, words, first, marks, hits, map) < 0) {
             bad = 1;
             break;
         }
     }
     Py_DECREF(own);
     Py_DECREF(bits);
+    return bad ? -1 : 0;
+}
+
+/* tokens_in(text, spans, apostrophes, starts, ends[, low, words, first, marks, hits]) -> None:
+ * tokens_of for each (start, end) of the list ``spans`` in turn (a _Doc's regions: one call, not
+ * one per region). */
+static PyObject *tokens_in(PyObject *self, PyObject *args) {
+    PyObject *text, *spans, *apos, *starts, *ends, *low = Py_None, *words = Py_None, *first = Py_None;
+    PyObject *marks = Py_None, *hits = Py_None;
+    if (!PyArg_ParseTuple(args, "UO!UO!O!|OOOOO", &text, &PyList_Type, &spans, &apos, &PyList_Type, &starts,
+                          &PyList_Type, &ends, &low, &words, &first, &marks, &hits))
+        return NULL;
+    tokbuf tb = {NULL, NULL, 0, 0};
+    int bad = tokens_of_spans(text, spans, apos, &tb, PyList_GET_SIZE(starts), low, words, first, marks, hits) < 0 ||
+              tokbuf_to_lists(&tb, starts, ends) < 0;
+    tokbuf_free(&tb);
     if (bad) return NULL;
     Py_RETURN_NONE;
+}
+
+/* token_table(text, spans, apostrophes, low, first, marks, hits) -> bytes: tokens_in's tokens as
+ * one bytes object, the n starts then the n ends as Py_ssize_t (a _Doc reads them through two
+ * memoryviews, and the C readings of the rules in place: two lists of ints, made here and read
+ * back by each reading, were a tenth of voice attribution); first and hits as tokens_in fills
+ * them (low a callable, no words kept). */
+static PyObject *token_table(PyObject *self, PyObject *args) {
+    PyObject *text, *spans, *apos, *low, *first, *marks, *hits;
+    if (!PyArg_ParseTuple(args, "UO!UOOOO", &text, &PyList_Type, &spans, &apos, &low, &first, &marks, &hits))
+        return NULL;
+    if (!PyCallable_Check(low)) {
+        PyErr_SetString(PyExc_TypeError, "token_table: low must be a callable");
+        return NULL;
+    }
+    tokbuf tb = {NULL, NULL, 0, 0};
+    PyObject *out = NULL;
+    if (tokens_of_spans(text, spans, apos, &tb, 0, low, Py_None, first, marks, hits) == 0) {
+        size_t half = (size_t)tb.n * sizeof(Py_ssize_t);
+        out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(2 * half));
+        if (out != NULL && tb.n > 0) {
+            memcpy(PyBytes_AS_STRING(out), tb.s, half);
+            memcpy(PyBytes_AS_STRING(out) + half, tb.e, half);
+        }
+    }
+    tokbuf_free(&tb);
+    return out;
 }
 
 /* Indexes of the items of a list that are str holding a NUL character (other items are skipped):
@@ -1963,10 +2086,118 @@ done:
  * Py_ssize_t are clamped (no text is that long); -1 with an exception set on error. */
 static Py_ssize_t as_offset(PyObject *o) { return PyNumber_AsSsize_t(o, NULL); }
 
+/* The token offsets a reading of the rules takes (a _Doc's starts and ends): read in place from
+ * two memoryviews of Py_ssize_t items over bytes (token_table's, as framing/voice.py views it:
+ * immutable, so no Python code run during the reading can change them), else copied from two
+ * sequences of ints (as_offset of each; lists, in the tests). Either way they are checked before
+ * any is read: each token a span of the text, at or after the one before. */
+typedef struct {
+    const Py_ssize_t *ts, *te;
+    Py_ssize_t n;
+    Py_buffer views[2]; /* (held while reading in place: the memoryviews cannot be released meanwhile) */
+    int held;
+    Py_ssize_t *mem;    /* the copies (PyMem), else NULL */
+} tokarr;
+
+static int view_of(PyObject *o, Py_buffer *b) { /* 1: o is such a view, held in *b; 0: not; -1: error */
+    if (!PyMemoryView_Check(o) || !PyBytes_CheckExact(PyMemoryView_GET_BASE(o))) return 0;
+    if (PyObject_GetBuffer(o, b, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) return -1; /* (a released view) */
+    if (b->format != NULL && strcmp(b->format, "n") == 0 && b->itemsize == sizeof(Py_ssize_t) && b->ndim == 1)
+        return 1;
+    PyBuffer_Release(b);
+    return 0;
+}
+
+static void tokarr_release(tokarr *t) {
+    if (t->held) {
+        PyBuffer_Release(&t->views[0]);
+        PyBuffer_Release(&t->views[1]);
+        t->held = 0;
+    }
+    PyMem_Free(t->mem);
+    t->mem = NULL;
+}
+
+/* starts and ends into *t (release with tokarr_release, also after an error): 0, -1 on error (fn
+ * names the reading in the messages; the caller has checked that there are as many of each) */
+static int tokarr_of(PyObject *starts, PyObject *ends, Py_ssize_t len, const char *fn, tokarr *t) {
+    memset(t, 0, sizeof(*t));
+    int a = view_of(starts, &t->views[0]);
+    if (a < 0) return -1;
+    int b = a ? view_of(ends, &t->views[1]) : 0;
+    if (b < 0) {
+        PyBuffer_Release(&t->views[0]);
+        return -1;
+    }
+    if (a && b) {
+        t->held = 1;
+        t->n = t->views[0].len / (Py_ssize_t)sizeof(Py_ssize_t);
+        if (t->views[1].len != t->views[0].len) {
+            PyErr_Format(PyExc_ValueError, "%s: as many ends as token starts are needed", fn);
+            return -1;
+        }
+        t->ts = t->views[0].buf;
+        t->te = t->views[1].buf;
+    } else {
+        if (a) PyBuffer_Release(&t->views[0]);
+        PyObject *st = PySequence_Tuple(starts), *et = st ? PySequence_Tuple(ends) : NULL;
+        if (et == NULL) {
+            Py_XDECREF(st);
+            return -1;
+        }
+        t->n = PyTuple_GET_SIZE(st);
+        if (PyTuple_GET_SIZE(et) != t->n) {
+            PyErr_Format(PyExc_ValueError, "%s: as many ends as token starts are needed", fn);
+        } else if ((t->mem = PyMem_New(Py_ssize_t, 2 * t->n + 1)) == NULL) {
+            PyErr_NoMemory();
+        } else {
+            for (Py_ssize_t i = 0; i < t->n; i++) {
+                if ((t->mem[i] = as_offset(PyTuple_GET_ITEM(st, i))) == -1 && PyErr_Occurred()) break;
+                if ((t->mem[t->n + i] = as_offset(PyTuple_GET_ITEM(et, i))) == -1 && PyErr_Occurred()) break;
+            }
+        }
+        Py_DECREF(st);
+        Py_DECREF(et);
+        if (PyErr_Occurred()) return -1;
+        t->ts = t->mem;
+        t->te = t->mem + t->n;
+    }
+    for (Py_ssize_t i = 0; i < t->n; i++)
+        if (t->ts[i] < 0 || t->te[i] < t->ts[i] || t->te[i] > len || (i > 0 && t->ts[i] < t->te[i - 1])) {
+            PyErr_Format(PyExc_ValueError, "%s: token %zd is not a span of the text after the one before", fn, i);
+            return -1;
+        }
+    return 0;
+}
+
 /* Sorted, distinct Py_ssize_t values of a list of ints. */
 static int cmp_ssize(const void *x, const void *y) {
     Py_ssize_t a = *(const Py_ssize_t *)x, b = *(const Py_ssize_t *)y;
     return (a > b) - (a < b);
+}
+
+/* Sorts p[0:n] ascending, tmp holding n values: a natural merge sort (the ascending runs found, then
+ * merged pairwise), O(n log r) for r runs. A _Doc's points are three nearly sorted runs (the starts,
+ * middles and last characters of its mentions), which qsort sorted from scratch, with a call per
+ * comparison, four times a text (2 % of score). */
+static void sort_runs(Py_ssize_t *p, Py_ssize_t *tmp, Py_ssize_t n) {
+    for (;;) {
+        Py_ssize_t runs = 0, a = 0;
+        while (a < n) { /* merge the run at a with the next one into tmp */
+            Py_ssize_t m = a + 1;
+            while (m < n && p[m - 1] <= p[m]) m++;
+            Py_ssize_t b = m < n ? m + 1 : n;
+            while (b < n && p[b - 1] <= p[b]) b++;
+            Py_ssize_t i = a, j = m, k = a;
+            while (i < m && j < b) tmp[k++] = p[j] < p[i] ? p[j++] : p[i++];
+            while (i < m) tmp[k++] = p[i++];
+            while (j < b) tmp[k++] = p[j++];
+            runs++;
+            a = b;
+        }
+        memcpy(p, tmp, sizeof(Py_ssize_t) * (size_t)n);
+        if (runs <= 1) return;
+    }
 }
 
 static Py_ssize_t *sorted_points(PyObject *list, Py_ssize_t extra, Py_ssize_t *n_out) {
@@ -1980,7 +2211,14 @@ static Py_ssize_t *sorted_points(PyObject *list, Py_ssize_t extra, Py_ssize_t *n
         if (p[i] == -1 && PyErr_Occurred()) { Py_DECREF(t); PyMem_Free(p); return NULL; }
     }
     Py_DECREF(t);
-    qsort(p, (size_t)n, sizeof(Py_ssize_t), cmp_ssize);
+    Py_ssize_t k = 1;
+    while (k < n && p[k - 1] <= p[k]) k++;
+    if (k < n) { /* (not sorted yet) */
+        Py_ssize_t *tmp = PyMem_New(Py_ssize_t, n);
+        if (tmp == NULL) { PyMem_Free(p); PyErr_NoMemory(); return NULL; }
+        sort_runs(p, tmp, n);
+        PyMem_Free(tmp);
+    }
     Py_ssize_t m = 0;
     for (Py_ssize_t i = 0; i < n; i++)
         if (m == 0 || p[i] != p[m - 1]) p[m++] = p[i];
@@ -2131,13 +2369,12 @@ done:
 
 /* End of the k-th word token (as word_spans reads them) starting at or after pos, or the text's
  * length when there are fewer. */
-static Py_ssize_t kth_token_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t pos, int k,
-                                int akind, const void *adata, Py_ssize_t na) {
+static Py_ssize_t kth_token_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t pos, int k, const charset *ap) {
     Py_ssize_t i = pos < 0 ? 0 : pos; /* (as a regular expression search from a negative position) */
     int got = 0;
     while (i < n) {
         if (!is_word_char(PyUnicode_READ(kind, data, i))) { i++; continue; }
-        i = token_end(kind, data, i, n, akind, adata, na);
+        i = token_end(kind, data, i, n, ap);
         if (++got == k) return i;
     }
     return n;
@@ -2151,9 +2388,9 @@ static PyObject *sentence_regions(PyObject *self, PyObject *args) {
                           &apos, &lookahead))
         return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), ns = 0, n_pts = 0, n_q = 0;
-    int kind = PyUnicode_KIND(text), akind = PyUnicode_KIND(apos), all_in;
-    const void *data = PyUnicode_DATA(text), *adata = PyUnicode_DATA(apos);
-    Py_ssize_t na = PyUnicode_GET_LENGTH(apos);
+    int kind = PyUnicode_KIND(text), all_in;
+    const void *data = PyUnicode_DATA(text);
+    charset ap = charset_of(apos);
     PyObject *result = NULL;
     qspan *sp = NULL, *q = NULL, *regions = NULL;
     Py_ssize_t *pts = NULL, *held = NULL, *ends = NULL, *eidx = NULL, *chosen = NULL, n_reg = 0, cap_reg = 0;
@@ -2177,7 +2414,7 @@ static PyObject *sentence_regions(PyObject *self, PyObject *args) {
     }
     for (Py_ssize_t k = 0; k < nc; k++) {
         Py_ssize_t a = sp[chosen[k]].a, b = sp[chosen[k]].b;
-        Py_ssize_t end = kth_token_end(kind, data, n, b, lookahead, akind, adata, na);
+        Py_ssize_t end = kth_token_end(kind, data, n, b, lookahead, &ap);
         if (n_reg > 0 && a <= regions[n_reg - 1].b) {
             if (end > regions[n_reg - 1].b) regions[n_reg - 1].b = end;
         } else if (push_span(&regions, &n_reg, &cap_reg, a, end) < 0) { PyErr_NoMemory(); goto done; }
@@ -2455,12 +2692,14 @@ typedef struct {
     int kind;
     const void *data;
     Py_ssize_t len, n;             /* text length, tokens */
-    Py_ssize_t *ts, *te, *first;   /* token starts and ends; end of the token before a region's first token */
+    const Py_ssize_t *ts, *te;     /* token starts and ends (tokarr_of's) */
+    Py_ssize_t *first;             /* end of the token before a region's first token */
     PyObject *words;               /* a tuple copy of the caller's list of words (NULL: words made when read) */
     PyObject **witems;             /* its items, or the words made so far (NULL: not yet) */
     uint8_t *inq;                  /* token inside a quotation */
-    PyObject *cc_quote, *clause;   /* character sets (str): _CLAUSE_OR_QUOTE, _CLAUSE_CHARS */
-    PyObject *apos, *low;          /* where words are made when read: word_at's */
+    charset cc_quote, clause;      /* character sets: _CLAUSE_OR_QUOTE, _CLAUSE_CHARS */
+    charset ap;                    /* the apostrophes, and low: where words are made when read (word_at's) */
+    PyObject *low;
     struct stashed *err;           /* the first error met making a word */
 } adoc;
 
@@ -2473,7 +2712,7 @@ static PyObject *s_ly, *s_ing, *s_that, *s_empty, *s_as; /* (made once, by voice
  * rules read the words near a few tokens: making every token's word was a third of tokenising). A
  * word that cannot be made reads as "", which matches nothing; its error is raised at the end. */
 static PyObject *adoc_word(const adoc *d, Py_ssize_t i) {
-    PyObject *w = word_at(d->text, d->apos, d->low, d->ts[i], d->te[i]);
+    PyObject *w = word_at(d->text, &d->ap, d->low, d->ts[i], d->te[i]);
     if (w == NULL) {
         if (d->err->type == NULL) PyErr_Fetch(&d->err->type, &d->err->value, &d->err->tb);
         else PyErr_Clear();
@@ -2514,9 +2753,9 @@ static Py_ssize_t gap_lo(const adoc *d, Py_ssize_t i) { /* _Doc.gap_before(i) is
     return a > 0 ? a : 0;
 }
 
-static int gap_has(const adoc *d, Py_ssize_t i, PyObject *set) { /* not set.isdisjoint(gap_before(i)) */
+static int gap_has(const adoc *d, Py_ssize_t i, const charset *set) { /* not set.isdisjoint(gap_before(i)) */
     for (Py_ssize_t p = gap_lo(d, i); p < d->ts[i]; p++)
-        if (in_set(set, CH(d, p))) return 1;
+        if (in_charset(set, CH(d, p))) return 1;
     return 0;
 }
 
@@ -2549,6 +2788,26 @@ static Py_ssize_t tok_index(const adoc *d, Py_ssize_t pos) { /* first token star
     Py_ssize_t lo = 0, hi = d->n;
     while (lo < hi) {
         Py_ssize_t mid = (lo + hi) / 2;
+        if (d->ts[mid] < pos) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* tok_index(d, pos), searched forward from the token ``hint`` (the answer for an earlier position:
+ * the sentences and quotations of a text come in order, and a bisection of all tokens for each
+ * was a fifth of this reading's own time); any hint gives the same answer. */
+static Py_ssize_t tok_index_from(const adoc *d, Py_ssize_t pos, Py_ssize_t hint) {
+    if (hint < 0 || hint > d->n || (hint > 0 && d->ts[hint - 1] >= pos)) return tok_index(d, pos);
+    Py_ssize_t lo = hint, hi = hint, step = 1; /* (the answer is at hint or after: gallop, then bisect) */
+    while (hi < d->n && d->ts[hi] < pos) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    if (hi > d->n) hi = d->n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
         if (d->ts[mid] < pos) lo = mid + 1;
         else hi = mid;
     }
@@ -2610,7 +2869,7 @@ static int noun_phrase(const adoc *d, Py_ssize_t i, Py_ssize_t sa, PyObject *np_
                        Py_ssize_t *jo, Py_ssize_t *ko) {
     Py_ssize_t j = i;
     while (j > 0 && i - j < 6 && d->ts[j - 1] >= sa) {
-        if (gap_has(d, j, d->cc_quote)) break;
+        if (gap_has(d, j, &d->cc_quote)) break;
         j--;
     }
     while (j < i) {
@@ -2642,7 +2901,7 @@ static Py_ssize_t clause_start(const adoc *d, Py_ssize_t i, Py_ssize_t sa) {
     if (i <= first) return i;
     Py_ssize_t lo = d->te[first], hi = d->ts[i], at = -1;
     for (Py_ssize_t p = hi - 1; p >= lo; p--)
-        if (in_set(d->clause, CH(d, p))) {
+        if (in_charset(&d->clause, CH(d, p))) {
             at = p;
             break;
         }
@@ -2676,9 +2935,8 @@ static int read_span(PyObject *span, const char *what, Py_ssize_t *a, Py_ssize_t
 
 static PyObject *attributions(PyObject *self, PyObject *args) {
     PyObject *text, *starts, *ends, *words, *first_map, *quotes, *sents, *tables, *hits = Py_None;
-    if (!PyArg_ParseTuple(args, "UO!O!OO!O!O!O!|O", &text, &PyList_Type, &starts, &PyList_Type, &ends, &words,
-                          &PyDict_Type, &first_map, &PyList_Type, &quotes, &PyList_Type, &sents, &PyTuple_Type,
-                          &tables, &hits))
+    if (!PyArg_ParseTuple(args, "UOOOO!O!O!O!|O", &text, &starts, &ends, &words, &PyDict_Type, &first_map,
+                          &PyList_Type, &quotes, &PyList_Type, &sents, &PyTuple_Type, &tables, &hits))
         return NULL;
     PyObject *apos = NULL, *low = NULL;
     int lazy = lazy_words(words, "attributions", &apos, &low);
@@ -2697,58 +2955,49 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
         return NULL;
     if (voice_words() < 0) return NULL;
     struct stashed err = {NULL, NULL, NULL};
-    adoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), PyList_GET_SIZE(starts),
-              NULL, NULL, NULL, NULL, NULL, NULL, cc_quote, clause, apos, low, &err};
+    Py_ssize_t n_starts = PyObject_Length(starts), n_ends = n_starts < 0 ? -1 : PyObject_Length(ends);
+    if (n_ends < 0) return NULL;
+    adoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n_starts,
+              NULL, NULL, NULL, NULL, NULL, NULL, charset_of(cc_quote), charset_of(clause),
+              charset_of(lazy ? apos : s_empty), low, &err};
+    charset cs_comma_colon = charset_of(comma_colon), cs_naming_stops = charset_of(naming_stops),
+            cs_quote_set = charset_of(quote_set);
     PyObject *out = NULL, *last_subject = NULL, *firsts = NULL, *hits_t = NULL;
     Py_ssize_t *cand = NULL, n_cand = 0;
-    if ((!lazy && PyList_GET_SIZE(words) != d.n) || PyList_GET_SIZE(ends) != d.n) {
+    if ((!lazy && (!PyList_Check(words) || PyList_GET_SIZE(words) != d.n)) || n_ends != d.n) {
         PyErr_SetString(PyExc_ValueError, "attributions: as many words and ends as token starts are needed");
         return NULL;
     }
     /* (copies: a word's __hash__, a set member's __eq__ or an offset's __index__ could change the
-     * caller's lists; the offsets are read in place, into C arrays before any lookup, where all are
-     * exact ints, which run no Python code (copying them was a tenth of this function)) */
-    int exact = 1;
-    for (Py_ssize_t i = 0; i < d.n && exact; i++)
-        exact = PyLong_CheckExact(PyList_GET_ITEM(starts, i)) && PyLong_CheckExact(PyList_GET_ITEM(ends, i));
-    if (!lazy) d.words = PySequence_Tuple(words); /* (always a copy: a member of the rule sets may run Python code) */
-    if (exact) {
-        Py_INCREF(starts);
-        Py_INCREF(ends);
-    } else {
-        starts = PySequence_Tuple(starts);
-        ends = PySequence_Tuple(ends);
+     * caller's lists; the offsets are read in place where they are a _Doc's, else copied, and
+     * checked, before any lookup) */
+    tokarr toks;
+    if (tokarr_of(starts, ends, d.len, "attributions", &toks) < 0) {
+        tokarr_release(&toks);
+        return NULL;
     }
+    d.n = toks.n;
+    d.ts = toks.ts;
+    d.te = toks.te;
+    if (!lazy && PyList_GET_SIZE(words) != d.n) { /* (an offset's __index__ changed the list of words) */
+        PyErr_SetString(PyExc_ValueError, "attributions: as many words and ends as token starts are needed");
+        goto fail;
+    }
+    if (!lazy) d.words = PySequence_Tuple(words); /* (always a copy: a member of the rule sets may run Python code) */
     quotes = PySequence_Tuple(quotes);
     sents = PySequence_Tuple(sents);
     firsts = PyDict_Items(first_map);
-    if ((!lazy && d.words == NULL) || starts == NULL || ends == NULL || quotes == NULL || sents == NULL || firsts == NULL)
+    if ((!lazy && d.words == NULL) || quotes == NULL || sents == NULL || firsts == NULL)
         goto fail;
     d.witems = lazy ? PyMem_Calloc(d.n + 1, sizeof(PyObject *)) : PySequence_Fast_ITEMS(d.words);
-    d.ts = PyMem_New(Py_ssize_t, d.n + 1);
-    d.te = PyMem_New(Py_ssize_t, d.n + 1);
     d.first = PyMem_New(Py_ssize_t, d.n + 1);
     d.inq = PyMem_Calloc(d.n + 1, 1);
     cand = PyMem_New(Py_ssize_t, d.n + 1);
-    if (d.ts == NULL || d.te == NULL || d.first == NULL || d.inq == NULL || cand == NULL || d.witems == NULL) {
+    if (d.first == NULL || d.inq == NULL || cand == NULL || d.witems == NULL) {
         PyErr_NoMemory();
         goto fail;
     }
     for (Py_ssize_t i = 0; i < d.n; i++) {
-        if (exact) {
-            d.ts[i] = PyLong_AsSsize_t(PyList_GET_ITEM(starts, i));
-            d.te[i] = d.ts[i] == -1 && PyErr_Occurred() ? -1 : PyLong_AsSsize_t(PyList_GET_ITEM(ends, i));
-            if (d.te[i] == -1 && PyErr_Occurred()) goto fail;
-        } else {
-            d.ts[i] = as_offset(PyTuple_GET_ITEM(starts, i));
-            if (d.ts[i] == -1 && PyErr_Occurred()) goto fail; /* (before the next call: one error at a time) */
-            d.te[i] = as_offset(PyTuple_GET_ITEM(ends, i));
-            if (d.te[i] == -1 && PyErr_Occurred()) goto fail;
-        }
-        if (d.ts[i] < 0 || d.te[i] < d.ts[i] || d.te[i] > d.len || (i > 0 && d.ts[i] < d.te[i - 1])) {
-            PyErr_Format(PyExc_ValueError, "attributions: token %zd is not a span of the text after the one before", i);
-            goto fail;
-        }
         if (!lazy && !PyUnicode_Check(d.witems[i])) {
             PyErr_SetString(PyExc_TypeError, "attributions: words are str");
             goto fail;
@@ -2761,10 +3010,12 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
         if (k < 0 || k >= d.n) continue; /* (no such token: never read) */
         d.first[k] = v < -1 ? -1 : v;   /* (every negative value reads as the text's start) */
     }
+    Py_ssize_t hint = 0; /* (tok_index_from's) */
     for (Py_ssize_t q = 0; q < PyTuple_GET_SIZE(quotes); q++) {
         Py_ssize_t qa, qb;
         if (read_span(PyTuple_GET_ITEM(quotes, q), "quotations", &qa, &qb) < 0) goto fail;
-        for (Py_ssize_t t = tok_index(&d, qa), e = tok_index(&d, qb); t < e; t++) d.inq[t] = 1;
+        Py_ssize_t t = tok_index_from(&d, qa, hint), e = tok_index_from(&d, qb, t);
+        for (hint = e; t < e; t++) d.inq[t] = 1;
     }
     /* the tokens whose word starts a rule: among ``hits`` when given (the tokens whose word is in a
      * set holding every rule's first word, as tokens_of finds them: a lookup per token here cost a
@@ -2791,10 +3042,12 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
     out = PyList_New(0);
     last_subject = (Py_INCREF(s_empty), s_empty);
     if (out == NULL || last_subject == NULL) goto fail;
+    hint = 0;
     for (Py_ssize_t s = 0; s < PyTuple_GET_SIZE(sents); s++) {
         Py_ssize_t sa, sb;
         if (read_span(PyTuple_GET_ITEM(sents, s), "sentences", &sa, &sb) < 0) goto fail;
-        Py_ssize_t ti = tok_index(&d, sa), tj = tok_index(&d, sb);
+        Py_ssize_t ti = tok_index_from(&d, sa, hint), tj = tok_index_from(&d, sb, ti);
+        hint = tj;
         if (ti >= tj) continue;
         /* headline */
         Py_ssize_t last = ti + 5 < tj - 1 ? ti + 5 : tj - 1;
@@ -2855,7 +3108,7 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
                 }
                 if (lead) {
                     Py_ssize_t k = i + n;
-                    while (k < tj && !gap_has(&d, k, comma_colon)) k++;
+                    while (k < tj && !gap_has(&d, k, &cs_comma_colon)) k++;
                     if (k < tj && emit(out, d.ts[k], sb, k > i + n ? phrase_text(&d, i + n, k) : (Py_INCREF(s_empty), s_empty),
                                        "according_to") < 0)
                         goto fail;
@@ -2873,7 +3126,7 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
             }
             if (n) { /* naming */
                 Py_ssize_t k = i + n;
-                while (k < tj && !gap_has(&d, k, naming_stops) && !d.inq[k]) k++;
+                while (k < tj && !gap_has(&d, k, &cs_naming_stops) && !d.inq[k]) k++;
                 if (k > i + n) {
                     Py_ssize_t j0, k0;
                     int has = noun_phrase(&d, i, sa, np_lead, aux, &j0, &k0);
@@ -2930,7 +3183,7 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
                                              : (after < tj ? phrase_text(&d, after, tj) : (Py_INCREF(s_empty), s_empty));
                         if (emit(out, d.ts[cl], d.te[tag_start - 1], src, "speech_tag") < 0) goto fail;
                     }
-                } else if (after < tj && subj && !gap_has(&d, after, quote_set)) {
+                } else if (after < tj && subj && !gap_has(&d, after, &cs_quote_set)) {
                     if (!d.inq[after]) {
                         Py_ssize_t body = after;
                         if (after + 1 < tj) {
@@ -2967,14 +3220,11 @@ done:
     }
     Py_XDECREF(last_subject);
     Py_XDECREF(d.words);
-    Py_XDECREF(starts);
-    Py_XDECREF(ends);
     Py_XDECREF(quotes);
     Py_XDECREF(sents);
     Py_XDECREF(firsts);
     Py_XDECREF(hits_t);
-    PyMem_Free(d.ts);
-    PyMem_Free(d.te);
+    tokarr_release(&toks);
     PyMem_Free(d.first);
     PyMem_Free(d.inq);
     PyMem_Free(cand);
@@ -3186,30 +3436,21 @@ typedef struct {
     int kind;
     const void *data;
     Py_ssize_t len, n;
-    PyObject *ts, *te, *words, *first; /* the caller's lists (read in place) and dict; words NULL: */
-    PyObject *apos, *low;              /* made from the text when read, by word_at */
+    const Py_ssize_t *ts, *te;         /* token starts and ends (tokarr_of's) */
+    PyObject *words, *first;           /* the caller's list of words (read in place) and dict; words NULL: */
+    charset ap;                        /* made from the text when read, by word_at, with these */
+    PyObject *low;                     /* apostrophes and low */
 } fdoc;
 
-/* The caller's lists are read in place, not copied (copying a text's tokens cost more than the
- * rest): each item is checked as it is read, to be in the list and an exact int or str, so that no
- * Python code runs on them (no __index__, __hash__ or __eq__ that could change the lists). */
-static Py_ssize_t f_off(const fdoc *d, PyObject *list, Py_ssize_t i) { /* an offset of a token, -1: error */
-    if (i >= PyList_GET_SIZE(list)) {
-        PyErr_SetString(PyExc_ValueError, "flags: a token list changed during the call");
+/* The caller's list of words is read in place, not copied (copying a text's tokens cost more than
+ * the rest): each word is checked as it is read, to be in the list and an exact str, so that no
+ * Python code runs on them (no __hash__ or __eq__ that could change the list). */
+static Py_ssize_t f_off(const fdoc *d, const Py_ssize_t *arr, Py_ssize_t i) { /* an offset of a token, -1: error */
+    if (i < 0 || i >= d->n) {
+        PyErr_Format(PyExc_IndexError, "flags: no token %zd", i);
         return -1;
     }
-    PyObject *o = PyList_GET_ITEM(list, i);
-    if (!PyLong_CheckExact(o)) {
-        PyErr_SetString(PyExc_TypeError, "flags: token offsets must be int");
-        return -1;
-    }
-    Py_ssize_t v = PyLong_AsSsize_t(o);
-    if (v == -1 && PyErr_Occurred()) return -1;
-    if (v < 0 || v > d->len) {
-        PyErr_Format(PyExc_ValueError, "flags: token %zd is not a span of the text", i);
-        return -1;
-    }
-    return v;
+    return arr[i]; /* (checked by tokarr_of) */
 }
 #define FTS(d, i) f_off((d), (d)->ts, (i))
 
@@ -3230,7 +3471,7 @@ static PyObject *f_word(const fdoc *d, Py_ssize_t i) { /* token i's word, a new 
             PyErr_Format(PyExc_ValueError, "flags: token %zd is not a span of the text", i);
             return NULL;
         }
-        return word_at(d->text, d->apos, d->low, s, e);
+        return word_at(d->text, &d->ap, d->low, s, e);
     }
     PyObject *w = i < PyList_GET_SIZE(d->words) ? PyList_GET_ITEM(d->words, i) : NULL;
     if (w == NULL || !PyUnicode_CheckExact(w)) {
@@ -3373,9 +3614,8 @@ static Py_ssize_t first_at_least(const Py_ssize_t *v, Py_ssize_t n, Py_ssize_t x
 static PyObject *flags(PyObject *self, PyObject *args) {
     PyObject *text, *starts, *ends, *words, *first, *hits, *mentions, *sents, *tables;
     Py_ssize_t window;
-    if (!PyArg_ParseTuple(args, "UO!O!OO!O!O!O!nO!", &text, &PyList_Type, &starts, &PyList_Type, &ends, &words,
-                          &PyDict_Type, &first, &PyList_Type, &hits, &PyList_Type, &mentions, &PyList_Type,
-                          &sents, &window, &PyTuple_Type, &tables))
+    if (!PyArg_ParseTuple(args, "UOOOO!O!O!O!nO!", &text, &starts, &ends, &words, &PyDict_Type, &first, &PyList_Type,
+                          &hits, &PyList_Type, &mentions, &PyList_Type, &sents, &window, &PyTuple_Type, &tables))
         return NULL;
     PyObject *apos = NULL, *low = NULL;
     int lazy = lazy_words(words, "flags", &apos, &low);
@@ -3389,14 +3629,28 @@ static PyObject *flags(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "flags: the tables' phrases and first words must be sets, window >= 0");
         return NULL;
     }
-    Py_ssize_t n = PyList_GET_SIZE(starts), nm = PyList_GET_SIZE(mentions), nh = PyList_GET_SIZE(hits);
-    Py_ssize_t ns = PyList_GET_SIZE(sents);
-    if (PyList_GET_SIZE(ends) != n || (!lazy && PyList_GET_SIZE(words) != n)) {
+    Py_ssize_t n = PyObject_Length(starts), nm = PyList_GET_SIZE(mentions), nh = PyList_GET_SIZE(hits);
+    Py_ssize_t ns = PyList_GET_SIZE(sents), n_ends = n < 0 ? -1 : PyObject_Length(ends);
+    if (n_ends < 0) return NULL;
+    if (n_ends != n || (!lazy && PyList_GET_SIZE(words) != n)) {
         PyErr_SetString(PyExc_ValueError, "flags: as many words and ends as token starts are needed");
         return NULL;
     }
-    fdoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n, starts, ends,
-              lazy ? NULL : words, first, apos, low};
+    tokarr toks;
+    if (tokarr_of(starts, ends, PyUnicode_GET_LENGTH(text), "flags", &toks) < 0 ||
+        (!lazy && PyList_GET_SIZE(words) != toks.n)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "flags: as many words and ends as token starts are needed");
+        tokarr_release(&toks);
+        return NULL;
+    }
+    n = toks.n;
+    if (voice_words() < 0) {
+        tokarr_release(&toks);
+        return NULL;
+    }
+    fdoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n, toks.ts, toks.te,
+              lazy ? NULL : words, first, charset_of(lazy ? apos : s_empty), low};
+    charset cs_clause = charset_of(clause);
     PyObject *neg = PyList_New(nm), *hedge = PyList_New(nm), *result = NULL, *sents_t = NULL;
     /* (the hits and the mention starts read into C arrays before any lookup: a set member's __eq__
      * may run Python code, which could change the caller's lists) */
@@ -3481,7 +3735,7 @@ static PyObject *flags(PyObject *self, PyObject *args) {
             Py_ssize_t from = FTE(&d, f0), to = FTS(&d, i), at = -1;
             if (from < 0 || to < 0) goto done;
             for (Py_ssize_t p = to - 1; p >= from; p--)
-                if (in_set(clause, PyUnicode_READ(d.kind, d.data, p))) {
+                if (in_charset(&cs_clause, PyUnicode_READ(d.kind, d.data, p))) {
                     at = p;
                     break;
                 }
@@ -3496,6 +3750,7 @@ static PyObject *flags(PyObject *self, PyObject *args) {
     }
     result = PyTuple_Pack(2, neg, hedge);
 done:
+    tokarr_release(&toks);
     Py_XDECREF(neg);
     Py_XDECREF(hedge);
     Py_XDECREF(sents_t);
@@ -3513,17 +3768,18 @@ done:
 typedef struct {
     PyObject *speech, *speech_firsts, *speech_len, *naming, *naming_firsts, *naming_len, *empty_set;
     PyObject *tag_stops, *speaker_stops, *cc_quote, *np_lead, *aux;
+    charset cs_tag_stops, cs_speaker_stops, cs_cc_quote; /* (the three str above) */
     Py_ssize_t n_sents;
     const Py_ssize_t *sa, *sb; /* sentence starts and ends */
 } qtables;
 
 
-static int f_gap_has(const fdoc *d, Py_ssize_t i, PyObject *set) { /* not set.isdisjoint(gap_before(i)); -1: error */
+static int f_gap_has(const fdoc *d, Py_ssize_t i, const charset *set) { /* not set.isdisjoint(gap_before(i)); -1: error */
     Py_ssize_t lo, hi;
     int region;
     if (f_gap(d, i, &lo, &hi, &region) < 0) return -1;
     for (Py_ssize_t p = lo; p < hi; p++)
-        if (in_set(set, PyUnicode_READ(d->kind, d->data, p))) return 1;
+        if (in_charset(set, PyUnicode_READ(d->kind, d->data, p))) return 1;
     return 0;
 }
 
@@ -3623,7 +3879,7 @@ static int q_scare(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssize_t qb
         if (st < 0) return -1;
         if (st >= s1) break;
         if (k > j) {
-            int g = f_gap_has(d, k, t->tag_stops);
+            int g = f_gap_has(d, k, &t->cs_tag_stops);
             if (g != 0) {
                 if (g < 0) return -1;
                 break;
@@ -3653,7 +3909,7 @@ static PyObject *q_source(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssi
         if (st < 0) return NULL;
         if (st >= s1) break;
         if (j > i) {
-            int g = f_gap_has(d, j, t->tag_stops);
+            int g = f_gap_has(d, j, &t->cs_tag_stops);
             if (g < 0) return NULL;
             if (g) break;
         }
@@ -3671,7 +3927,7 @@ static PyObject *q_source(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssi
             Py_ssize_t sk = FTS(d, k);
             if (sk < 0) return NULL;
             if (sk >= s1) break;
-            int g = f_gap_has(d, k, t->speaker_stops);
+            int g = f_gap_has(d, k, &t->cs_speaker_stops);
             if (g < 0) return NULL;
             if (g) break;
             k++;
@@ -3694,7 +3950,7 @@ static PyObject *q_source(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssi
             Py_ssize_t sp = FTS(d, a - 1);
             if (sp < 0) return NULL;
             if (sp < sent_start) break;
-            int g = f_gap_has(d, a, t->cc_quote);
+            int g = f_gap_has(d, a, &t->cs_cc_quote);
             if (g < 0) return NULL;
             if (g) break;
             a--;
@@ -3723,9 +3979,8 @@ static PyObject *q_source(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssi
 
 static PyObject *quote_roles(PyObject *self, PyObject *args) {
     PyObject *text, *starts, *ends, *words, *first, *sents, *quotes, *held, *tables;
-    if (!PyArg_ParseTuple(args, "UO!O!OO!O!O!O!O!", &text, &PyList_Type, &starts, &PyList_Type, &ends, &words,
-                          &PyDict_Type, &first, &PyList_Type, &sents, &PyList_Type, &quotes, &PyList_Type, &held,
-                          &PyTuple_Type, &tables))
+    if (!PyArg_ParseTuple(args, "UOOOO!O!O!O!O!", &text, &starts, &ends, &words, &PyDict_Type, &first, &PyList_Type,
+                          &sents, &PyList_Type, &quotes, &PyList_Type, &held, &PyTuple_Type, &tables))
         return NULL;
     PyObject *apos = NULL, *low = NULL;
     int lazy = lazy_words(words, "quote_roles", &apos, &low);
@@ -3740,14 +3995,27 @@ static PyObject *quote_roles(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "quote_roles: the tables' phrases and words must be sets");
         return NULL;
     }
-    Py_ssize_t n = PyList_GET_SIZE(starts), nq = PyList_GET_SIZE(quotes), ns = PyList_GET_SIZE(sents);
-    if (PyList_GET_SIZE(ends) != n || (!lazy && PyList_GET_SIZE(words) != n) || PyList_GET_SIZE(held) != nq) {
+    Py_ssize_t n = PyObject_Length(starts), nq = PyList_GET_SIZE(quotes), ns = PyList_GET_SIZE(sents);
+    Py_ssize_t n_ends = n < 0 ? -1 : PyObject_Length(ends);
+    if (n_ends < 0) return NULL;
+    if (n_ends != n || (!lazy && PyList_GET_SIZE(words) != n) || PyList_GET_SIZE(held) != nq) {
         PyErr_SetString(PyExc_ValueError, "quote_roles: as many words and ends as token starts, and a held flag per quotation, are needed");
         return NULL;
     }
     if (voice_words() < 0) return NULL;
-    fdoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n, starts, ends,
-              lazy ? NULL : words, first, apos, low};
+    tokarr toks;
+    if (tokarr_of(starts, ends, PyUnicode_GET_LENGTH(text), "quote_roles", &toks) < 0 ||
+        (!lazy && PyList_GET_SIZE(words) != toks.n)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "quote_roles: as many words and ends as token starts are needed");
+        tokarr_release(&toks);
+        return NULL;
+    }
+    fdoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), toks.n, toks.ts, toks.te,
+              lazy ? NULL : words, first, charset_of(lazy ? apos : s_empty), low};
+    t.cs_tag_stops = charset_of(t.tag_stops);
+    t.cs_speaker_stops = charset_of(t.speaker_stops);
+    t.cs_cc_quote = charset_of(t.cc_quote);
     PyObject *scare = PyList_New(nq), *sources = PyList_New(nq), *result = NULL;
     PyObject *sents_t = PySequence_Tuple(sents), *quotes_t = PySequence_Tuple(quotes), *held_t = PySequence_Tuple(held);
     Py_ssize_t *sab = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(2 * ns + 1));
@@ -3783,6 +4051,7 @@ static PyObject *quote_roles(PyObject *self, PyObject *args) {
     }
     result = PyTuple_Pack(2, scare, sources);
 done:
+    tokarr_release(&toks);
     Py_XDECREF(scare);
     Py_XDECREF(sources);
     Py_XDECREF(sents_t);
@@ -4104,28 +4373,22 @@ done:
  * read in Python (framing/voice.py). */
 static PyObject *token_words(PyObject *self, PyObject *args) {
     PyObject *text, *starts, *ends, *apos, *low;
-    if (!PyArg_ParseTuple(args, "UO!O!UO", &text, &PyList_Type, &starts, &PyList_Type, &ends, &apos, &low)) return NULL;
-    if (PyList_GET_SIZE(ends) != PyList_GET_SIZE(starts) || !PyCallable_Check(low)) {
+    if (!PyArg_ParseTuple(args, "UOOUO", &text, &starts, &ends, &apos, &low)) return NULL;
+    Py_ssize_t n = PyObject_Length(starts), n_ends = n < 0 ? -1 : PyObject_Length(ends);
+    if (n_ends < 0) return NULL;
+    if (n_ends != n || !PyCallable_Check(low)) {
         PyErr_SetString(PyExc_ValueError, "token_words: as many ends as starts, and a callable low, are needed");
         return NULL;
     }
-    /* (copies: low runs Python code, which could change the lists) */
-    PyObject *st = PySequence_Tuple(starts), *et = st ? PySequence_Tuple(ends) : NULL;
-    PyObject *out = et ? PyList_New(PyTuple_GET_SIZE(st)) : NULL;
-    for (Py_ssize_t k = 0; out != NULL && k < PyTuple_GET_SIZE(st); k++) {
-        Py_ssize_t s = as_offset(PyTuple_GET_ITEM(st, k)), e = s == -1 && PyErr_Occurred() ? -1 : as_offset(PyTuple_GET_ITEM(et, k));
-        PyObject *w = NULL;
-        if (!PyErr_Occurred()) {
-            if (s < 0 || e < s || e > PyUnicode_GET_LENGTH(text))
-                PyErr_Format(PyExc_ValueError, "token_words: token %zd is not a span of the text", k);
-            else
-                w = word_at(text, apos, low, s, e);
-        }
+    tokarr toks; /* (read in place or copied: low runs Python code, which could change lists) */
+    charset ap = charset_of(apos);
+    PyObject *out = tokarr_of(starts, ends, PyUnicode_GET_LENGTH(text), "token_words", &toks) < 0 ? NULL : PyList_New(toks.n);
+    for (Py_ssize_t k = 0; out != NULL && k < toks.n; k++) {
+        PyObject *w = word_at(text, &ap, low, toks.ts[k], toks.te[k]);
         if (w == NULL) Py_CLEAR(out);
         else PyList_SET_ITEM(out, k, w);
     }
-    Py_XDECREF(st);
-    Py_XDECREF(et);
+    tokarr_release(&toks);
     return out;
 }
 
@@ -4150,6 +4413,7 @@ static PyMethodDef methods[] = {
     {"with_nul", with_nul, METH_VARARGS, "Indexes of the str items holding NUL (see framing/_kernels.py)."},
     {"word_spans", word_spans, METH_VARARGS, "Word token spans of a text (see framing/_kernels.py)."},
     {"tokens_in", tokens_in, METH_VARARGS, "tokens_of for each span of a list (see framing/_kernels.py)."},
+    {"token_table", token_table, METH_VARARGS, "tokens_in's tokens as one bytes object (see framing/_kernels.py)."},
     {"token_words", token_words, METH_VARARGS, "The words of tokens (see framing/_kernels.py)."},
     {"tokens_of", tokens_of, METH_VARARGS, "Word tokens as lists of starts and ends (see framing/_kernels.py)."},
     {"set_vector_forms", set_vector_forms, METH_O, "Use the vector pass of forms (for tests); returns the old setting."},
@@ -4166,7 +4430,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_ckernels", NULL, -1
 
 /* The interface version framing/_extension.py expects (KERNELS_VERSION): raised whenever a
  * function's arguments change, so that a build left from older sources is set aside, not called. */
-#define KERNELS_VERSION 2
+#define KERNELS_VERSION 3
 
 PyMODINIT_FUNC PyInit__ckernels(void) {
     PyObject *m = PyModule_Create(&module);

@@ -23,7 +23,7 @@ from .text import _APOSTROPHES, _WORD_RE
 
 from ._extension import _ckernels  # (None where not built, or built from other sources)
 
-__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "flags", "quote_roles", "slices", "voices", "word_spans", "tokens_of", "tokens_in", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
+__all__ = ["line_ends", "forms", "scan", "resolve", "longest", "attributions", "flags", "quote_roles", "slices", "voices", "word_spans", "tokens_of", "tokens_in", "token_table", "with_nul", "quote_regions", "focus", "sentence_regions", "build_dfa", "Dfa", "COMPILED", "COMPILED_MIN_CHARS", "FILL"]
 
 _APOSTROPHE_CHARS = "'" + _APOSTROPHES  # what joins two runs of word characters into one token
 
@@ -155,6 +155,21 @@ def tokens_in(text: str, spans: list, starts: list, ends: list, low=None, words:
         return
     for a, b in spans:
         tokens_of(text, a, b, starts, ends, low, words, first, marks, hits)
+
+def token_table(text: str, spans: list, low, first: dict, marks: frozenset, hits: list):
+    """The tokens of :func:`tokens_in` (``low`` a callable, no words kept) as ``(starts, ends)``:
+    in C, two memoryviews of one ``bytes`` object (the C readings of the rules read them in place:
+    two lists of ints made here and read back by every reading were a tenth of voice attribution),
+    else two lists. ``first`` and ``hits`` are filled as :func:`tokens_in` fills them."""
+    if _ckernels is not None:
+        view = memoryview(_ckernels.token_table(text, spans, _APOSTROPHE_CHARS, low, first, marks, hits)).cast("n")
+        n = len(view) // 2
+        return view[:n], view[n:]
+    starts: list[int] = []
+    ends: list[int] = []
+    tokens_in(text, spans, starts, ends, low, None, first, marks, hits)
+    return starts, ends
+
 
 def token_words(text: str, starts: list, ends: list, low) -> list[str]:
     """The word of every token ``text[starts[k]:ends[k]]``: ``low(start, end)`` (a

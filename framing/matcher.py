@@ -314,8 +314,12 @@ class CompiledMatcher:
         doc, start, end, tid = (np.concatenate(x) for x in zip(*found))
         if not ordered:
             return doc, start, end, tid
-        # Sort by (text, start, end, target), two packed keys (texts are shorter than 2**40).
-        order = np.lexsort((((end - start) << 24) + tid, (doc << 40) + start))
+        # Sort by (text, start, end, target), two packed keys (texts are shorter than 2**40); a
+        # batch of one part without two mentions at one start comes sorted (the sort was 1 % of score)
+        first = (doc << 40) + start
+        if len(first) < 2 or bool((first[1:] > first[:-1]).all()):
+            return doc, start, end, tid
+        order = np.lexsort((((end - start) << 24) + tid, first))
         return doc[order], start[order], end[order], tid[order]
 
     def _scan(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

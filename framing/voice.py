@@ -236,10 +236,6 @@ class _Doc:
             self.sents = _starting_in(sents, lines) if sents is not None else sentence_spans(text, points)
             if not _all_inside(self.sents, points):
                 focus = None  # a quotation's end between two sentences: the rules read on there
-        # token i is text[starts[i]:ends[i]], its word words[i] (two lists of offsets, not a tuple
-        # per token: a tuple each was a twentieth of score)
-        self.starts: list[int] = []
-        self.ends: list[int] = []
         self._words: list[str] | None = None  # (made when first read: :attr:`words`)
         self._low = _Words(text)
         # indexes of the tokens whose word may start a negator, a hedge or an attribution rule (the
@@ -257,7 +253,10 @@ class _Doc:
         # the rest (24 of 328,000 tokens of news text: most texts are never lower-cased). Here only
         # the hits are found; the words are made where read (:attr:`words`, :meth:`_words_arg`).
         # (and the end of the token before each region, where it starts after 0, into _first)
-        _kernels.tokens_in(text, spans, self.starts, self.ends, self._low, None, self._first, self.marks, self.hits)
+        # Token i is text[starts[i]:ends[i]], its word words[i]: two sequences of offsets, not a tuple
+        # per token (a tuple each was a twentieth of score); in C, views of one bytes object that the
+        # C readings of the rules read in place, else lists.
+        self.starts, self.ends = _kernels.token_table(text, spans, self._low, self._first, self.marks, self.hits)
 
     @property
     def words(self) -> list[str]:

@@ -210,3 +210,27 @@ def test_score_tables_keep_python_objects():
         by_doc = m.groupby("doc_id")["category"].value_counts()
         for cat in counts.columns[3:]:  # the count matrix against the mentions, counted apart
             assert counts.set_index("doc_id")[cat].to_dict() == {d: int(by_doc.get((d, cat), 0)) for d in ("d1", "d2", "d3")}
+
+
+def test_texts_read_whole_or_around_mentions_give_the_same_tables(basil, monkeypatch):
+    """``score`` reads a text with a mention every ``_WHOLE_TEXT_CHARS`` characters or closer
+    whole, and the others only around their mentions: forcing either reading on every text gives
+    the same tables, and BASIL holds texts of both kinds."""
+    import importlib
+
+    score_module = importlib.import_module("framing.score")
+    docs = basil.head(120)
+    lex = ["libya", "loaded_language"]
+    counts = framing.score(docs, lex, progress=False).documents["n_mentions"].to_numpy()
+    lengths = docs["text"].str.len().to_numpy()
+    whole = lengths < score_module._WHOLE_TEXT_CHARS * counts
+    assert 5 <= whole.sum() <= (counts > 0).sum() - 5  # (both readings are exercised by default)
+    results = []
+    for chars in (0, 10 ** 9):  # every text around its mentions; every text whole
+        monkeypatch.setattr(score_module, "_WHOLE_TEXT_CHARS", chars)
+        results.append(framing.score(docs, lex, progress=False))
+    for table in ("documents", "mentions", "descriptors"):
+        pd.testing.assert_frame_equal(getattr(results[0], table), getattr(results[1], table))
+    mentions = results[0].mentions
+    assert len(mentions) > 1000 and (mentions["voice"] != "author").sum() > 50
+    assert mentions["negated"].any() and mentions["hedged"].any()
