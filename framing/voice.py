@@ -172,11 +172,15 @@ def _first_words(phrases: frozenset) -> frozenset:
 
 
 
+_TO_APOSTROPHE = str.maketrans(dict.fromkeys(_APOSTROPHES, "'"))
+
+
 def _norm(word: str) -> str:
+    """``word`` lower-cased, every apostrophe "'" (one ``translate`` where the word has a
+    character other than ASCII or a "`": a ``replace`` per apostrophe for every word was half of
+    cleaning a source, which ``framing score`` does 20,000 times per 20 MB of news)."""
     w = word.lower()
-    for a in _APOSTROPHES:
-        w = w.replace(a, "'")
-    return w
+    return w if w.isascii() and "`" not in w else w.translate(_TO_APOSTROPHE)
 
 
 class _Words:
@@ -990,7 +994,7 @@ _NOT_SOURCES = {"a", "an", "the", "one", "it", "this", "there", "many", "some", 
 
 
 _EDGE_WORDS = frozenset(_LEAD_DROP | _AUXILIARIES | _PARTICLES | {"into", "at", "about", "over", "after", "before", "long"})
-_NOT_IN_SOURCES = _QUOTE_CHARS.replace("'", "").replace("\u2019", "")  # quotation marks, not apostrophes
+_NOT_IN_SOURCES = frozenset(_QUOTE_CHARS.replace("'", "").replace("\u2019", ""))  # quotation marks, not apostrophes
 _RESOLVED_PRONOUNS = frozenset(_PRONOUNS - {"it", "we", "i", "you", "they"})
 
 
@@ -1014,9 +1018,11 @@ def _clean_source(src: str, att: Attribution | None = None) -> str:
     """
     words = src.split()
     verbs = _source_verbs(att) if att is not None else frozenset()
-    for k, w in enumerate(words):
-        lw = _norm(w.strip(".,;:"))
-        if k and (lw in _RELATIVE or lw in verbs):
+    for k in range(1, len(words)):
+        lw = words[k].strip(".,;:").lower()  # (_norm, inline: this loop is most of the cleaning)
+        if not lw.isascii() or "`" in lw:
+            lw = lw.translate(_TO_APOSTROPHE)
+        if lw in _RELATIVE or lw in verbs:
             words = words[:k]
             break
     edge = _EDGE_WORDS
@@ -1024,7 +1030,7 @@ def _clean_source(src: str, att: Attribution | None = None) -> str:
         words = words[1:]
     while words and words[-1].lower().strip(".,;:") in edge:
         words = words[:-1]
-    if not words or len(words) > 8 or any(c in src for c in _NOT_IN_SOURCES):
+    if not words or len(words) > 8 or not _NOT_IN_SOURCES.isdisjoint(src):
         return ""
     first = words[0]
     if first.lower() in _AUXILIARIES or (first.lower().endswith(("ing", "ed")) and len(first) > 4):

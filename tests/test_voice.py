@@ -1273,3 +1273,30 @@ def test_rules_raise_the_error_of_a_word_that_cannot_be_made():
         V._kernels.quote_roles(*args, d.sents, d.quotes, [True], _quote_tables(att))
     with pytest.raises(TypeError, match=r"\(apostrophes, low\)"):
         V._kernels.attributions(d.text, d.starts, d.ends, ("'", 5), d._first, [], list(d.sents), _rule_tables(att))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aZ`'\u2019\u2018\u02bc\u00b4\uff07\u0130\u00c9.,x ", max_size=12))
+def test_norm_lower_cases_and_makes_every_apostrophe_one(word):
+    """_norm (a translate only where needed) against its definition: str.lower, then each
+    apostrophe replaced by "'"."""
+    want = word.lower()
+    for a in V._APOSTROPHES:
+        want = want.replace(a, "'")
+    assert V._norm(word) == want
+
+
+def test_clean_source_by_hand():
+    """A speaker's noun phrase: cut at a relative pronoun or a verb of saying (an apostrophe of
+    any kind read as "'"), leading and trailing function words dropped, clauses refused."""
+    att = V.Attribution.default()
+    clean = V._clean_source.__wrapped__
+    assert clean("a man whose family fled", att) == "a man"
+    assert clean("The General Command denied", att) == "The General Command"
+    assert clean("and the army spokesman said", att) == "the army spokesman"
+    assert clean("the rebels\u2019 spokesman said", att) == "the rebels\u2019 spokesman"
+    assert clean("officials who spoke", att) == "officials"
+    assert clean("Having contacted the army", att) == ""
+    assert clean("it", att) == ""
+    assert clean("the \u201cspokesman\u201d", att) == ""  # (quotation marks: not a speaker)
+    assert clean("one two three four five six seven eight nine", att) == ""
