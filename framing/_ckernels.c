@@ -2099,10 +2099,17 @@ typedef struct {
     Py_ssize_t *mem;    /* the copies (PyMem), else NULL */
 } tokarr;
 
-static int view_of(PyObject *o, Py_buffer *b) { /* 1: o is such a view, held in *b; 0: not; -1: error */
-    if (!PyMemoryView_Check(o) || !PyBytes_CheckExact(PyMemoryView_GET_BASE(o))) return 0;
-    if (PyObject_GetBuffer(o, b, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) return -1; /* (a released view) */
-    if (b->format != NULL && strcmp(b->format, "n") == 0 && b->itemsize == sizeof(Py_ssize_t) && b->ndim == 1)
+/* 1: o is a contiguous, aligned memoryview of Py_ssize_t items over bytes, held in *b (release it);
+ * 0: anything else (a released or strided view, one over another object or none: copied) */
+static int view_of(PyObject *o, Py_buffer *b) {
+    if (!PyMemoryView_Check(o)) return 0;
+    if (PyObject_GetBuffer(o, b, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) { /* (released or strided) */
+        PyErr_Clear();
+        return 0;
+    }
+    PyObject *base = PyMemoryView_GET_BASE(o); /* (the view is held: not released meanwhile) */
+    if (base != NULL && PyBytes_CheckExact(base) && b->format != NULL && strcmp(b->format, "n") == 0 &&
+        b->itemsize == sizeof(Py_ssize_t) && b->ndim == 1 && (uintptr_t)b->buf % sizeof(Py_ssize_t) == 0)
         return 1;
     PyBuffer_Release(b);
     return 0;
@@ -2122,13 +2129,7 @@ static void tokarr_release(tokarr *t) {
  * names the reading in the messages; the caller has checked that there are as many of each) */
 static int tokarr_of(PyObject *starts, PyObject *ends, Py_ssize_t len, const char *fn, tokarr *t) {
     memset(t, 0, sizeof(*t));
-    int a = view_of(starts, &t->views[0]);
-    if (a < 0) return -1;
-    int b = a ? view_of(ends, &t->views[1]) : 0;
-    if (b < 0) {
-        PyBuffer_Release(&t->views[0]);
-        return -1;
-    }
+    int a = view_of(starts, &t->views[0]), b = a ? view_of(ends, &t->views[1]) : 0;
     if (a && b) {
         t->held = 1;
         t->n = t->views[0].len / (Py_ssize_t)sizeof(Py_ssize_t);
@@ -2979,16 +2980,17 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
     d.n = toks.n;
     d.ts = toks.ts;
     d.te = toks.te;
-    if (!lazy && PyList_GET_SIZE(words) != d.n) { /* (an offset's __index__ changed the list of words) */
+    /* (copies, owned from here on: quotes and sents name them, and fail releases them) */
+    PyObject *quotes_in = quotes, *sents_in = sents;
+    quotes = sents = NULL;
+    if ((lazy || (d.words = PySequence_Tuple(words)) != NULL) && (quotes = PySequence_Tuple(quotes_in)) != NULL &&
+        (sents = PySequence_Tuple(sents_in)) != NULL)
+        firsts = PyDict_Items(first_map);
+    if (firsts == NULL) goto fail;
+    if (!lazy && PyTuple_GET_SIZE(d.words) != d.n) { /* (an offset's __index__ changed the list of words) */
         PyErr_SetString(PyExc_ValueError, "attributions: as many words and ends as token starts are needed");
         goto fail;
     }
-    if (!lazy) d.words = PySequence_Tuple(words); /* (always a copy: a member of the rule sets may run Python code) */
-    quotes = PySequence_Tuple(quotes);
-    sents = PySequence_Tuple(sents);
-    firsts = PyDict_Items(first_map);
-    if ((!lazy && d.words == NULL) || quotes == NULL || sents == NULL || firsts == NULL)
-        goto fail;
     d.witems = lazy ? PyMem_Calloc(d.n + 1, sizeof(PyObject *)) : PySequence_Fast_ITEMS(d.words);
     d.first = PyMem_New(Py_ssize_t, d.n + 1);
     d.inq = PyMem_Calloc(d.n + 1, 1);
@@ -3442,12 +3444,11 @@ typedef struct {
     PyObject *low;                     /* apostrophes and low */
 } fdoc;
 
-/* The caller's list of words is read in place, not copied (copying a text's tokens cost more than
- * the rest): each word is checked as it is read, to be in the list and an exact str, so that no
- * Python code runs on them (no __hash__ or __eq__ that could change the list). */
-static Py_ssize_t f_off(const fdoc *d, const Py_ssize_t *arr, Py_ssize_t i) { /* an offset of a token, -1: error */
+/* An offset of token i (arr: d->ts or d->te, checked by tokarr_of), -1 with an error for no such
+ * token (the readings stay within their tokens: a guard) */
+static Py_ssize_t f_off(const fdoc *d, const Py_ssize_t *arr, Py_ssize_t i) {
     if (i < 0 || i >= d->n) {
-        PyErr_Format(PyExc_IndexError, "flags: no token %zd", i);
+        PyErr_Format(PyExc_IndexError, "no token %zd", i);
         return -1;
     }
     return arr[i]; /* (checked by tokarr_of) */
@@ -3463,14 +3464,14 @@ static Py_ssize_t f_int(PyObject *o, const char *what) { /* an exact int's value
 }
 #define FTE(d, i) f_off((d), (d)->te, (i))
 
-static PyObject *f_word(const fdoc *d, Py_ssize_t i) { /* token i's word, a new reference; NULL: error */
+/* Token i's word, a new reference; NULL: error. The caller's list of words is read in place, not
+ * copied (copying a text's tokens cost more than the rest): each word is checked as it is read, to
+ * be in the list and an exact str, so that no Python code runs on them (no __hash__ or __eq__
+ * that could change the list). */
+static PyObject *f_word(const fdoc *d, Py_ssize_t i) {
     if (d->words == NULL) { /* (made from the text: a _Doc's words are made only where read) */
         Py_ssize_t s = FTS(d, i), e = s < 0 ? -1 : FTE(d, i);
         if (e < 0) return NULL;
-        if (e < s) {
-            PyErr_Format(PyExc_ValueError, "flags: token %zd is not a span of the text", i);
-            return NULL;
-        }
         return word_at(d->text, &d->ap, d->low, s, e);
     }
     PyObject *w = i < PyList_GET_SIZE(d->words) ? PyList_GET_ITEM(d->words, i) : NULL;

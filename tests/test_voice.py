@@ -2,6 +2,7 @@
 
 import json
 import re
+import sys
 
 import numpy as np
 import pandas as pd
@@ -1300,3 +1301,76 @@ def test_clean_source_by_hand():
     assert clean("it", att) == ""
     assert clean("the \u201cspokesman\u201d", att) == ""  # (quotation marks: not a speaker)
     assert clean("one two three four five six seven eight nine", att) == ""
+
+
+def test_compiled_readings_take_token_views_in_place_or_copied():
+    """A _Doc's tokens are two memoryviews of one bytes object, which the C readings read in
+    place; any other sequences of offsets (a bytearray's or a misaligned, strided, released or
+    baseless view, lists) are copied or refused with an error, never read in place, and the
+    regions found are the same."""
+    import io
+
+    if V._kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    att = V.Attribution.default()
+    d = V._Doc("Officials said the militia, \u201cthe so-called army,\u201d fled. He denied it.", att)
+    assert isinstance(d.starts, memoryview) and d.starts.obj is d.ends.obj
+    tables = V._rule_tables(att)
+
+    def regions(starts, ends):
+        return V._kernels.attributions(d.text, starts, ends, d.words, d._first, [], list(d.sents), tables)
+
+    want = regions(list(d.starts), list(d.ends))
+    assert want and regions(d.starts, d.ends) == want
+    n = len(d.starts)
+    raw = bytes(d.starts) + bytes(d.ends)
+    over_bytearray = memoryview(bytearray(raw))  # (mutable under the view: copied)
+    assert regions(over_bytearray[:8 * n].cast("n"), over_bytearray[8 * n:].cast("n")) == want
+    misaligned = memoryview(b"\0" + raw)[1:]  # (bytes, but not at an 8-byte boundary: copied)
+    assert regions(misaligned[:8 * n].cast("n"), misaligned[8 * n:].cast("n")) == want
+    doubled = memoryview(b"".join(int(v).to_bytes(8, sys.byteorder) * 2 for v in d.starts)).cast("n")
+    assert regions(doubled[::2], d.ends) == want  # (strided: copied)
+    view = memoryview(bytes(d.starts)).cast("n")
+    view.release()
+    with pytest.raises(ValueError, match="released"):
+        regions(view, d.ends)
+    with pytest.raises(ValueError, match="not a span"):
+        regions(d.ends, d.starts)
+
+    class Raw(io.RawIOBase):  # (readinto gets a memoryview with no object under it)
+        def readable(self):
+            return True
+
+        def readinto(self, b):
+            got.append(pytest.raises(ValueError, V._kernels.token_words, "a b c d", b, b, V._Words("a b c d")))
+            return 0
+
+    got = []
+    io.BufferedReader(Raw(), buffer_size=16).read(4)
+    assert got  # (copied, then refused: its zero bytes are no spans after one another)
+
+
+def test_compiled_attribution_rules_keep_their_arguments_when_offsets_change_the_words():
+    """An offset whose __index__ lengthens the list of words: an error, and the caller's lists of
+    quotations and sentences keep their references (an early exit once released them)."""
+    if V._kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    att = V.Attribution.default()
+    d = V._Doc("He said so.", att)
+    words = list(d.words)
+
+    class Growing:
+        def __init__(self, v):
+            self.v = v
+
+        def __index__(self):
+            words.append("x")
+            return self.v
+
+    quotes, sents = [], [(0, len(d.text))]
+    before = sys.getrefcount(quotes), sys.getrefcount(sents)
+    for _ in range(3):
+        with pytest.raises(ValueError, match="as many words"):
+            V._kernels.attributions(d.text, [Growing(x) for x in d.starts], list(d.ends), words, {}, quotes, sents,
+                                    V._rule_tables(att))
+    assert (sys.getrefcount(quotes), sys.getrefcount(sents)) == before
