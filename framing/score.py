@@ -171,7 +171,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
         # voice attribution reads only the sentences around mentions (the same voices as reading all),
         # unless they hold most of the text: finding them then costs more than it saves
         if voice and b > a:
-            sparse = spans is None or len(text) >= _WHOLE_TEXT_CHARS * (b - a)
+            sparse = len(text) >= _WHOLE_TEXT_CHARS * (b - a)
             d = _Doc(text, att, _points(s_, e_, mids, lasts_all[a:b]) if sparse else None, spans)
         else:
             d = None
@@ -226,11 +226,13 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
 
 _NO_DESCRIPTORS = pd.DataFrame(columns=DESCRIPTOR_COLUMNS)
 
-# A text whose sentences are split already is read whole by voice attribution (tokenised whole, no
-# lines and sentences chosen around its mentions) when it has a mention for every this many
-# characters or fewer. In benchmarks/bench_whole_text.py (texts of 1,000-32,000 characters),
-# reading whole took 0.73-1.04x the time of reading around mentions 100-300 characters apart,
-# 0.80-1.20x at 700, 1.06-1.49x at 1,000 and 1.56-1.91x at 3,000. The voices are the same either way.
+# A text is read whole by voice attribution (split into sentences and tokenised whole, no lines and
+# sentences chosen around its mentions) when it has a mention for every this many characters or
+# fewer. In benchmarks/bench_whole_text.py (texts of 1,000-32,000 characters, sentences split
+# already), reading whole took 0.73-1.04x the time of reading around mentions 100-300 characters
+# apart, 0.80-1.20x at 700, 1.06-1.49x at 1,000 and 1.56-1.91x at 3,000; without the sentence
+# index, score on 20 MB of news took 1/1.16 of the time with the benchmark lexicon and 1/1.08 with
+# the shipped ones. The voices are the same either way.
 _WHOLE_TEXT_CHARS = 700
 
 

@@ -225,12 +225,13 @@ def test_texts_read_whole_or_around_mentions_give_the_same_tables(basil, monkeyp
     lengths = docs["text"].str.len().to_numpy()
     whole = lengths < score_module._WHOLE_TEXT_CHARS * counts
     assert 5 <= whole.sum() <= (counts > 0).sum() - 5  # (both readings are exercised by default)
-    results = []
-    for chars in (0, 10 ** 9):  # every text around its mentions; every text whole
-        monkeypatch.setattr(score_module, "_WHOLE_TEXT_CHARS", chars)
-        results.append(framing.score(docs, lex, progress=False))
-    for table in ("documents", "mentions", "descriptors"):
-        pd.testing.assert_frame_equal(getattr(results[0], table), getattr(results[1], table))
+    for sentences in (True, False):  # (the sentence spans given to voice attribution, or not)
+        results = []
+        for chars in (0, 10 ** 9):  # every text around its mentions; every text whole
+            monkeypatch.setattr(score_module, "_WHOLE_TEXT_CHARS", chars)
+            results.append(framing.score(docs, lex, progress=False, sentences=sentences))
+        for table in ("documents", "mentions", "descriptors"):
+            pd.testing.assert_frame_equal(getattr(results[0], table), getattr(results[1], table))
     mentions = results[0].mentions
     assert len(mentions) > 1000 and (mentions["voice"] != "author").sum() > 50
     assert mentions["negated"].any() and mentions["hedged"].any()
