@@ -156,6 +156,7 @@ def tokens_in(text: str, spans: list, starts: list, ends: list, low=None, words:
     for a, b in spans:
         tokens_of(text, a, b, starts, ends, low, words, first, marks, hits)
 
+
 def token_table(text: str, spans: list, low, first: dict, marks: frozenset, hits: list):
     """The tokens of :func:`tokens_in` (``low`` a callable, no words kept) as ``(starts, ends)``:
     in C, two memoryviews of one ``bytes`` object (the C readings of the rules read them in place:
