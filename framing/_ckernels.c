@@ -1322,6 +1322,41 @@ FORCE_INLINE Py_ssize_t next_token(const tok_reader *r, Py_ssize_t i, Py_ssize_t
     return token_end(r->kind, r->data, i, r->end, &r->ap);
 }
 
+/* next_token, also telling whether the token has a word character that is not ASCII (*wide): a
+ * token without one is made of ASCII word characters and apostrophes, which token_in_marks then
+ * need not read again (that second reading was a tenth of tokenising). */
+FORCE_INLINE Py_ssize_t next_token_wide(const tok_reader *r, Py_ssize_t i, Py_ssize_t *s, int *wide) {
+    Py_UCS4 c = 0;
+    for (;; i++) {
+        if (i >= r->end) return -1;
+        c = PyUnicode_READ(r->kind, r->data, i);
+        if (c < 128 ? ascii_word[c] : is_word_char(c)) break;
+    }
+    *s = i;
+    int w = c >= 128;
+    for (i++;;) {
+        for (; i < r->end; i++) {
+            c = PyUnicode_READ(r->kind, r->data, i);
+            if (c < 128) {
+                if (!ascii_word[c]) break;
+            } else if (is_word_char(c)) {
+                w = 1;
+            } else {
+                break;
+            }
+        }
+        /* (at the end, or at c, the character after a run of word characters: an apostrophe
+         * followed by a word character goes on with the token, as in token_end) */
+        if (i + 1 >= r->end || !in_charset(&r->ap, c)) break;
+        Py_UCS4 c2 = PyUnicode_READ(r->kind, r->data, i + 1);
+        if (!(c2 < 128 ? ascii_word[c2] : is_word_char(c2))) break;
+        w |= c2 >= 128;
+        i += 2;
+    }
+    *wide = w;
+    return i;
+}
+
 /* Words and offsets shared between tokens. tokens_of makes a word and two offsets for every token of
  * the sentences around mentions (3.3 million tokens in 20 MB of news), and a new object for each was
  * half of its time: most tokens are a few hundred common words, and a text's offsets, a few
@@ -1342,6 +1377,20 @@ static PyObject *offset_int(Py_ssize_t v) { /* int(v), a new reference */
     if (o == NULL && (o = offset_ints[v] = PyLong_FromSsize_t(v)) == NULL) return NULL;
     Py_INCREF(o);
     return o;
+}
+
+/* (a, b), a new reference: two ints of offset_int in a tuple (Py_BuildValue reads its format
+ * string on every call: a tenth of splitting a text into sentences went into it) */
+static PyObject *pair_of(Py_ssize_t a, Py_ssize_t b) {
+    PyObject *x = offset_int(a), *y = x != NULL ? offset_int(b) : NULL, *t = y != NULL ? PyTuple_New(2) : NULL;
+    if (t == NULL) {
+        Py_XDECREF(x);
+        Py_XDECREF(y);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(t, 0, x);
+    PyTuple_SET_ITEM(t, 1, y);
+    return t;
 }
 
 /* The word of the token text[s:e] into out (e - s bytes), and its FNV-1a hash into *h, when the
@@ -1418,7 +1467,7 @@ static PyObject *word_spans(PyObject *self, PyObject *args) {
     tok_reader r = tok_reader_of(text, apos, &start, end);
     Py_ssize_t s, i = start;
     while ((i = next_token(&r, i, &s)) >= 0) {
-        PyObject *t = Py_BuildValue("(nn)", s, i);
+        PyObject *t = pair_of(s, i);
         if (t == NULL || PyList_Append(out, t) < 0) { Py_XDECREF(t); return NULL; }
         Py_DECREF(t);
     }
@@ -1523,34 +1572,9 @@ static int mark_may_hold(const uint8_t *map, PyObject *w) { /* 0: w is not in th
     return (map[key >> 3] >> (key & 7)) & 1;
 }
 
-/* Whether the word of the token text[s:e] (as ascii_word_of makes it) is in the marks of map (the
- * bitmap and table of mark_filter_for), read from the token's characters without making the word:
- * 1 yes, 0 no; -1 where the table cannot tell (a character other than ASCII word characters and
- * apostrophes, or a word longer than MARK_WORD_LEN): the word is then made and looked up. */
-FORCE_INLINE int token_in_marks(const tok_reader *r, Py_ssize_t s, Py_ssize_t e, const uint8_t *map) {
-    Py_ssize_t n = e - s;
-    if (n > MARK_WORD_LEN) return -1;
-    /* The bitmap first, from the token's length and its first and last characters (word characters,
-     * as a token's are: lower-cased as in its word, when ASCII), before the word is made and hashed:
-     * five tokens in six stop there (the hash's multiplications, one per character, were a quarter
-     * of tokenising) */
-    Py_UCS4 c0 = PyUnicode_READ(r->kind, r->data, s), c1 = PyUnicode_READ(r->kind, r->data, e - 1);
-    if (c0 < 128 && c1 < 128) {
-        size_t key = mark_key_of(n, (Py_UCS1)(c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0),
-                                 (Py_UCS1)(c1 >= 'A' && c1 <= 'Z' ? c1 + 32 : c1));
-        if (!((map[key >> 3] >> (key & 7)) & 1)) {
-            for (Py_ssize_t k = s + 1; k < e - 1; k++) { /* (a word of ASCII characters: then not in the marks) */
-                Py_UCS4 c = PyUnicode_READ(r->kind, r->data, k);
-                if (!(c < 128 && ascii_word[c]) && !in_charset(&r->ap, c)) return -1;
-            }
-            return 0;
-        }
-    }
-    Py_UCS1 w[MARK_WORD_LEN];
-    uint32_t h;
-    if (!ascii_word_into(r, s, e, w, &h)) return -1;
-    size_t key = mark_key(w, n);
-    if (!((map[key >> 3] >> (key & 7)) & 1)) return 0;
+/* Whether the ASCII word w[0:n] (0 < n <= MARK_WORD_LEN), whose FNV-1a hash is h, is in the table
+ * of the marks' filter map (mark_filter_for): 1 or 0. */
+FORCE_INLINE int marks_table_holds(const uint8_t *map, const Py_UCS1 *w, Py_ssize_t n, uint32_t h) {
     uint32_t n_slots;
     memcpy(&n_slots, map + MARK_BITS / 8, sizeof(uint32_t));
     const uint8_t *slots = map + MARK_BITS / 8 + sizeof(uint32_t);
@@ -1561,6 +1585,51 @@ FORCE_INLINE int token_in_marks(const tok_reader *r, Py_ssize_t s, Py_ssize_t e,
     }
 }
 
+/* Whether the ASCII word w[0:n] is in the frozenset of str words: from its filter (mark_filter_for:
+ * a lookup in the set, for a str made of the word, cost twenty times as much, and sentence
+ * splitting looks an abbreviation up for every word before a full stop), else from the set
+ * itself; 1, 0, -1 on error */
+static int ascii_word_in(PyObject *words, const Py_UCS1 *w, Py_ssize_t n) {
+    PyObject *bits = n > 0 && n <= MARK_WORD_LEN ? mark_filter_for(words) : (Py_INCREF(Py_None), Py_None);
+    if (bits == NULL) return -1;
+    int in;
+    if (bits != Py_None) {
+        const uint8_t *map = (const uint8_t *)PyBytes_AS_STRING(bits);
+        size_t key = mark_key(w, n);
+        uint32_t h = 2166136261u;
+        for (Py_ssize_t k = 0; k < n; k++) h = (h ^ w[k]) * 16777619u;
+        in = ((map[key >> 3] >> (key & 7)) & 1) ? marks_table_holds(map, w, n, h) : 0;
+    } else {
+        PyObject *str = PyUnicode_FromStringAndSize((const char *)w, n);
+        in = str == NULL ? -1 : PySet_Contains(words, str);
+        Py_XDECREF(str);
+    }
+    Py_DECREF(bits);
+    return in;
+}
+
+/* Whether the word of the token text[s:e] (as ascii_word_of makes it) is in the marks of map (the
+ * bitmap and table of mark_filter_for), read from the token's characters without making the word,
+ * for a token whose word characters are ASCII (next_token_wide tells; its other characters are
+ * apostrophes): 1 yes, 0 no; -1 where the table cannot tell (a word longer than MARK_WORD_LEN):
+ * the word is then made and looked up. */
+FORCE_INLINE int token_in_marks(const tok_reader *r, Py_ssize_t s, Py_ssize_t e, const uint8_t *map) {
+    Py_ssize_t n = e - s;
+    if (n > MARK_WORD_LEN) return -1;
+    /* The bitmap first, from the token's length and its first and last characters (ASCII word
+     * characters, lower-cased as in its word), before the word is made and hashed: five tokens in
+     * six stop there (the hash's multiplications, one per character, were a quarter of
+     * tokenising) */
+    Py_UCS4 c0 = PyUnicode_READ(r->kind, r->data, s), c1 = PyUnicode_READ(r->kind, r->data, e - 1);
+    size_t key = mark_key_of(n, (Py_UCS1)(c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0),
+                              (Py_UCS1)(c1 >= 'A' && c1 <= 'Z' ? c1 + 32 : c1));
+    if (!((map[key >> 3] >> (key & 7)) & 1)) return 0;
+    Py_UCS1 w[MARK_WORD_LEN];
+    uint32_t h;
+    if (!ascii_word_into(r, s, e, w, &h)) return -1;
+    return marks_table_holds(map, w, n, h);
+}
+
 /* Token offsets as they are found: two growing C arrays (a _Doc's table, or the lists of
  * tokens_of filled from them at the end). */
 typedef struct {
@@ -1568,17 +1637,21 @@ typedef struct {
     Py_ssize_t n, cap;
 } tokbuf;
 
-static int tokbuf_push(tokbuf *tb, Py_ssize_t a, Py_ssize_t b) { /* 0, -1 (MemoryError) */
-    if (tb->n == tb->cap) {
-        Py_ssize_t cap = tb->cap ? 2 * tb->cap : 256;
-        Py_ssize_t *s = PyMem_Resize(tb->s, Py_ssize_t, cap);
-        if (s == NULL) { PyErr_NoMemory(); return -1; }
-        tb->s = s;
-        Py_ssize_t *e = PyMem_Resize(tb->e, Py_ssize_t, cap);
-        if (e == NULL) { PyErr_NoMemory(); return -1; }
-        tb->e = e;
-        tb->cap = cap;
-    }
+static int tokbuf_grow(tokbuf *tb) { /* twice the room: 0, -1 (MemoryError) */
+    Py_ssize_t cap = tb->cap ? 2 * tb->cap : 256;
+    Py_ssize_t *s = PyMem_Resize(tb->s, Py_ssize_t, cap);
+    if (s == NULL) { PyErr_NoMemory(); return -1; }
+    tb->s = s;
+    Py_ssize_t *e = PyMem_Resize(tb->e, Py_ssize_t, cap);
+    if (e == NULL) { PyErr_NoMemory(); return -1; }
+    tb->e = e;
+    tb->cap = cap;
+    return 0;
+}
+
+/* (inlined, the growing apart: a call per token was an eighth of tokenising) */
+FORCE_INLINE int tokbuf_push(tokbuf *tb, Py_ssize_t a, Py_ssize_t b) { /* 0, -1 (MemoryError) */
+    if (tb->n == tb->cap && tokbuf_grow(tb) < 0) return -1;
     tb->s[tb->n] = a;
     tb->e[tb->n++] = b;
     return 0;
@@ -1614,12 +1687,13 @@ FORCE_INLINE int tokens_span_of(int kind, PyObject *text, PyObject *apos, Py_ssi
     tok_reader r = tok_reader_of(text, apos, &start, end);
     r.kind = kind; /* (the same, but a constant in each copy) */
     Py_ssize_t s, i = start;
-    while ((i = next_token(&r, i, &s)) >= 0) {
+    int wide;
+    while ((i = next_token_wide(&r, i, &s, &wide)) >= 0) {
         Py_ssize_t index = base + tb->n; /* (this token's, before it is added) */
         if (tokbuf_push(tb, s, i) < 0) return -1;
         int bad;
         if (!keep && lazy && map != NULL) { /* hits alone, the word ASCII: from the marks' table, no word made */
-            int in = token_in_marks(&r, s, i, map);
+            int in = wide ? -1 : token_in_marks(&r, s, i, map);
             if (in == 1) {
                 PyObject *k = offset_int(index);
                 bad = k == NULL || PyList_Append(hits, k) < 0;
@@ -2071,7 +2145,7 @@ static PyObject *quote_regions(PyObject *self, PyObject *args) {
                 if (regions[k].b > b) b = regions[k].b;
                 k++;
             }
-            PyObject *t = Py_BuildValue("(nn)", a, b);
+            PyObject *t = pair_of(a, b);
             if (t == NULL || PyList_Append(result, t) < 0) { Py_XDECREF(t); Py_CLEAR(result); goto done; }
             Py_DECREF(t);
         }
@@ -2125,11 +2199,29 @@ static void tokarr_release(tokarr *t) {
     t->mem = NULL;
 }
 
+/* The token table (a bytes object: token_table's) whose starts and ends were last checked as the
+ * tokens of a text of checked_len characters, and a reference to it, so that it cannot be freed
+ * and another made at its address: a _Doc's three readings check its table once, not three times
+ * (a sixth of each reading's own work). */
+static PyObject *checked_table;
+static Py_ssize_t checked_len = -1;
+
+/* The bytes object whose first and second halves the two views are (NULL: anything else). */
+static PyObject *table_of(const Py_buffer *v) {
+    PyObject *base = v[0].obj != NULL && PyMemoryView_Check(v[0].obj) ? PyMemoryView_GET_BASE(v[0].obj) : NULL;
+    if (base == NULL || !PyBytes_CheckExact(base) || v[1].obj == NULL || !PyMemoryView_Check(v[1].obj) ||
+        PyMemoryView_GET_BASE(v[1].obj) != base || v[0].buf != (void *)PyBytes_AS_STRING(base) ||
+        (char *)v[1].buf != PyBytes_AS_STRING(base) + v[0].len || 2 * v[0].len != PyBytes_GET_SIZE(base))
+        return NULL;
+    return base;
+}
+
 /* starts and ends into *t (release with tokarr_release, also after an error): 0, -1 on error (fn
  * names the reading in the messages; the caller has checked that there are as many of each) */
 static int tokarr_of(PyObject *starts, PyObject *ends, Py_ssize_t len, const char *fn, tokarr *t) {
     memset(t, 0, sizeof(*t));
     int a = view_of(starts, &t->views[0]), b = a ? view_of(ends, &t->views[1]) : 0;
+    PyObject *table = NULL;
     if (a && b) {
         t->held = 1;
         t->n = t->views[0].len / (Py_ssize_t)sizeof(Py_ssize_t);
@@ -2139,6 +2231,8 @@ static int tokarr_of(PyObject *starts, PyObject *ends, Py_ssize_t len, const cha
         }
         t->ts = t->views[0].buf;
         t->te = t->views[1].buf;
+        table = table_of(t->views);
+        if (table != NULL && table == checked_table && len == checked_len) return 0;
     } else {
         if (a) PyBuffer_Release(&t->views[0]);
         PyObject *st = PySequence_Tuple(starts), *et = st ? PySequence_Tuple(ends) : NULL;
@@ -2168,6 +2262,11 @@ static int tokarr_of(PyObject *starts, PyObject *ends, Py_ssize_t len, const cha
             PyErr_Format(PyExc_ValueError, "%s: token %zd is not a span of the text after the one before", fn, i);
             return -1;
         }
+    if (table != NULL) {
+        Py_INCREF(table);
+        Py_XSETREF(checked_table, table); /* (the one it replaces, a bytes object, runs no Python code when freed) */
+        checked_len = len;
+    }
     return 0;
 }
 
@@ -2300,7 +2399,7 @@ static PyObject *span_list(const qspan *sp, const Py_ssize_t *idx, Py_ssize_t n)
     if (list == NULL) return NULL;
     for (Py_ssize_t k = 0; k < n; k++) {
         const qspan *x = &sp[idx ? idx[k] : k];
-        PyObject *t = Py_BuildValue("(nn)", x->a, x->b);
+        PyObject *t = pair_of(x->a, x->b);
         if (t == NULL) { Py_DECREF(list); return NULL; }
         PyList_SET_ITEM(list, k, t);
     }
@@ -2495,21 +2594,14 @@ static int ends_sentence(PyObject *text, int kind, const void *data, cand c, Py_
     }
     if (other || b - a >= 64 || b <= a || (letters && digits)) goto ask; /* (no abbreviation is that long) */
     if (digits && letters + digits < b - a) goto ask; /* (a number with . or -: the rules decide) */
-    char buf[64];
+    Py_UCS1 buf[64];
     for (Py_ssize_t k = a; k < b; k++) {
         Py_UCS4 x = PyUnicode_READ(kind, data, k);
-        buf[k - a] = (char)(x >= 'A' && x <= 'Z' ? x + 32 : x);
+        buf[k - a] = (Py_UCS1)(x >= 'A' && x <= 'Z' ? x + 32 : x);
     }
-    PyObject *w = PyUnicode_FromStringAndSize(buf, b - a);
-    if (w == NULL) return -1;
-    int in = PySet_Contains(abbrev, w);
-    Py_DECREF(w);
-    if (in == 0 && hyphen >= 0) { /* the part after the last hyphen ("x-gen") */
-        w = PyUnicode_FromStringAndSize(buf + (hyphen + 1 - a), b - hyphen - 1);
-        if (w == NULL) return -1;
-        in = PySet_Contains(abbrev, w);
-        Py_DECREF(w);
-    }
+    int in = ascii_word_in(abbrev, buf, b - a);
+    if (in == 0 && hyphen >= 0) /* the part after the last hyphen ("x-gen") */
+        in = ascii_word_in(abbrev, buf + (hyphen + 1 - a), b - hyphen - 1);
     if (in < 0) return -1;
     if (in) { /* an abbreviation: its pair is no break */
         if (c.nw >= 0 || !run_ends(kind, data, c)) return 0;
@@ -2836,20 +2928,41 @@ static int word_ends(PyObject *w, PyObject *suffix) { /* w.endswith(suffix) */
     return (int)PyUnicode_Tailmatch(w, suffix, 0, PY_SSIZE_T_MAX, 1);
 }
 
-/* _Doc.match_at(i, phrases): firsts and lengths from _phrase_shape */
-static Py_ssize_t match_at(const adoc *d, Py_ssize_t i, PyObject *phrases, PyObject *firsts, PyObject *lengths) {
+/* A set of phrases (tuples of words) as the readings match them: the set and framing/voice.py's
+ * _phrase_shape of it, i.e. its first words, the lengths of its phrases of 2-4 words (longest
+ * first), the second words of those of two or more, the words of those of one. The next word of
+ * a first word is looked up in the second words before a tuple of words is made and looked up for
+ * each length (those tuples were a third of reading the rules; most first words, "said", have no
+ * phrase going on from them). */
+typedef struct {
+    PyObject *phrases, *firsts, *lengths, *seconds, *singles;
+} pshape;
+
+#define PSHAPE_FORMAT "OOO!OO"
+#define PSHAPE_ARGS(p) &(p).phrases, &(p).firsts, &PyTuple_Type, &(p).lengths, &(p).seconds, &(p).singles
+
+static int pshape_ok(const pshape *p) { /* the four sets are sets */
+    return PyAnySet_Check(p->phrases) && PyAnySet_Check(p->firsts) && PyAnySet_Check(p->seconds) &&
+           PyAnySet_Check(p->singles);
+}
+
+/* _Doc.match_at(i, phrases) for the phrases of sh */
+static Py_ssize_t match_at(const adoc *d, Py_ssize_t i, const pshape *sh) {
     if (i >= d->n) return 0;
     PyObject *w = WORD(d, i);
-    int r = word_in(firsts, w);
+    int r = word_in(sh->firsts, w);
     if (r <= 0) return r;
     if (i > 0 && d->ts[i] - gap_lo(d, i) == 1 && CH(d, gap_lo(d, i)) == '-') return 0; /* "self-styled" */
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(lengths); k++) {
-        Py_ssize_t len = PyLong_AsSsize_t(PyTuple_GET_ITEM(lengths, k));
+    int second = -2; /* whether the next word is a second word (-2: not looked up yet) */
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(sh->lengths); k++) {
+        Py_ssize_t len = PyLong_AsSsize_t(PyTuple_GET_ITEM(sh->lengths, k));
         if (len < 0 && PyErr_Occurred()) return -1;
         if (i + len > d->n) continue;
+        if (len >= 2 && second == -2 && (second = word_in(sh->seconds, WORD(d, i + 1))) < 0) return -1;
+        if (len >= 2 && !second) continue; /* (no phrase of two words or more has it second) */
         PyObject *tup = words_slice(d, i, i + len);
         if (tup == NULL) return -1;
-        r = PySet_Contains(phrases, tup);
+        r = PySet_Contains(sh->phrases, tup);
         Py_DECREF(tup);
         if (r < 0) return -1;
         if (r) {
@@ -2858,10 +2971,7 @@ static Py_ssize_t match_at(const adoc *d, Py_ssize_t i, PyObject *phrases, PyObj
             if (all) return len;
         }
     }
-    PyObject *one = PyTuple_Pack(1, w);
-    if (one == NULL) return -1;
-    r = PySet_Contains(phrases, one);
-    Py_DECREF(one);
+    r = word_in(sh->singles, w); /* (w,) in phrases */
     return r < 0 ? -1 : r;
 }
 
@@ -2914,11 +3024,37 @@ static PyObject *phrase_text(const adoc *d, Py_ssize_t a, Py_ssize_t b) { /* _ph
     return PyUnicode_Substring(d->text, d->ts[a], d->te[b - 1]);
 }
 
+/* The rule's name as an interned str, a new reference: made once for each of the few names */
+static PyObject *rule_name(const char *rule) {
+    static const char *keys[8];
+    static PyObject *names[8];
+    for (int k = 0; k < 8; k++) {
+        if (keys[k] == NULL) {
+            if ((names[k] = PyUnicode_InternFromString(rule)) == NULL) return NULL;
+            keys[k] = rule;
+        }
+        if (keys[k] == rule) return Py_NewRef(names[k]);
+    }
+    return PyUnicode_InternFromString(rule); /* (more names than slots: made each time) */
+}
+
+/* The row (a, b, src, rule) appended to out: 0, -1 on error; src (a new reference, or NULL for an
+ * error already set) is taken over */
 static int emit(PyObject *out, Py_ssize_t a, Py_ssize_t b, PyObject *src, const char *rule) {
     if (src == NULL) return -1;
-    PyObject *row = Py_BuildValue("(nnOs)", a, b, src, rule);
-    Py_DECREF(src);
-    if (row == NULL) return -1;
+    PyObject *x = offset_int(a), *y = x != NULL ? offset_int(b) : NULL, *name = y != NULL ? rule_name(rule) : NULL;
+    PyObject *row = name != NULL ? PyTuple_New(4) : NULL;
+    if (row == NULL) {
+        Py_XDECREF(x);
+        Py_XDECREF(y);
+        Py_XDECREF(name);
+        Py_DECREF(src);
+        return -1;
+    }
+    PyTuple_SET_ITEM(row, 0, x);
+    PyTuple_SET_ITEM(row, 1, y);
+    PyTuple_SET_ITEM(row, 2, src);
+    PyTuple_SET_ITEM(row, 3, name);
     int r = PyList_Append(out, row);
     Py_DECREF(row);
     return r;
@@ -2946,14 +3082,17 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "attributions: hits must be a list of token indexes (or None)");
         return NULL;
     }
-    PyObject *phrases, *phrase_firsts, *phrase_len, *naming, *naming_firsts, *naming_len, *speech, *speech_firsts,
-        *speech_len, *rule_firsts, *particles, *pronouns, *aux, *np_lead, *conj, *cc_quote, *clause, *comma_colon,
+    pshape phrases, naming, speech;
+    PyObject *rule_firsts, *particles, *pronouns, *aux, *np_lead, *conj, *cc_quote, *clause, *comma_colon,
         *naming_stops, *quote_set;
-    if (!PyArg_ParseTuple(tables, "OOO!OOO!OOO!OOOOOOUUUUU", &phrases, &phrase_firsts, &PyTuple_Type, &phrase_len,
-                          &naming, &naming_firsts, &PyTuple_Type, &naming_len, &speech, &speech_firsts, &PyTuple_Type,
-                          &speech_len, &rule_firsts, &particles, &pronouns, &aux, &np_lead, &conj, &cc_quote, &clause,
-                          &comma_colon, &naming_stops, &quote_set))
+    if (!PyArg_ParseTuple(tables, PSHAPE_FORMAT PSHAPE_FORMAT PSHAPE_FORMAT "OOOOOOUUUUU", PSHAPE_ARGS(phrases),
+                          PSHAPE_ARGS(naming), PSHAPE_ARGS(speech), &rule_firsts, &particles, &pronouns, &aux, &np_lead,
+                          &conj, &cc_quote, &clause, &comma_colon, &naming_stops, &quote_set))
         return NULL;
+    if (!pshape_ok(&phrases) || !pshape_ok(&naming) || !pshape_ok(&speech)) {
+        PyErr_SetString(PyExc_ValueError, "attributions: the tables' phrases and words must be sets");
+        return NULL;
+    }
     if (voice_words() < 0) return NULL;
     struct stashed err = {NULL, NULL, NULL};
     Py_ssize_t n_starts = PyObject_Length(starts), n_ends = n_starts < 0 ? -1 : PyObject_Length(ends);
@@ -3098,9 +3237,9 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
             if (d.inq[i]) continue;
             PyObject *w = WORD(&d, i);
             Py_ssize_t n = 0;
-            int r = word_in(phrase_firsts, w);
+            int r = word_in(phrases.firsts, w);
             if (r < 0) goto fail;
-            if (r && (n = match_at(&d, i, phrases, phrase_firsts, phrase_len)) < 0) goto fail;
+            if (r && (n = match_at(&d, i, &phrases)) < 0) goto fail;
             if (n) { /* according to */
                 int lead = i == ti;
                 if (!lead && i == ti + 1) {
@@ -3118,9 +3257,9 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
                 i += n;
                 continue;
             }
-            r = word_in(naming_firsts, w);
+            r = word_in(naming.firsts, w);
             if (r < 0) goto fail;
-            if (r && (n = match_at(&d, i, naming, naming_firsts, naming_len)) < 0) goto fail;
+            if (r && (n = match_at(&d, i, &naming)) < 0) goto fail;
             if (n && i + n < tj) {
                 r = word_in(particles, WORD(&d, i + n));
                 if (r < 0) goto fail;
@@ -3165,9 +3304,9 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
                 i += n;
                 continue;
             }
-            r = word_in(speech_firsts, w);
+            r = word_in(speech.firsts, w);
             if (r < 0) goto fail;
-            if (r && (n = match_at(&d, i, speech, speech_firsts, speech_len)) < 0) goto fail;
+            if (r && (n = match_at(&d, i, &speech)) < 0) goto fail;
             if (n) { /* speech */
                 Py_ssize_t j0 = 0, k0 = 0, after = i + n;
                 int subj = noun_phrase(&d, i, sa, np_lead, aux, &j0, &k0);
@@ -3537,8 +3676,7 @@ static int f_joined(const fdoc *d, Py_ssize_t i) { /* _Doc._joined(i); -1: error
     return 1;
 }
 
-static int f_match_word(const fdoc *d, Py_ssize_t i, PyObject *w, PyObject *phrases, PyObject *firsts,
-                        PyObject *lengths, PyObject *hyphenated);
+static int f_match_word(const fdoc *d, Py_ssize_t i, PyObject *w, const pshape *sh, PyObject *hyphenated);
 
 static PyObject *f_words(const fdoc *d, Py_ssize_t a, Py_ssize_t b) { /* tuple(words[a:b]), a new reference */
     if (d->words != NULL) {
@@ -3555,33 +3693,44 @@ static PyObject *f_words(const fdoc *d, Py_ssize_t a, Py_ssize_t b) { /* tuple(w
     return tup;
 }
 
-/* _Doc.match_at(i, phrases, hyphenated) > 0 (firsts and lengths: _phrase_shape); -1: error */
-static int f_match(const fdoc *d, Py_ssize_t i, PyObject *phrases, PyObject *firsts, PyObject *lengths,
-                   PyObject *hyphenated) {
+/* _Doc.match_at(i, phrases, hyphenated) > 0 for the phrases of sh; -1: error */
+static int f_match(const fdoc *d, Py_ssize_t i, const pshape *sh, PyObject *hyphenated) {
     if (i >= d->n) return 0;
     PyObject *w = f_word(d, i);
     if (w == NULL) return -1;
-    int r = f_match_word(d, i, w, phrases, firsts, lengths, hyphenated);
+    int r = f_match_word(d, i, w, sh, hyphenated);
     Py_DECREF(w);
     return r;
 }
 
-static int f_match_word(const fdoc *d, Py_ssize_t i, PyObject *w, PyObject *phrases, PyObject *firsts,
-                        PyObject *lengths, PyObject *hyphenated) {
-    int r = PySet_Contains(firsts, w);
+/* Whether word i (a str) is one of the second words of sh: 1, 0, -1 on error; 1 also for a word
+ * that is not a str (the phrases' lookup then raises the error of words that are not) */
+static int f_second(const fdoc *d, Py_ssize_t i, const pshape *sh) {
+    PyObject *w = f_word(d, i);
+    if (w == NULL) return -1;
+    int r = PyUnicode_CheckExact(w) ? PySet_Contains(sh->seconds, w) : 1;
+    Py_DECREF(w);
+    return r;
+}
+
+static int f_match_word(const fdoc *d, Py_ssize_t i, PyObject *w, const pshape *sh, PyObject *hyphenated) {
+    int r = PySet_Contains(sh->firsts, w);
     if (r <= 0) return r;
     if (i > 0) { /* the second part of a hyphenated compound ("self-styled") */
         if ((r = f_gap_is_hyphen(d, i)) != 0) return r < 0 ? -1 : 0;
     }
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(lengths); k++) {
-        Py_ssize_t len = PyLong_AsSsize_t(PyTuple_GET_ITEM(lengths, k));
+    int second = -2; /* (as in match_at) */
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(sh->lengths); k++) {
+        Py_ssize_t len = PyLong_AsSsize_t(PyTuple_GET_ITEM(sh->lengths, k));
         if (len < 0 && PyErr_Occurred()) return -1;
         if (len < 1 || i + len > d->n) continue;
+        if (len >= 2 && second == -2 && (second = f_second(d, i + 1, sh)) < 0) return -1;
+        if (len >= 2 && !second) continue;
         PyObject *tup = f_words(d, i, i + len);
         if (tup == NULL) return -1;
         int ok = 1;
         for (Py_ssize_t m = 0; m < PyTuple_GET_SIZE(tup); m++) ok &= PyUnicode_CheckExact(PyTuple_GET_ITEM(tup, m));
-        ok = ok ? PySet_Contains(phrases, tup) : -1; /* -1: error */
+        ok = ok ? PySet_Contains(sh->phrases, tup) : -1; /* -1: error */
         if (ok == -1 && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "flags: words must be str, one per token");
         for (Py_ssize_t m = 1; ok > 0 && m < len; m++) ok = f_joined(d, i + m);
         if (ok > 0) { /* a phrase of hyphenated matches only where hyphens join its words */
@@ -3595,11 +3744,7 @@ static int f_match_word(const fdoc *d, Py_ssize_t i, PyObject *w, PyObject *phra
         Py_DECREF(tup);
         if (ok != 0) return ok;
     }
-    PyObject *one = PyTuple_Pack(1, w);
-    if (one == NULL) return -1;
-    r = PySet_Contains(phrases, one);
-    Py_DECREF(one);
-    return r;
+    return PySet_Contains(sh->singles, w); /* (w,) in phrases */
 }
 
 static Py_ssize_t first_at_least(const Py_ssize_t *v, Py_ssize_t n, Py_ssize_t x) { /* bisect_left(v[:n], x) */
@@ -3621,12 +3766,12 @@ static PyObject *flags(PyObject *self, PyObject *args) {
     PyObject *apos = NULL, *low = NULL;
     int lazy = lazy_words(words, "flags", &apos, &low);
     if (lazy < 0) return NULL;
-    PyObject *negs, *neg_firsts, *neg_len, *hedges, *hedge_firsts, *hedge_len, *hyphenated, *clause;
-    if (!PyArg_ParseTuple(tables, "OOO!OOO!OU", &negs, &neg_firsts, &PyTuple_Type, &neg_len, &hedges, &hedge_firsts,
-                          &PyTuple_Type, &hedge_len, &hyphenated, &clause))
+    pshape negs, hedges;
+    PyObject *hyphenated, *clause;
+    if (!PyArg_ParseTuple(tables, PSHAPE_FORMAT PSHAPE_FORMAT "OU", PSHAPE_ARGS(negs), PSHAPE_ARGS(hedges), &hyphenated,
+                          &clause))
         return NULL;
-    if (!PyAnySet_Check(negs) || !PyAnySet_Check(neg_firsts) || !PyAnySet_Check(hedges) ||
-        !PyAnySet_Check(hedge_firsts) || !PyAnySet_Check(hyphenated) || window < 0) {
+    if (!pshape_ok(&negs) || !pshape_ok(&hedges) || !PyAnySet_Check(hyphenated) || window < 0) {
         PyErr_SetString(PyExc_ValueError, "flags: the tables' phrases and first words must be sets, window >= 0");
         return NULL;
     }
@@ -3687,8 +3832,8 @@ static PyObject *flags(PyObject *self, PyObject *args) {
         Py_ssize_t h = given_h[g];
         PyObject *w = f_word(&d, h);
         if (w == NULL) goto done;
-        int r = PySet_Contains(neg_firsts, w);
-        if (r == 0) r = PySet_Contains(hedge_firsts, w);
+        int r = PySet_Contains(negs.firsts, w);
+        if (r == 0) r = PySet_Contains(hedges.firsts, w);
         Py_DECREF(w);
         if (r < 0) goto done;
         if (r == 0) continue;
@@ -3718,8 +3863,8 @@ static PyObject *flags(PyObject *self, PyObject *args) {
         int any = 0;
         for (Py_ssize_t q = h0; q < h1; q++) {
             if (found[q] < 0) {
-                int r1 = f_match(&d, hv[q], negs, neg_firsts, neg_len, hyphenated);
-                int r2 = r1 < 0 ? -1 : f_match(&d, hv[q], hedges, hedge_firsts, hedge_len, hyphenated);
+                int r1 = f_match(&d, hv[q], &negs, hyphenated);
+                int r2 = r1 < 0 ? -1 : f_match(&d, hv[q], &hedges, hyphenated);
                 if (r1 < 0 || r2 < 0) goto done;
                 found[q] = (int8_t)((r1 > 0) | ((r2 > 0) << 1));
             }
@@ -3767,7 +3912,8 @@ done:
  * as flags() reads them. tables: (speech, first words, lengths, naming, first words, lengths,
  * tag stops, speaker stops, clause-or-quote characters, noun-phrase leads, auxiliaries). */
 typedef struct {
-    PyObject *speech, *speech_firsts, *speech_len, *naming, *naming_firsts, *naming_len, *empty_set;
+    pshape speech, naming;
+    PyObject *empty_set;
     PyObject *tag_stops, *speaker_stops, *cc_quote, *np_lead, *aux;
     charset cs_tag_stops, cs_speaker_stops, cs_cc_quote; /* (the three str above) */
     Py_ssize_t n_sents;
@@ -3866,10 +4012,10 @@ static int q_scare(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssize_t qb
         Py_ssize_t st = FTS(d, k);
         if (st < 0) return -1;
         if (st < s0) continue;
-        int r = f_word_in(d, k, t->speech_firsts);
-        if (r > 0) r = f_match(d, k, t->speech, t->speech_firsts, t->speech_len, t->empty_set);
-        if (r == 0 && (r = f_word_in(d, k, t->naming_firsts)) > 0)
-            r = f_match(d, k, t->naming, t->naming_firsts, t->naming_len, t->empty_set);
+        int r = f_word_in(d, k, t->speech.firsts);
+        if (r > 0) r = f_match(d, k, &t->speech, t->empty_set);
+        if (r == 0 && (r = f_word_in(d, k, t->naming.firsts)) > 0)
+            r = f_match(d, k, &t->naming, t->empty_set);
         if (r == 0 && k >= i - 3) r = f_word_is(d, k, s_as);
         if (r != 0) return r < 0 ? -1 : 0;
     }
@@ -3886,7 +4032,7 @@ static int q_scare(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssize_t qb
                 break;
             }
         }
-        int r = f_match(d, k, t->speech, t->speech_firsts, t->speech_len, t->empty_set);
+        int r = f_match(d, k, &t->speech, t->empty_set);
         if (r != 0) return r < 0 ? -1 : 0;
     }
     return 1;
@@ -3914,7 +4060,7 @@ static PyObject *q_source(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssi
             if (g < 0) return NULL;
             if (g) break;
         }
-        int r = f_match(d, j, t->speech, t->speech_firsts, t->speech_len, t->empty_set);
+        int r = f_match(d, j, &t->speech, t->empty_set);
         if (r < 0) return NULL;
         if (!r) continue;
         if (j > i) return f_text(d, i, j);
@@ -3943,7 +4089,7 @@ static PyObject *q_source(const fdoc *d, const qtables *t, Py_ssize_t qa, Py_ssi
         Py_ssize_t st = FTS(d, j);
         if (st < 0) return NULL;
         if (st < sent_start) continue;
-        int r = f_match(d, j, t->speech, t->speech_firsts, t->speech_len, t->empty_set);
+        int r = f_match(d, j, &t->speech, t->empty_set);
         if (r < 0) return NULL;
         if (!r) continue;
         Py_ssize_t a = j; /* _noun_phrase_before(d, j, sent_start) */
@@ -3987,12 +4133,10 @@ static PyObject *quote_roles(PyObject *self, PyObject *args) {
     int lazy = lazy_words(words, "quote_roles", &apos, &low);
     if (lazy < 0) return NULL;
     qtables t;
-    if (!PyArg_ParseTuple(tables, "OOO!OOO!UUUOO", &t.speech, &t.speech_firsts, &PyTuple_Type, &t.speech_len, &t.naming,
-                          &t.naming_firsts, &PyTuple_Type, &t.naming_len, &t.tag_stops, &t.speaker_stops, &t.cc_quote,
-                          &t.np_lead, &t.aux))
+    if (!PyArg_ParseTuple(tables, PSHAPE_FORMAT PSHAPE_FORMAT "UUUOO", PSHAPE_ARGS(t.speech), PSHAPE_ARGS(t.naming),
+                          &t.tag_stops, &t.speaker_stops, &t.cc_quote, &t.np_lead, &t.aux))
         return NULL;
-    if (!PyAnySet_Check(t.speech) || !PyAnySet_Check(t.speech_firsts) || !PyAnySet_Check(t.naming) ||
-        !PyAnySet_Check(t.naming_firsts) || !PyAnySet_Check(t.np_lead) || !PyAnySet_Check(t.aux)) {
+    if (!pshape_ok(&t.speech) || !pshape_ok(&t.naming) || !PyAnySet_Check(t.np_lead) || !PyAnySet_Check(t.aux)) {
         PyErr_SetString(PyExc_ValueError, "quote_roles: the tables' phrases and words must be sets");
         return NULL;
     }
@@ -4346,8 +4490,17 @@ static PyObject *segment_rows(PyObject *self, PyObject *args) {
         goto done;
     }
     for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *t = Py_BuildValue("(nnOO)", rows[k].a, rows[k].b, s_voice_names[rows[k].voice],
-                                    rows[k].src ? rows[k].src : empty);
+        PyObject *x = offset_int(rows[k].a), *y = x != NULL ? offset_int(rows[k].b) : NULL;
+        PyObject *t = y != NULL ? PyTuple_New(4) : NULL;
+        if (t == NULL) {
+            Py_XDECREF(x);
+            Py_XDECREF(y);
+        } else {
+            PyTuple_SET_ITEM(t, 0, x);
+            PyTuple_SET_ITEM(t, 1, y);
+            PyTuple_SET_ITEM(t, 2, Py_NewRef(s_voice_names[rows[k].voice]));
+            PyTuple_SET_ITEM(t, 3, Py_NewRef(rows[k].src ? rows[k].src : empty));
+        }
         if (t == NULL) {
             Py_CLEAR(out);
             break;
@@ -4431,7 +4584,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_ckernels", NULL, -1
 
 /* The interface version framing/_extension.py expects (KERNELS_VERSION): raised whenever a
  * function's arguments change, so that a build left from older sources is set aside, not called. */
-#define KERNELS_VERSION 3
+#define KERNELS_VERSION 4
 
 PyMODINIT_FUNC PyInit__ckernels(void) {
     PyObject *m = PyModule_Create(&module);

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -152,7 +153,14 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     starts_all, ends_all = cols["start"], cols["end"]
     # the middle and last character of every mention, for the whole chunk at once (lists per text
     # made here cost 3 % of score)
-    mids_all = ((start + end - 1) // 2).tolist()
+    mid_arr = (start + end - 1) // 2
+    mids_all = mid_arr.tolist()
+    # texts whose mentions' middles rise strictly: their distinct middles, sorted, are those middles
+    # as they come (nearly every text: sorting a set of them per text was 2 % of score)
+    falls = np.flatnonzero((mid_arr[1:] <= mid_arr[:-1]) & (doc[1:] == doc[:-1]))
+    rising = np.ones(len(docs), dtype=bool)
+    rising[doc[falls]] = False
+    rising = rising.tolist()
     lasts_all = (end - 1).tolist()
     att = Attribution.default() if voice else None
     doc_ids, outlets = docs["doc_id"].tolist(), docs["outlet"].tolist()
@@ -178,7 +186,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
         if sentences:
             n_sent[i] = len(spans)
             if b > a:
-                sent_starts += [x for x, _ in spans]
+                sent_starts += map(_FIRST, spans)
         if d is None:
             continue
         if any_referent:
@@ -193,7 +201,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
             d_start, d_end = [r[2] for r in rows], [r[3] for r in rows]
             held = sorted(set(mids).union((x + y - 1) // 2 for x, y in zip(d_start, d_end)))
         else:
-            held = sorted(set(mids))
+            held = mids if rising[i] else sorted(set(mids))
         segs = _segments(d, persons, held)
         voices[a:b], sources[a:b] = _voices(segs, s_, e_)
         negated[a:b], hedged[a:b] = _flags(d, s_, att)
@@ -225,6 +233,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
 
 
 _NO_DESCRIPTORS = pd.DataFrame(columns=DESCRIPTOR_COLUMNS)
+_FIRST = itemgetter(0)  # (a sentence's start)
 
 # A text is read whole by voice attribution (split into sentences and tokenised whole, no lines and
 # sentences chosen around its mentions) when it has a mention for every this many characters or

@@ -94,9 +94,8 @@ class Attribution:
     hyphenated: frozenset = frozenset()
 
     def __hash__(self) -> int:
-        # Computed once and kept: the rules' cached helpers are keyed by the Attribution, and a frozen
-        # dataclass hashes its six sets on every call (65,000 calls in 20 MB, 3 % of ``framing
-        # score``). Not pickled (:meth:`__getstate__`): str hashes differ from process to process.
+        # Computed once and kept: a frozen dataclass hashes its six sets on every call. Not pickled
+        # (:meth:`__getstate__`): str hashes differ from process to process.
         h = self.__dict__.get("_hash")
         if h is None:
             h = hash((self.speech, self.naming, self.phrases, self.negators, self.hedges, self.hyphenated))
@@ -104,7 +103,8 @@ class Attribution:
         return h
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+        # (the hash and the tables kept by _kept_on are made again where unpickled)
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -133,32 +133,57 @@ class Attribution:
 _HYPHENATED_RE = re.compile(rf"(?:{_WORD_RE.pattern})(?:-(?:{_WORD_RE.pattern}))+")
 
 
+def _kept_on(fn):
+    """``fn(att)`` made once for each :class:`Attribution` and kept in its ``__dict__``: the rules
+    read these tables for every text, and an ``lru_cache`` keyed by the Attribution called its
+    ``__hash__``, a Python method, each time (32,000 calls in 20 MB of news, 2 % of ``framing
+    score``). Equal Attributions make equal tables."""
+    key = "_kept_" + fn.__name__
+
+    def kept(att):
+        try:
+            return att.__dict__[key]
+        except KeyError:
+            value = fn(att)
+            att.__dict__[key] = value  # (a frozen dataclass: its __dict__ is still a dict)
+            return value
+
+    kept.__wrapped__ = fn
+    kept.__name__, kept.__qualname__, kept.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    return kept
+
+
 _FIRST_WORDS: dict[frozenset, frozenset] = {}
 
 
-@lru_cache(maxsize=8)
+@_kept_on
 def _rule_firsts(att: "Attribution") -> frozenset:
     """First words of every phrase that starts an attribution rule."""
     return _first_words(att.phrases) | _first_words(att.naming) | _first_words(att.speech)
 
 
-@lru_cache(maxsize=8)
+@_kept_on
 def _source_verbs(att: "Attribution") -> frozenset:
     """One-word verbs of saying, naming and denial: a speaker's noun phrase ends before them."""
     return frozenset(p[0] for p in att.speech | att.naming | att.negators if len(p) == 1)
 
 
-_SHAPES: dict[frozenset, tuple[frozenset, tuple[int, ...]]] = {}
+_SHAPES: dict[frozenset, tuple[frozenset, tuple[int, ...], frozenset, frozenset]] = {}
 
 
-def _phrase_shape(phrases: frozenset) -> tuple[frozenset, tuple[int, ...]]:
-    """First words of a set of phrases, and the lengths of its phrases of two to four words (the
-    rules read no longer ones: see ``_LOOKAHEAD_TOKENS``), longest first (cached, as
-    :func:`_first_words`)."""
+def _phrase_shape(phrases: frozenset) -> tuple[frozenset, tuple[int, ...], frozenset, frozenset]:
+    """How a set of phrases is matched (cached, as :func:`_first_words`): their first words; the
+    lengths of those of two to four words (the rules read no longer ones: see
+    ``_LOOKAHEAD_TOKENS``), longest first; the second words of those of two or more; the words of
+    those of one. The C readings of the rules look a first word's next word up in the second
+    words before they make a tuple of words for each length (a tuple made and looked up for each
+    length was a third of reading the rules)."""
     got = _SHAPES.get(phrases)
     if got is None:
         got = _SHAPES[phrases] = (_first_words(phrases),
-                                  tuple(sorted({len(p) for p in phrases if 1 < len(p) <= 4}, reverse=True)))
+                                  tuple(sorted({len(p) for p in phrases if 1 < len(p) <= 4}, reverse=True)),
+                                  frozenset(p[1] for p in phrases if len(p) > 1),
+                                  frozenset(p[0] for p in phrases if len(p) == 1))
     return got
 
 
@@ -306,7 +331,7 @@ class _Doc:
         words = self.words
         if i >= len(words):
             return 0
-        firsts, lengths = _phrase_shape(phrases)
+        firsts, lengths = _phrase_shape(phrases)[:2]
         w = words[i]
         if w not in firsts:
             return 0  # (most calls)
@@ -533,7 +558,7 @@ def _single_chars(chars) -> str:
     return "".join(sorted(c for c in chars if len(c) == 1))
 
 
-@lru_cache(maxsize=8)
+@_kept_on
 def _rule_tables(att: Attribution) -> tuple:
     """The word sets and character sets the C reading of the rules looks words and gaps up in."""
     shapes = [(p, *_phrase_shape(p)) for p in (att.phrases, att.naming, att.speech)]
@@ -690,7 +715,7 @@ def _quote_roles_py(d: _Doc, quotes: list[tuple[int, int]], held: list[bool]) ->
     return scare, [_quote_source(d, *q) if h and not x else "" for q, x, h in zip(quotes, scare, held)]
 
 
-@lru_cache(maxsize=8)
+@_kept_on
 def _quote_tables(att: Attribution) -> tuple:
     """The phrase and word sets and the character sets the C reading of :func:`_quote_roles_py` uses."""
     return (att.speech, *_phrase_shape(att.speech), att.naming, *_phrase_shape(att.naming), _single_chars(_TAG_STOPS),
@@ -998,7 +1023,7 @@ _NOT_IN_SOURCES = frozenset(_QUOTE_CHARS.replace("'", "").replace("\u2019", ""))
 _RESOLVED_PRONOUNS = frozenset(_PRONOUNS - {"it", "we", "i", "you", "they"})
 
 
-@lru_cache(maxsize=8)
+@_kept_on
 def _cleaner(att: Attribution):
     """:func:`_clean_source` for one Attribution as a function of the source alone, with its own
     cache keyed by the str (whose hash is kept): hashing the Attribution for every source was 3 %
@@ -1170,13 +1195,13 @@ def _take_innermost(last_first: list[tuple], mids: list[int], voice, source) -> 
                 break
 
 
-@lru_cache(maxsize=8)
+@_kept_on
 def _flag_firsts(att: Attribution) -> frozenset:
     """First words of every negator and hedge."""
     return _first_words(att.negators) | _first_words(att.hedges)
 
 
-@lru_cache(maxsize=8)
+@_kept_on
 def _mark_firsts(att: Attribution) -> frozenset:
     """First words of every negator, hedge and attribution rule: a _Doc's ``hits`` are the tokens
     of these words (one set lookup per token, as it is made)."""
@@ -1197,7 +1222,7 @@ def flags(text: str, starts, *, attribution: Attribution | None = None, doc: _Do
     return np.asarray(neg, dtype=bool), np.asarray(hedge, dtype=bool)
 
 
-@lru_cache(maxsize=8)
+@_kept_on
 def _flag_tables(att: Attribution) -> tuple:
     """The phrase sets, first words and lengths the C reading of :func:`_flags_py` looks words up in."""
     return (att.negators, *_phrase_shape(att.negators), att.hedges, *_phrase_shape(att.hedges), att.hyphenated,

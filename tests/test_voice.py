@@ -1322,6 +1322,17 @@ def test_compiled_readings_take_token_views_in_place_or_copied():
 
     want = regions(list(d.starts), list(d.ends))
     assert want and regions(d.starts, d.ends) == want
+    # (a table checked for a text is not checked again for one as long; it is for a shorter one,
+    # whose length its last token overruns)
+    short = d.text[:d.ends[-1] - 1]
+    for reading in ("attributions", "flags"):
+        with pytest.raises(ValueError, match="not a span"):
+            if reading == "attributions":
+                V._kernels.attributions(short, d.starts, d.ends, d.words, d._first, [], [(0, len(short))], tables)
+            else:
+                V._kernels.flags(short, d.starts, d.ends, d.words, d._first, [], [0], [(0, len(short))], 6,
+                                 V._flag_tables(att))
+    assert regions(d.starts, d.ends) == want
     n = len(d.starts)
     raw = bytes(d.starts) + bytes(d.ends)
     over_bytearray = memoryview(bytearray(raw))  # (mutable under the view: copied)
