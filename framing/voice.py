@@ -1027,8 +1027,30 @@ _RESOLVED_PRONOUNS = frozenset(_PRONOUNS - {"it", "we", "i", "you", "they"})
 def _cleaner(att: Attribution):
     """:func:`_clean_source` for one Attribution as a function of the source alone, with its own
     cache keyed by the str (whose hash is kept): hashing the Attribution for every source was 3 %
-    of ``framing score``."""
-    return lru_cache(maxsize=65536)(partial(_clean_source.__wrapped__, att=att))
+    of ``framing score``. In C for the sources of ASCII characters where the extension is built
+    (:func:`_clean_tables`): a single pass cleans each of 20,000 distinct sources per 20 MB of news
+    once, and in Python that was a twentieth of its time."""
+    clean = partial(_clean_source.__wrapped__, att=att)
+    if _kernels._ckernels is not None:
+        clean = partial(_kernels._ckernels.clean_source, _clean_tables(att, clean))
+    return lru_cache(maxsize=65536)(clean)
+
+
+# the bits of the word sets of _clean_source in the C cleaning's table of words
+_CLEAN_SETS = {"relative": 1, "verb": 2, "lead": 4, "edge": 8, "aux": 16, "det": 32, "not_source": 64}
+
+
+def _clean_tables(att: Attribution, fallback) -> tuple[dict[str, int], str, object]:
+    """What the C cleaning of sources takes: every word of the sets :func:`_clean_source` looks
+    words up in, with the bits of the sets holding it; the characters no source holds; the
+    Python cleaning, for the sources it leaves (those with characters other than ASCII)."""
+    bits: dict[str, int] = {}
+    for name, words in (("relative", _RELATIVE), ("verb", _source_verbs(att)), ("lead", _LEAD_DROP),
+                        ("edge", _EDGE_WORDS), ("aux", _AUXILIARIES), ("det", _DETERMINERS),
+                        ("not_source", _NOT_SOURCES)):
+        for w in words:
+            bits[w] = bits.get(w, 0) | _CLEAN_SETS[name]
+    return bits, "".join(sorted(_NOT_IN_SOURCES)), fallback
 
 
 @lru_cache(maxsize=65536)  # (speakers repeat: "officials", "he", "the army")

@@ -1303,6 +1303,29 @@ def test_clean_source_by_hand():
     assert clean("one two three four five six seven eight nine", att) == ""
 
 
+_SOURCE_WORDS = ["the", "The", "a", "officials", "Army", "spokesman", "who", "WHOSE", "said", "Said.", "denied,",
+                 "and", "And", "of", "has", "Having", "talking", "Fed", "reed", "it", "One", "this", "there", "into",
+                 "statement", "came", "as", "houses", "doesn`t", "don't", "never", "x-gen", ".,;:", "", "Mr.",
+                 "of.", "in,", "has;", "ing", "ed", "\u201cquoted\u201d", "caf\u00e9", "rebels\u2019", "long" * 8]
+_SOURCE_GAPS = [" ", "  ", "\t", "\n", "\x1c", "\x1f", "\x0b", " , ", '"', "`"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_SOURCE_WORDS), st.sampled_from(_SOURCE_GAPS)), max_size=12),
+       st.text(alphabet=' abcIN.,;:`"\x1d\u2019', max_size=12))
+def test_compiled_source_cleaning_equals_the_python_one(parts, tail):
+    """The C cleaning of sources (ASCII ones; the others are passed to Python) gives what
+    _clean_source gives, for words of every set it looks words up in, any ASCII whitespace
+    str.split() splits at, punctuation, quotation marks and apostrophes."""
+    if V._kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    att = V.Attribution.default()
+    fast = V._cleaner(att).__wrapped__
+    assert isinstance(fast.func, type(len))  # (the C function, not the Python one)
+    src = "".join(w + g for w, g in parts) + tail
+    assert fast(src) == V._clean_source.__wrapped__(src, att), src
+
+
 def test_compiled_readings_take_token_views_in_place_or_copied():
     """A _Doc's tokens are two memoryviews of one bytes object, which the C readings read in
     place; any other sequences of offsets (a bytearray's or a misaligned, strided, released or
