@@ -273,8 +273,9 @@ def referent_links(doc_ids: list, starts: list[int], ends: list[int], referents,
 
     Parameters
     ----------
-    doc_ids, starts, ends : list
-        One item per mention.
+    doc_ids, starts, ends : sequence
+        One item per mention (lists, or an object array of ids: read only where a document has
+        descriptors other than labels).
     referents, categories : sequence
         One item per mention (lists or object arrays); a missing referent is None or NaN.
     descriptors : iterable of (doc_id, start, end, construction, referent)

@@ -143,13 +143,19 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     doc, start, end, tid = matcher.find(batch)
     bounds = np.searchsorted(doc, np.arange(len(docs) + 1)).tolist()
     mcols = _mention_columns(docs, texts, matcher, doc, start, end, tid)
-    n_sent = np.zeros(len(docs), dtype=np.int64)
+    n_sent = [0] * len(docs)  # (a list: setting an array's items one by one cost 0.7 % of score)
     # (a text has a dozen mentions: Python lists per text, not NumPy's fixed cost per call)
     voices, sources = ["author"] * len(doc), [""] * len(doc)
     negated, hedged = [False] * len(doc), [False] * len(doc)
     desc_rows: list[tuple] = []
     names = {r.id: r.name for lex in matcher.lexicons for r in lex.referents.values()}
-    cols = {k: mcols[k].tolist() for k in ("start", "end", "category", "referent", "entry", "lexicon")}
+    # descriptors describe mentions with a referent, and speakers resolve to referent mentions: a
+    # chunk without any has none to look for (lexicons without referents), nor any use for the
+    # columns they read as lists
+    any_referent = not pd.isna(mcols["referent"]).all()
+    any_person = bool((mcols["category"] == REFERENT_CATEGORY).any())
+    cols = {k: mcols[k].tolist() for k in (("start", "end", "category", "referent", "entry", "lexicon")
+                                           if any_referent or any_person else ("start", "end"))}
     starts_all, ends_all = cols["start"], cols["end"]
     # the middle and last character of every mention, for the whole chunk at once (lists per text
     # made here cost 3 % of score)
@@ -165,10 +171,6 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     att = Attribution.default() if voice else None
     doc_ids, outlets = docs["doc_id"].tolist(), docs["outlet"].tolist()
     sent_starts: list[int] = []  # the sentence starts of the texts with mentions, text after text
-    # descriptors describe mentions with a referent, and speakers resolve to referent mentions: a
-    # chunk without any has none to look for (lexicons without referents)
-    any_referent = not pd.isna(mcols["referent"]).all()
-    any_person = REFERENT_CATEGORY in cols["category"]
     for i, text in enumerate(texts):
         a, b = bounds[i], bounds[i + 1]
         if not sentences and not (voice and b > a):
@@ -210,6 +212,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
             did, out = doc_ids[i], outlets[i]
             desc_rows += [(did, out, r[0], r[1], r[2], r[3], r[4], v, r[5], r[6]) for r, v in zip(rows, dv)]
     # each table built once, from whole columns
+    n_sent = np.fromiter(n_sent, dtype=np.int64, count=len(n_sent))
     docs = docs.assign(n_tokens=batch.n_tokens, n_sentences=n_sent if sentences else -1,
                        n_mentions=np.bincount(doc, minlength=len(docs)).astype(np.int64))
     # (not computed without sentences: they were split only around mentions, if at all)
@@ -217,8 +220,9 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
                          else np.full(len(doc), -1, dtype=np.int64))
     mcols["voice"] = voices
     mcols["source"] = sources
-    mcols["negated"] = np.asarray(negated, dtype=bool)
-    mcols["hedged"] = np.asarray(hedged, dtype=bool)
+    # (fromiter: asarray reads a list's shape and types first)
+    mcols["negated"] = np.fromiter(negated, dtype=bool, count=len(negated))
+    mcols["hedged"] = np.fromiter(hedged, dtype=bool, count=len(hedged))
     if desc_rows:
         dcols = dict(zip(DESCRIPTOR_COLUMNS, (list(x) for x in zip(*desc_rows))))
         dcols["start"], dcols["end"] = (np.asarray(dcols[k], dtype=np.int64) for k in ("start", "end"))
@@ -226,7 +230,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     else:
         desc = _NO_DESCRIPTORS.copy()  # (all of object dtype; a copy costs a twentieth of a new table)
     rows = ((r[0], r[4], r[5], r[6], r[2]) for r in desc_rows)  # doc_id, start, end, construction, referent
-    mcols["referent"], mcols["referent_link"] = referent_links(mcols["doc_id"].tolist(), starts_all, ends_all,
+    mcols["referent"], mcols["referent_link"] = referent_links(mcols["doc_id"], starts_all, ends_all,
                                                                mcols["referent"], mcols["category"], rows)
     mentions = frame_of({k: mcols[k] for k in MENTION_COLUMNS}, len(doc))
     return docs, mentions, desc
@@ -253,7 +257,7 @@ def _sentence_of(doc: np.ndarray, start: np.ndarray, n_sent: np.ndarray, bounds:
     with_mentions = np.diff(np.asarray(bounds)) > 0
     counts = np.where(with_mentions, n_sent, 0)
     first = np.concatenate([[0], np.cumsum(counts)])  # where each text's sentences begin in sent_starts
-    sent = np.asarray(sent_starts, dtype=np.int64)
+    sent = np.fromiter(sent_starts, dtype=np.int64, count=len(sent_starts))
     width = int(max(sent.max(initial=0), start.max(initial=0))) + 1  # (keys: text, then offset)
     keys = np.repeat(np.arange(len(counts), dtype=np.int64), counts) * width + sent
     at = np.searchsorted(keys, doc.astype(np.int64) * width + start.astype(np.int64), side="right") - 1
