@@ -210,8 +210,11 @@ def _norm(word: str) -> str:
 
 class _Words:
     """``words(start, end)``: the word of the token ``text[start:end]``, lower-cased with every
-    apostrophe "'": a slice of the text lower-cased once (on the first call), or, where lower case
-    changes the text's length ("İ"), of the token alone."""
+    apostrophe "'": a slice of the text lower-cased once, or, where lower case changes the text's
+    length ("İ"), of the token alone. Only a capital sigma's lower case depends on the characters
+    around it (final "ς" or "σ"), so the text is lower-cased (on the first call for a token with
+    one) only for such a token: lower-casing a whole text for one word with an "é" cost 1 % of
+    ``framing score``."""
 
     __slots__ = ("text", "low")
 
@@ -221,6 +224,9 @@ class _Words:
 
     def __call__(self, start: int, end: int) -> str:
         if self.low is False:
+            token = self.text[start:end]
+            if "\u03a3" not in token:
+                return _norm(token)
             low = self.text.lower()
             if len(low) == len(self.text):
                 for a in _APOSTROPHES:  # one pass per apostrophe variant present (str.replace is C)

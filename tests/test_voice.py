@@ -1303,6 +1303,28 @@ def test_clean_source_by_hand():
     assert clean("one two three four five six seven eight nine", att) == ""
 
 
+def _word_by_definition(text: str, start: int, end: int) -> str:
+    """A token's word as _Words defines it: a slice of the text lower-cased whole (every
+    apostrophe "'"), or of the token alone where lower case changes the text's length."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low[start:end].translate(V._TO_APOSTROPHE)
+    return V._norm(text[start:end])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="A\u03a3\u03c3\u03c2\u0391\u0130i\u00e9\u00c9 .'\u2019`-", max_size=16),
+       st.lists(st.tuples(st.integers(0, 16), st.integers(0, 16)), max_size=6))
+def test_words_lower_case_tokens_as_the_whole_text_would(text, spans):
+    """_Words lower-cases a token alone unless it holds a capital sigma, whose lower case depends
+    on the characters around it ("\u03a3\u03a3 \u03a3" -> "\u03c3\u03c2 \u03c3"): in every order of calls, each
+    word is the one of the definition."""
+    words = V._Words(text)
+    for a, b in spans:
+        a, b = min(a, b, len(text)), min(max(a, b), len(text))
+        assert words(a, b) == _word_by_definition(text, a, b), (text, a, b)
+
+
 _SOURCE_WORDS = ["the", "The", "a", "officials", "Army", "spokesman", "who", "WHOSE", "said", "Said.", "denied,",
                  "and", "And", "of", "has", "Having", "talking", "Fed", "reed", "it", "One", "this", "there", "into",
                  "statement", "came", "as", "houses", "doesn`t", "don't", "never", "x-gen", ".,;:", "", "Mr.",
