@@ -3712,14 +3712,26 @@ static int f_match(const fdoc *d, Py_ssize_t i, const pshape *sh, PyObject *hyph
     return r;
 }
 
-/* Whether word i (a str) is one of the second words of sh: 1, 0, -1 on error; 1 also for a word
- * that is not a str (the phrases' lookup then raises the error of words that are not) */
+/* Whether word i is one of the second words of sh: 1, 0, -1 on error (f_word's, for a word of the
+ * caller's list that is not a str) */
 static int f_second(const fdoc *d, Py_ssize_t i, const pshape *sh) {
     PyObject *w = f_word(d, i);
     if (w == NULL) return -1;
-    int r = PyUnicode_CheckExact(w) ? PySet_Contains(sh->seconds, w) : 1;
+    int r = PySet_Contains(sh->seconds, w);
     Py_DECREF(w);
     return r;
+}
+
+/* 0 where the caller's words [a, b) are str (or made from the text), else -1 and the error the tuple
+ * of a phrase's words gives: a phrase passed over by its second word is still an error where it
+ * would have held a word that is not a str */
+static int f_words_are_str(const fdoc *d, Py_ssize_t a, Py_ssize_t b) {
+    for (Py_ssize_t k = a; d->words != NULL && k < b; k++)
+        if (k >= PyList_GET_SIZE(d->words) || !PyUnicode_CheckExact(PyList_GET_ITEM(d->words, k))) {
+            PyErr_SetString(PyExc_TypeError, "flags: words must be str, one per token");
+            return -1;
+        }
+    return 0;
 }
 
 static int f_match_word(const fdoc *d, Py_ssize_t i, PyObject *w, const pshape *sh, PyObject *hyphenated) {
@@ -3734,7 +3746,10 @@ static int f_match_word(const fdoc *d, Py_ssize_t i, PyObject *w, const pshape *
         if (len < 0 && PyErr_Occurred()) return -1;
         if (len < 1 || i + len > d->n) continue;
         if (len >= 2 && second == -2 && (second = f_second(d, i + 1, sh)) < 0) return -1;
-        if (len >= 2 && !second) continue;
+        if (len >= 2 && !second) {
+            if (f_words_are_str(d, i + 2, i + len) < 0) return -1;
+            continue;
+        }
         PyObject *tup = f_words(d, i, i + len);
         if (tup == NULL) return -1;
         int ok = 1;

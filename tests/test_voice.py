@@ -1303,6 +1303,20 @@ def test_clean_source_by_hand():
     assert clean("one two three four five six seven eight nine", att) == ""
 
 
+def test_compiled_flags_refuse_words_that_are_not_str_where_a_phrase_reaches():
+    """A phrase passed over by its second word ("what is", no hedge goes on so) still reaches the
+    words after it: a word of the caller's list there that is not a str is an error, as where the
+    phrase's words are read."""
+    if V._kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    att = V.Attribution.default()
+    text = "They said what is odd here army."
+    d = V._Doc(text, att)
+    d.words[4] = type("Word", (str,), {})("odd")  # (a str subclass: not a word the readings take)
+    with pytest.raises(TypeError, match="words must be str"):
+        V._flags(d, [text.index("army")], att)
+
+
 def _word_by_definition(text: str, start: int, end: int) -> str:
     """A token's word as _Words defines it: a slice of the text lower-cased whole (every
     apostrophe "'"), or of the token alone where lower case changes the text's length."""
