@@ -3,9 +3,10 @@ change that the machine's drift does not move.
 
 On this project's benchmark machine the speed of a run drifts by a quarter to a half from minute to
 minute, so a change of a few per cent cannot be timed. The number of instructions a run executes
-does not drift: with the same inputs and ``PYTHONHASHSEED`` it repeats to the instruction. It is
-not time (a cache miss or a mispredicted branch costs many instructions' worth), but a change that
-removes work shows up in it exactly.
+does not drift: with the same inputs, ``PYTHONHASHSEED`` and one BLAS thread it repeats to within
+0.01 % (15,000 instructions in 526 million in two runs). It is not time (a cache miss or a
+mispredicted branch costs many instructions' worth), but a change that removes work shows up in
+it.
 
 Each version is run twice under callgrind, in fresh processes: once to import, compile the lexicon
 and score the corpus once (filling the caches a second run finds full), once to do the same and
@@ -65,7 +66,12 @@ def instructions(checkout: Path, corpus: Path, extra: int, args) -> int:
         cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-c", _CHILD,
                str(checkout), str(HERE), str(corpus), str(extra), args.lexicons or "", str(args.entries),
                str(args.data), str(args.cache)]
-        env = {**os.environ, "PYTHONHASHSEED": "0"}  # (str hashes, hence set and dict layouts, repeat)
+        # (str hashes, hence set and dict layouts, repeat; one BLAS thread: OpenBLAS's idle threads
+        # spin, and callgrind counts their instructions too, a few million that vary from run to
+        # run; addresses not randomised where setarch can turn that off)
+        env = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+        if shutil.which("setarch") and sys.platform.startswith("linux"):
+            cmd = ["setarch", os.uname().machine, "-R", *cmd]
         run = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp)
         if run.returncode != 0:
             sys.exit(f"{checkout}: the run under callgrind failed:\n{run.stderr[-3000:]}")

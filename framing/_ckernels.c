@@ -1854,6 +1854,13 @@ static PyObject *tokens_in(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* The token table (a bytes object: token_table's) whose starts and ends were last checked, or made
+ * in order by token_table, as the tokens of a text of checked_len characters, and a reference to
+ * it, so that it cannot be freed and another made at its address: a _Doc's three readings do not
+ * check its table again (a sixth of each reading's own work). */
+static PyObject *checked_table;
+static Py_ssize_t checked_len = -1;
+
 /* token_table(text, spans, apostrophes, low, first, marks, hits) -> bytes: tokens_in's tokens as
  * one bytes object, the n starts then the n ends as Py_ssize_t (a _Doc reads them through two
  * memoryviews, and the C readings of the rules in place: two lists of ints, made here and read
@@ -1875,6 +1882,17 @@ static PyObject *token_table(PyObject *self, PyObject *args) {
         if (out != NULL && tb.n > 0) {
             memcpy(PyBytes_AS_STRING(out), tb.s, half);
             memcpy(PyBytes_AS_STRING(out) + half, tb.e, half);
+        }
+        /* Each token lies in the text, its start before its end (next_token); where the spans came
+         * in order, each also starts at or after the end of the one before, and the table is
+         * known checked for this text's length (the first reading of it checked every token
+         * again: 1 % of score) */
+        int ordered = 1;
+        for (Py_ssize_t k = 1; k < tb.n; k++) ordered &= tb.s[k] >= tb.e[k - 1];
+        if (out != NULL && ordered) {
+            Py_INCREF(out);
+            Py_XSETREF(checked_table, out);
+            checked_len = PyUnicode_GET_LENGTH(text);
         }
     }
     tokbuf_free(&tb);
@@ -2208,12 +2226,6 @@ static void tokarr_release(tokarr *t) {
     t->mem = NULL;
 }
 
-/* The token table (a bytes object: token_table's) whose starts and ends were last checked as the
- * tokens of a text of checked_len characters, and a reference to it, so that it cannot be freed
- * and another made at its address: a _Doc's three readings check its table once, not three times
- * (a sixth of each reading's own work). */
-static PyObject *checked_table;
-static Py_ssize_t checked_len = -1;
 
 /* The bytes object whose first and second halves the two views are (NULL: anything else). */
 static PyObject *table_of(const Py_buffer *v) {
@@ -2809,6 +2821,9 @@ struct stashed { PyObject *type, *value, *tb; };
 static PyObject *s_ly, *s_ing, *s_that, *s_empty, *s_as; /* (made once, by voice_words) */
 
 #define NO_FIRST PY_SSIZE_T_MIN
+/* (first is NULL where no token has an end of the token before it of its own: a text tokenised
+ * whole, which then needs no array of them) */
+#define FIRST(d, i) ((d)->first != NULL ? (d)->first[(i)] : NO_FIRST)
 
 /* Token i's word (a borrowed reference), made when first read where the caller gave no words (the
  * rules read the words near a few tokens: making every token's word was a third of tokenising). A
@@ -2851,7 +2866,7 @@ static PyObject *words_slice(const adoc *d, Py_ssize_t a, Py_ssize_t b) { /* tup
 #define CH(d, p) PyUnicode_READ((d)->kind, (d)->data, (p))
 
 static Py_ssize_t gap_lo(const adoc *d, Py_ssize_t i) { /* _Doc.gap_before(i) is text[gap_lo(i):ts[i]] */
-    Py_ssize_t a = d->first[i] != NO_FIRST ? d->first[i] : (i > 0 ? d->te[i - 1] : 0);
+    Py_ssize_t a = FIRST(d, i) != NO_FIRST ? FIRST(d, i) : (i > 0 ? d->te[i - 1] : 0);
     return a > 0 ? a : 0;
 }
 
@@ -2878,7 +2893,7 @@ static void gap_strip(const adoc *d, Py_ssize_t i, Py_ssize_t *a, Py_ssize_t *b)
 }
 
 static int joined(const adoc *d, Py_ssize_t i) { /* _Doc._joined */
-    if (d->first[i] != NO_FIRST) return 0;
+    if (FIRST(d, i) != NO_FIRST) return 0;
     Py_ssize_t lo = d->te[i - 1], hi = d->ts[i];
     if (hi - lo == 1 && CH(d, lo) == '-') return 1;
     for (Py_ssize_t p = lo; p < hi; p++)
@@ -3139,21 +3154,22 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "attributions: as many words and ends as token starts are needed");
         goto fail;
     }
+    if (hits != Py_None && (hits_t = PySequence_Tuple(hits)) == NULL) goto fail; /* (a copy, as the others) */
+    Py_ssize_t n_look = hits_t == NULL ? d.n : PyTuple_GET_SIZE(hits_t), prev = -1;
     d.witems = lazy ? PyMem_Calloc(d.n + 1, sizeof(PyObject *)) : PySequence_Fast_ITEMS(d.words);
-    d.first = PyMem_New(Py_ssize_t, d.n + 1);
+    d.first = PyList_GET_SIZE(firsts) > 0 ? PyMem_New(Py_ssize_t, d.n + 1) : NULL;
     d.inq = PyMem_Calloc(d.n + 1, 1);
-    cand = PyMem_New(Py_ssize_t, d.n + 1);
-    if (d.first == NULL || d.inq == NULL || cand == NULL || d.witems == NULL) {
+    cand = PyMem_New(Py_ssize_t, n_look + 1); /* (the candidates are among the tokens looked at) */
+    if ((d.first == NULL && PyList_GET_SIZE(firsts) > 0) || d.inq == NULL || cand == NULL || d.witems == NULL) {
         PyErr_NoMemory();
         goto fail;
     }
-    for (Py_ssize_t i = 0; i < d.n; i++) {
-        if (!lazy && !PyUnicode_Check(d.witems[i])) {
+    for (Py_ssize_t i = 0; !lazy && i < d.n; i++)
+        if (!PyUnicode_Check(d.witems[i])) {
             PyErr_SetString(PyExc_TypeError, "attributions: words are str");
             goto fail;
         }
-        d.first[i] = NO_FIRST;
-    }
+    for (Py_ssize_t i = 0; d.first != NULL && i < d.n; i++) d.first[i] = NO_FIRST;
     for (Py_ssize_t f = 0; f < PyList_GET_SIZE(firsts); f++) {
         Py_ssize_t k, v;
         if (read_span(PyList_GET_ITEM(firsts, f), "first items", &k, &v) < 0) goto fail;
@@ -3170,8 +3186,6 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
     /* the tokens whose word starts a rule: among ``hits`` when given (the tokens whose word is in a
      * set holding every rule's first word, as tokens_of finds them: a lookup per token here cost a
      * fifth of this function), else among all */
-    if (hits != Py_None && (hits_t = PySequence_Tuple(hits)) == NULL) goto fail; /* (a copy, as the others) */
-    Py_ssize_t n_look = hits_t == NULL ? d.n : PyTuple_GET_SIZE(hits_t), prev = -1;
     for (Py_ssize_t k = 0; k < n_look; k++) {
         Py_ssize_t i = k;
         if (hits_t != NULL) {

@@ -1392,6 +1392,11 @@ def test_compiled_readings_take_token_views_in_place_or_copied():
                 V._kernels.flags(short, d.starts, d.ends, d.words, d._first, [], [0], [(0, len(short))], 6,
                                  V._flag_tables(att))
     assert regions(d.starts, d.ends) == want
+    # (a table that token_table made from spans out of order is not taken as checked: its tokens
+    # go back at the second span)
+    back = V._kernels.token_table(d.text, [(20, len(d.text)), (0, 20)], V._Words(d.text), {}, d.marks, [])
+    with pytest.raises(ValueError, match="not a span"):
+        V._kernels.attributions(d.text, *back, V._kernels.lazy_words(V._Words(d.text)), {}, [], list(d.sents), tables)
     n = len(d.starts)
     raw = bytes(d.starts) + bytes(d.ends)
     over_bytearray = memoryview(bytearray(raw))  # (mutable under the view: copied)
