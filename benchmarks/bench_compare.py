@@ -52,7 +52,10 @@ def matcher_for(name: str, lexicons, entries: int, args):
     benchmark lexicon rebuilt with that package's own classes."""
     score = importlib.import_module(f"{name}.score")
     if lexicons:
-        return score.compile_lexicons(lexicons)
+        # (compiled here, not through the cache of compiled lexicons, which both versions share: an
+        # entry pickled by one would come back as the other's classes)
+        lex = importlib.import_module(f"{name}.lexicon")
+        return importlib.import_module(f"{name}.matcher").CompiledMatcher([lex.load_lexicon(x) for x in lexicons])
     ours = bc.make_lexicon(entries, args.data, args.cache)
     lex = importlib.import_module(f"{name}.lexicon")
     theirs = lex.Lexicon(name=ours.name, categories={c: lex.Category(c) for c in ours.categories},
