@@ -1288,15 +1288,25 @@ FORCE_INLINE int in_charset(const charset *a, Py_UCS4 c) {
 }
 
 /* End of the word token that starts at i (a word character), not reading at or past ``end``: runs of
- * word characters joined by one of the apostrophes of ap. */
-FORCE_INLINE Py_ssize_t token_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t end, const charset *ap) {
+ * word characters joined by one of the apostrophes of ap. With wide, *wide tells whether the token
+ * has a word character that is not ASCII: a token without one is made of ASCII word characters and
+ * apostrophes, which token_in_marks then need not read again (that second reading was a tenth of
+ * tokenising); callers that pass NULL get a copy without the test. */
+FORCE_INLINE Py_ssize_t token_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t end, const charset *ap,
+                                  int *wide) {
+    int w = PyUnicode_READ(kind, data, i) >= 128;
     i++;
     for (;;) {
-        while (i < end && is_word_char(PyUnicode_READ(kind, data, i))) i++;
-        if (i + 1 >= end || !in_charset(ap, PyUnicode_READ(kind, data, i)) || !is_word_char(PyUnicode_READ(kind, data, i + 1)))
-            return i;
+        Py_UCS4 c;
+        for (; i < end && is_word_char(c = PyUnicode_READ(kind, data, i)); i++) w |= c >= 128;
+        if (i + 1 >= end || !in_charset(ap, PyUnicode_READ(kind, data, i)) ||
+            !is_word_char(c = PyUnicode_READ(kind, data, i + 1)))
+            break;
+        w |= c >= 128;
         i += 2; /* the apostrophe and the word character after it */
     }
+    if (wide != NULL) *wide = w;
+    return i;
 }
 
 /* The word tokens of text[start:end] one by one (word_spans, tokens_of). */
@@ -1314,47 +1324,13 @@ static tok_reader tok_reader_of(PyObject *text, PyObject *apos, Py_ssize_t *star
     return r;
 }
 
-/* The next token at or after i: its start into *s, its end returned; -1: none before the end. */
-FORCE_INLINE Py_ssize_t next_token(const tok_reader *r, Py_ssize_t i, Py_ssize_t *s) {
+/* The next token at or after i: its start into *s, its end returned (and *wide, as token_end's);
+ * -1: none before the end. */
+FORCE_INLINE Py_ssize_t next_token(const tok_reader *r, Py_ssize_t i, Py_ssize_t *s, int *wide) {
     while (i < r->end && !is_word_char(PyUnicode_READ(r->kind, r->data, i))) i++;
     if (i >= r->end) return -1;
     *s = i;
-    return token_end(r->kind, r->data, i, r->end, &r->ap);
-}
-
-/* next_token, also telling whether the token has a word character that is not ASCII (*wide): a
- * token without one is made of ASCII word characters and apostrophes, which token_in_marks then
- * need not read again (that second reading was a tenth of tokenising). */
-FORCE_INLINE Py_ssize_t next_token_wide(const tok_reader *r, Py_ssize_t i, Py_ssize_t *s, int *wide) {
-    Py_UCS4 c = 0;
-    for (;; i++) {
-        if (i >= r->end) return -1;
-        c = PyUnicode_READ(r->kind, r->data, i);
-        if (c < 128 ? ascii_word[c] : is_word_char(c)) break;
-    }
-    *s = i;
-    int w = c >= 128;
-    for (i++;;) {
-        for (; i < r->end; i++) {
-            c = PyUnicode_READ(r->kind, r->data, i);
-            if (c < 128) {
-                if (!ascii_word[c]) break;
-            } else if (is_word_char(c)) {
-                w = 1;
-            } else {
-                break;
-            }
-        }
-        /* (at the end, or at c, the character after a run of word characters: an apostrophe
-         * followed by a word character goes on with the token, as in token_end) */
-        if (i + 1 >= r->end || !in_charset(&r->ap, c)) break;
-        Py_UCS4 c2 = PyUnicode_READ(r->kind, r->data, i + 1);
-        if (!(c2 < 128 ? ascii_word[c2] : is_word_char(c2))) break;
-        w |= c2 >= 128;
-        i += 2;
-    }
-    *wide = w;
-    return i;
+    return token_end(r->kind, r->data, i, r->end, &r->ap, wide);
 }
 
 /* Words and offsets shared between tokens. tokens_of makes a word and two offsets for every token of
@@ -1472,7 +1448,7 @@ static PyObject *word_spans(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "UnnUO!", &text, &start, &end, &apos, &PyList_Type, &out)) return NULL;
     tok_reader r = tok_reader_of(text, apos, &start, end);
     Py_ssize_t s, i = start;
-    while ((i = next_token(&r, i, &s)) >= 0) {
+    while ((i = next_token(&r, i, &s, NULL)) >= 0) {
         PyObject *t = pair_of(s, i);
         if (t == NULL || PyList_Append(out, t) < 0) { Py_XDECREF(t); return NULL; }
         Py_DECREF(t);
@@ -1616,7 +1592,7 @@ static int ascii_word_in(PyObject *words, const Py_UCS1 *w, Py_ssize_t n) {
 
 /* Whether the word of the token text[s:e] (as ascii_word_of makes it) is in the marks of map (the
  * bitmap and table of mark_filter_for), read from the token's characters without making the word,
- * for a token whose word characters are ASCII (next_token_wide tells; its other characters are
+ * for a token whose word characters are ASCII (token_end tells; its other characters are
  * apostrophes): 1 yes, 0 no; -1 where the table cannot tell (a word longer than MARK_WORD_LEN):
  * the word is then made and looked up. */
 FORCE_INLINE int token_in_marks(const tok_reader *r, Py_ssize_t s, Py_ssize_t e, const uint8_t *map) {
@@ -1694,7 +1670,7 @@ FORCE_INLINE int tokens_span_of(int kind, PyObject *text, PyObject *apos, Py_ssi
     r.kind = kind; /* (the same, but a constant in each copy) */
     Py_ssize_t s, i = start;
     int wide;
-    while ((i = next_token_wide(&r, i, &s, &wide)) >= 0) {
+    while ((i = next_token(&r, i, &s, &wide)) >= 0) {
         Py_ssize_t index = base + tb->n; /* (this token's, before it is added) */
         if (tokbuf_push(tb, s, i) < 0) return -1;
         int bad;
@@ -2495,7 +2471,7 @@ static Py_ssize_t kth_token_end(int kind, const void *data, Py_ssize_t n, Py_ssi
     int got = 0;
     while (i < n) {
         if (!is_word_char(PyUnicode_READ(kind, data, i))) { i++; continue; }
-        i = token_end(kind, data, i, n, ap);
+        i = token_end(kind, data, i, n, ap, NULL);
         if (++got == k) return i;
     }
     return n;
