@@ -1297,11 +1297,18 @@ FORCE_INLINE Py_ssize_t token_end(int kind, const void *data, Py_ssize_t i, Py_s
     int w = PyUnicode_READ(kind, data, i) >= 128;
     i++;
     for (;;) {
-        Py_UCS4 c;
-        for (; i < end && is_word_char(c = PyUnicode_READ(kind, data, i)); i++) w |= c >= 128;
-        if (i + 1 >= end || !in_charset(ap, PyUnicode_READ(kind, data, i)) ||
-            !is_word_char(c = PyUnicode_READ(kind, data, i + 1)))
-            break;
+        Py_UCS4 c = 0;
+        for (; i < end; i++) { /* (ASCII from the table, the rest by is_word_char: only those set w) */
+            c = PyUnicode_READ(kind, data, i);
+            if (c < 128) {
+                if (!ascii_word[c]) break;
+            } else if (is_word_char(c)) {
+                w = 1;
+            } else {
+                break;
+            }
+        }
+        if (i + 1 >= end || !in_charset(ap, c) || !is_word_char(c = PyUnicode_READ(kind, data, i + 1))) break;
         w |= c >= 128;
         i += 2; /* the apostrophe and the word character after it */
     }
@@ -3135,7 +3142,7 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
     d.witems = lazy ? PyMem_Calloc(d.n + 1, sizeof(PyObject *)) : PySequence_Fast_ITEMS(d.words);
     d.first = PyList_GET_SIZE(firsts) > 0 ? PyMem_New(Py_ssize_t, d.n + 1) : NULL;
     d.inq = PyMem_Calloc(d.n + 1, 1);
-    cand = PyMem_New(Py_ssize_t, n_look + 1); /* (the candidates are among the tokens looked at) */
+    cand = PyMem_New(Py_ssize_t, (n_look < d.n ? n_look : d.n) + 1); /* (among the tokens looked at: distinct) */
     if ((d.first == NULL && PyList_GET_SIZE(firsts) > 0) || d.inq == NULL || cand == NULL || d.witems == NULL) {
         PyErr_NoMemory();
         goto fail;
@@ -4731,7 +4738,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_ckernels", NULL, -1
 
 /* The interface version framing/_extension.py expects (KERNELS_VERSION): raised whenever a
  * function's arguments change, so that a build left from older sources is set aside, not called. */
-#define KERNELS_VERSION 4
+#define KERNELS_VERSION 5
 
 PyMODINIT_FUNC PyInit__ckernels(void) {
     PyObject *m = PyModule_Create(&module);

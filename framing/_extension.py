@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 
 #: The interface version of ``framing/_ckernels.c`` that the Python modules call (its VERSION).
-KERNELS_VERSION = 4
+KERNELS_VERSION = 5
 
 try:
     from . import _ckernels
