@@ -53,6 +53,12 @@
 #else
 #define FORCE_INLINE static inline
 #endif
+/* SSE2 (every x86-64) for the scans of a text for a few characters (next_break and the like, below);
+ * other compilers and targets keep loops that the compiler may vectorise itself. */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__SSE2__) && !defined(FRAMING_NO_VECTOR)
+#include <emmintrin.h>
+#define SSE2_SCANS 1
+#endif
 /* Kept out of the loops that call it (a rare path whose code there slowed the common one) */
 #if defined(__GNUC__) || defined(__clang__)
 #define OUT_OF_LINE static __attribute__((noinline, cold))
@@ -1354,6 +1360,22 @@ FORCE_INLINE Py_ssize_t next_token(const tok_reader *r, Py_ssize_t i, Py_ssize_t
 static PyObject *word_slots[WORD_SLOTS];
 static PyObject *offset_ints[OFFSET_INTS];
 
+/* An offset from an int (or an object with __index__, e.g. a NumPy integer): values beyond
+ * Py_ssize_t are clamped (no text is that long), as PyNumber_AsSsize_t(o, NULL) does; -1 with an
+ * exception set on error. An int is read directly (the generic path was 2 % of score's
+ * instructions: a million calls per 2 MB), and without touching an error already set (a caller
+ * that reads two offsets before it checks must see the first one's). */
+static Py_ssize_t as_offset(PyObject *o) {
+    if (PyLong_CheckExact(o)) {
+        int overflow;
+        long long v = PyLong_AsLongLongAndOverflow(o, &overflow); /* (sets no error for an int) */
+        if (overflow != 0 || v > PY_SSIZE_T_MAX || v < PY_SSIZE_T_MIN)
+            return overflow > 0 || v > 0 ? PY_SSIZE_T_MAX : PY_SSIZE_T_MIN;
+        return (Py_ssize_t)v;
+    }
+    return PyNumber_AsSsize_t(o, NULL);
+}
+
 static PyObject *offset_int(Py_ssize_t v) { /* int(v), a new reference */
     if (v < 0 || v >= OFFSET_INTS) return PyLong_FromSsize_t(v);
     PyObject *o = offset_ints[v];
@@ -1578,21 +1600,26 @@ FORCE_INLINE int marks_table_holds(const uint8_t *map, const Py_UCS1 *w, Py_ssiz
  * a lookup in the set, for a str made of the word, cost twenty times as much, and sentence
  * splitting looks an abbreviation up for every word before a full stop), else from the set
  * itself; 1, 0, -1 on error */
+/* ascii_word_in with the filter of words already made (bits: mark_filter_for's, or None) */
+static int ascii_word_in_bits(PyObject *bits, PyObject *words, const Py_UCS1 *w, Py_ssize_t n) {
+    if (bits != Py_None && n > 0 && n <= MARK_WORD_LEN) {
+        const uint8_t *map = (const uint8_t *)PyBytes_AS_STRING(bits);
+        size_t key = mark_key(w, n);
+        if (!((map[key >> 3] >> (key & 7)) & 1)) return 0;
+        uint32_t h = 2166136261u;
+        for (Py_ssize_t k = 0; k < n; k++) h = (h ^ w[k]) * 16777619u;
+        return marks_table_holds(map, w, n, h);
+    }
+    PyObject *str = PyUnicode_FromStringAndSize((const char *)w, n);
+    int in = str == NULL ? -1 : PySet_Contains(words, str);
+    Py_XDECREF(str);
+    return in;
+}
+
 static int ascii_word_in(PyObject *words, const Py_UCS1 *w, Py_ssize_t n) {
     PyObject *bits = n > 0 && n <= MARK_WORD_LEN ? mark_filter_for(words) : (Py_INCREF(Py_None), Py_None);
     if (bits == NULL) return -1;
-    int in;
-    if (bits != Py_None) {
-        const uint8_t *map = (const uint8_t *)PyBytes_AS_STRING(bits);
-        size_t key = mark_key(w, n);
-        uint32_t h = 2166136261u;
-        for (Py_ssize_t k = 0; k < n; k++) h = (h ^ w[k]) * 16777619u;
-        in = ((map[key >> 3] >> (key & 7)) & 1) ? marks_table_holds(map, w, n, h) : 0;
-    } else {
-        PyObject *str = PyUnicode_FromStringAndSize((const char *)w, n);
-        in = str == NULL ? -1 : PySet_Contains(words, str);
-        Py_XDECREF(str);
-    }
+    int in = ascii_word_in_bits(bits, words, w, n);
     Py_DECREF(bits);
     return in;
 }
@@ -1618,6 +1645,11 @@ FORCE_INLINE int token_in_marks(const tok_reader *r, Py_ssize_t s, Py_ssize_t e,
     if (!ascii_word_into(r, s, e, w, &h)) return -1;
     return marks_table_holds(map, w, n, h);
 }
+
+/* The arrays that token_table and attributions keep from call to call (pools) are freed after a
+ * call that grew them beyond this many tokens (16 bytes each): a text of a million words does not
+ * keep them for the life of the process. */
+#define POOL_KEEP_TOKENS 65536
 
 /* Token offsets as they are found: two growing C arrays (a _Doc's table, or the lists of
  * tokens_of filled from them at the end). */
@@ -1788,9 +1820,11 @@ static PyObject *tokens_of(PyObject *self, PyObject *args) {
 }
 
 /* tokens_of for each (start, end) of the list spans in turn, into tb (token k of tb being token
- * base + k): 0, -1 on error */
+ * base + k): 0, -1 on error. *ordered (unless NULL): 1 when each span starts at or after the ends
+ * of those before it, so that each token starts at or after the end of the one before (a span's
+ * tokens lie within it, in order), else 0. */
 static int tokens_of_spans(PyObject *text, PyObject *spans, PyObject *apos, tokbuf *tb, Py_ssize_t base, PyObject *low,
-                           PyObject *words, PyObject *first, PyObject *marks, PyObject *hits) {
+                           PyObject *words, PyObject *first, PyObject *marks, PyObject *hits, int *ordered) {
     PyObject *own = PySequence_Tuple(spans); /* (a copy: the low callable could change the caller's list) */
     if (own == NULL) return -1;
     PyObject *bits;
@@ -1799,7 +1833,8 @@ static int tokens_of_spans(PyObject *text, PyObject *spans, PyObject *apos, tokb
         return -1;
     }
     const uint8_t *map = bits == Py_None ? NULL : (const uint8_t *)PyBytes_AS_STRING(bits);
-    int bad = 0;
+    int bad = 0, in_order = 1;
+    Py_ssize_t reached = PY_SSIZE_T_MIN; /* the greatest end of the spans so far */
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(own); k++) {
         PyObject *sp = PyTuple_GET_ITEM(own, k);
         Py_ssize_t a, b;
@@ -1808,13 +1843,16 @@ static int tokens_of_spans(PyObject *text, PyObject *spans, PyObject *apos, tokb
             bad = 1;
             break;
         }
-        a = PyNumber_AsSsize_t(PyTuple_GET_ITEM(sp, 0), NULL);
-        b = a == -1 && PyErr_Occurred() ? -1 : PyNumber_AsSsize_t(PyTuple_GET_ITEM(sp, 1), NULL);
+        a = as_offset(PyTuple_GET_ITEM(sp, 0));
+        b = a == -1 && PyErr_Occurred() ? -1 : as_offset(PyTuple_GET_ITEM(sp, 1));
         if ((b == -1 && PyErr_Occurred()) || tokens_span(text, apos, a, b, tb, base, low, words, first, marks, hits, map) < 0) {
             bad = 1;
             break;
         }
+        in_order &= a >= reached;
+        if (b > reached) reached = b;
     }
+    if (ordered != NULL) *ordered = in_order;
     Py_DECREF(own);
     Py_DECREF(bits);
     return bad ? -1 : 0;
@@ -1830,7 +1868,7 @@ static PyObject *tokens_in(PyObject *self, PyObject *args) {
                           &PyList_Type, &ends, &low, &words, &first, &marks, &hits))
         return NULL;
     tokbuf tb = {NULL, NULL, 0, 0};
-    int bad = tokens_of_spans(text, spans, apos, &tb, PyList_GET_SIZE(starts), low, words, first, marks, hits) < 0 ||
+    int bad = tokens_of_spans(text, spans, apos, &tb, PyList_GET_SIZE(starts), low, words, first, marks, hits, NULL) < 0 ||
               tokbuf_to_lists(&tb, starts, ends) < 0;
     tokbuf_free(&tb);
     if (bad) return NULL;
@@ -1857,28 +1895,45 @@ static PyObject *token_table(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "token_table: low must be a callable");
         return NULL;
     }
-    tokbuf tb = {NULL, NULL, 0, 0};
+    /* (the arrays of the last call, grown as needed: growing them from 256 tokens for each text was
+     * 0.5 % of score; a call made from the low callable of another has its own) */
+    static tokbuf pool;
+    static int pool_busy;
+    tokbuf local = {NULL, NULL, 0, 0}, *tb = pool_busy ? &local : &pool;
+    if (tb == &pool) {
+        pool_busy = 1;
+        pool.n = 0;
+    }
     PyObject *out = NULL;
-    if (tokens_of_spans(text, spans, apos, &tb, 0, low, Py_None, first, marks, hits) == 0) {
-        size_t half = (size_t)tb.n * sizeof(Py_ssize_t);
+    int ordered;
+    if (tokens_of_spans(text, spans, apos, tb, 0, low, Py_None, first, marks, hits, &ordered) == 0) {
+        size_t half = (size_t)tb->n * sizeof(Py_ssize_t);
         out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(2 * half));
-        if (out != NULL && tb.n > 0) {
-            memcpy(PyBytes_AS_STRING(out), tb.s, half);
-            memcpy(PyBytes_AS_STRING(out) + half, tb.e, half);
+        if (out != NULL && tb->n > 0) {
+            memcpy(PyBytes_AS_STRING(out), tb->s, half);
+            memcpy(PyBytes_AS_STRING(out) + half, tb->e, half);
         }
         /* Each token lies in the text, its start before its end (next_token); where the spans came
          * in order, each also starts at or after the end of the one before, and the table is
          * known checked for this text's length (the first reading of it checked every token
-         * again: 1 % of score) */
-        int ordered = 1;
-        for (Py_ssize_t k = 1; k < tb.n; k++) ordered &= tb.s[k] >= tb.e[k - 1];
+         * again: 1 % of score; a test of every token here, 0.5 %) */
         if (out != NULL && ordered) {
             Py_INCREF(out);
             Py_XSETREF(checked_table, out);
             checked_len = PyUnicode_GET_LENGTH(text);
         }
     }
-    tokbuf_free(&tb);
+    if (tb == &pool) {
+        pool.n = 0;
+        pool_busy = 0;
+        if (pool.cap > POOL_KEEP_TOKENS) {
+            tokbuf_free(&pool);
+            pool.s = pool.e = NULL;
+            pool.cap = 0;
+        }
+    } else {
+        tokbuf_free(&local);
+    }
     return out;
 }
 
@@ -1909,7 +1964,24 @@ static PyObject *with_nul(PyObject *self, PyObject *args) {
         int found = 0;
         switch (PyUnicode_KIND(item)) {
             case PyUnicode_1BYTE_KIND: found = memchr(data, 0, (size_t)len) != NULL; break;
-            case PyUnicode_2BYTE_KIND: HAS_ZERO(Py_UCS2); break;
+            case PyUnicode_2BYTE_KIND: {
+                Py_ssize_t from = 0;
+#ifdef SSE2_SCANS
+                /* (16 code points a step: GCC's vectorised loop of HAS_ZERO took 1.5 instructions a
+                 * code point, on nearly every text: news has curly quotation marks) */
+                const Py_UCS2 *u = (const Py_UCS2 *)data;
+                __m128i acc = _mm_setzero_si128(), zero = _mm_setzero_si128();
+                for (; from + 16 <= len; from += 16)
+                    acc = _mm_or_si128(acc, _mm_or_si128(_mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(u + from)), zero),
+                                                         _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(u + from + 8)), zero)));
+                found = _mm_movemask_epi8(acc) != 0;
+                data = u + from;
+                len -= from;
+#endif
+                (void)from;
+                if (!found) HAS_ZERO(Py_UCS2);
+                break;
+            }
             default: HAS_ZERO(Py_UCS4); break;
         }
         if (found) {
@@ -1977,7 +2049,7 @@ static int cmp_span(const void *x, const void *y) {
             i++;                                                                   \
         }                                                                          \
     } while (0)
-#define SCAN_KINDS(COND)                                                           \
+#define SCAN_KINDS_SCALAR(COND)                                                    \
     do {                                                                           \
         if (i < 0) i = 0;                                                          \
         if (kind == PyUnicode_1BYTE_KIND) {                                        \
@@ -1992,20 +2064,67 @@ static int cmp_span(const void *x, const void *y) {
         }                                                                          \
         return i < n ? i : n;                                                      \
     } while (0)
+#ifdef SSE2_SCANS
+/* With SSE2 (every x86-64), a str of one or two bytes per character is scanned 16 characters at a
+ * time: VEC8 and VEC16 give the lanes (all ones) of the characters of v, a vector of 16 (UCS1) or 8
+ * (UCS2) of them, that COND holds; a block's lanes become 16 bits (packed two bytes to one for
+ * UCS2), and the first set bit is the character found. The loop of SCAN_UNTIL, which reads the
+ * block of 32 that holds one character by character, cost 3.4 instructions a character for
+ * next_break; the scans were 7 % of the instructions of score. Other compilers and targets, and
+ * strs of four bytes a character, keep SCAN_UNTIL. */
+#define SCAN_KINDS(COND, VEC8, VEC16)                                                     \
+    do {                                                                                  \
+        if (i < 0) i = 0;                                                                 \
+        if (kind == PyUnicode_1BYTE_KIND) {                                               \
+            const Py_UCS1 *s8_ = (const Py_UCS1 *)data;                                   \
+            for (; i + 16 <= n; i += 16) {                                                \
+                __m128i v = _mm_loadu_si128((const __m128i *)(s8_ + i));                  \
+                int m_ = _mm_movemask_epi8(VEC8);                                         \
+                if (m_) return i + __builtin_ctz((unsigned)m_);                           \
+            }                                                                             \
+        } else if (kind == PyUnicode_2BYTE_KIND) {                                        \
+            const Py_UCS2 *s16_ = (const Py_UCS2 *)data;                                  \
+            for (; i + 16 <= n; i += 16) {                                                \
+                __m128i v = _mm_loadu_si128((const __m128i *)(s16_ + i));                 \
+                __m128i lo_ = VEC16;                                                      \
+                v = _mm_loadu_si128((const __m128i *)(s16_ + i + 8));                     \
+                int m_ = _mm_movemask_epi8(_mm_packs_epi16(lo_, VEC16));                  \
+                if (m_) return i + __builtin_ctz((unsigned)m_);                           \
+            }                                                                             \
+        }                                                                                 \
+        SCAN_KINDS_SCALAR(COND);                                                          \
+    } while (0)
+#define EQ8(x) _mm_cmpeq_epi8(v, _mm_set1_epi8((char)(x)))
+#define EQ16(x) _mm_cmpeq_epi16(v, _mm_set1_epi16((short)(x)))
+#define VOR(a, b) _mm_or_si128((a), (b))
+#define VNOT(a) _mm_andnot_si128((a), _mm_set1_epi8(-1))
+#define BREAK8 VOR(EQ8('\n'), EQ8('\r'))
+#define BREAK16 VOR(VOR(EQ16('\n'), EQ16('\r')), _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16((short)0xFFFE)), \
+                                                         _mm_set1_epi16((short)0x2028)))
+/* (unsigned c >= x: max(c, x) == c for bytes; x - c saturating at 0 is 0 for UCS2) */
+#define GE8(x) _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8((char)(x))), v)
+#define GE16(x) _mm_cmpeq_epi16(_mm_subs_epu16(_mm_set1_epi16((short)(x)), v), _mm_setzero_si128())
+#else
+#define SCAN_KINDS(COND, VEC8, VEC16) SCAN_KINDS_SCALAR(COND)
+#endif
 #define IS_BREAK (M(c == '\n') | M(c == '\r') | M(c == 0x2028) | M(c == 0x2029))
 
 /* The first line break at or after i (n: none). */
-static Py_ssize_t next_break(int kind, const void *data, Py_ssize_t i, Py_ssize_t n) { SCAN_KINDS(IS_BREAK); }
+static Py_ssize_t next_break(int kind, const void *data, Py_ssize_t i, Py_ssize_t n) { SCAN_KINDS(IS_BREAK, BREAK8, BREAK16); }
 /* The first character at or after i that is not a line break (n: none). */
-static Py_ssize_t next_non_break(int kind, const void *data, Py_ssize_t i, Py_ssize_t n) { SCAN_KINDS((TYPE)~IS_BREAK); }
+static Py_ssize_t next_non_break(int kind, const void *data, Py_ssize_t i, Py_ssize_t n) {
+    SCAN_KINDS((TYPE)~IS_BREAK, VNOT(BREAK8), VNOT(BREAK16));
+}
 /* The first character at or after i that may be a quotation mark: a straight one, or any at or
  * above U+00AB (no curly mark or guillemet is below it), n: none. */
 static Py_ssize_t next_mark(int kind, const void *data, Py_ssize_t i, Py_ssize_t n) {
-    SCAN_KINDS(M(c == '"') | M(c == '\'') | M(c >= 0xAB));
+    SCAN_KINDS(M(c == '"') | M(c == '\'') | M(c >= 0xAB), VOR(VOR(EQ8('"'), EQ8('\'')), GE8(0xAB)),
+               VOR(VOR(EQ16('"'), EQ16('\'')), GE16(0xAB)));
 }
 /* The first ".", "?" or "!" at or after i (n: none). */
 static Py_ssize_t next_stop(int kind, const void *data, Py_ssize_t i, Py_ssize_t n) {
-    SCAN_KINDS(M(c == '.') | M(c == '?') | M(c == '!'));
+    SCAN_KINDS(M(c == '.') | M(c == '?') | M(c == '!'), VOR(VOR(EQ8('.'), EQ8('?')), EQ8('!')),
+               VOR(VOR(EQ16('.'), EQ16('?')), EQ16('!')));
 }
 
 static PyObject *quote_regions(PyObject *self, PyObject *args) {
@@ -2165,10 +2284,6 @@ done:
     PyMem_Free(marks); PyMem_Free(regions); PyMem_Free(stack);
     return result;
 }
-
-/* An offset from an int (or an object with __index__, e.g. a NumPy integer): values beyond
- * Py_ssize_t are clamped (no text is that long); -1 with an exception set on error. */
-static Py_ssize_t as_offset(PyObject *o) { return PyNumber_AsSsize_t(o, NULL); }
 
 /* The token offsets a reading of the rules takes (a _Doc's starts and ends): read in place from
  * two memoryviews of Py_ssize_t items over bytes (token_table's, as framing/voice.py views it:
@@ -2798,7 +2913,34 @@ typedef struct {
     charset ap;                    /* the apostrophes, and low: where words are made when read (word_at's) */
     PyObject *low;
     struct stashed *err;           /* the first error met making a word */
+    Py_ssize_t *made, *n_made;     /* the tokens whose words were made (witems set), and how many */
 } adoc;
+
+/* The words that attributions makes as it reads (adoc_word): an array of NULLs kept from call to
+ * call, as long as the most tokens read yet, and the tokens whose words a call set, which it sets
+ * back to NULL at its end (an array zeroed for every text, and a pass over all of it at its end,
+ * were 1 % of score). A call that starts while another holds them (from Python code that the other
+ * runs, in this thread or another) has arrays of its own. */
+static PyObject **wpool_items;
+static Py_ssize_t *wpool_made, wpool_cap;
+static int wpool_busy;
+
+static int wpool_reserve(Py_ssize_t need) { /* room for need tokens: 0, -1 (no error set) */
+    if (need <= wpool_cap) return 0;
+    Py_ssize_t cap = need > 2 * wpool_cap ? need : 2 * wpool_cap;
+    if ((size_t)cap > PY_SSIZE_T_MAX / sizeof(PyObject *)) return -1;
+    PyObject **items = PyMem_Realloc(wpool_items, (size_t)cap * sizeof(PyObject *));
+    if (items == NULL) return -1;
+    memset(items + wpool_cap, 0, (size_t)(cap - wpool_cap) * sizeof(PyObject *)); /* (the rest are NULL) */
+    wpool_items = items;
+    Py_ssize_t *made = PyMem_Realloc(wpool_made, (size_t)cap * sizeof(Py_ssize_t));
+    if (made == NULL) { /* (the items keep their larger size: cap grows next time) */
+        return -1;
+    }
+    wpool_made = made;
+    wpool_cap = cap;
+    return 0;
+}
 
 struct stashed { PyObject *type, *value, *tb; };
 static PyObject *s_ly, *s_ing, *s_that, *s_empty, *s_as; /* (made once, by voice_words) */
@@ -2819,6 +2961,7 @@ static PyObject *adoc_word(const adoc *d, Py_ssize_t i) {
         w = (Py_INCREF(s_empty), s_empty);
     }
     d->witems[i] = w;
+    d->made[(*d->n_made)++] = i;
     return w;
 }
 #define WORD(d, i) ((d)->witems[(i)] != NULL ? (d)->witems[(i)] : adoc_word((d), (i)))
@@ -3073,8 +3216,9 @@ static int read_span(PyObject *span, const char *what, Py_ssize_t *a, Py_ssize_t
         return -1;
     }
     *a = as_offset(PyTuple_GET_ITEM(span, 0));
+    if (*a == -1 && PyErr_Occurred()) return -1; /* (the second's __index__ must not run with it set) */
     *b = as_offset(PyTuple_GET_ITEM(span, 1));
-    return PyErr_Occurred() ? -1 : 0;
+    return *b == -1 && PyErr_Occurred() ? -1 : 0;
 }
 
 static PyObject *attributions(PyObject *self, PyObject *args) {
@@ -3102,6 +3246,8 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
     }
     if (voice_words() < 0) return NULL;
     struct stashed err = {NULL, NULL, NULL};
+    Py_ssize_t n_made = 0; /* (before any goto: the end reads them) */
+    int pooled = 0;
     Py_ssize_t n_starts = PyObject_Length(starts), n_ends = n_starts < 0 ? -1 : PyObject_Length(ends);
     if (n_ends < 0) return NULL;
     adoc d = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), n_starts,
@@ -3139,11 +3285,22 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
     }
     if (hits != Py_None && (hits_t = PySequence_Tuple(hits)) == NULL) goto fail; /* (a copy, as the others) */
     Py_ssize_t n_look = hits_t == NULL ? d.n : PyTuple_GET_SIZE(hits_t), prev = -1;
-    d.witems = lazy ? PyMem_Calloc(d.n + 1, sizeof(PyObject *)) : PySequence_Fast_ITEMS(d.words);
+    if (!lazy) {
+        d.witems = PySequence_Fast_ITEMS(d.words);
+    } else if (!wpool_busy && wpool_reserve(d.n + 1) == 0) {
+        pooled = wpool_busy = 1;
+        d.witems = wpool_items;
+        d.made = wpool_made;
+    } else {
+        d.witems = PyMem_Calloc(d.n + 1, sizeof(PyObject *));
+        d.made = PyMem_New(Py_ssize_t, d.n + 1);
+    }
+    d.n_made = &n_made;
     d.first = PyList_GET_SIZE(firsts) > 0 ? PyMem_New(Py_ssize_t, d.n + 1) : NULL;
     d.inq = PyMem_Calloc(d.n + 1, 1);
     cand = PyMem_New(Py_ssize_t, (n_look < d.n ? n_look : d.n) + 1); /* (among the tokens looked at: distinct) */
-    if ((d.first == NULL && PyList_GET_SIZE(firsts) > 0) || d.inq == NULL || cand == NULL || d.witems == NULL) {
+    if ((d.first == NULL && PyList_GET_SIZE(firsts) > 0) || d.inq == NULL || cand == NULL || d.witems == NULL ||
+        (lazy && d.made == NULL)) {
         PyErr_NoMemory();
         goto fail;
     }
@@ -3200,7 +3357,7 @@ static PyObject *attributions(PyObject *self, PyObject *args) {
         Py_ssize_t last = ti + 5 < tj - 1 ? ti + 5 : tj - 1;
         int at_line_start = sa == 0;
         if (sa != 0) { /* text[sa - 1] in "\n\r", negative indexes from the end as in Python */
-            Py_ssize_t at = sa - 1 < 0 ? sa - 1 + d.len : sa - 1;
+            Py_ssize_t at = sa > 0 ? sa - 1 : (sa >= -d.len ? sa + (d.len - 1) : -1); /* (no overflow) */
             if (at < 0 || at >= d.len) {
                 PyErr_Format(PyExc_IndexError, "attributions: sentence start %zd is outside the text", sa);
                 goto fail;
@@ -3361,9 +3518,25 @@ done:
             Py_XDECREF(err.tb);
         }
     }
-    if (lazy && d.witems != NULL) {
-        for (Py_ssize_t i = 0; i < d.n; i++) Py_XDECREF(d.witems[i]);
-        PyMem_Free(d.witems);
+    if (lazy) {
+        for (Py_ssize_t k = 0; k < n_made; k++) { /* (a str's dealloc runs no Python code) */
+            Py_ssize_t i = d.made[k];
+            Py_DECREF(d.witems[i]);
+            d.witems[i] = NULL;
+        }
+        if (pooled) {
+            wpool_busy = 0;
+            if (wpool_cap > POOL_KEEP_TOKENS) { /* (all NULL again) */
+                PyMem_Free(wpool_items);
+                PyMem_Free(wpool_made);
+                wpool_items = NULL;
+                wpool_made = NULL;
+                wpool_cap = 0;
+            }
+        } else {
+            PyMem_Free(d.witems);
+            PyMem_Free(d.made);
+        }
     }
     Py_XDECREF(last_subject);
     Py_XDECREF(d.words);
@@ -3547,14 +3720,23 @@ static PyObject *voices(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "voices: starts and ends must be equally long");
         goto done;
     }
+    /* rows in order of their starts (segments gives them so): none after the first that starts past
+     * a middle holds it (reading every row for every mention was 1 % of score) */
+    int by_start = 1;
+    for (Py_ssize_t r = 1; r < nr; r++) by_start &= ra[r] >= ra[r - 1];
     if ((voice = PyList_New(n)) == NULL || (source = PyList_New(n)) == NULL) goto done;
     for (Py_ssize_t k = 0; k < n; k++) {
         Py_ssize_t s = PyLong_AsSsize_t(PyList_GET_ITEM(starts, k)), e = PyLong_AsSsize_t(PyList_GET_ITEM(ends, k));
         if (PyErr_Occurred()) goto done;
         Py_ssize_t mid = middle_of(s, e);
         Py_ssize_t best = -1;
-        for (Py_ssize_t r = 0; r < nr; r++)
-            if (ra[r] <= mid && mid < rb[r] && (best < 0 || rk[r] >= rk[best])) best = r;
+        for (Py_ssize_t r = 0; r < nr; r++) {
+            if (ra[r] > mid) {
+                if (by_start) break;
+                continue;
+            }
+            if (mid < rb[r] && (best < 0 || rk[r] >= rk[best])) best = r;
+        }
         PyObject *v = best < 0 ? author : PyTuple_GET_ITEM(PyTuple_GET_ITEM(own, best), 2);
         PyObject *src = best < 0 ? s_empty : PyTuple_GET_ITEM(PyTuple_GET_ITEM(own, best), 3);
         Py_INCREF(v);
@@ -3626,6 +3808,30 @@ static PyObject *f_word(const fdoc *d, Py_ssize_t i) {
     }
     Py_INCREF(w);
     return w;
+}
+
+/* Whether token i's word is in the set a or in the set b (abits, bbits: their filters, from
+ * mark_filter_for): 1, 0, -1 on error. Where the words are made when read, a token of ASCII word characters and apostrophes is looked up from its
+ * characters (ascii_word_in: no word made; making one for every token that may start a negator
+ * or a hedge, most of them "not" or "said" far from any, was a third of flags). */
+static int f_word_in_either(const fdoc *d, Py_ssize_t i, PyObject *a, PyObject *b, PyObject *abits, PyObject *bbits) {
+    if (d->words == NULL) {
+        Py_ssize_t s = FTS(d, i), e = s < 0 ? -1 : FTE(d, i);
+        if (e < 0) return -1;
+        Py_UCS1 w[MARK_WORD_LEN];
+        uint32_t h;
+        tok_reader r = {d->kind, d->data, e, d->ap};
+        if (e - s <= MARK_WORD_LEN && ascii_word_into(&r, s, e, w, &h)) {
+            int in = ascii_word_in_bits(abits, a, w, e - s);
+            return in == 0 ? ascii_word_in_bits(bbits, b, w, e - s) : in;
+        }
+    }
+    PyObject *w = f_word(d, i);
+    if (w == NULL) return -1;
+    int in = PySet_Contains(a, w);
+    if (in == 0) in = PySet_Contains(b, w);
+    Py_DECREF(w);
+    return in;
 }
 
 static Py_ssize_t f_tok_index(const fdoc *d, Py_ssize_t pos) { /* first token starting at or after pos; -1: error */
@@ -3819,6 +4025,7 @@ static PyObject *flags(PyObject *self, PyObject *args) {
               lazy ? NULL : words, first, charset_of(lazy ? apos : s_empty), low};
     charset cs_clause = charset_of(clause);
     PyObject *neg = PyList_New(nm), *hedge = PyList_New(nm), *result = NULL, *sents_t = NULL;
+    PyObject *neg_bits = NULL, *hedge_bits = NULL;
     /* (the hits and the mention starts read into C arrays before any lookup: a set member's __eq__
      * may run Python code, which could change the caller's lists) */
     Py_ssize_t *hv = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(4 * nh + ns + nm + 1)), *lo = hv + nh, *reach = lo + nh;
@@ -3849,13 +4056,11 @@ static PyObject *flags(PyObject *self, PyObject *args) {
         if (ment[m] == -1 && PyErr_Occurred()) goto done;
     }
     nh = 0; /* the hits whose word starts a negator or a hedge (the others never match) */
+    if ((neg_bits = mark_filter_for(negs.firsts)) == NULL || (hedge_bits = mark_filter_for(hedges.firsts)) == NULL)
+        goto done;
     for (Py_ssize_t g = 0; g < given; g++) {
         Py_ssize_t h = given_h[g];
-        PyObject *w = f_word(&d, h);
-        if (w == NULL) goto done;
-        int r = PySet_Contains(negs.firsts, w);
-        if (r == 0) r = PySet_Contains(hedges.firsts, w);
-        Py_DECREF(w);
+        int r = f_word_in_either(&d, h, negs.firsts, hedges.firsts, neg_bits, hedge_bits);
         if (r < 0) goto done;
         if (r == 0) continue;
         Py_ssize_t k = nh++;
@@ -3921,6 +4126,8 @@ done:
     Py_XDECREF(neg);
     Py_XDECREF(hedge);
     Py_XDECREF(sents_t);
+    Py_XDECREF(neg_bits);
+    Py_XDECREF(hedge_bits);
     PyMem_Free(hv);
     PyMem_Free(found);
     return result;

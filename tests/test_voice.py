@@ -1276,6 +1276,104 @@ def test_rules_raise_the_error_of_a_word_that_cannot_be_made():
         V._kernels.attributions(d.text, d.starts, d.ends, ("'", 5), d._first, [], list(d.sents), _rule_tables(att))
 
 
+def test_compiled_attributions_read_inside_another_reading_give_the_python_regions():
+    """attributions keeps the words it makes in arrays that one call hands to the next; a reading
+    that starts inside another (here from the callable that makes a word of other characters, as
+    Python code run by the first could) has arrays of its own: both give the regions of the
+    Python rules, and so does the next call that takes the shared arrays again."""
+    from framing.voice import _rule_tables
+
+    if V._kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    att = V.Attribution.default()
+    outer = V._Doc("The r\u00e9gime said on Monday that its forces had taken the port, according to officials.", att)
+    inner = V._Doc("Officials said the army had withdrawn, according to a spokesman, and the fighters told "
+                   "reporters they would stay.", att)
+    want_inner, want_outer = (V._attributions_py(d, list(d.quotes)) for d in (inner, outer))
+
+    def read(d, low):
+        return V._kernels.attributions(d.text, d.starts, d.ends, V._kernels.lazy_words(low), d._first,
+                                       list(d.quotes), list(d.sents), _rule_tables(att), None)
+
+    seen = []
+    words = V._Words(outer.text)
+
+    def low(a, b):  # (called for "r\u00e9gime", while the outer reading holds the shared arrays)
+        seen.append(read(inner, V._Words(inner.text)))
+        return words(a, b)
+
+    assert read(outer, low) == want_outer and want_outer[0][2] == "The r\u00e9gime"
+    assert seen and all(x == want_inner for x in seen) and len(want_inner) == 2
+    assert read(inner, V._Words(inner.text)) == want_inner  # (the shared arrays, left all NULL)
+    assert read(outer, V._Words(outer.text)) == want_outer
+
+
+class _BadIndex:
+    def __index__(self):
+        raise KeyError("no offset")
+
+
+class _Index:
+    def __index__(self):
+        return 5
+
+
+@pytest.mark.parametrize("end", [-1, 2**70, -2**70, _Index()])
+def test_a_span_whose_start_is_no_offset_raises_that_error_whatever_its_end(end):
+    """The C readings take a span's start and end one after the other: the start's error is the
+    one raised, whatever the end (an int -1 or beyond the range of offsets once let it pass
+    unseen, and an end with __index__ turned it into a SystemError)."""
+    from framing.voice import _rule_tables
+
+    if V._kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    att = V.Attribution.default()
+    d = V._Doc("He said so. Then she said no, according to officials.", att)
+    with pytest.raises(TypeError, match="cannot be interpreted as an integer"):
+        V._kernels._ckernels.holding([(None, end)], [0])
+    with pytest.raises(TypeError, match="cannot be interpreted as an integer"):
+        V._kernels._ckernels.starting_in([(3.0, end)], [(0, 5)])
+    for sents, quotes in (([(_BadIndex(), end)], []), (list(d.sents), [(_BadIndex(), end)])):
+        with pytest.raises(KeyError, match="no offset"):
+            V._kernels.attributions(d.text, d.starts, d.ends, d._words_arg(), d._first, quotes, sents,
+                                    _rule_tables(att), None)
+    assert V._attributions(d, []) == V._attributions_py(d, [])  # (and the next reading is right)
+
+
+def test_token_tables_made_inside_another_are_the_tokens_of_their_text():
+    """token_table keeps its arrays from call to call; a table made while another is being made (from
+    the callable that makes a word of other characters) has arrays of its own: both tables hold the
+    tokens of their own text (those of framing.text's pattern) and mark the same hits, and so does
+    the next table made after them."""
+    if V._kernels._ckernels is None:
+        pytest.skip("the C extension is not built")
+    att = V.Attribution.default()
+    outer_text = "The r\u00e9gime said it would not leave, and caf\u00e9 owners said they may stay. " * 3
+    inner_text = "Officials said the army had not withdrawn, according to a spokesman."
+    marks = V._mark_firsts(att)
+
+    def table(text, low):
+        hits, first = [], {}
+        starts, ends = V._kernels.token_table(text, [(0, len(text))], low, first, marks, hits)
+        return list(zip(starts, ends)), hits
+
+    def want(text):
+        spans = [m.span() for m in V._kernels._WORD_RE.finditer(text)]
+        return spans, [i for i, (a, b) in enumerate(spans) if V._norm(text[a:b]) in marks]
+
+    seen = []
+    words = V._Words(outer_text)
+
+    def low(a, b):  # (called for "r\u00e9gime" and "caf\u00e9" while the outer table is being made)
+        seen.append(table(inner_text, V._Words(inner_text)))
+        return words(a, b)
+
+    assert table(outer_text, low) == want(outer_text) and len(want(outer_text)[1]) >= 6
+    assert len(seen) == 6 and all(x == want(inner_text) for x in seen) and want(inner_text)[1]
+    assert table(inner_text, V._Words(inner_text)) == want(inner_text)
+    assert table(outer_text, V._Words(outer_text)) == want(outer_text)
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="aZ`'\u2019\u2018\u02bc\u00b4\uff07\u0130\u00c9.,x ", max_size=12))
 def test_norm_lower_cases_and_makes_every_apostrophe_one(word):
