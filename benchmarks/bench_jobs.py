@@ -23,7 +23,8 @@ corpus and fades on a large one.
   count    ``framing.score.iter_count`` (the generated 2,000-entry lexicon by default), chunks of
            1,000 documents.
   score    ``framing.score.iter_score`` with the sentence index and voice (the shipped lexicons
-           ``loaded_language`` and ``libya`` by default), chunks of 500 documents.
+           ``loaded_language`` and ``libya`` by default), chunks of 500 documents, documents
+           without their texts (``text=False``), as ``framing score`` writes them.
 
 Usage::
 
@@ -54,7 +55,7 @@ def consume(kind: str, path: Path, matcher, jobs: int, keep: bool = False):
     from framing.score import iter_count, iter_score
 
     chunks = iter_count(path, matcher, jobs=jobs, progress=False) if kind == "count" else \
-        iter_score(path, matcher, jobs=jobs, progress=False)
+        iter_score(path, matcher, jobs=jobs, progress=False, text=False)
     out = []
     for chunk in chunks:
         if keep:

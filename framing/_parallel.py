@@ -164,7 +164,9 @@ class _Slot:
     def set(self, ok: bool, value: Any, trace: str | None = None) -> None:
         self.ready, self.ok, self.value, self.trace, self.item = True, ok, value, trace, None
 
-    def compute(self, func: Callable, state: dict, item: Any) -> None:
+    def compute(self, func: Callable, state: dict) -> None:
+        """Compute its item here (one kept for this process, or taken back from a worker)."""
+        item, self.item = self.item, None
         try:
             self.set(True, func(state, item))
         except Exception as exc:  # raised in turn, after the items before it
@@ -189,6 +191,7 @@ class _Worker:
         inbox.close()  # (the child's ends: closed here so that either side sees the other end)
         outbox.close()
         self.owed: deque[_Slot] = deque()
+        self.ended: WorkerError | None = None  # (set when it is found to have ended)
 
     def submit(self, func: Callable, item: Any, slot: _Slot) -> None:
         try:
@@ -196,11 +199,11 @@ class _Worker:
         except Exception as exc:  # an item that cannot be pickled: raised in its turn
             slot.set(False, exc)
             return
+        self.owed.append(slot)
         try:
             self.inbox.send_bytes(data)
         except (BrokenPipeError, OSError):
-            raise self._ended() from None
-        self.owed.append(slot)
+            self._end()
 
     def cancel(self, slot: _Slot) -> None:
         """Ask the worker to skip ``slot``'s item (the main process computes it)."""
@@ -214,7 +217,8 @@ class _Worker:
         try:
             raw = self.outbox.recv_bytes()
         except (EOFError, OSError):
-            raise self._ended() from None
+            self._end()
+            return
         try:
             ok, value, trace = ForkingPickler.loads(raw)
         except Exception as exc:  # (an error raised in the worker that cannot be rebuilt here)
@@ -228,10 +232,16 @@ class _Worker:
         while self.owed and self.outbox.poll():
             self.receive()
 
-    def _ended(self) -> WorkerError:
+    def _end(self) -> None:
+        """The worker has ended (killed, out of memory): each result it still owes is that error,
+        raised in its turn, after the results before it; no more items are sent to it."""
         self.process.join(1)
-        return WorkerError(f"worker process {self.process.pid} ended (exit code {self.process.exitcode}) before it "
-                           "returned its results: killed, or out of memory? Try fewer --jobs or a smaller chunk")
+        self.ended = WorkerError(f"worker process {self.process.pid} ended (exit code {self.process.exitcode}) before "
+                                 "it returned its results: killed, or out of memory? Try fewer --jobs or a smaller chunk")
+        while self.owed:
+            slot = self.owed.popleft()
+            if not slot.ready:
+                slot.set(False, self.ended)
 
     def stop(self) -> None:
         if any(not s.ready for s in self.owed):  # abandoned (an error, or the caller stopped early)
@@ -253,14 +263,18 @@ class _Worker:
         self.outbox.close()
 
 
-def _take(pending: deque[_Slot], pool: list[_Worker], func: Callable, state: dict) -> Any:
+def _take(pending: deque[_Slot], pool: list[_Worker], func: Callable, state: dict, kept: deque[_Slot]) -> Any:
     """The first pending result. While a worker still owes it, the main process does not wait
-    idle: it takes back the last item a worker has queued but not started (not the first one a
-    worker owes: that one may be under way) and computes it itself. At the end of the input this
-    keeps both processes busy until the last chunk instead of leaving one waiting for the other's
-    queue (on 20 MB with two processes the queue was a tenth of the time)."""
+    idle: it computes the items kept for it (``kept``), then takes back the last item a worker has
+    queued but not started (not the first one a worker owes: that one may be under way) and
+    computes it itself. At the end of the input this keeps both processes busy until the last
+    chunk instead of leaving one waiting for the other's queue (on 20 MB with two processes the
+    queue was a tenth of the time)."""
     head = pending[0]
     while not head.ready:
+        if kept:
+            kept.popleft().compute(func, state)
+            continue
         for w in pool:
             w.collect()
         if head.ready:
@@ -270,15 +284,15 @@ def _take(pending: deque[_Slot], pool: list[_Worker], func: Callable, state: dic
         if victim is None:
             head.worker.receive()
             continue
-        item = victim.item
         victim.worker.cancel(victim)
-        victim.compute(func, state, item)
+        victim.compute(func, state)
     pending.popleft()
     return head.get()
 
 
 def ordered_map(func: Callable[[dict, Any], Any], items: Iterable, *, state: dict, jobs: int,
-                remote: Callable[[Any], Any] | None = None) -> Iterator:
+                remote: Callable[[Any], Any] | None = None, local: Callable[[Any], bool] | None = None
+                ) -> Iterator:
     """Yield ``func(state, item)`` for every item, in order, using ``jobs`` processes.
 
     ``state`` (a compiled matcher, options) is sent to each worker once, not with every item. The
@@ -287,9 +301,16 @@ def ordered_map(func: Callable[[dict, Any], Any], items: Iterable, *, state: dic
     processes and a main process that mostly waits leave one core shared three ways; and only one
     process is started). At most ``WINDOW * jobs`` results wait to be yielded, so memory stays
     bounded; an error is raised when its item's turn comes, as with one process (one raised in a
-    worker has the worker's traceback as its cause; a worker that dies is a :class:`WorkerError`).
+    worker has the worker's traceback as its cause; a worker that dies is a :class:`WorkerError` at
+    the turn of the first item it owed, and the items after it are computed by the others).
     ``remote(item)``, when given, is what is sent to a worker instead of the item (a cheaper
-    stand-in it can rebuild). Workers are daemon processes: ``func`` cannot start processes itself.
+    stand-in it can rebuild). ``local(item)``, when given and true, marks an item cheaper to compute
+    in the calling process (one it has parsed already, which a worker would parse again): it is kept
+    for this process, which computes it whenever the workers' queues are full or it would otherwise
+    wait, so that the workers start on the items after it. Items are kept only while the results
+    waiting, these included, leave room for the workers' queues in the window (``WINDOW * jobs``
+    less ``AHEAD`` per worker); later ones go to the workers as any other. Workers are daemon
+    processes: ``func`` cannot start processes itself.
     """
     if jobs <= 1:
         for item in items:
@@ -309,6 +330,7 @@ def ordered_map(func: Callable[[dict, Any], Any], items: Iterable, *, state: dic
     try:
         pool.extend(_Worker(ctx, state) for _ in range(jobs - 1))
         pending: deque[_Slot] = deque()
+        kept: deque[_Slot] = deque()  # items kept for this process (``local``), not computed yet
         source = iter(items)
         for seq in count():
             try:
@@ -317,27 +339,36 @@ def ordered_map(func: Callable[[dict, Any], Any], items: Iterable, *, state: dic
                 break
             except Exception:  # reading the input failed: the results before it come first
                 while pending:
-                    yield _take(pending, pool, func, state)
+                    yield _take(pending, pool, func, state, kept)
                 raise
-            for w in pool:
-                w.collect()
-            worker = min(pool, key=lambda w: len(w.owed))
-            if len(worker.owed) < AHEAD:
-                slot = _Slot(worker, seq, item)
-                try:
-                    sent = item if remote is None else remote(item)
-                except Exception as exc:  # (raised in turn too)
-                    slot.set(False, exc)
-                else:
-                    worker.submit(func, sent, slot)
-            else:  # the workers have enough: this one is scored here
-                slot = _Slot()
-                slot.compute(func, state, item)
+            slot = _Slot(item=item)
             pending.append(slot)
+            while True:
+                for w in pool:
+                    w.collect()
+                worker = min((w for w in pool if w.ended is None), key=lambda w: len(w.owed), default=None)
+                if worker is None or len(worker.owed) >= AHEAD:  # the workers have enough (or have
+                    # ended): work here, kept items first
+                    if kept:
+                        kept.popleft().compute(func, state)
+                        continue
+                    slot.compute(func, state)
+                elif local is not None and len(pending) + AHEAD * (jobs - 1) <= WINDOW * jobs and local(item):
+                    kept.append(slot)  # (not past the window less the workers' queues: more kept items
+                    # would hold back the workers' first items until this process had computed them all)
+                else:
+                    slot.worker, slot.seq = worker, seq
+                    try:
+                        sent = item if remote is None else remote(item)
+                    except Exception as exc:  # (raised in turn too)
+                        slot.set(False, exc)
+                    else:
+                        worker.submit(func, sent, slot)
+                break
             while pending and (pending[0].ready or len(pending) >= WINDOW * jobs):
-                yield _take(pending, pool, func, state)
+                yield _take(pending, pool, func, state, kept)
         while pending:
-            yield _take(pending, pool, func, state)
+            yield _take(pending, pool, func, state, kept)
     finally:
         for w in pool:
             w.stop()

@@ -76,6 +76,21 @@ def test_jsonl_blocks_give_the_same_tables_whatever_the_blocks_and_processes(tmp
     assert read.documents["doc_id"].tolist() == base.documents["doc_id"].tolist()
 
 
+def test_documents_without_their_text_are_the_documents_less_that_column(tmp_path):
+    """``text=False`` (the command line's choice: workers then send no texts back) leaves out the
+    text column and nothing else, whatever the source, the blocks and the processes, repeated ids
+    skipped included."""
+    path, _ = _jsonl_with_trouble(tmp_path)
+    for source in (path, framing.demo_corpus()):
+        base = framing.score(source, "libya")
+        assert "text" in base.documents.columns
+        for chunk_rows, jobs in ((2000, 1), (5, 2)):
+            other = framing.score(source, "libya", chunk_rows=chunk_rows, jobs=jobs, text=False)
+            pd.testing.assert_frame_equal(other.documents, base.documents.drop(columns="text"))
+            for name in ("mentions", "skipped", "descriptors"):
+                pd.testing.assert_frame_equal(getattr(other, name), getattr(base, name), obj=f"{name} {jobs}")
+
+
 @pytest.mark.parametrize("chunk_rows", [3, 5, 2000])
 def test_the_quick_path_for_new_ids_keeps_and_skips_what_the_full_check_does(tmp_path, chunk_rows):
     """Blocks whose ids are all new take a quick path in the main process (and travel without their
@@ -234,6 +249,39 @@ def test_ordered_map_keeps_order_shares_the_work_and_raises_in_turn():
     assert out == [x * x for x in range(7)]
 
 
+def test_ordered_map_keeps_items_marked_local_for_the_calling_process():
+    """Items ``local`` marks (blocks the main process has parsed already) are computed there, the
+    workers starting on the items after them; results still come in order, errors in turn."""
+    import os
+
+    import pytest
+
+    from framing._parallel import ordered_map
+
+    def local(x):
+        return x < 4 or x == 17  # (17: met while results wait, kept or not as the window allows)
+
+    for jobs in (2, 3):
+        got = list(ordered_map(_slow_square, range(40), state={"fail": set()}, jobs=jobs, local=local))
+        assert [v for _, v in got] == [x * x for x in range(40)]
+        by = [p for p, _ in got]
+        assert all(by[x] == os.getpid() for x in range(4))
+        workers = [x for x in range(40) if by[x] != os.getpid()]
+        # the workers were handed the first items not kept while the main process had items kept
+        assert workers and workers[0] == 4 and len(set(by) - {os.getpid()}) == jobs - 1
+    out = []
+    with pytest.raises(ValueError, match="item 3"):
+        for _, v in ordered_map(_slow_square, range(20), state={"fail": {3, 9}}, jobs=2, local=local):
+            out.append(v)
+    assert out == [0, 1, 4]
+    # more local items than the window has room for beside the worker's queue (4 * 2 - 3): the
+    # first five are kept, and the worker starts on the sixth instead of waiting for all twenty
+    got = list(ordered_map(_slow_square, range(30), state={"fail": set()}, jobs=2, local=lambda x: x < 20))
+    assert [v for _, v in got] == [x * x for x in range(30)]
+    by = [p for p, _ in got]
+    assert all(by[x] == os.getpid() for x in range(5)) and by[5] != os.getpid()
+
+
 def _echo_big(state, x):
     import os
 
@@ -255,6 +303,13 @@ def _exit_in_workers(state, x):
     if os.getpid() != state["main"]:
         os._exit(3)
     return x
+
+
+def _exit_in_workers_slow_here(state, x):
+    import time
+
+    time.sleep(0.05)  # (the main process is still busy with its own items when a worker dies)
+    return _exit_in_workers(state, x)
 
 
 def _fail_in_workers(state, x):
@@ -342,6 +397,19 @@ def test_ordered_map_reports_a_worker_that_died_and_carries_worker_tracebacks():
 
     with pytest.raises(WorkerError, match=r"worker process \d+ ended \(exit code 3\)"):
         _with_alarm(60, lambda: list(ordered_map(_exit_in_workers, range(20), state={"main": os.getpid()}, jobs=2)))
+    # in its turn: the results before the first item a dead worker owed come first (here the four
+    # the main process keeps; the workers die on their first items, found dead while it computes)
+    for jobs in (2, 3):
+        out = []
+
+        def run():
+            for x in ordered_map(_exit_in_workers_slow_here, range(20), state={"main": os.getpid()}, jobs=jobs,
+                                 local=lambda x: x < 4):
+                out.append(x)
+
+        with pytest.raises(WorkerError, match=r"exit code 3"):
+            _with_alarm(60, run)
+        assert out == [0, 1, 2, 3]
     with pytest.raises(ValueError, match="in a worker") as err:
         list(ordered_map(_fail_in_workers, range(10), state={"main": os.getpid()}, jobs=2))
     assert "_fail_in_workers" in str(err.value.__cause__) and "ValueError: in a worker" in str(err.value.__cause__)

@@ -74,10 +74,11 @@ def cmd_score(args) -> int:
     n_docs = n_ment = n_skip = 0
     outlets: dict[str, int] = {}
     for docs, ments, skipped, desc in iter_score(source, matcher, sentences=not args.no_sentences,
-                                                 voice=not args.no_voice, jobs=args.jobs, **read_options(args)):
+                                                 voice=not args.no_voice, jobs=args.jobs, text=False,
+                                                 **read_options(args)):
         writers["descriptors"].write(desc)
         writers["mentions"].write(ments)
-        writers["documents"].write(docs.drop(columns=["text"]))
+        writers["documents"].write(docs)
         writers["skipped"].write(skipped)
         n_docs += len(docs)
         n_ment += len(ments)
