@@ -202,8 +202,11 @@ class _Worker:
         self.owed.append(slot)
         try:
             self.inbox.send_bytes(data)
-        except (BrokenPipeError, OSError):
-            self._end()
+        except (BrokenPipeError, OSError):  # it has ended: the results it sent before are still in
+            while self.ended is None and self.outbox.poll(5):  # the pipe, and come first
+                self.receive()
+            if self.ended is None:
+                self._end()
 
     def cancel(self, slot: _Slot) -> None:
         """Ask the worker to skip ``slot``'s item (the main process computes it)."""

@@ -312,6 +312,15 @@ def _exit_in_workers_slow_here(state, x):
     return _exit_in_workers(state, x)
 
 
+def _exit_soon_after_the_first_result(state, x):
+    import os
+    import threading
+
+    if os.getpid() != state["main"] and x == 0:
+        threading.Timer(0.3, os._exit, (9,)).start()  # (after its result has gone back)
+    return x
+
+
 def _fail_in_workers(state, x):
     import os
 
@@ -413,6 +422,31 @@ def test_ordered_map_reports_a_worker_that_died_and_carries_worker_tracebacks():
     with pytest.raises(ValueError, match="in a worker") as err:
         list(ordered_map(_fail_in_workers, range(10), state={"main": os.getpid()}, jobs=2))
     assert "_fail_in_workers" in str(err.value.__cause__) and "ValueError: in a worker" in str(err.value.__cause__)
+
+
+@pytest.mark.skipif(not _forking(), reason="a spawned worker is still starting while the main process waits: it "
+                    "takes the items back, and none is sent to the worker after it ends")
+def test_a_worker_found_dead_when_an_item_is_sent_to_it_keeps_the_results_it_sent_before():
+    import os
+    import time
+
+    from framing._parallel import WorkerError, ordered_map
+
+    out = []
+
+    def slow_stand_in(x):
+        if x == 1:
+            time.sleep(0.8)  # (the worker ends while the main process is here)
+        return x
+
+    def run():
+        for x in ordered_map(_exit_soon_after_the_first_result, range(6), state={"main": os.getpid()}, jobs=2,
+                             remote=slow_stand_in):
+            out.append(x)
+
+    with pytest.raises(WorkerError, match=r"exit code 9"):
+        _with_alarm(60, run)
+    assert out == [0]
 
 
 _MAIN_PID = __import__("os").getpid()
