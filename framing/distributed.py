@@ -60,8 +60,8 @@ def _score_partition(part: pd.DataFrame, index: int, matcher, columns: ColumnMap
     std = _Standardiser(columns, max_chars, where)
     docs, skipped = std(part, [f"{where} partition {index} row {i + 1}" for i in range(len(part))])
     skipped = pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
-    d, m, desc = _score_chunk(docs, matcher, sentences, voice)
-    tables = {"mentions": m, "documents": d.drop(columns=["text"]), "skipped": skipped, "descriptors": desc}
+    d, m, desc = _score_chunk(docs, matcher, sentences, voice, keep_text=False)
+    tables = {"mentions": m, "documents": d, "skipped": skipped, "descriptors": desc}
     for name, table in tables.items():
         folder = Path(out) / name
         folder.mkdir(parents=True, exist_ok=True)

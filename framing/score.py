@@ -343,7 +343,7 @@ def _remote(block):
 def _parsed_here(block) -> bool:
     """Whether the main process has parsed the block already (the first blocks, read for the column
     roles): it scores those itself while the workers start on the blocks after them, which they
-    would otherwise parse again (on 20 MB with two processes, a quarter of the extra work)."""
+    would otherwise parse again (on 20 MB with two processes, a tenth of their extra instructions)."""
     return getattr(block, "lines", None) is not None
 
 
@@ -398,7 +398,7 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
     text : bool, default True
         Keep each document's text in ``documents``. False leaves the column out: less memory, and
         with ``jobs`` > 1 the texts are not sent back from the worker processes (on 20 MB of news
-        that transfer was a third of the extra instructions of two processes over one). The
+        that transfer was more than a quarter of the extra instructions of two processes over one). The
         command line, which writes documents without their texts, passes False.
 
     Returns
