@@ -25,12 +25,16 @@ corpus and fades on a large one.
   score    ``framing.score.iter_score`` with the sentence index and voice (the shipped lexicons
            ``loaded_language`` and ``libya`` by default), chunks of 500 documents, documents
            without their texts (``text=False``), as ``framing score`` writes them.
+  score-frame  the same on the corpus as a pandas DataFrame (read from the file before the clock
+           starts): the main process reads and checks the documents itself and sends them, texts
+           included, to the worker (not in the default run: ``--commands score-frame``).
 
 Usage::
 
     python benchmarks/bench_jobs.py                    # 20 MB and 200 MB, count and score
     python benchmarks/bench_jobs.py --sizes 20 --commands count
     python benchmarks/bench_jobs.py --score-lexicons bench   # score with the generated lexicon
+    python benchmarks/bench_jobs.py --sizes 20 --commands score-frame   # a DataFrame as the source
 
 The default run takes about four minutes on a 2-core machine (most of it ``score`` on 200 MB), plus,
 the first time, a few seconds to write the 200 MB corpus (cached in ``benchmarks/.cache/``).
@@ -50,12 +54,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus as bc  # noqa: E402  (benchmarks/corpus.py; also puts the repo on sys.path)
 
 
+_FRAMES: dict[Path, object] = {}
+
+
+def source(kind: str, path: Path):
+    """What ``kind`` scores: the file, or for ``score-frame`` the file read into a DataFrame (once
+    per process)."""
+    if kind != "score-frame":
+        return path
+    if path not in _FRAMES:
+        import pandas as pd
+
+        _FRAMES[path] = pd.read_json(path, lines=True, dtype=False)
+    return _FRAMES[path]
+
+
 def consume(kind: str, path: Path, matcher, jobs: int, keep: bool = False):
     """Run ``iter_count`` or ``iter_score`` to the end; the chunks when ``keep``, else None."""
     from framing.score import iter_count, iter_score
 
     chunks = iter_count(path, matcher, jobs=jobs, progress=False) if kind == "count" else \
-        iter_score(path, matcher, jobs=jobs, progress=False, text=False)
+        iter_score(source(kind, path), matcher, jobs=jobs, progress=False, text=False)
     out = []
     for chunk in chunks:
         if keep:
@@ -108,11 +127,12 @@ def once(args) -> int:
 
     size, kind, jobs = args.once.split(",")
     lexicon = bc.make_lexicon(args.entries, args.data, args.cache)
-    if kind == "score" and args.score_lexicons != "bench":
+    if kind.startswith("score") and args.score_lexicons != "bench":
         lexicon = args.score_lexicons.split(",")
     matcher = framing.compile_lexicons(lexicon)
     path, _ = bc.build_corpus(float(size), args.data, args.cache)
     path.read_bytes()
+    source(kind, path)
     f0 = faults()
     t = time.perf_counter()
     consume(kind, path, matcher, int(jobs))
@@ -137,7 +157,7 @@ def child(args) -> int:
 
     size, kind = args.child.split(",")
     lexicon = bc.make_lexicon(args.entries, args.data, args.cache)
-    if kind == "score" and args.score_lexicons != "bench":
+    if kind.startswith("score") and args.score_lexicons != "bench":
         lexicon = args.score_lexicons.split(",")
     matcher = framing.compile_lexicons(lexicon)
     path, meta = bc.build_corpus(float(size), args.data, args.cache)

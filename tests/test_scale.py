@@ -381,13 +381,60 @@ def test_ordered_map_takes_back_queued_items_instead_of_waiting_for_a_slow_worke
     assert 1 <= by_worker <= 6, by_worker
 
 
+class _SlowToPickle:
+    """A result whose pickling, in a worker's sending thread, takes a while: the worker starts its
+    next item before the main process has this one."""
+
+    def __init__(self, x):
+        self.x = x
+
+    def __reduce__(self):
+        import time
+
+        time.sleep(0.05)
+        return (_SlowToPickle, (self.x,))
+
+
+def _logged_slow_to_pickle(state, x):
+    import os
+    import time
+
+    with open(os.path.join(state["dir"], str(os.getpid())), "a") as log:
+        log.write(f"{x}\n")
+    time.sleep(0.01 if os.getpid() != state["main"] else 0.03)
+    return _SlowToPickle(x)
+
+
+def test_ordered_map_never_computes_an_item_twice(tmp_path):
+    import collections
+    import os
+
+    from framing._parallel import ordered_map
+
+    # The main process, waiting, takes back an item the worker has queued. Before, it asked the
+    # worker to skip it by a message that could come after the worker had started it: here the
+    # worker runs ahead of the results it has sent, and an item was computed twice in 20 of 20 runs
+    for run in range(5):
+        logs = tmp_path / str(run)
+        logs.mkdir()
+        got = _with_alarm(60, lambda: list(ordered_map(_logged_slow_to_pickle, range(12), jobs=2,
+                                                       state={"main": os.getpid(), "dir": str(logs)})))
+        assert [r.x for r in got] == list(range(12))
+        computed = collections.Counter()
+        for log in logs.iterdir():
+            computed.update(int(line) for line in log.read_text().split())
+        assert sorted(computed) == list(range(12))
+        assert [x for x, n in computed.items() if n > 1] == []
+        assert len(list(logs.iterdir())) == 2  # (both processes computed items)
+
+
 def test_a_stopped_worker_ends_itself_even_with_results_nobody_reads():
     import multiprocessing as mp
 
     from framing._parallel import _Slot, _Worker, start_method
 
-    # items taken back by the main process may still be computed by the worker; their large
-    # results fill the pipe, and stopping must read them away rather than wait for the worker
+    # results still on their way when a worker is stopped (here three large ones whose slots were
+    # filled otherwise) fill the pipe: stopping must read them away rather than wait for the worker
     worker = _Worker(mp.get_context(start_method()), {})
     slots = [_Slot(worker, i) for i in range(3)]
     for slot in slots:
@@ -395,6 +442,119 @@ def test_a_stopped_worker_ends_itself_even_with_results_nobody_reads():
         slot.set(True, None)
     _with_alarm(30, worker.stop)
     assert worker.exitcode == 0  # it ended on its own, not terminated
+
+
+def test_a_worker_writes_a_large_result_into_its_pipe_in_one_piece():
+    import fcntl
+    import multiprocessing as mp
+    import termios
+    import time
+
+    from framing._parallel import _Slot, _Worker
+
+    if not hasattr(fcntl, "F_SETPIPE_SZ"):
+        pytest.skip("pipes have a fixed size on this platform")
+    # 900 kB, more than a pipe's default 64 KiB: the worker writes all of it while the main process
+    # reads nothing, instead of waiting for a read after each 64 KiB
+    worker = _Worker(mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn"), {})
+    try:
+        slot = _Slot()
+        worker.submit(_echo_big, b"x" * 900_000, slot)
+        waiting = 0
+        for _ in range(200):
+            waiting = int.from_bytes(fcntl.ioctl(worker.outbox.fileno(), termios.FIONREAD, b"\0" * 4), "little")
+            if waiting > 900_000:
+                break
+            time.sleep(0.05)
+        assert waiting > 900_000
+        worker.receive()
+        assert slot.ready and len(slot.get()[2]) == 900_000
+    finally:
+        worker.stop()
+
+
+_KILL_MAIN = """
+import multiprocessing, os, signal, sys, time
+sys.path.insert(0, sys.argv[1])
+from framing._parallel import ordered_map
+
+def slow(state, x):
+    time.sleep(0.3)
+    return os.getpid()
+
+for pid in ordered_map(slow, range(50), state={}, jobs=3):
+    if pid != os.getpid():  # (the workers are at work)
+        with open(sys.argv[2], "w") as out:
+            out.write(" ".join(str(p.pid) for p in multiprocessing.active_children()))
+        os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not ended (a zombie has ended)."""
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def test_workers_end_when_their_main_process_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    # forked workers held copies of the main process's ends of their pipes, so they never saw them
+    # close: killed with its main process, a worker lived on, holding its memory
+    script, pids, errors = tmp_path / "kill_main.py", tmp_path / "workers.txt", tmp_path / "stderr.txt"
+    script.write_text(_KILL_MAIN)
+    root = str(Path(framing.__file__).resolve().parents[1])  # (the framing under test)
+    with open(errors, "w") as err:  # (a file: the workers hold no pipe of this process)
+        run = subprocess.run([sys.executable, str(script), root, str(pids)], stdout=subprocess.DEVNULL, stderr=err,
+                             timeout=60, env={**os.environ, "FRAMING_START_METHOD": "fork"})
+    assert run.returncode == -signal.SIGKILL and pids.exists(), errors.read_text()
+    alive = {int(pid) for pid in pids.read_text().split()}
+    assert len(alive) == 2
+    try:
+        for _ in range(100):
+            alive = {pid for pid in alive if _running(pid)}
+            if not alive:
+                break
+            time.sleep(0.1)
+        assert not alive, f"workers {sorted(alive)} still run 10 s after their main process was killed"
+    finally:
+        for pid in alive:
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_a_worker_that_skips_an_item_it_was_not_asked_to_skip_is_an_error():
+    import multiprocessing as mp
+
+    from framing._parallel import _TAKEN, WorkerError, _Slot, _Worker, start_method
+
+    # (a guard: were the two sides ever to disagree on which item is which, a result would be lost)
+    worker = _Worker(mp.get_context(start_method()), {})
+    try:
+        slot = _Slot()
+        with worker.lock:  # (the worker cannot look at the mark before it is set)
+            worker.submit(_echo_big, b"x", slot)
+            worker.marks[slot.position] = _TAKEN
+        _with_alarm(30, worker.receive)
+        with pytest.raises(WorkerError, match="skipped an item"):
+            slot.get()
+    finally:
+        worker.stop()
 
 
 def test_ordered_map_reports_a_worker_that_died_and_carries_worker_tracebacks():
