@@ -48,8 +48,11 @@ _SKIPPED = (None, None, None)  # what a worker sends back for an item taken back
 # A pipe holds 64 KiB on Linux: a result of 600 KB (`score`, 500 documents) went through in ten
 # pieces, the main process waiting in each for the worker to be scheduled and write the next (it
 # spent 120 ms of 6.6 s blocked in read() on 200 MB). 1 MiB, the most an unprivileged process may
-# ask for, takes most results in one piece
+# ask for, takes most results in one piece. Only for the first _WIDE_WORKERS workers of a pool: a
+# user's pipes share a quota (16,384 pages by default), and past it every new pipe of that user, in
+# any program, gets 8 KiB (helper-39: jobs=40 left 16 pipes at 8 KiB); 4 workers take 2,048 pages
 _PIPE_BYTES = 1 << 20
+_WIDE_WORKERS = 4
 _STOP = None
 START_METHOD_VARIABLE = "FRAMING_START_METHOD"
 
@@ -217,11 +220,12 @@ def _widen(conn) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, state: dict, others: Iterable["_Worker"] = ()) -> None:
+    def __init__(self, ctx, state: dict, others: list["_Worker"] | tuple = ()) -> None:
         inbox, self.inbox = ctx.Pipe(duplex=False)
         self.outbox, outbox = ctx.Pipe(duplex=False)
-        for conn in (self.inbox, self.outbox):
-            _widen(conn)
+        if len(others) < _WIDE_WORKERS:
+            for conn in (self.inbox, self.outbox):
+                _widen(conn)
         # Which items it has started: a message asking it to skip one could arrive after it had
         # started it, and the item was then computed twice (2 runs in 8 of `score` on 20 MB, a
         # tenth of their time). Shared memory and a lock let the main process know.

@@ -454,6 +454,16 @@ def test_a_worker_writes_a_large_result_into_its_pipe_in_one_piece():
 
     if not hasattr(fcntl, "F_SETPIPE_SZ"):
         pytest.skip("pipes have a fixed size on this platform")
+    import os
+
+    r, w = os.pipe()
+    try:
+        fcntl.fcntl(r, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except OSError:
+        pytest.skip("this user may not have pipes of 1 MiB now (its quota of pipe memory is used up)")
+    finally:
+        os.close(r)
+        os.close(w)
     # 900 kB, more than a pipe's default 64 KiB: the worker writes all of it while the main process
     # reads nothing, instead of waiting for a read after each 64 KiB
     worker = _Worker(mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn"), {})
