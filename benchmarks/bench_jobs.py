@@ -26,8 +26,14 @@ corpus and fades on a large one.
            ``loaded_language`` and ``libya`` by default), chunks of 500 documents, documents
            without their texts (``text=False``), as ``framing score`` writes them.
   score-frame  the same on the corpus as a pandas DataFrame (read from the file before the clock
-           starts): the main process reads and checks the documents itself and sends them, texts
-           included, to the worker (not in the default run: ``--commands score-frame``).
+           starts): the workers check the rows themselves, and under fork only the rows' positions
+           travel to them (``framing/_rows.py``).
+  score-corpus the same on the corpus read into a ``framing.Corpus`` before the clock starts (its
+           documents are checked already: they are scored in chunks, by position, as a DataFrame's).
+  score-csv    the same on the corpus written as a CSV file (once, beside the JSON Lines file): the
+           main process reads chunks of raw rows (pandas) and sends them, texts included, to the
+           worker, which checks them.
+           (These three are not in the default run: ``--commands score-frame,score-corpus,score-csv``.)
 
 Usage::
 
@@ -35,6 +41,7 @@ Usage::
     python benchmarks/bench_jobs.py --sizes 20 --commands count
     python benchmarks/bench_jobs.py --score-lexicons bench   # score with the generated lexicon
     python benchmarks/bench_jobs.py --sizes 20 --commands score-frame   # a DataFrame as the source
+    python benchmarks/bench_jobs.py --sizes 20 --commands score-frame,score-corpus,score-csv
 
 The default run takes about four minutes on a 2-core machine (most of it ``score`` on 200 MB), plus,
 the first time, a few seconds to write the 200 MB corpus (cached in ``benchmarks/.cache/``).
@@ -54,19 +61,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus as bc  # noqa: E402  (benchmarks/corpus.py; also puts the repo on sys.path)
 
 
-_FRAMES: dict[Path, object] = {}
+_FRAMES: dict[tuple[str, Path], object] = {}
 
 
 def source(kind: str, path: Path):
-    """What ``kind`` scores: the file, or for ``score-frame`` the file read into a DataFrame (once
-    per process)."""
-    if kind != "score-frame":
+    """What ``kind`` scores: the file; for ``score-frame`` the file read into a DataFrame, for
+    ``score-corpus`` into a Corpus (once per process); for ``score-csv`` the same records as a CSV
+    file (written once, beside the JSON Lines file)."""
+    if kind in ("count", "score"):
         return path
-    if path not in _FRAMES:
+    if kind == "score-csv":
+        csv = path.with_suffix(".csv")
+        if not csv.exists():
+            import pandas as pd
+
+            part = csv.with_suffix(".csv.part")
+            pd.read_json(path, lines=True, dtype=False).to_csv(part, index=False)
+            part.rename(csv)
+        return csv
+    if (kind, path) not in _FRAMES:
         import pandas as pd
 
-        _FRAMES[path] = pd.read_json(path, lines=True, dtype=False)
-    return _FRAMES[path]
+        import framing
+
+        _FRAMES[kind, path] = (pd.read_json(path, lines=True, dtype=False) if kind == "score-frame"
+                               else framing.read_corpus(path))
+    return _FRAMES[kind, path]
 
 
 def consume(kind: str, path: Path, matcher, jobs: int, keep: bool = False):
@@ -172,7 +192,8 @@ def child(args) -> int:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="--jobs 2 against one process, for count and score.")
     ap.add_argument("--sizes", default="20,200", help="corpus sizes in MB, comma-separated (default 20,200)")
-    ap.add_argument("--commands", default="count,score", help="count, score or both (default both)")
+    ap.add_argument("--commands", default="count,score",
+                    help="comma-separated: count, score, score-frame, score-corpus, score-csv (default count,score)")
     ap.add_argument("--entries", type=int, default=2_000, help="generated lexicon size for count (default 2000)")
     ap.add_argument("--score-lexicons", default="loaded_language,libya",
                     help="lexicons for score: names or files, comma-separated, or 'bench' for the generated "

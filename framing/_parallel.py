@@ -53,6 +53,14 @@ _SKIPPED = (None, None, None)  # what a worker sends back for an item taken back
 # any program, gets 8 KiB (helper-39: jobs=40 left 16 pipes at 8 KiB); 4 workers take 2,048 pages
 _PIPE_BYTES = 1 << 20
 _WIDE_WORKERS = 4
+# The main process's ends of the pipes of every worker alive in this process, of every pool: a forked
+# worker closes its copies of them all, so that every pipe ends when the main process does. With only
+# its own pool's, two pools built at once by two threads could each fork a worker holding the other's
+# pipes open, and after a kill of the main process those workers waited for each other forever
+# (helper-39: 10 runs in 20). _FORKING is held from making a worker's pipes until its own ends are
+# closed here and its main ends listed, so no fork copies a pipe end that it is not told of.
+_MAIN_ENDS: set = set()
+_FORKING = threading.Lock()
 _STOP = None
 START_METHOD_VARIABLE = "FRAMING_START_METHOD"
 
@@ -204,9 +212,15 @@ class _Slot:
             self.worker.receive()
         if self.ok:
             return self.value
-        if self.trace:
-            raise self.value from _RemoteTraceback(self.trace)
-        raise self.value
+        # (the slot lets go of the error: error -> traceback -> this frame -> slot -> error was a
+        # cycle that kept the pool's workers, pipes and locks until a garbage collection)
+        error, self.value = self.value, None
+        try:
+            if self.trace:
+                raise error from _RemoteTraceback(self.trace)
+            raise error
+        finally:
+            error = None  # (nor this frame: the same cycle)
 
 
 def _widen(conn) -> None:
@@ -221,24 +235,32 @@ def _widen(conn) -> None:
 
 class _Worker:
     def __init__(self, ctx, state: dict, others: list["_Worker"] | tuple = ()) -> None:
-        inbox, self.inbox = ctx.Pipe(duplex=False)
-        self.outbox, outbox = ctx.Pipe(duplex=False)
-        if len(others) < _WIDE_WORKERS:
-            for conn in (self.inbox, self.outbox):
-                _widen(conn)
         # Which items it has started: a message asking it to skip one could arrive after it had
         # started it, and the item was then computed twice (2 runs in 8 of `score` on 20 MB, a
         # tenth of their time). Shared memory and a lock let the main process know.
         self.marks, self.lock = ctx.RawArray("b", _RING), ctx.Lock()
         self.sent = 0  # items sent
-        # a forked worker holds copies of the main process's ends of its pipes and of those of the
-        # workers started before it (``others``): it closes them
-        inherited = [c for w in (self, *others) for c in (w.inbox, w.outbox)] if ctx.get_start_method() == "fork" else []
-        self.process = ctx.Process(target=_serve, args=(inbox, outbox, state, self.marks, self.lock, inherited),
-                                   daemon=True)
-        self.process.start()
-        inbox.close()  # (the child's ends: closed here so that either side sees the other end)
-        outbox.close()
+        with _FORKING:
+            inbox, self.inbox = ctx.Pipe(duplex=False)
+            self.outbox, outbox = ctx.Pipe(duplex=False)
+            if len(others) < _WIDE_WORKERS:
+                for conn in (self.inbox, self.outbox):
+                    _widen(conn)
+            # a forked worker holds copies of the main process's ends of its pipes and of those of
+            # every other worker alive (_MAIN_ENDS): it closes them
+            inherited = [self.inbox, self.outbox, *_MAIN_ENDS] if ctx.get_start_method() == "fork" else []
+            self.process = ctx.Process(target=_serve, args=(inbox, outbox, state, self.marks, self.lock, inherited),
+                                       daemon=True)
+            try:
+                self.process.start()
+            except BaseException:
+                self.inbox.close()
+                self.outbox.close()
+                raise
+            finally:
+                inbox.close()  # (the child's ends: closed here so that either side sees the other end)
+                outbox.close()
+            _MAIN_ENDS.update((self.inbox, self.outbox))
         self.owed: deque[_Slot] = deque()
         self.ended: WorkerError | None = None  # (set when it is found to have ended)
 
@@ -325,8 +347,10 @@ class _Worker:
             self.process.join()
         self.exitcode = self.process.exitcode
         self.process.close()  # (its file descriptors now, not when a cycle is collected)
-        self.inbox.close()
-        self.outbox.close()
+        with _FORKING:  # (not closed while another thread lists them for a fork)
+            _MAIN_ENDS.difference_update((self.inbox, self.outbox))
+            self.inbox.close()
+            self.outbox.close()
 
 
 def _take(pending: deque[_Slot], pool: list[_Worker], func: Callable, state: dict, kept: deque[_Slot]) -> Any:

@@ -501,6 +501,21 @@ class _Parsed:
     repeats: list[tuple[int, str, str, bool]] = field(default_factory=list)
     path: str | None = None  # the file of a block of JSON Lines, whose documents' locations are its lines
 
+    @classmethod
+    def of(cls, std: "_Standardiser", docs: pd.DataFrame, skipped: list[tuple], lines: list[int],
+           pending: list[tuple[int, tuple]], path: str | None = None) -> "_Parsed":
+        """What ``std`` made of its last chunk (``docs``, ``skipped``), whose rows are at ``lines``
+        (line or row numbers, by which skipped rows are put in order)."""
+        rows, kept_locs, given, skip_rows = std.last_rows
+        skips, repeats = [], []
+        for r, x in zip(skip_rows, skipped):
+            if r in std.last_repeats:
+                repeats.append((lines[r], x[0], x[1], std.last_repeats[r]))
+            else:
+                skips.append((lines[r], x))
+        return cls(docs, docs["doc_id"].tolist(), pending, skips, [lines[r] for r in rows], kept_locs, given, repeats,
+                   path)
+
     def light(self) -> "_Parsed":
         """Without the documents table, and without the locations ``path`` and the lines give
         (what a worker process sends back: 1,000 strings fewer to pickle per block)."""
@@ -648,20 +663,12 @@ def _parse_block(block: _Block, columns: ColumnMap, max_chars: int, roles: dict 
         return _Parsed(pd.DataFrame(columns=DOCUMENT_COLUMNS), [], pending, [], [], [], [])
     std = _Standardiser(columns, max_chars, block.path, roles=roles)
     docs, skipped = std(_Records(records, frozenset(cut_keys)), locs)
-    rows, kept_locs, given, skip_rows = std.last_rows
     if cut_keys:  # the texts of skipped rows are not matched: decoded here, which checks their UTF-8
-        for r in skip_rows:
+        for r in std.last_rows[3]:
             for v in records[r].values():
                 if type(v) is JsonText:
                     str(v)
-    skips, repeats = [], []
-    for r, x in zip(skip_rows, skipped):
-        if r in std.last_repeats:
-            repeats.append((lines[r], x[0], x[1], std.last_repeats[r]))
-        else:
-            skips.append((lines[r], x))
-    return _Parsed(docs, docs["doc_id"].tolist(), pending, skips, [lines[r] for r in rows], kept_locs, given, repeats,
-                   block.path)
+    return _Parsed.of(std, docs, skipped, lines, pending, block.path)
 
 
 class _Dedupe:
@@ -669,21 +676,24 @@ class _Dedupe:
     found when it is parsed), and puts each block's skipped rows in line order, so that the
     tables do not depend on how the file was cut into blocks."""
 
-    def __init__(self) -> None:
+    def __init__(self, quick: bool = True) -> None:
         # doc_id -> where first seen: the line number where that is "<path>:<line>" of the one
         # file read (most ids: an int costs a fraction of the location's string), else the location
         self.seen: dict[str, int | str] = {}
         self.path: str | None = None
+        self.quick = quick  # (False: the full check of every block, which tests compare with)
 
     def __call__(self, parsed: _Parsed) -> tuple[list[bool], pd.DataFrame]:
         keep, skips = [], parsed.pending + parsed.skips
         seen, ids = self.seen, parsed.doc_ids
-        if (not parsed.repeats and parsed.path is not None and self.path in (None, parsed.path)
-                and not any(map(seen.__contains__, ids))):
-            # (most blocks: every id new, each found where its line says; 1 us a document less in
-            # the main process, which with --jobs does this for every block)
-            self.path = parsed.path
-            seen.update(zip(ids, parsed.doc_rows))
+        if self.quick and not parsed.repeats and not any(map(seen.__contains__, ids)):
+            # (most blocks: every id new; 1 us a document less in the main process, which with
+            # --jobs does this for every block)
+            if parsed.path is not None and self.path in (None, parsed.path):  # (each where its line says)
+                self.path = parsed.path
+                seen.update(zip(ids, parsed.doc_rows))
+            else:
+                seen.update(zip(ids, parsed.locations()))
             keep = [True] * len(ids)
         else:
             keep = self._check(parsed, skips)

@@ -31,12 +31,13 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from . import _kernels
-from ._parallel import ordered_map, resolve_jobs
+from ._parallel import ordered_map, resolve_jobs, start_method
+from ._rows import rows_plan
 from .cache import cached_matcher
 from ._frames import frame_of
 from ._jsontext import InvalidLiteral
 from .errors import CorpusError
-from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, _blocks_plan, _Dedupe, iter_corpus
+from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, Corpus, _blocks_plan, _Dedupe, iter_corpus
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
 from .descriptors import DESCRIPTOR_COLUMNS, DESCRIPTOR_POLICY, extract, referent_links
@@ -291,13 +292,16 @@ def _drop_scored(out, keep: np.ndarray, dropped: set[str]):
 
 
 def _chunk_task(state: dict, item):
-    """Worker side: standardised documents (or a block of JSON Lines to parse first) -> outputs."""
+    """Worker side: standardised documents (or a block of JSON Lines or rows of a table to parse
+    and check first) -> outputs."""
     _kernels.keep_chunks_on_the_heap()
     if isinstance(item, tuple):
         docs, skipped = item
         return state["work"](state, docs), skipped
     try:
         parsed = state["parse"](item)
+        if type(parsed) is tuple:  # (a Corpus's documents, scored as they are)
+            return state["work"](state, parsed[0]), None
         return state["work"](state, parsed.docs), parsed.light()
     except (InvalidLiteral, CorpusError):
         # A text left in its bytes is not valid UTF-8, or an error was found after one (whose own
@@ -312,7 +316,9 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     """``(work(state, documents), skipped)`` for every chunk of the corpus, in input order, computed
     in ``jobs`` processes. A JSON Lines file is cut into blocks of lines that the workers decode and
     parse themselves, so the main process only reads bytes; ids repeated across blocks are then
-    skipped here, in order, and ``drop(output, keep, dropped_ids)`` removes their rows. ``cut``:
+    skipped here, in order, and ``drop(output, keep, dropped_ids)`` removes their rows. With several
+    processes, a DataFrame, CSV, TSV or Parquet source is cut into rows that the workers check
+    themselves, skipped likewise (``framing/_rows.py``). ``cut``:
     ``work`` reads texts only through :meth:`framing.batch.TextBatch.build`, so a JSON Lines file's
     texts may stay in its bytes (``framing/_jsontext.py``)."""
     # Several processes: small blocks at the start and the end of a JSON Lines file, other sources in
@@ -320,14 +326,34 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     small = min(chunk_rows, 250) if jobs > 1 else None
     state = {**state, "work": work}
     plan = _blocks_plan(source, chunk_rows, read_options, small, cut)
+    if plan is not None:
+        blocks, parse = plan
+        yield from _deduped(ordered_map(_chunk_task, blocks, state={**state, "parse": parse}, jobs=jobs,
+                                        remote=_remote, local=_parsed_here), drop)
+        return
+    # Other table sources with several processes, and a Corpus always (bounded chunks): rows that
+    # the workers check themselves, and of a DataFrame or Corpus, under fork, only their positions
+    # travel (framing/_rows.py)
+    plan = rows_plan(source, small or chunk_rows, read_options) if jobs > 1 or isinstance(source, Corpus) else None
     if plan is None:
         yield from ordered_map(_chunk_task, iter_corpus(source, chunk_rows=small or chunk_rows, **read_options),
                                state=state, jobs=jobs)
         return
-    blocks, parse = plan
+    rows, parse = plan
+    remote = None if parse.frame is None or start_method() == "fork" else parse.with_rows
+    results = ordered_map(_chunk_task, rows, state={**state, "parse": parse}, jobs=jobs, remote=remote)
+    if not parse.documents:
+        yield from _deduped(results, drop)
+        return
+    for i, (out, _) in enumerate(results):  # (a Corpus's skipped rows: with its first chunk)
+        yield out, source.skipped if i == 0 else pd.DataFrame(columns=SKIPPED_COLUMNS)
+
+
+def _deduped(results, drop):
+    """``(output, skipped)`` of each ``(output, parsed)`` of a worker, in order: ids repeated across
+    chunks skipped, and their rows removed from the output by ``drop(output, keep, dropped_ids)``."""
     dedupe = _Dedupe()
-    for out, parsed in ordered_map(_chunk_task, blocks, state={**state, "parse": parse}, jobs=jobs,
-                                   remote=_remote, local=_parsed_here):
+    for out, parsed in results:
         keep, skipped = dedupe(parsed)
         if not all(keep):
             dropped = {i for i, k in zip(parsed.doc_ids, keep) if not k}

@@ -102,14 +102,14 @@ def test_the_quick_path_for_new_ids_keeps_and_skips_what_the_full_check_does(tmp
 
     path, _ = _jsonl_with_trouble(tmp_path)
     blocks, parse = fc._blocks_plan(path, chunk_rows, {})
-    quick, full = fc._Dedupe(), fc._Dedupe()
+    quick, full = fc._Dedupe(), fc._Dedupe(quick=False)
     used_quick = 0
     for block in blocks:
         parsed = parse(block)
         ids_new = not parsed.repeats and not any(i in quick.seen for i in parsed.doc_ids)
         used_quick += ids_new
         keep_a, skipped_a = quick(parsed.light())
-        keep_b, skipped_b = full(replace(parsed, path=None))  # (its locations as strings: the full check)
+        keep_b, skipped_b = full(replace(parsed, path=None))  # (its locations as strings)
         assert keep_a == keep_b
         pd.testing.assert_frame_equal(skipped_a, skipped_b)
     assert quick.seen == full.seen and used_quick >= (chunk_rows < 100)  # (one block of 2,000: a repeat within)
@@ -515,7 +515,37 @@ def _running(pid: int) -> bool:
         return True
 
 
-def test_workers_end_when_their_main_process_is_killed(tmp_path):
+# Two pools built at once by two threads: each thread's first worker is forked only once the other
+# thread has made its pipes too, if it can (the fork of each then copied the other's pipe ends, and
+# each worker kept the other's input open: neither ended after the main process was killed)
+_TWO_POOLS = """
+import multiprocessing.context, threading
+meet, start = threading.Barrier(2, timeout=1), multiprocessing.context.ForkProcess.start
+
+def start_together(self):
+    try:
+        meet.wait()
+    except threading.BrokenBarrierError:  # (the other thread is not there: it waits to make its pipes)
+        pass
+    start(self)
+
+multiprocessing.context.ForkProcess.start = start_together
+
+def pool():
+    for _ in ordered_map(slow, range(50), state={}, jobs=3):
+        pass
+
+for _ in range(2):
+    threading.Thread(target=pool, daemon=True).start()
+time.sleep(2.5)
+with open(sys.argv[2], "w") as out:
+    out.write(" ".join(str(p.pid) for p in multiprocessing.active_children()))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize("pools", [1, 2])
+def test_workers_end_when_their_main_process_is_killed(tmp_path, pools):
     import os
     import signal
     import subprocess
@@ -528,14 +558,14 @@ def test_workers_end_when_their_main_process_is_killed(tmp_path):
     # forked workers held copies of the main process's ends of their pipes, so they never saw them
     # close: killed with its main process, a worker lived on, holding its memory
     script, pids, errors = tmp_path / "kill_main.py", tmp_path / "workers.txt", tmp_path / "stderr.txt"
-    script.write_text(_KILL_MAIN)
+    script.write_text(_KILL_MAIN if pools == 1 else _KILL_MAIN.partition("for pid in")[0] + _TWO_POOLS)
     root = str(Path(framing.__file__).resolve().parents[1])  # (the framing under test)
     with open(errors, "w") as err:  # (a file: the workers hold no pipe of this process)
         run = subprocess.run([sys.executable, str(script), root, str(pids)], stdout=subprocess.DEVNULL, stderr=err,
                              timeout=60, env={**os.environ, "FRAMING_START_METHOD": "fork"})
     assert run.returncode == -signal.SIGKILL and pids.exists(), errors.read_text()
     alive = {int(pid) for pid in pids.read_text().split()}
-    assert len(alive) == 2
+    assert len(alive) == 2 * pools
     try:
         for _ in range(100):
             alive = {pid for pid in alive if _running(pid)}
@@ -1092,3 +1122,117 @@ def test_spawned_workers_give_the_rows_of_one_process(tmp_path, monkeypatch):
     for name in sorted(os.listdir(tmp_path / "one")):
         if name.endswith(".csv"):
             assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def _table_with_trouble():
+    """The demo's documents as a DataFrame with a shuffled index, an extra column, dates of mixed
+    forms, and rows to skip: an empty and a blank text, a missing outlet, ids repeated within and
+    across chunks of 3 rows, documents without an id that repeat an earlier one (outlet, title and
+    text), and a number for a text."""
+    import numpy as np
+
+    demo = framing.read_corpus(framing.demo_corpus()).documents
+    rows = [{"id": f"d{i}", "outlet": r.outlet, "title": r.title, "text": r.text, "date": "2018-05-0" + str(1 + i % 9),
+             "desk": f"desk {i % 4}"} for i, r in enumerate(demo.itertuples())]
+    rows[2]["text"] = ""
+    rows[4]["text"] = "  \n "
+    rows[5]["outlet"] = np.nan
+    rows[6]["date"] = "not a date"
+    rows[7]["date"] = "7 May 2018"
+    rows.insert(8, {**rows[7]})  # the same id in the next row (the same chunk of 3 or the next)
+    rows.insert(15, {**rows[1], "text": "another text, the id of row 2"})  # across chunks
+    rows.append({"id": None, "outlet": "Wire", "title": "t", "text": "Haftar's militia fled.", "desk": "x"})
+    rows.append({"id": None, "outlet": "Wire", "title": "t", "text": "Haftar's militia fled.", "desk": "y"})
+    rows.append({"id": "n1", "outlet": "Wire", "title": "t", "text": 2018, "desk": "z"})
+    df = pd.DataFrame(rows)
+    df.index = np.arange(len(df))[::-1] * 7 + 3
+    return df
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_table_sources_checked_in_the_workers_give_the_rows_of_one_process(tmp_path, monkeypatch, method):
+    """With several processes, a DataFrame, CSV or Parquet source is cut into rows that the workers
+    check themselves (framing/_rows.py): the tables are those of one process (which checks the whole
+    source in one chunk), row order, skipped rows and their messages included; under fork only the
+    rows' positions travel to the worker, not their texts."""
+    from multiprocessing.reduction import ForkingPickler
+
+    if method not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    df = _table_with_trouble()
+    df.to_csv(tmp_path / "c.csv", index=False)
+    df.astype({"text": str, "id": str}).replace("None", None).to_parquet(tmp_path / "c.parquet")
+    monkeypatch.setenv("FRAMING_START_METHOD", method)
+    sent = []
+    dumps = ForkingPickler.dumps
+    monkeypatch.setattr(ForkingPickler, "dumps", classmethod(lambda cls, obj, *a: sent.append(dumps(obj, *a)) or sent[-1]))
+    for source in (df, tmp_path / "c.csv", tmp_path / "c.parquet"):
+        base = framing.score(source, "libya", chunk_rows=2000)
+        reasons = base.skipped["reason"].tolist()
+        assert len(base.documents) + len(base.skipped) == len(df)
+        assert sum(r.startswith("duplicate doc_id") for r in reasons) == 2, reasons
+        assert sum(r.startswith("duplicate document") for r in reasons) == 1
+        assert {"empty text", "text is only whitespace"} <= set(reasons) and len(reasons) == 6
+        sent.clear()
+        for chunk_rows in (3, 2000):
+            other = framing.score(source, "libya", chunk_rows=chunk_rows, jobs=2)
+            for name in ("mentions", "documents", "skipped", "descriptors"):
+                pd.testing.assert_frame_equal(getattr(base, name), getattr(other, name), obj=f"{name} {chunk_rows}")
+        pd.testing.assert_frame_equal(framing.count(source, "libya", chunk_rows=3, jobs=2), framing.count(source, "libya"))
+        items = [len(s) for s in sent if len(s) < 100_000]  # (the state a spawned worker gets is larger)
+        assert items, "nothing was sent to a worker"
+        if method == "fork" and source is df:
+            assert max(items) < 1_000, max(items)  # (two numbers, not rows of about 3 kB of text)
+        else:
+            assert max(items) > 3_000
+
+
+def test_a_corpus_is_scored_in_chunks_by_every_process(tmp_path, monkeypatch):
+    """A Corpus (already read and checked) is scored in chunks of ``chunk_rows`` documents, by every
+    process with ``jobs`` (it was one chunk before: one process whatever ``jobs``), to the tables
+    of scoring its file; under fork only the chunks' positions travel to the worker."""
+    from multiprocessing.reduction import ForkingPickler
+
+    path, _ = _jsonl_with_trouble(tmp_path)
+    corpus = framing.read_corpus(path)
+    base = framing.score(path, "libya")
+    counts = framing.count(path, "libya")
+    sent = []
+    dumps = ForkingPickler.dumps
+    monkeypatch.setattr(ForkingPickler, "dumps", classmethod(lambda cls, obj, *a: sent.append(dumps(obj, *a)) or sent[-1]))
+    for jobs in (1, 2):
+        other = framing.score(corpus, "libya", chunk_rows=4, jobs=jobs)
+        for name in ("mentions", "documents", "skipped", "descriptors"):
+            pd.testing.assert_frame_equal(getattr(base, name), getattr(other, name), obj=f"{name} {jobs}")
+        pd.testing.assert_frame_equal(framing.count(corpus, "libya", chunk_rows=3, jobs=jobs), counts)
+    from framing.score import iter_score
+
+    chunks = list(iter_score(corpus, "libya", chunk_rows=4))
+    assert [len(d) for d, *_ in chunks] == [4] * (len(corpus) // 4) + ([len(corpus) % 4] if len(corpus) % 4 else [])
+    assert sum(len(s) for _, _, s, _ in chunks) == len(corpus.skipped) > 0
+    assert sent and (max(map(len, sent)) < 1_000 or not _forking()), max(map(len, sent))
+
+
+def _fail_at_five(state, x):
+    if x == 5:
+        raise ValueError("five")
+    return x
+
+
+def test_an_error_leaves_no_pool_for_the_garbage_collector():
+    """The error raised at its item's turn (in this process or a worker) holds no reference cycle to
+    the pool: its workers, pipes and locks go when the call ends, not at a garbage collection."""
+    import gc
+
+    from framing._parallel import _Worker, ordered_map
+
+    gc.collect()
+    gc.disable()
+    try:
+        for local in (True, False):  # (item 5 computed here, or in the worker)
+            with pytest.raises(ValueError, match="five"):
+                for _ in ordered_map(_fail_at_five, range(20), state={}, jobs=2, local=lambda x: local and x == 5):
+                    pass
+            assert not any(type(o) is _Worker for o in gc.get_objects())
+    finally:
+        gc.enable()
