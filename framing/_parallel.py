@@ -58,9 +58,22 @@ _WIDE_WORKERS = 4
 # its own pool's, two pools built at once by two threads could each fork a worker holding the other's
 # pipes open, and after a kill of the main process those workers waited for each other forever
 # (helper-39: 10 runs in 20). _FORKING is held from making a worker's pipes until its own ends are
-# closed here and its main ends listed, so no fork copies a pipe end that it is not told of.
+# closed here and its main ends listed, so no fork copies a pipe end that it is not told of. Re-entrant:
+# a garbage collection inside that section may end an abandoned pool of the same thread (stop()).
 _MAIN_ENDS: set = set()
-_FORKING = threading.Lock()
+_FORKING = threading.RLock()
+
+
+def _new_lock_after_fork() -> None:
+    """A process forked (by the caller's code) while another of its parent's threads held _FORKING
+    has a copy of it that nobody will release: it gets a lock of its own (helper-40: 8 such children
+    in 40 hung at their first ``jobs`` > 1)."""
+    global _FORKING
+    _FORKING = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_lock_after_fork)
 _STOP = None
 START_METHOD_VARIABLE = "FRAMING_START_METHOD"
 
@@ -248,7 +261,7 @@ class _Worker:
                     _widen(conn)
             # a forked worker holds copies of the main process's ends of its pipes and of those of
             # every other worker alive (_MAIN_ENDS): it closes them
-            inherited = [self.inbox, self.outbox, *_MAIN_ENDS] if ctx.get_start_method() == "fork" else []
+            inherited = [self.inbox, self.outbox, *_MAIN_ENDS.copy()] if ctx.get_start_method() == "fork" else []
             self.process = ctx.Process(target=_serve, args=(inbox, outbox, state, self.marks, self.lock, inherited),
                                        daemon=True)
             try:
@@ -331,26 +344,35 @@ class _Worker:
                 slot.set(False, self.ended)
 
     def stop(self) -> None:
-        if any(not s.ready for s in self.owed):  # abandoned (an error, or the caller stopped early)
-            self.process.terminate()
-        else:
+        """End the worker: asked to, or terminated when it owes results that nobody will read. Its
+        pipes are closed whatever happens on the way (an interrupt: the worker then sees them close
+        and ends itself; listed in _MAIN_ENDS, they would otherwise stay open as long as this process)."""
+        try:
+            if any(not s.ready for s in self.owed):  # abandoned (an error, or the caller stopped early)
+                self.process.terminate()
+            else:
+                try:
+                    self.inbox.send(_STOP)
+                    while self.outbox.poll(5):  # what it still sends (items taken back), so that it
+                        self.outbox.recv_bytes()  # never waits on a full pipe, until it closes its end
+                except (BrokenPipeError, EOFError, OSError):
+                    pass
+            self.owed.clear()  # (slots refer to this worker: no cycle left for the garbage collector)
+            self.process.join(5)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
+            self.exitcode = self.process.exitcode
             try:
-                self.inbox.send(_STOP)
-                while self.outbox.poll(5):  # what it still sends (items taken back), so that it
-                    self.outbox.recv_bytes()  # never waits on a full pipe, until it closes its end
-            except (BrokenPipeError, EOFError, OSError):
-                pass
-        self.owed.clear()  # (slots refer to this worker: no cycle left for the garbage collector)
-        self.process.join(5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.exitcode = self.process.exitcode
-        self.process.close()  # (its file descriptors now, not when a cycle is collected)
-        with _FORKING:  # (not closed while another thread lists them for a fork)
-            _MAIN_ENDS.difference_update((self.inbox, self.outbox))
-            self.inbox.close()
-            self.outbox.close()
+                self.process.close()  # (its file descriptors now, not when a cycle is collected)
+            except ValueError:  # (ended, but reaped first by another thread starting a process: CPython's
+                pass  # multiprocessing.process._cleanup; helper-40 saw it with two pools at once)
+        finally:
+            self.owed.clear()
+            with _FORKING:  # (not closed while another thread lists them for a fork)
+                _MAIN_ENDS.difference_update((self.inbox, self.outbox))
+                self.inbox.close()
+                self.outbox.close()
 
 
 def _take(pending: deque[_Slot], pool: list[_Worker], func: Callable, state: dict, kept: deque[_Slot]) -> Any:
@@ -380,8 +402,8 @@ def _take(pending: deque[_Slot], pool: list[_Worker], func: Callable, state: dic
 
 
 def ordered_map(func: Callable[[dict, Any], Any], items: Iterable, *, state: dict, jobs: int,
-                remote: Callable[[Any], Any] | None = None, local: Callable[[Any], bool] | None = None
-                ) -> Iterator:
+                remote: Callable[[Any], Any] | None = None, local: Callable[[Any], bool] | None = None,
+                warm: Callable[[dict], Any] | None = None) -> Iterator:
     """Yield ``func(state, item)`` for every item, in order, using ``jobs`` processes.
 
     ``state`` (a compiled matcher, options) is sent to each worker once, not with every item. The
@@ -398,8 +420,12 @@ def ordered_map(func: Callable[[dict, Any], Any], items: Iterable, *, state: dic
     for this process, which computes it whenever the workers' queues are full or it would otherwise
     wait, so that the workers start on the items after it. Items are kept only while the results
     waiting, these included, leave room for the workers' queues in the window (``WINDOW * jobs``
-    less ``AHEAD`` per worker); later ones go to the workers as any other. Workers are daemon
-    processes: ``func`` cannot start processes itself.
+    less ``AHEAD`` per worker); later ones go to the workers as any other. ``warm(state)``, when
+    given, is called here before workers are forked (not when they are spawned): the one-time work
+    of a first item (tables and caches built on first use) is then done once, and the workers
+    inherit it instead of each doing it again on their first item; its result is dropped, and an
+    error in it too (the items raise their own). Workers are daemon processes: ``func`` cannot start
+    processes itself.
     """
     if jobs <= 1:
         for item in items:
@@ -413,6 +439,11 @@ def ordered_map(func: Callable[[dict, Any], Any], items: Iterable, *, state: dic
     # every one of them and so copy every page that holds one (a quarter of the page faults of two
     # fresh processes on 200 MB). Thawed after. Not where the caller has frozen objects itself (as the
     # command line does): what was made since would stay frozen after, garbage included.
+    if warm is not None and method == "fork":
+        try:
+            warm(state)
+        except Exception:  # (only a head start: an item that fails the same way raises in its turn)
+            pass
     thaw = method == "fork" and gc.get_freeze_count() == 0
     if thaw:
         gc.freeze()
@@ -460,7 +491,13 @@ def ordered_map(func: Callable[[dict, Any], Any], items: Iterable, *, state: dic
         while pending:
             yield _take(pending, pool, func, state, kept)
     finally:
+        interrupted = None
         for w in pool:
-            w.stop()
+            try:
+                w.stop()
+            except BaseException as exc:  # (an interrupt while one stops: the others are stopped too)
+                interrupted = interrupted or exc
         if thaw:
             gc.unfreeze()
+        if interrupted is not None:
+            raise interrupted

@@ -44,9 +44,12 @@ from .errors import CorpusError
 
 __all__: list[str] = []
 
-# The read options a table source takes (others, such as ``metadata``, belong to other sources: the
-# caller then reads the source the usual way, which names the problem)
-_KNOWN = {"text_col", "outlet_col", "date_col", "id_col", "title_col", "outlet", "format", "encoding", "max_chars"}
+# The read options a table source takes (with others the caller reads the source the usual way,
+# which names the problem)
+# (``metadata`` belongs to a folder of text files: files and tables pass it by, as read_corpus does; the
+# command line always gives it, as None)
+_KNOWN = {"text_col", "outlet_col", "date_col", "id_col", "title_col", "outlet", "format", "encoding", "max_chars",
+          "metadata"}
 
 
 @dataclass

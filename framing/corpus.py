@@ -934,7 +934,10 @@ def _raw_parquet(path: Path, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, li
         raise CorpusError(f"{path}: cannot read as Parquet ({err})") from None
     row = 0
     for batch in pf.iter_batches(batch_size=chunk_rows):
-        df = batch.to_pandas()
+        # (integers with nulls as Python ints and None, not floats: an id column read as floats only
+        # in the batches that hold a null gave ids such as "300.0" there and "300" elsewhere, so the
+        # ids depended on the chunk size; helper-40)
+        df = batch.to_pandas(integer_object_nulls=True)
         yield df, [f"{path} row {row + i + 1}" for i in range(len(df))]
         row += len(df)
 
@@ -1122,6 +1125,12 @@ def _parse_dates(values: list, n: int | None = None) -> pd.Series:
     return parsed.dt.tz_convert(None).astype("datetime64[ns]")
 
 
+def check_chunk_rows(chunk_rows) -> None:
+    """Refuse a chunk size that is not a whole number of rows, 1 or more."""
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
+        raise ValueError(f"chunk_rows={chunk_rows!r}: give the number of documents per chunk, 1 or more")
+
+
 # ---------------------------------------------------------------------------------------- public API
 def iter_corpus(
     source,
@@ -1141,8 +1150,12 @@ def iter_corpus(
     """Stream a corpus as ``(documents, skipped)`` chunks; see :func:`read_corpus` for parameters.
 
     The whole corpus is never held in memory: CSV, TSV, JSON Lines and Parquet are read in chunks of
-    ``chunk_rows`` records (a JSON array is parsed whole).
+    ``chunk_rows`` records (a JSON array is parsed whole). ``encoding`` and ``max_chars`` given as
+    None mean their defaults.
     """
+    check_chunk_rows(chunk_rows)
+    encoding = encoding or "utf-8"
+    max_chars = MAX_CHARS if max_chars is None else max_chars
     columns = ColumnMap(text_col, outlet_col, date_col, id_col, title_col, outlet)
     if isinstance(source, Corpus):
         yield source.documents, source.skipped

@@ -44,7 +44,9 @@ def read_partitions(source, *, format: str | None = None, blocksize: str | int =
         fmt = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
                ".ndjson": "jsonl"}.get(probe.suffix.lower())
     if fmt == "parquet":
-        return dd.read_parquet(str(path))
+        # (integers with nulls as ints and None, as the local engine reads them: not floats, which
+        # would make ids such as "300.0")
+        return dd.read_parquet(str(path), arrow_to_pandas={"integer_object_nulls": True})
     pattern = str(path / "*") if path.is_dir() else str(path)
     if fmt in ("csv", "tsv"):
         return dd.read_csv(pattern, sep="\t" if fmt == "tsv" else ",", dtype=str, keep_default_na=False,

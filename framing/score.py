@@ -37,7 +37,7 @@ from .cache import cached_matcher
 from ._frames import frame_of
 from ._jsontext import InvalidLiteral
 from .errors import CorpusError
-from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, Corpus, _blocks_plan, _Dedupe, iter_corpus
+from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, Corpus, _blocks_plan, _Dedupe, check_chunk_rows, iter_corpus
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
 from .descriptors import DESCRIPTOR_COLUMNS, DESCRIPTOR_POLICY, extract, referent_links
@@ -283,6 +283,27 @@ def _score_docs(state: dict, docs: pd.DataFrame):
     return _score_chunk(docs, state["matcher"], state["sentences"], state["voice"], state["text"])
 
 
+# A text of our own with the things a first chunk meets (quotations, attributions, abbreviations,
+# a paragraph break), around some of the lexicon's terms: scored once before workers are forked
+_WARM_TEXT = ('The minister said on Monday that "{0} had moved into the city," according to officials. '
+              "Mr. Smith, a spokesman for the U.S. embassy, told reporters that {1} and {2} were not there.\n\n"
+              '"We reject it," {3} said. Analysts described {4} as {5}, {6} and {7}, citing local sources.')
+
+
+def _warm(state: dict) -> None:
+    """Score a small document with some of the matcher's terms and referents in it, so that what
+    is built on first use (tables, caches) is built before ``--jobs`` forks its workers (see
+    :func:`framing._parallel.ordered_map`)."""
+    matcher = state["matcher"]
+    keys = [" ".join(k.split()) for k in matcher.keys]
+    names = [r.name for lex in matcher.lexicons for r in lex.referents.values()]
+    picks = (names[:2] + [keys[i * len(keys) // 8] for i in range(8)] if keys else []) + ["it"] * 8
+    docs = frame_of({"doc_id": ["warm"], "outlet": ["warm"], "date": pd.Series([pd.NaT], dtype="datetime64[ns]"),
+                     "title": [""],
+                     "text": [_WARM_TEXT.format(*picks)]}, 1)
+    state["work"](state, docs)
+
+
 def _drop_scored(out, keep: np.ndarray, dropped: set[str]):
     """Scored tables without the documents ``keep`` leaves out (ids repeated across blocks: those
     ids belong to no other document of the chunk)."""
@@ -323,13 +344,14 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     texts may stay in its bytes (``framing/_jsontext.py``)."""
     # Several processes: small blocks at the start and the end of a JSON Lines file, other sources in
     # small chunks throughout, so that every process is kept busy (the tables do not change)
+    check_chunk_rows(chunk_rows)
     small = min(chunk_rows, 250) if jobs > 1 else None
     state = {**state, "work": work}
     plan = _blocks_plan(source, chunk_rows, read_options, small, cut)
     if plan is not None:
         blocks, parse = plan
         yield from _deduped(ordered_map(_chunk_task, blocks, state={**state, "parse": parse}, jobs=jobs,
-                                        remote=_remote, local=_parsed_here), drop)
+                                        remote=_remote, local=_parsed_here, warm=_warm), drop)
         return
     # Other table sources with several processes, and a Corpus always (bounded chunks): rows that
     # the workers check themselves, and of a DataFrame or Corpus, under fork, only their positions
@@ -337,11 +359,11 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     plan = rows_plan(source, small or chunk_rows, read_options) if jobs > 1 or isinstance(source, Corpus) else None
     if plan is None:
         yield from ordered_map(_chunk_task, iter_corpus(source, chunk_rows=small or chunk_rows, **read_options),
-                               state=state, jobs=jobs)
+                               state=state, jobs=jobs, warm=_warm)
         return
     rows, parse = plan
     remote = None if parse.frame is None or start_method() == "fork" else parse.with_rows
-    results = ordered_map(_chunk_task, rows, state={**state, "parse": parse}, jobs=jobs, remote=remote)
+    results = ordered_map(_chunk_task, rows, state={**state, "parse": parse}, jobs=jobs, remote=remote, warm=_warm)
     if not parse.documents:
         yield from _deduped(results, drop)
         return
@@ -417,7 +439,8 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
         Show a progress bar; by default only when writing to a terminal.
     jobs : int, optional
         Processes to score with (0: all cores); results are identical to one process, row order
-        included.
+        included. A DataFrame or Corpus must not change while it is scored: forked workers read its
+        rows as they were when the workers started.
     chunk_rows : int, default 500
         Documents (JSON Lines: lines) per chunk: memory is set by one chunk. With ``jobs`` > 1 it is
         capped at 250 so that every process stays busy; the tables do not depend on it.

@@ -537,7 +537,11 @@ def pool():
 
 for _ in range(2):
     threading.Thread(target=pool, daemon=True).start()
-time.sleep(2.5)
+for _ in range(300):  # (until both pools have their two workers: forks wait for each other here)
+    time.sleep(0.1)
+    if len(multiprocessing.active_children()) == 4:
+        break
+time.sleep(0.5)
 with open(sys.argv[2], "w") as out:
     out.write(" ".join(str(p.pid) for p in multiprocessing.active_children()))
 os.kill(os.getpid(), signal.SIGKILL)
@@ -1149,6 +1153,22 @@ def _table_with_trouble():
     return df
 
 
+def _spy_on_rows_plans(monkeypatch) -> list:
+    """Whether each run of score or count that follows cuts its source into rows (framing/_rows.py)."""
+    import sys
+
+    score_module = sys.modules["framing.score"]
+    plans, plan = [], score_module.rows_plan
+
+    def spy(*args, **kwargs):
+        got = plan(*args, **kwargs)
+        plans.append(got is not None)
+        return got
+
+    monkeypatch.setattr(score_module, "rows_plan", spy)
+    return plans
+
+
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_table_sources_checked_in_the_workers_give_the_rows_of_one_process(tmp_path, monkeypatch, method):
     """With several processes, a DataFrame, CSV or Parquet source is cut into rows that the workers
@@ -1166,6 +1186,7 @@ def test_table_sources_checked_in_the_workers_give_the_rows_of_one_process(tmp_p
     sent = []
     dumps = ForkingPickler.dumps
     monkeypatch.setattr(ForkingPickler, "dumps", classmethod(lambda cls, obj, *a: sent.append(dumps(obj, *a)) or sent[-1]))
+    plans = _spy_on_rows_plans(monkeypatch)
     for source in (df, tmp_path / "c.csv", tmp_path / "c.parquet"):
         base = framing.score(source, "libya", chunk_rows=2000)
         reasons = base.skipped["reason"].tolist()
@@ -1174,11 +1195,13 @@ def test_table_sources_checked_in_the_workers_give_the_rows_of_one_process(tmp_p
         assert sum(r.startswith("duplicate document") for r in reasons) == 1
         assert {"empty text", "text is only whitespace"} <= set(reasons) and len(reasons) == 6
         sent.clear()
-        for chunk_rows in (3, 2000):
-            other = framing.score(source, "libya", chunk_rows=chunk_rows, jobs=2)
+        plans.clear()
+        for chunk_rows, jobs in ((3, 2), (2000, 2), (2, 3)):
+            other = framing.score(source, "libya", chunk_rows=chunk_rows, jobs=jobs)
             for name in ("mentions", "documents", "skipped", "descriptors"):
                 pd.testing.assert_frame_equal(getattr(base, name), getattr(other, name), obj=f"{name} {chunk_rows}")
         pd.testing.assert_frame_equal(framing.count(source, "libya", chunk_rows=3, jobs=2), framing.count(source, "libya"))
+        assert plans == [True] * 4  # (every run with several processes: rows checked in the workers)
         items = [len(s) for s in sent if len(s) < 100_000]  # (the state a spawned worker gets is larger)
         assert items, "nothing was sent to a worker"
         if method == "fork" and source is df:
@@ -1236,3 +1259,243 @@ def test_an_error_leaves_no_pool_for_the_garbage_collector():
             assert not any(type(o) is _Worker for o in gc.get_objects())
     finally:
         gc.enable()
+
+
+_WARMED: list = []
+
+
+def _warm_up(state):
+    import os
+
+    _WARMED.append(os.getpid())
+    if state.get("fail"):
+        raise RuntimeError("a warm-up that fails")
+
+
+def _saw_warm_up(state, x):
+    import os
+
+    return x, list(_WARMED), os.getpid()
+
+
+@pytest.mark.skipif(not _forking(), reason="workers are not forked here (FRAMING_START_METHOD or not Linux)")
+def test_ordered_map_warms_up_once_before_forking_its_workers():
+    """``warm`` runs once, in the calling process, before the fork: the workers inherit what it did
+    (and do not run it); a warm-up that fails changes nothing but the head start."""
+    import os
+
+    from framing._parallel import ordered_map
+
+    for fail in (False, True):
+        _WARMED.clear()
+        got = list(ordered_map(_saw_warm_up, range(30), state={"fail": fail}, jobs=3, warm=_warm_up))
+        assert [x for x, *_ in got] == list(range(30))
+        assert _WARMED == [os.getpid()]
+        assert {pid for *_, pid in got} - {os.getpid()}, "no item was computed by a worker"
+        assert all(seen == [os.getpid()] for _, seen, _ in got)
+    _WARMED.clear()
+    list(ordered_map(_saw_warm_up, range(3), state={}, jobs=1, warm=_warm_up))
+    assert _WARMED == []  # (one process: nothing to prepare)
+
+
+@pytest.mark.parametrize("lexicons", [["libya", "loaded_language"], ["loaded_language"]])
+def test_the_warm_up_document_scores_and_counts_with_any_lexicon(lexicons):
+    """The document scored before workers are forked is made from the matcher's own terms and
+    referents: it scores and counts without error (ordered_map would hide one) and has mentions."""
+    import sys
+
+    from framing.score import compile_lexicons
+
+    score_module = sys.modules["framing.score"]
+    matcher = compile_lexicons(lexicons)
+    found = {}
+
+    def keep(state, docs):
+        found["out"] = state["real"](state, docs)
+        return found["out"]
+
+    for work in (score_module._score_docs, score_module._count_docs):
+        score_module._warm({"matcher": matcher, "sentences": True, "voice": True, "text": False, "real": work,
+                            "work": keep})
+        out = found.pop("out")
+        if work is score_module._count_docs:
+            assert out[matcher.categories].to_numpy().sum() >= 5
+        else:
+            assert len(out[1]) >= 5 and set(out[1]["voice"]) >= {"author", "quoted"}
+
+
+def test_the_command_line_checks_table_rows_in_its_workers(tmp_path, monkeypatch):
+    """``framing score FILE.csv --jobs 2`` takes the rows path (the command line passes every read
+    option, ``metadata`` included, which stopped it once: helper-40) and writes the files of one
+    process."""
+    plans = _spy_on_rows_plans(monkeypatch)
+    _table_with_trouble().to_csv(tmp_path / "c.csv", index=False)
+    for jobs in ("1", "2"):
+        assert main(["score", str(tmp_path / "c.csv"), "--lexicon", "libya", "--out", str(tmp_path / jobs),
+                     "--jobs", jobs]) == 0
+    assert plans == [True]  # (one process reads the file in the main process, as before)
+    for name in ("mentions.csv", "documents.csv", "skipped.csv", "descriptors.csv"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_parquet_integer_ids_with_nulls_read_the_same_in_every_chunk(tmp_path):
+    """An integer column with nulls, written by Arrow, becomes floats in the batches that hold a null
+    (read whole by pandas too): ids were "300.0" in some chunks and "300" in others, so they
+    depended on the chunk size (helper-40). They are the integers' text in every chunk, locally and
+    in the dask engine's partitions."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    demo = framing.read_corpus(framing.demo_corpus()).documents.head(9)
+    ids = [100 * (i + 1) if i != 4 else None for i in range(len(demo))]
+    pq.write_table(pa.table({"id": pa.array(ids, pa.int64()), "outlet": demo["outlet"].tolist(),
+                             "text": demo["text"].tolist()}), tmp_path / "c.parquet", row_group_size=3)
+    want = [str(i) for i in ids if i is not None]
+    for chunk_rows, jobs in ((1, 1), (2, 1), (500, 1), (2, 2), (500, 2)):
+        got = framing.score(tmp_path / "c.parquet", "libya", chunk_rows=chunk_rows, jobs=jobs).documents["doc_id"]
+        assert [d for d in got if d.isdigit()] == want, (chunk_rows, jobs, got.tolist())
+        assert len(got) == len(ids)  # (the row without an id gets a hashed one)
+    try:
+        from framing.distributed import read_partitions
+    except ImportError:
+        return
+    pytest.importorskip("dask")
+    assert read_partitions(tmp_path / "c.parquet").compute()["id"].tolist() == ids
+
+
+@pytest.mark.parametrize("chunk_rows", [0, -1, 2.5, True])
+def test_a_chunk_size_that_is_not_a_count_of_rows_is_refused(chunk_rows):
+    """(A Corpus given ``chunk_rows=-1`` was scored to no documents at all: helper-40.)"""
+    corpus = framing.read_corpus(framing.demo_corpus())
+    for call in (lambda: framing.score(corpus, "libya", chunk_rows=chunk_rows),
+                 lambda: framing.count(framing.demo_corpus(), "libya", chunk_rows=chunk_rows, jobs=2),
+                 lambda: list(framing.iter_corpus(framing.demo_corpus(), chunk_rows=chunk_rows))):
+        with pytest.raises(ValueError, match="chunk_rows=.*1 or more"):
+            call()
+
+
+def test_read_options_given_as_none_mean_their_defaults_with_any_jobs(tmp_path):
+    """``max_chars=None`` and ``encoding=None`` (as a caller passing its own optional settings
+    would) are the defaults, with one process as with several (one process raised a TypeError)."""
+    df = _table_with_trouble()
+    df.to_csv(tmp_path / "c.csv", index=False)
+    base = framing.score(df, "libya")
+    for source in (df, tmp_path / "c.csv"):
+        for jobs in (1, 2):
+            got = framing.score(source, "libya", jobs=jobs, max_chars=None, encoding=None)
+            assert got.documents["doc_id"].tolist() == base.documents["doc_id"].tolist()
+            assert len(got.mentions) == len(base.mentions)
+
+
+def _hold(lock, held, release):
+    with lock:
+        held.set()
+        release.wait(10)
+
+
+@pytest.mark.skipif(not _forking(), reason="workers are not forked here (FRAMING_START_METHOD or not Linux)")
+def test_a_process_forked_while_another_thread_builds_a_pool_can_build_its_own():
+    """A fork by the caller's code while another thread holds the lock under which pools are built
+    leaves the child a copy of that lock held by nobody: the child has a lock of its own (its first
+    ``jobs`` > 1 hung in 8 of 40 such children: helper-40)."""
+    import os
+    import threading
+
+    import framing._parallel as par
+
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold, args=(par._FORKING, held, release))
+    holder.start()
+    try:
+        assert held.wait(10)
+        pid = os.fork()
+        if pid == 0:  # (the child: exit code 0 if its pool works, killed by the alarm if it hangs)
+            import signal
+
+            signal.alarm(20)
+            try:
+                ok = list(par.ordered_map(_item_and_frozen, range(6), state={}, jobs=2))[-1][0] == 5
+            finally:
+                os._exit(0 if ok else 1)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        release.set()
+        holder.join()
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+def _slow_item(state, x):
+    import time
+
+    time.sleep(0.05)
+    return x
+
+
+def test_an_interrupt_while_a_pool_stops_still_stops_every_worker_and_closes_their_pipes(monkeypatch):
+    """A Ctrl-C while the first worker is stopped: the others are stopped too, every pipe is closed
+    and forgotten, and the workers end (listed for forks, their pipes stayed open as long as the
+    process: helper-40)."""
+    import time
+    from multiprocessing.process import BaseProcess
+
+    import framing._parallel as par
+
+    items = par.ordered_map(_slow_item, range(100), state={}, jobs=3)
+    assert next(items) == 0
+    pids = [p.pid for p in __import__("multiprocessing").active_children()]
+    assert len(pids) >= 2
+    join, calls = BaseProcess.join, []
+
+    def interrupted_join(self, timeout=None):
+        if not calls:
+            calls.append(self.pid)
+            raise KeyboardInterrupt
+        return join(self, timeout)
+
+    monkeypatch.setattr(BaseProcess, "join", interrupted_join)
+    with pytest.raises(KeyboardInterrupt):
+        items.close()
+    monkeypatch.undo()
+    assert calls and not par._MAIN_ENDS
+    for _ in range(100):
+        __import__("multiprocessing").active_children()  # (reaps the ended ones)
+        if not any(_running(pid) for pid in pids):
+            break
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in pids)
+
+
+_COLLECT_WHILE_BUILDING = """
+import gc, sys
+sys.path.insert(0, sys.argv[1])
+import framing._parallel as par
+
+def item(state, x):
+    return x
+
+abandoned = par.ordered_map(item, range(100), state={}, jobs=2)
+next(abandoned)
+cycle = [abandoned]
+cycle.append(cycle)
+del abandoned, cycle  # (a pool that only a garbage collection will end)
+par._widen = lambda conn: gc.collect()  # (a collection inside the section where pipes are made)
+print(sum(par.ordered_map(item, range(10), state={}, jobs=2)), len(par._MAIN_ENDS))
+"""
+
+
+def test_a_garbage_collection_while_a_pool_is_built_may_end_another_pool(tmp_path):
+    """A collection that runs while this thread makes a worker's pipes may end a pool abandoned in
+    a reference cycle, whose workers then stop under the same lock: it is re-entrant (it hung
+    forever: helper-40, in 2 runs of 2 without any patching)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "collect.py"
+    script.write_text(_COLLECT_WHILE_BUILDING)
+    root = str(Path(framing.__file__).resolve().parents[1])
+    try:
+        run = subprocess.run([sys.executable, str(script), root], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("building a pool hung while a collection ended another one")
+    assert run.returncode == 0 and run.stdout.split() == ["45", "0"], run.stderr
