@@ -65,15 +65,19 @@ _FORKING = threading.RLock()
 
 
 def _new_lock_after_fork() -> None:
-    """A process forked (by the caller's code) while another of its parent's threads held _FORKING
-    has a copy of it that nobody will release: it gets a lock of its own (helper-40: 8 such children
-    in 40 hung at their first ``jobs`` > 1)."""
+    """A forked process's copy of _FORKING is held by the thread that forked (see below) and would
+    never be released there: it gets a lock of its own (helper-40: 8 children in 40 forked by the
+    caller's code while another thread built a pool hung at their first ``jobs`` > 1)."""
     global _FORKING
     _FORKING = threading.RLock()
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_new_lock_after_fork)
+    # Every fork waits until no thread is building a worker (and so holds no pipe end not yet listed
+    # in _MAIN_ENDS): a process forked by the caller's code then knows every end it has copied.
+    # (Re-entrant: the forks of our own workers happen with the lock held by the same thread.)
+    os.register_at_fork(before=lambda: _FORKING.acquire(), after_in_parent=lambda: _FORKING.release(),
+                        after_in_child=_new_lock_after_fork)
 _STOP = None
 START_METHOD_VARIABLE = "FRAMING_START_METHOD"
 
@@ -253,6 +257,7 @@ class _Worker:
         # tenth of their time). Shared memory and a lock let the main process know.
         self.marks, self.lock = ctx.RawArray("b", _RING), ctx.Lock()
         self.sent = 0  # items sent
+        self.owner = os.getpid()  # (a process forked from this one by the caller's code has a copy)
         with _FORKING:
             inbox, self.inbox = ctx.Pipe(duplex=False)
             self.outbox, outbox = ctx.Pipe(duplex=False)
@@ -348,6 +353,9 @@ class _Worker:
         pipes are closed whatever happens on the way (an interrupt: the worker then sees them close
         and ends itself; listed in _MAIN_ENDS, they would otherwise stay open as long as this process)."""
         try:
+            if os.getpid() != self.owner:  # a copy of this worker in a process forked by the caller's
+                return  # code: the worker is not its child (it once terminated it: helper-41), only
+                # its copies of the pipes are closed (below)
             if any(not s.ready for s in self.owed):  # abandoned (an error, or the caller stopped early)
                 self.process.terminate()
             else:
@@ -370,9 +378,9 @@ class _Worker:
         finally:
             self.owed.clear()
             with _FORKING:  # (not closed while another thread lists them for a fork)
+                self.inbox.close()  # (closed, then forgotten: an interrupt between the two leaves
+                self.outbox.close()  # a closed end listed, whose close in a fork does nothing)
                 _MAIN_ENDS.difference_update((self.inbox, self.outbox))
-                self.inbox.close()
-                self.outbox.close()
 
 
 def _take(pending: deque[_Slot], pool: list[_Worker], func: Callable, state: dict, kept: deque[_Slot]) -> Any:

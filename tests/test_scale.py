@@ -1387,27 +1387,32 @@ def test_read_options_given_as_none_mean_their_defaults_with_any_jobs(tmp_path):
             assert len(got.mentions) == len(base.mentions)
 
 
-def _hold(lock, held, release):
+def _hold(lock, held, seconds):
+    import time
+
     with lock:
         held.set()
-        release.wait(10)
+        time.sleep(seconds)
 
 
 @pytest.mark.skipif(not _forking(), reason="workers are not forked here (FRAMING_START_METHOD or not Linux)")
-def test_a_process_forked_while_another_thread_builds_a_pool_can_build_its_own():
-    """A fork by the caller's code while another thread holds the lock under which pools are built
-    leaves the child a copy of that lock held by nobody: the child has a lock of its own (its first
-    ``jobs`` > 1 hung in 8 of 40 such children: helper-40)."""
+def test_a_fork_waits_while_another_thread_builds_a_pool_and_the_child_can_build_its_own():
+    """A fork by the caller's code while another thread builds a pool (holds the lock under which
+    pipes are made and listed) waits until that is done, so the child knows every pipe end it
+    copies; and the child has a lock of its own, not a copy held by nobody (its first ``jobs`` > 1
+    hung in 8 of 40 such children: helper-40)."""
     import os
     import threading
+    import time
 
     import framing._parallel as par
 
-    held, release = threading.Event(), threading.Event()
-    holder = threading.Thread(target=_hold, args=(par._FORKING, held, release))
+    held = threading.Event()
+    holder = threading.Thread(target=_hold, args=(par._FORKING, held, 0.5))
     holder.start()
     try:
         assert held.wait(10)
+        t = time.perf_counter()
         pid = os.fork()
         if pid == 0:  # (the child: exit code 0 if its pool works, killed by the alarm if it hangs)
             import signal
@@ -1417,11 +1422,12 @@ def test_a_process_forked_while_another_thread_builds_a_pool_can_build_its_own()
                 ok = list(par.ordered_map(_item_and_frozen, range(6), state={}, jobs=2))[-1][0] == 5
             finally:
                 os._exit(0 if ok else 1)
+        waited = time.perf_counter() - t
         _, status = os.waitpid(pid, 0)
     finally:
-        release.set()
         holder.join()
     assert os.waitstatus_to_exitcode(status) == 0
+    assert waited >= 0.3, waited  # (the fork waited for the lock: 0.5 s less the time to get there)
 
 
 def _slow_item(state, x):
@@ -1499,3 +1505,27 @@ def test_a_garbage_collection_while_a_pool_is_built_may_end_another_pool(tmp_pat
     except subprocess.TimeoutExpired:
         pytest.fail("building a pool hung while a collection ended another one")
     assert run.returncode == 0 and run.stdout.split() == ["45", "0"], run.stderr
+
+
+@pytest.mark.skipif(not _forking(), reason="workers are not forked here (FRAMING_START_METHOD or not Linux)")
+def test_a_process_forked_by_the_caller_during_a_map_leaves_the_workers_to_their_parent():
+    """The caller forks while it reads ``ordered_map``; the child leaves its copy of the loop (its
+    generator is closed): it closes its copies of the pipes and nothing else. It used to terminate
+    the parent's workers, which then failed with a WorkerError (helper-41, 3 runs of 3)."""
+    import os
+
+    from framing._parallel import ordered_map
+
+    items = ordered_map(_slow_item, range(120), state={}, jobs=3)
+    first = [next(items) for _ in range(5)]
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            items.close()
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0  # (its close() raised nothing)
+    assert first + list(items) == list(range(120))
