@@ -31,25 +31,20 @@ from pathlib import Path
 import pandas as pd
 
 from .corpus import (
-    MAX_CHARS,
+    _READ_OPTIONS,
     TABULAR,
     ColumnMap,
     Corpus,
     _Parsed,
     _raw_csv,
     _raw_parquet,
+    _read_settings,
     _Standardiser,
+    _unique_columns,
 )
-from .errors import CorpusError
 
 __all__: list[str] = []
 
-# The read options a table source takes (with others the caller reads the source the usual way,
-# which names the problem)
-# (``metadata`` belongs to a folder of text files: files and tables pass it by, as read_corpus does; the
-# command line always gives it, as None)
-_KNOWN = {"text_col", "outlet_col", "date_col", "id_col", "title_col", "outlet", "format", "encoding", "max_chars",
-          "metadata"}
 
 
 @dataclass
@@ -110,20 +105,16 @@ def rows_plan(source, chunk_rows: int, read_options: dict) -> tuple[Iterator[_Ro
     CorpusError
         As :func:`framing.read_corpus` would for the first chunk: no text column, a column named twice.
     """
-    if set(read_options) - _KNOWN:
+    if set(read_options) - _READ_OPTIONS:
         return None
-    columns = ColumnMap(read_options.get("text_col"), read_options.get("outlet_col"), read_options.get("date_col"),
-                        read_options.get("id_col"), read_options.get("title_col"), read_options.get("outlet"))
-    max_chars = MAX_CHARS if read_options.get("max_chars") is None else read_options["max_chars"]
+    columns, max_chars = _read_settings(read_options)
     if isinstance(source, Corpus):
         docs = source.documents
         return (_ranges(len(docs), chunk_rows),
                 _RowsParser(columns, max_chars, None, source.source, "", frame=docs, documents=True))
     if isinstance(source, pd.DataFrame):
         where = "DataFrame"
-        dup = source.columns[source.columns.duplicated()].tolist()
-        if dup:
-            raise CorpusError(f"{where}: column '{dup[0]}' appears twice; rename one of them")
+        _unique_columns(source, where)
         roles = columns.resolve(list(source.columns), where)
         return _ranges(len(source), chunk_rows), _RowsParser(columns, max_chars, roles, where, "row ", frame=source)
     if not isinstance(source, (str, Path)):

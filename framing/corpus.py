@@ -756,6 +756,27 @@ def _can_cut() -> bool:
     return _orjson is not None and _kernels.COMPILED
 
 
+# The keywords of read_corpus that a plan of blocks or rows knows (with others, the source is read
+# the usual way, which names the problem; ``metadata`` belongs to a folder of text files and is passed
+# by for files and tables, as read_corpus does: the command line always gives it, as None)
+_READ_OPTIONS = frozenset({"text_col", "outlet_col", "date_col", "id_col", "title_col", "outlet", "format", "encoding",
+                           "metadata", "max_chars"})
+
+
+def _read_settings(read_options: dict) -> tuple[ColumnMap, int]:
+    """The column map and the text length limit that ``read_options`` (keywords of read_corpus) give."""
+    columns = ColumnMap(read_options.get("text_col"), read_options.get("outlet_col"), read_options.get("date_col"),
+                        read_options.get("id_col"), read_options.get("title_col"), read_options.get("outlet"))
+    return columns, MAX_CHARS if read_options.get("max_chars") is None else read_options["max_chars"]
+
+
+def _unique_columns(frame: pd.DataFrame, where: str) -> None:
+    """Refuse a table with a column name twice (which column would be the text?)."""
+    dup = frame.columns[frame.columns.duplicated()].tolist()
+    if dup:
+        raise CorpusError(f"{where}: column '{dup[0]}' appears twice; rename one of them")
+
+
 def _blocks_plan(source, chunk_rows: int, read_options: dict, small_rows: int | None = None, cut: bool = False):
     """For a JSON Lines file in an encoding cut at newlines: ``(blocks, parse)``, where ``blocks``
     yields :class:`_Block` (``small_rows``: as :func:`_jsonl_blocks`) and ``parse(block)`` gives its
@@ -765,17 +786,13 @@ def _blocks_plan(source, chunk_rows: int, read_options: dict, small_rows: int | 
     if isinstance(source, (Corpus, pd.DataFrame)) or not isinstance(source, (str, Path)):
         return None
     path = Path(source)
-    known = {"text_col", "outlet_col", "date_col", "id_col", "title_col", "outlet", "format", "encoding",
-             "metadata", "max_chars"}
-    if set(read_options) - known or not path.is_file():
+    if set(read_options) - _READ_OPTIONS or not path.is_file():
         return None
     fmt = read_options.get("format") or TABULAR.get(path.suffix.lower())
     encoding = read_options.get("encoding") or "utf-8"
     if fmt != "jsonl" or not _splits_on_newline(encoding):
         return None
-    columns = ColumnMap(read_options.get("text_col"), read_options.get("outlet_col"), read_options.get("date_col"),
-                        read_options.get("id_col"), read_options.get("title_col"), read_options.get("outlet"))
-    max_chars = MAX_CHARS if read_options.get("max_chars") is None else read_options["max_chars"]
+    columns, max_chars = _read_settings(read_options)
     blocks = _jsonl_blocks(path, encoding, chunk_rows, small_rows)
     if _orjson is not None and codecs.lookup(encoding).name == "utf-8":
         head, roles = _parsed_head(blocks, path, columns, cut and _can_cut())
@@ -1023,9 +1040,7 @@ class _Standardiser:
         if isinstance(raw, _Records):  # (keys of JSON objects: never twice)
             column = raw.column
         else:
-            dup = raw.columns[raw.columns.duplicated()].tolist()
-            if dup:
-                raise CorpusError(f"{self.where}: column '{dup[0]}' appears twice; rename one of them")
+            _unique_columns(raw, self.where)
             column = lambda name, keep_cut=False: raw[name].tolist()  # noqa: E731
         if not self.fixed and (self.roles is None or any(c not in raw.columns for c in self.roles.values() if c)):
             self.roles = self.columns.resolve(list(raw.columns), self.where)
