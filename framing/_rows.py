@@ -46,7 +46,6 @@ from .corpus import (
 __all__: list[str] = []
 
 
-
 @dataclass
 class _Rows:
     """Rows ``start:stop`` (positions, from 0) of a table source. ``raw``: the rows themselves (a

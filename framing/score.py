@@ -37,7 +37,7 @@ from .cache import cached_matcher
 from ._frames import frame_of
 from ._jsontext import InvalidLiteral
 from .errors import CorpusError
-from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, Corpus, _blocks_plan, _Dedupe, check_chunk_rows, iter_corpus
+from .corpus import _NO_SKIPS, CHUNK_ROWS, SKIPPED_COLUMNS, Corpus, _blocks_plan, _Dedupe, check_chunk_rows, iter_corpus
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
 from .descriptors import DESCRIPTOR_COLUMNS, DESCRIPTOR_POLICY, extract, referent_links
@@ -368,7 +368,7 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
         yield from _deduped(results, drop)
         return
     for i, (out, _) in enumerate(results):  # (a Corpus's skipped rows: with its first chunk)
-        yield out, source.skipped if i == 0 else pd.DataFrame(columns=SKIPPED_COLUMNS)
+        yield out, source.skipped if i == 0 else _NO_SKIPS.copy()
 
 
 def _deduped(results, drop):
