@@ -9,9 +9,12 @@ documents alone):
 - a **DataFrame**: the items are row ranges. A forked worker has the DataFrame in its memory
   already (fork copies the address space), so two numbers travel instead of the rows and their
   texts; a spawned worker (macOS, Windows) is sent the rows themselves.
-- a **CSV, TSV or Parquet file**: the main process reads chunks of raw rows (pandas' and Arrow's
-  readers, in C) and the worker checks them: a CSV file cannot be cut into blocks at newlines as
-  JSON Lines can, since a quoted text may hold newlines.
+- a **CSV or TSV file**: byte ranges of whole records, which the workers read and parse
+  themselves; the main process only finds where records end, following the quoting, since a
+  quoted text may hold newlines (``framing/_csvranges.py``). Where that cannot be done (an
+  encoding such as UTF-16, a file whose first rows read with a row index), and for a **Parquet
+  file**, the main process reads chunks of raw rows (pandas' and Arrow's readers, in C) and the
+  worker checks them.
 - a **Corpus** (already read and checked): the items are row ranges of its documents, which are
   scored as they are (the documents of a Corpus were one chunk before: one process, whatever
   ``jobs``).
@@ -30,6 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._csvranges import csv_plan
 from .corpus import (
     _READ_OPTIONS,
     TABULAR,
@@ -122,8 +126,13 @@ def rows_plan(source, chunk_rows: int, read_options: dict) -> tuple[Iterator[_Ro
     if not path.is_file():
         return None
     fmt = read_options.get("format") or TABULAR.get(path.suffix.lower())
+    encoding = read_options.get("encoding") or "utf-8"
+    if fmt in ("csv", "tsv"):  # byte ranges that the workers read, where they can (framing/_csvranges.py)
+        plan = csv_plan(path, fmt, encoding, chunk_rows, columns, max_chars)
+        if plan is not None:
+            return plan
     if fmt in ("csv", "tsv"):
-        chunks = _raw_csv(path, "\t" if fmt == "tsv" else ",", read_options.get("encoding") or "utf-8", chunk_rows)
+        chunks = _raw_csv(path, "\t" if fmt == "tsv" else ",", encoding, chunk_rows)
     elif fmt == "parquet":
         chunks = _raw_parquet(path, chunk_rows)
     else:

@@ -16,7 +16,8 @@ date : datetime64[ns] (NaT where absent or unparseable)
 title : str (may be empty)
 text : str, the original text, untouched
 plus every other input column, carried through unchanged (renamed ``meta_<name>`` if it collides
-with one of the names above). The text columns hold Python ``str`` objects (``object`` dtype; pandas
+with one of the names above; a Parquet integer or boolean column with a null anywhere in the file
+is pandas' nullable ``Int64`` or ``boolean`` in every chunk, see :func:`nullable_columns`). The text columns hold Python ``str`` objects (``object`` dtype; pandas
 would otherwise copy every text into Arrow strings, chunk by chunk). :func:`framing.score` adds
 ``n_tokens``, ``n_sentences`` and ``n_mentions``.
 
@@ -44,6 +45,7 @@ from dataclasses import dataclass, field, replace
 from itertools import chain, repeat
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 try:  # JSON Lines parsing; json gives the same records, slower
@@ -500,6 +502,7 @@ class _Parsed:
     # their message (which names the first occurrence in the whole file) is written by _Dedupe
     repeats: list[tuple[int, str, str, bool]] = field(default_factory=list)
     path: str | None = None  # the file of a block of JSON Lines, whose documents' locations are its lines
+    records: int | None = None  # rows read, where they are numbered from 1 for renumbered()
 
     @classmethod
     def of(cls, std: "_Standardiser", docs: pd.DataFrame, skipped: list[tuple], lines: list[int],
@@ -520,7 +523,18 @@ class _Parsed:
         """Without the documents table, and without the locations ``path`` and the lines give
         (what a worker process sends back: 1,000 strings fewer to pickle per block)."""
         return _Parsed(None, self.doc_ids, self.pending, self.skips, self.doc_rows,
-                       [] if self.path is not None else self.doc_locs, self.doc_given, self.repeats, self.path)
+                       [] if self.path is not None else self.doc_locs, self.doc_given, self.repeats, self.path,
+                       self.records)
+
+    def renumbered(self, before: int, prefix: str) -> "_Parsed":
+        """Rows numbered from ``before`` + 1 instead of 1, located at ``prefix`` + number (a range
+        of a CSV file, whose worker did not know how many rows come before it)."""
+        def at(n: int) -> str:
+            return f"{prefix}{n + before}"
+
+        return _Parsed(self.docs, self.doc_ids, self.pending, [(n + before, (at(n), *x[1:])) for n, x in self.skips],
+                       [n + before for n in self.doc_rows], [at(n) for n in self.doc_rows], self.doc_given,
+                       [(n + before, at(n), d, given) for n, _, d, given in self.repeats], self.path, self.records)
 
     def locations(self) -> list[str]:
         """Each document's location."""
@@ -949,14 +963,71 @@ def _raw_parquet(path: Path, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, li
         pf = pq.ParquetFile(path)
     except Exception as err:  # pyarrow raises several types for a bad file
         raise CorpusError(f"{path}: cannot read as Parquet ({err})") from None
+    nullable = nullable_columns(pf)
     row = 0
     for batch in pf.iter_batches(batch_size=chunk_rows):
         # (integers with nulls as Python ints and None, not floats: an id column read as floats only
         # in the batches that hold a null gave ids such as "300.0" there and "300" elsewhere, so the
         # ids depended on the chunk size; helper-40)
-        df = batch.to_pandas(integer_object_nulls=True)
+        df = with_nullable(batch.to_pandas(integer_object_nulls=True), nullable)
         yield df, [f"{path} row {row + i + 1}" for i in range(len(df))]
         row += len(df)
+
+
+def nullable_columns(*files) -> dict[str, str]:
+    """``{column: pandas dtype}`` for the integer and boolean columns of Parquet files that hold a
+    null anywhere in them: pandas' nullable ``Int64`` (``Int16``, ``UInt8`` ...) or ``boolean``.
+
+    Arrow gives such a column as ``object`` (Python values and None) in a batch that has a null and
+    as ``int64``/``bool`` in one that has none. A null only on a skipped row (an empty text, say)
+    then made the documents table's column ``object`` when read in one chunk and ``int64`` when read
+    in several, so dtypes depended on ``chunk_rows``, ``jobs`` and the Dask partitions, and Parquet
+    output wrote the column as integers from one run and as text from another. With one nullable
+    dtype for the whole input every chunk agrees, and the output keeps integers. ``files`` are
+    ``pyarrow.parquet.ParquetFile`` objects or paths. Null counts come from the files' statistics;
+    a column whose statistics lack them is read on its own (a few bytes a row, no text).
+    """
+    import pyarrow.parquet as pq
+    import pyarrow.types as pat
+
+    found: dict[str, str] = {}
+    for pf in files:
+        pf = pf if isinstance(pf, pq.ParquetFile) else pq.ParquetFile(pf)
+        kinds = {f.name: ("boolean" if pat.is_boolean(f.type) else
+                          str(np.dtype(f.type.to_pandas_dtype())).capitalize().replace("Uint", "UInt"))
+                 for f in pf.schema_arrow if pat.is_integer(f.type) or pat.is_boolean(f.type)}
+        meta = pf.metadata
+        leaf = {meta.schema.column(j).path: j for j in range(meta.num_columns)}
+        unknown = []
+        for name, kind in kinds.items():
+            nulls = 0 if name in leaf else None
+            for g in range(meta.num_row_groups if nulls is not None else 0):
+                stats = meta.row_group(g).column(leaf[name]).statistics
+                if stats is None or not stats.has_null_count:
+                    nulls = None
+                    break
+                nulls += stats.null_count
+            if nulls is None:
+                unknown.append(name)
+            elif nulls:
+                found.setdefault(name, kind)
+        if unknown:
+            table = pf.read(columns=unknown)
+            found.update((n, kinds[n]) for n in unknown if table.column(n).null_count and n not in found)
+    return found
+
+
+def with_nullable(df: pd.DataFrame, nullable: dict[str, str]) -> pd.DataFrame:
+    """``df`` with the columns of :func:`nullable_columns` in their nullable dtypes (numpy integer,
+    boolean or object columns only: a column pandas' own metadata typed otherwise stays as it is)."""
+    for name, kind in nullable.items():
+        col = df.get(name)
+        if col is not None and isinstance(col.dtype, np.dtype) and col.dtype.kind in "iubO":
+            try:
+                df[name] = col.astype(kind)
+            except (TypeError, ValueError):  # (an object column written by pandas that is not all integers)
+                pass
+    return df
 
 
 def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | None, skipped: list):

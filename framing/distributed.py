@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import SKIPPED_COLUMNS, ColumnMap, _Standardiser
+from .corpus import SKIPPED_COLUMNS, ColumnMap, _Standardiser, nullable_columns, with_nullable
 from .errors import CorpusError
 from .score import _score_chunk, compile_lexicons
 
@@ -38,11 +38,7 @@ def read_partitions(source, *, format: str | None = None, blocksize: str | int =
     import dask.dataframe as dd
 
     path = Path(source)
-    fmt = format
-    if fmt is None:
-        probe = path if path.is_file() else next((p for p in sorted(path.glob("*")) if p.is_file()), path)
-        fmt = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
-               ".ndjson": "jsonl"}.get(probe.suffix.lower())
+    fmt = _format(path, format)
     if fmt == "parquet":
         # (integers with nulls as ints and None, as the local engine reads them: not floats, which
         # would make ids such as "300.0")
@@ -56,9 +52,26 @@ def read_partitions(source, *, format: str | None = None, blocksize: str | int =
     raise CorpusError(f"{source}: the dask engine reads Parquet, CSV, TSV or JSON Lines; pass --format")
 
 
+def _format(path: Path, format: str | None) -> str | None:
+    if format is not None:
+        return format
+    probe = path if path.is_file() else next((p for p in sorted(path.glob("*")) if p.is_file()), path)
+    return {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
+            ".ndjson": "jsonl"}.get(probe.suffix.lower())
+
+
+def _parquet_files(source) -> list[Path]:
+    """The Parquet files dask reads for ``source`` (a file, or a folder searched recursively)."""
+    path = Path(source)
+    if path.is_file():
+        return [path]
+    files = [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(("_", "."))]
+    return [p for p in files if p.suffix.lower() in (".parquet", ".pq")] or files
+
+
 def _score_partition(part: pd.DataFrame, index: int, matcher, columns: ColumnMap, max_chars: int,
-                     sentences: bool, voice: bool, out: str, where: str) -> dict:
-    part = part.reset_index(drop=True)
+                     sentences: bool, voice: bool, out: str, where: str, nullable: dict | None = None) -> dict:
+    part = with_nullable(part.reset_index(drop=True), nullable or {})
     std = _Standardiser(columns, max_chars, where)
     docs, skipped = std(part, [f"{where} partition {index} row {i + 1}" for i in range(len(part))])
     skipped = pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
@@ -111,6 +124,10 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
     ddf = read_partitions(source, format=format, blocksize=blocksize)
     columns = ColumnMap(text_col, outlet_col, date_col, id_col, title_col, outlet)
     columns.resolve(list(ddf.columns), str(source))  # fail early, on the client, naming the columns
+    # (integer and boolean columns with a null anywhere get one nullable dtype in every partition,
+    # as in the local engine's chunks: see framing.corpus.nullable_columns)
+    parquet = _format(Path(source), format) == "parquet"
+    nullable = nullable_columns(*_parquet_files(source)) if parquet else {}
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     own_client = None
@@ -119,7 +136,7 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
     try:
         parts = ddf.to_delayed()
         tasks = [dask.delayed(_score_partition)(p, i, matcher, columns, max_chars, sentences, voice, str(out),
-                                                str(source)) for i, p in enumerate(parts)]
+                                                str(source), nullable) for i, p in enumerate(parts)]
         results = sorted(client.compute(tasks, sync=True), key=lambda r: r["index"])
     finally:
         if own_client is not None:

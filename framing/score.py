@@ -32,6 +32,7 @@ from tqdm.auto import tqdm
 
 from . import _kernels
 from ._parallel import ordered_map, resolve_jobs, start_method
+from ._csvranges import IrregularRange, RangeParser, replay
 from ._rows import rows_plan
 from .cache import cached_matcher
 from ._frames import frame_of
@@ -339,7 +340,8 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     parse themselves, so the main process only reads bytes; ids repeated across blocks are then
     skipped here, in order, and ``drop(output, keep, dropped_ids)`` removes their rows. With several
     processes, a DataFrame, CSV, TSV or Parquet source is cut into rows that the workers check
-    themselves, skipped likewise (``framing/_rows.py``). ``cut``:
+    themselves, skipped likewise (``framing/_rows.py``; a CSV or TSV file into byte ranges that the
+    workers read, ``framing/_csvranges.py``). ``cut``:
     ``work`` reads texts only through :meth:`framing.batch.TextBatch.build`, so a JSON Lines file's
     texts may stay in its bytes (``framing/_jsontext.py``)."""
     # Several processes: small blocks at the start and the end of a JSON Lines file, other sources in
@@ -364,11 +366,27 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     rows, parse = plan
     remote = None if parse.frame is None or start_method() == "fork" else parse.with_rows
     results = ordered_map(_chunk_task, rows, state={**state, "parse": parse}, jobs=jobs, remote=remote, warm=_warm)
+    if isinstance(parse, RangeParser):  # (byte ranges of a CSV file: numbered here, in order)
+        yield from _deduped(_numbered(results, parse, chunk_rows), drop)
+        return
     if not parse.documents:
         yield from _deduped(results, drop)
         return
     for i, (out, _) in enumerate(results):  # (a Corpus's skipped rows: with its first chunk)
         yield out, source.skipped if i == 0 else _NO_SKIPS.copy()
+
+
+def _numbered(results, parse: RangeParser, chunk_rows: int):
+    """The workers' results for byte ranges of a CSV file, their rows numbered through the file; a
+    range that did not read as part of the whole file raises the error one process gives
+    (:func:`framing._csvranges.replay`)."""
+    before = 0
+    try:
+        for out, parsed in results:
+            yield out, parsed.renumbered(before, parse.prefix)
+            before += parsed.records
+    except IrregularRange as err:
+        raise replay(parse, chunk_rows, err) from None
 
 
 def _deduped(results, drop):

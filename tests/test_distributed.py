@@ -52,3 +52,39 @@ def test_dask_engine_equals_local_engine(tmp_path):
     assert sorted(documents["doc_id"]) == sorted(local.documents["doc_id"])
     skipped = pd.read_parquet(tmp_path / "out" / "skipped")
     assert any("duplicate doc_id" in r for r in skipped["reason"]) and any("whitespace" in r for r in skipped["reason"])
+
+
+def test_dask_partitions_of_parquet_write_one_schema(tmp_path):
+    """An integer or boolean column with a null in one file only was ``int64`` in the other files'
+    partitions and ``object`` in that one, so the parts were written as integers in some and as
+    text in others. Every part now has the local engine's nullable dtype, and the values agree."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from framing.cli._common import load_score_dir
+    from framing.distributed import score_dask
+
+    docs = framing.read_corpus(framing.demo_corpus()).documents.head(9)
+    years = [None if i == 4 else 2000 + i for i in range(9)]
+    flags = [None if i == 7 else i % 2 == 0 for i in range(9)]
+    whole = pa.table({"id": [f"d{i}" for i in range(9)], "outlet": docs["outlet"].tolist(),
+                      "text": [t if i != 7 else "" for i, t in enumerate(docs["text"])],
+                      "year": pa.array(years, pa.int64()), "flag": pa.array(flags, pa.bool_())})
+    (tmp_path / "corpus").mkdir()
+    for k in range(3):  # nulls in the second and third files only; the flag's on a skipped row
+        pq.write_table(whole.slice(3 * k, 3), tmp_path / "corpus" / f"p{k}.parquet")
+    pq.write_table(whole, tmp_path / "whole.parquet")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        counts = score_dask(tmp_path / "corpus", "libya", out=tmp_path / "out", client=client)
+    assert counts["partitions"] == 3 and counts["scored"] == 8 and counts["skipped"] == 1
+    parts = sorted((tmp_path / "out" / "documents").glob("*.parquet"))
+    schemas = {str(pq.read_schema(p).field(c).type) for p in parts for c in ("year", "flag")}
+    assert [str(pq.read_schema(p).field("year").type) for p in parts] == ["int64"] * 3
+    assert schemas == {"int64", "bool"}
+    local = framing.score(tmp_path / "whole.parquet", "libya", chunk_rows=3).documents
+    assert str(local["year"].dtype) == "Int64" and str(local["flag"].dtype) == "boolean"
+    _, documents = load_score_dir(tmp_path / "out")
+    got = documents.set_index("doc_id").loc[local["doc_id"]]
+    assert got["year"].astype("Int64").tolist() == local["year"].tolist()
+    assert got["flag"].astype("boolean").tolist() == local["flag"].tolist()

@@ -1,0 +1,232 @@
+"""CSV and TSV files read in byte ranges by worker processes (framing/_csvranges.py): the ranges
+read as the whole file does, and scoring with several processes gives the tables of one."""
+
+import sys
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import framing
+from framing._csvranges import ByteRange, IrregularRange, RangeParser, byte_ranges, csv_plan, record_ends
+from framing.corpus import ColumnMap, CorpusError, _raw_csv
+
+
+def _whole(path, sep=",", encoding="utf-8"):
+    """The file read in order, as one process reads it."""
+    chunks = [raw for raw, _ in _raw_csv(path, sep, encoding, 1000)]
+    return pd.concat(chunks, ignore_index=True) if chunks else None
+
+
+def _in_ranges(path, header, sep=",", encoding="utf-8", every=1, block=1 << 20):
+    parser = RangeParser(path, sep, encoding, header, ColumnMap(), 1000, None)
+    ranges = list(byte_ranges(path, sep.encode(), every, block))
+    return ranges, [parser.read(r) for r in ranges]
+
+
+_PIECES = ["a", "b", "é", " ", '"', '""', ",", "\n", "\r\n", "\r", "\t", "x,y", '"q,\nr"']
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.lists(st.sampled_from(_PIECES), max_size=40), every=st.integers(1, 3), block=st.integers(1, 12),
+       sep=st.sampled_from([",", "\t"]), lead=st.sampled_from(["", "\n", "  \n", "\ufeff"]))
+def test_ranges_read_as_the_whole_file(tmp_path, body, every, block, sep, lead):
+    """Random text of quotes, doubled quotes, separators, line breaks of every kind, spaces and
+    tabs: wherever the file reads in order, its ranges (found a few bytes at a time) are whole
+    records and read to the same rows; where it fails in order, a range fails too."""
+    path = tmp_path / "c.csv"
+    path.write_bytes((lead + f"id{sep}text\n" + "".join(body)).encode())
+    try:
+        whole = _whole(path, sep)
+    except CorpusError:
+        whole = None
+        failed = True
+    else:
+        failed = False
+    ranges = list(byte_ranges(path, sep.encode(), every, block))
+    assert ranges[0].start == 0 and ranges[-1].stop == path.stat().st_size
+    assert all(a.stop == b.start for a, b in zip(ranges, ranges[1:]))
+    try:
+        _, parts = _in_ranges(path, ["id", "text"], sep, every=every, block=block)
+    except IrregularRange:
+        assert failed or _implicit_index(path, sep), "a range failed where the whole file reads"
+        return
+    assert not failed, "every range read where the whole file fails"
+    got = pd.concat(parts, ignore_index=True)
+    if whole is None:
+        assert len(got) == 0
+    else:
+        pd.testing.assert_frame_equal(got, whole)
+
+
+def _implicit_index(path, sep):
+    """The file's first rows read with a row index (csv_plan leaves such a file to the main process)."""
+    head = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, nrows=2, encoding="utf-8-sig")
+    return not isinstance(head.index, pd.RangeIndex)
+
+
+def test_record_ends_follow_pandas_quoting():
+    """Offsets after each record, by hand: a quote opens a quoted field only as its first character;
+    doubled quotes stay inside; text after a closing quote stays in the field; CRLF is one end."""
+    data = b'h,t\n1,"a,\nb"\n2,x"y\n3,"c""\n"d\r\n4,e\r5,f\n'
+    assert record_ends(data, b",", 1, True) == [4, 13, 19, 30, 38]  # (not after the lone "\r" at 34)
+    assert record_ends(data, b",", 2, True) == [13, 30, 38]
+    # not at the end of what was read, where the next bytes may continue the record
+    assert record_ends(b'h\n1,2\r', b",", 1, False) == [2]
+    assert record_ends(b'h\n"1""', b",", 1, False) == [2]
+    assert record_ends(b'h\n"1\n', b",", 1, True) == [2]  # (the open quote runs to the end)
+    # not before the header and the first row (blank lines are skipped by pandas), nor before a
+    # byte-order mark
+    assert record_ends(b"\n \t\nh\n\r\n1\n2\n", b",", 1, True, header=True) == [10, 12]
+    assert record_ends(b"h\n1\n\xef\xbb\xbf2\n3\n", b",", 1, True) == [2, 9, 11]
+
+
+def _trouble_csv(tmp_path, name="c.csv", sep=",", newline="\n", encoding="utf-8", bom=False):
+    """The demo's documents with quoted newlines and quotes in the texts, rows to skip (an empty
+    text, a repeated id in the same range and in a later one), and blank lines."""
+    demo = framing.read_corpus(framing.demo_corpus()).documents
+    rows = [{"id": f"d{i}", "outlet": r.outlet, "title": r.title, "text": r.text.replace(". ", '.\n"So," he said, ')}
+            for i, r in enumerate(demo.itertuples())]
+    rows[3]["text"] = ""
+    rows.insert(6, dict(rows[5]))
+    rows.insert(12, dict(rows[1], text="Another text under the id of the second row."))
+    df = pd.DataFrame(rows)
+    text = df.to_csv(index=False, sep=sep, lineterminator=newline)
+    lines = text.split(newline)
+    text = newline.join(lines[:9] + [""] + lines[9:])  # (a blank line among the rows)
+    data = text.encode(encoding, errors="replace")  # (latin-1 lacks the demo's curly quotes)
+    path = tmp_path / name
+    path.write_bytes(("\ufeff".encode() if bom else b"") + data)
+    return path
+
+
+def _spy_on_plans(monkeypatch) -> list:
+    """For each run that follows: whether it read the file in byte ranges, and their number."""
+    import framing._rows as rows_module
+
+    plans, plan = [], rows_module.csv_plan
+
+    def spy(*args, **kwargs):
+        got = plan(*args, **kwargs)
+        if got is None:
+            plans.append(None)
+            return None
+        ranges = list(got[0])
+        plans.append(len(ranges))
+        return iter(ranges), got[1]
+
+    monkeypatch.setattr(rows_module, "csv_plan", spy)
+    return plans
+
+
+@pytest.mark.parametrize("variant", [
+    dict(), dict(newline="\r\n"), dict(newline="\r"), dict(bom=True), dict(sep="\t", name="c.tsv"),
+    dict(encoding="cp1252"), dict(encoding="latin-1"),
+])
+def test_several_processes_read_csv_ranges_to_the_tables_of_one(tmp_path, monkeypatch, variant):
+    """Scoring a CSV or TSV file with two and three processes reads it in byte ranges (under fork
+    the spy sees them read) and gives the tables of one process: rows, skipped rows and their row
+    numbers and messages, with CRLF, CR, a byte-order mark, tabs and single-byte encodings."""
+    path = _trouble_csv(tmp_path, **variant)
+    encoding = variant.get("encoding", "utf-8")
+    base = framing.score(path, "libya", encoding=encoding)
+    reasons = base.skipped["reason"].tolist()
+    assert len(reasons) == 3 and sum(r.startswith("duplicate doc_id") for r in reasons) == 2, reasons
+    assert base.skipped["source"].tolist() == [f"{path} row {n}" for n in (4, 7, 13)]
+    plans = _spy_on_plans(monkeypatch)
+    for chunk_rows, jobs in ((2, 2), (5, 3), (1000, 2)):
+        other = framing.score(path, "libya", encoding=encoding, chunk_rows=chunk_rows, jobs=jobs)
+        for name in ("mentions", "documents", "skipped", "descriptors"):
+            pd.testing.assert_frame_equal(getattr(base, name), getattr(other, name), obj=f"{name} {chunk_rows}")
+    rows = len(base.documents) + len(base.skipped)
+    if variant.get("newline") == "\r":  # (never cut after a lone "\r": one range, read by a worker)
+        assert plans == [1, 1, 1]
+    else:
+        assert plans[0] >= rows // 2 - 1 and plans[1] >= rows // 5 - 1 and plans[2] == 1, plans
+
+
+def test_the_ranges_cover_the_file_and_travel_as_offsets(tmp_path):
+    path = _trouble_csv(tmp_path)
+    ranges, parse = csv_plan(path, "csv", "utf-8", 4, ColumnMap(), 1000)
+    ranges = list(ranges)
+    assert ranges[0].start == 0 and ranges[-1].stop == path.stat().st_size
+    assert all(a.stop == b.start for a, b in zip(ranges, ranges[1:]))
+    data = path.read_bytes()
+    assert all(data[r.stop - 1:r.stop] == b"\n" for r in ranges)
+    rows = sum(len(parse.read(r)) for r in ranges)
+    assert rows == len(pd.read_csv(path, dtype=str, keep_default_na=False))
+
+
+@pytest.mark.parametrize("trouble, message", [
+    (lambda t: t.replace("d25,", "d25,extra,", 1), r"Expected 4 fields in line \d+, saw 5"),
+    (lambda t: t + 'd99,x,t,"never closed\n', "EOF inside string"),
+])
+def test_a_range_that_fails_raises_the_error_of_one_process(tmp_path, trouble, message):
+    """A row with a field too many, or a quote never closed, late in the file: two processes raise
+    one process's error, with the same line number."""
+    path = _trouble_csv(tmp_path)
+    path.write_text(trouble(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(CorpusError, match=message) as one:
+        framing.score(path, "libya")
+    with pytest.raises(CorpusError, match=message) as two:
+        framing.score(path, "libya", jobs=2, chunk_rows=3)
+    assert str(one.value) == str(two.value)
+
+
+def test_bytes_that_do_not_decode_late_in_the_file_raise_the_error_of_one_process(tmp_path):
+    path = _trouble_csv(tmp_path)
+    data = path.read_bytes()
+    at = data.index(b"d25,")
+    path.write_bytes(data[:at] + b"d25,\xff" + data[at + 4:])
+    with pytest.raises(CorpusError, match="not valid utf-8 at byte") as one:
+        framing.score(path, "libya")
+    with pytest.raises(CorpusError, match="not valid utf-8 at byte") as two:
+        framing.score(path, "libya", jobs=2, chunk_rows=3)
+    assert str(one.value) == str(two.value) and f"byte {at + 4} " in str(one.value)
+
+
+@pytest.mark.parametrize("content", [b"", b"id,outlet,text\n", b"id,outlet,text", b"\n\n"])
+def test_files_without_rows_give_the_tables_of_one_process(tmp_path, content):
+    path = tmp_path / "c.csv"
+    path.write_bytes(content)
+    try:
+        base = framing.score(path, "libya")
+    except CorpusError as err:
+        with pytest.raises(CorpusError, match=str(err).split(":")[-1].strip()[:30]):
+            framing.score(path, "libya", jobs=2)
+        return
+    other = framing.score(path, "libya", jobs=2)
+    for name in ("mentions", "documents", "skipped"):
+        assert getattr(base, name).columns.tolist() == getattr(other, name).columns.tolist()
+        assert len(getattr(base, name)) == len(getattr(other, name)) == 0
+
+
+def test_files_ranges_cannot_read_are_read_by_the_main_process(tmp_path):
+    """UTF-16 (a line break is two bytes) and a file whose first row has a field more than its header
+    (pandas takes the first column as the row index) are read in order: the tables still agree."""
+    path = _trouble_csv(tmp_path, name="u16.csv", encoding="utf-16")
+    assert csv_plan(path, "csv", "utf-16", 4, ColumnMap(), 1000) is None
+    base = framing.score(path, "libya", encoding="utf-16")
+    other = framing.score(path, "libya", encoding="utf-16", jobs=2, chunk_rows=4)
+    pd.testing.assert_frame_equal(base.documents, other.documents)
+    indexed = tmp_path / "indexed.csv"
+    indexed.write_text("outlet,text\nk1,A,Haftar's militia.\nk2,B,Field Marshal Haftar.\n", encoding="utf-8")
+    assert csv_plan(indexed, "csv", "utf-8", 1, ColumnMap(), 1000) is None
+    pd.testing.assert_frame_equal(framing.score(indexed, "libya").documents,
+                                  framing.score(indexed, "libya", jobs=2, chunk_rows=1).documents)
+
+
+def test_a_range_is_whole_records(tmp_path):
+    """(A range read on its own: the second range of a file cut after every record.)"""
+    path = tmp_path / "c.csv"
+    path.write_bytes(b'id,text\n1,"a\nb"\n2,c\n')
+    parser = RangeParser(path, ",", "utf-8", ["id", "text"], ColumnMap(), 1000, None)
+    assert parser.read(ByteRange(16, 20)).values.tolist() == [["2", "c"]]
+    assert parser.read(ByteRange(0, 16)).values.tolist() == [["1", "a\nb"]]
+    with pytest.raises(IrregularRange, match="bytes 14-20"):
+        parser.read(ByteRange(14, 20))  # (not a record's start: a closing quote read as an opening one)
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q"]))
