@@ -20,6 +20,7 @@ sits idle while the other empties its queue at the end of the input, and no item
 from __future__ import annotations
 
 import gc
+import mmap
 import multiprocessing as mp
 import os
 import queue
@@ -255,7 +256,16 @@ class _Worker:
         # Which items it has started: a message asking it to skip one could arrive after it had
         # started it, and the item was then computed twice (2 runs in 8 of `score` on 20 MB, a
         # tenth of their time). Shared memory and a lock let the main process know.
-        self.marks, self.lock = ctx.RawArray("b", _RING), ctx.Lock()
+        # (Under fork the marks are an anonymous shared mapping, which the worker inherits. A
+        # RawArray lives in a file that multiprocessing makes in /dev/shm and deletes a moment
+        # later: a main process killed in that moment left the file behind. A spawned worker
+        # needs the RawArray, which can be sent to it. The lock is a named semaphore, which
+        # glibc's sem_open makes as a file and links, and CPython then unlinks: a kill in those
+        # few system calls still leaves a file in /dev/shm, 1 in 100 kills of a loop that does
+        # nothing but build pools.)
+        fork = ctx.get_start_method() == "fork"
+        self.marks = mmap.mmap(-1, _RING) if fork else ctx.RawArray("b", _RING)
+        self.lock = ctx.Lock()
         self.sent = 0  # items sent
         self.owner = os.getpid()  # (a process forked from this one by the caller's code has a copy)
         with _FORKING:
@@ -266,7 +276,7 @@ class _Worker:
                     _widen(conn)
             # a forked worker holds copies of the main process's ends of its pipes and of those of
             # every other worker alive (_MAIN_ENDS): it closes them
-            inherited = [self.inbox, self.outbox, *_MAIN_ENDS.copy()] if ctx.get_start_method() == "fork" else []
+            inherited = [self.inbox, self.outbox, *_MAIN_ENDS.copy()] if fork else []
             self.process = ctx.Process(target=_serve, args=(inbox, outbox, state, self.marks, self.lock, inherited),
                                        daemon=True)
             try:

@@ -1572,3 +1572,29 @@ def test_a_process_forked_by_the_caller_during_a_map_leaves_the_workers_to_their
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0  # (its close() raised nothing)
     assert first + list(items) == list(range(120))
+
+
+def _double(state, x):
+    return 2 * x
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_forked_workers_share_their_marks_without_a_file(monkeypatch, method):
+    """A RawArray lives in a file that multiprocessing makes in /dev/shm and deletes a moment later:
+    a main process killed in that moment left the file behind (helper-39). Forked workers inherit
+    an anonymous mapping instead; spawned ones still need the RawArray. Either way every item is
+    computed once and in order."""
+    import multiprocessing as mp
+    import multiprocessing.context
+
+    from framing._parallel import ordered_map
+
+    if method not in mp.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    monkeypatch.setenv("FRAMING_START_METHOD", method)
+    made = []
+    raw = multiprocessing.context.BaseContext.RawArray
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "RawArray",
+                        lambda self, *a, **k: made.append(a) or raw(self, *a, **k))
+    assert list(ordered_map(_double, range(200), state={}, jobs=3)) == [2 * x for x in range(200)]
+    assert len(made) == (0 if method == "fork" else 2), made
