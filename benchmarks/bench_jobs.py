@@ -31,9 +31,12 @@ corpus and fades on a large one.
   score-corpus the same on the corpus read into a ``framing.Corpus`` before the clock starts (its
            documents are checked already: they are scored in chunks, by position, as a DataFrame's).
   score-csv    the same on the corpus written as a CSV file (once, beside the JSON Lines file): the
-           main process reads chunks of raw rows (pandas) and sends them, texts included, to the
+           main process finds where records end and sends byte ranges, which the workers read
+           and parse themselves (``framing/_csvranges.py``).
+  score-parquet the same on the corpus written as a Parquet file (once; row groups of 10,000 rows):
+           the main process reads chunks of raw rows (Arrow) and sends them, texts included, to the
            worker, which checks them.
-           (These three are not in the default run: ``--commands score-frame,score-corpus,score-csv``.)
+           (These four are not in the default run: ``--commands score-frame,score-corpus,score-csv,score-parquet``.)
 
 Usage::
 
@@ -41,7 +44,7 @@ Usage::
     python benchmarks/bench_jobs.py --sizes 20 --commands count
     python benchmarks/bench_jobs.py --score-lexicons bench   # score with the generated lexicon
     python benchmarks/bench_jobs.py --sizes 20 --commands score-frame   # a DataFrame as the source
-    python benchmarks/bench_jobs.py --sizes 20 --commands score-frame,score-corpus,score-csv
+    python benchmarks/bench_jobs.py --sizes 20 --commands score-frame,score-corpus,score-csv,score-parquet
 
 The default run takes about four minutes on a 2-core machine (most of it ``score`` on 200 MB), plus,
 the first time, a few seconds to write the 200 MB corpus (cached in ``benchmarks/.cache/``).
@@ -67,18 +70,22 @@ _FRAMES: dict[tuple[str, Path], object] = {}
 def source(kind: str, path: Path):
     """What ``kind`` scores: the file; for ``score-frame`` the file read into a DataFrame, for
     ``score-corpus`` into a Corpus (once per process); for ``score-csv`` the same records as a CSV
-    file (written once, beside the JSON Lines file)."""
+    file, for ``score-parquet`` as a Parquet file (written once, beside the JSON Lines file)."""
     if kind in ("count", "score"):
         return path
-    if kind == "score-csv":
-        csv = path.with_suffix(".csv")
-        if not csv.exists():
+    if kind in ("score-csv", "score-parquet"):
+        out = path.with_suffix(".csv" if kind == "score-csv" else ".parquet")
+        if not out.exists():
             import pandas as pd
 
-            part = csv.with_suffix(".csv.part")
-            pd.read_json(path, lines=True, dtype=False).to_csv(part, index=False)
-            part.rename(csv)
-        return csv
+            part = out.with_suffix(out.suffix + ".part")
+            frame = pd.read_json(path, lines=True, dtype=False)
+            if kind == "score-csv":
+                frame.to_csv(part, index=False)
+            else:
+                frame.to_parquet(part, index=False, row_group_size=10_000)
+            part.rename(out)
+        return out
     if (kind, path) not in _FRAMES:
         import pandas as pd
 
@@ -193,7 +200,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="--jobs 2 against one process, for count and score.")
     ap.add_argument("--sizes", default="20,200", help="corpus sizes in MB, comma-separated (default 20,200)")
     ap.add_argument("--commands", default="count,score",
-                    help="comma-separated: count, score, score-frame, score-corpus, score-csv (default count,score)")
+                    help="comma-separated: count, score, score-frame, score-corpus, score-csv, score-parquet "
+                         "(default count,score)")
     ap.add_argument("--entries", type=int, default=2_000, help="generated lexicon size for count (default 2000)")
     ap.add_argument("--score-lexicons", default="loaded_language,libya",
                     help="lexicons for score: names or files, comma-separated, or 'bench' for the generated "
