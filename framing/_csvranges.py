@@ -19,9 +19,12 @@ range cannot be sure of is not guessed at:
   a quote, a separator and a line break are single bytes that no other character contains (UTF-8
   and the single-byte code pages); otherwise :func:`csv_plan` returns None and the main process
   reads the file as before;
-- a range that does not decode, does not parse, or parses with a row index or a width other than
-  the header's raises :class:`IrregularRange`; the caller then reads the file in order to raise
-  the error one process gives, naming its line (:func:`replay`).
+- a range that does not decode, does not parse, parses with a row index or a width other than the
+  header's, or holds what pandas reads differently by where its buffers end (see
+  :meth:`RangeParser.read`) raises :class:`IrregularRange`, and so does a record of tens of
+  megabytes; the caller then reads the rest of the file in order, from the start, as one process
+  does (:meth:`RangeParser.read_on`): the same rows, or the error one process gives, naming its
+  line.
 
 Row numbers (``file row N`` in ``skipped``) are counted by the main process as ranges come back
 in order (``framing.corpus._Parsed.renumbered``): a worker does not know how many rows come before
@@ -46,6 +49,11 @@ __all__: list[str] = []
 _QUOTE, _CR, _LF = 0x22, 0x0D, 0x0A
 _BOM = b"\xef\xbb\xbf"
 _BLOCK = 8 << 20  # bytes the main process reads at a time to find record ends
+_LONGEST = 32 << 20  # bytes without a place to cut after which the rest of the file is read in order
+# pandas' C parser reads its input in buffers of this many characters, and two of its readings
+# depend on where their edges fall (see RangeParser.read)
+_PANDAS_BUFFER = 262_144
+_INDENTED_QUOTE = re.compile(r'(?:^|[\r\n])[ \t]+"')
 
 
 def record_ends(data: bytes, sep: bytes, every: int, eof: bool, header: bool = False) -> list[int]:
@@ -81,6 +89,8 @@ def record_ends(data: bytes, sep: bytes, every: int, eof: bool, header: bool = F
     out: list[int] = []
     pos = record = records = 0
     before = 2 if header else 0  # (records that must be in the first range: the header and the first row)
+    if header and data.startswith(_BOM):  # (the header's first field starts after it: it may be quoted)
+        pos = record = len(_BOM)
     while pos < n:
         if data[pos] == _QUOTE:  # a quoted field: it ends at a run of an odd number of quotes
             q = pos + 1
@@ -134,9 +144,14 @@ class IrregularRange(Exception):
     """A range that did not read as that part of the whole file would (see the module docstring)."""
 
 
-def byte_ranges(path: Path, sep: bytes, every: int, block: int = _BLOCK) -> Iterator[ByteRange]:
-    """The file's ranges of about ``every`` records each, found ``block`` bytes at a time (memory
-    stays bounded by the block and the longest range)."""
+def byte_ranges(path: Path, sep: bytes, every: int, block: int = _BLOCK,
+                longest: int = _LONGEST) -> Iterator[ByteRange]:
+    """The file's ranges of about ``every`` records each, found ``block`` bytes at a time.
+
+    Raises :class:`IrregularRange` (after the ranges before it) where ``longest`` bytes hold no
+    place to cut (a record of tens of megabytes): its bytes would be scanned again with every block
+    read and held in memory, so the rest of the file is left to be read in order (``read_on``).
+    """
     with open(path, "rb") as f:
         buf, base, start, eof = b"", 0, 0, False
         while not eof:
@@ -148,6 +163,8 @@ def byte_ranges(path: Path, sep: bytes, every: int, block: int = _BLOCK) -> Iter
                 start = base + cut
             buf = buf[start - base:]
             base = start
+            if len(buf) > longest and not eof:
+                raise IrregularRange(f"{path} bytes {start}-: no record ends in {longest:,} bytes")
         if buf or start == 0:  # (the last records; a file of a header alone is one range)
             yield ByteRange(start, base + len(buf))
 
@@ -186,24 +203,58 @@ class RangeParser:
         with open(self.path, "rb") as f:
             f.seek(rng.start)
             data = f.read(rng.stop - rng.start)
+        where = f"{self.path} bytes {rng.start}-{rng.stop}"
         try:
             text = data.decode(first if rng.start == 0 else later)
+        except UnicodeDecodeError as err:
+            raise IrregularRange(f"{where}: {err}") from None
+        # Two readings of pandas' tokenizer depend on where its 262,144-character buffers end, which
+        # differ between the whole file and a range (helper-42): spaces that start a line and end a
+        # buffer are dropped when the next buffer starts with a quote (which then opens a quoted
+        # field), and a U+FEFF that starts a buffer is dropped while the first record is unfinished.
+        # A range where either could happen is read in order instead.
+        if _INDENTED_QUOTE.search(text):
+            raise IrregularRange(f"{where}: a line that starts with spaces and then a quote")
+        if rng.start and "\ufeff" in text and len(text) > _PANDAS_BUFFER:
+            ends = record_ends(data, self.sep.encode(), 1, True)
+            if not ends or ends[0] > _PANDAS_BUFFER:
+                raise IrregularRange(f"{where}: a U+FEFF and a first record longer than pandas' buffer")
+        try:
             options = dict(header=0) if rng.start == 0 else dict(header=None, names=self.header)
             raw = pd.read_csv(io.StringIO(text), sep=self.sep, dtype=str, keep_default_na=False, **options)
-        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-            raise IrregularRange(f"{self.path} bytes {rng.start}-{rng.stop}: {err}") from None
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+            raise IrregularRange(f"{where}: {err}") from None
         if not isinstance(raw.index, pd.RangeIndex) or list(raw.columns) != list(self.header):
-            raise IrregularRange(f"{self.path} bytes {rng.start}-{rng.stop}: rows with more fields than the header")
+            raise IrregularRange(f"{where}: rows with more fields than the header")
         return raw
 
     def __call__(self, rng: ByteRange) -> _Parsed:
-        raw = self.read(rng)
+        return self.check(self.read(rng))
+
+    def check(self, raw: pd.DataFrame, before: int = 0) -> _Parsed:
+        """Rows read from the file, checked, numbered from ``before`` + 1."""
         std = _Standardiser(self.columns, self.max_chars, str(self.path), roles=self.roles)
-        lines = list(range(1, len(raw) + 1))
+        lines = list(range(before + 1, before + len(raw) + 1))
         docs, skipped = std(raw, [f"{self.prefix}{n}" for n in lines])
         parsed = _Parsed.of(std, docs, skipped, lines, [])
         parsed.records = len(raw)
         return parsed
+
+    def read_on(self, before: int, chunk_rows: int) -> Iterator[_Parsed]:
+        """The file's rows after the first ``before``, read in order as one process reads it (so
+        pandas' buffers end where they do for one process), checked: what follows a range that
+        could not be read on its own. A file that does not read raises one process's error, which
+        names its line."""
+        for raw, first in self.rows_on(before, chunk_rows):
+            yield self.check(raw, first)
+
+    def rows_on(self, before: int, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, int]]:
+        """``(rows, rows before them)`` of the file after the first ``before``, read in order."""
+        row = 0
+        for raw, _ in _raw_csv(self.path, self.sep, self.encoding, chunk_rows):
+            if row + len(raw) > before:
+                yield raw.iloc[max(before - row, 0):].reset_index(drop=True), max(before, row)
+            row += len(raw)
 
 
 def csv_plan(path: Path, fmt: str, encoding: str, every: int, columns: ColumnMap,
@@ -226,15 +277,3 @@ def csv_plan(path: Path, fmt: str, encoding: str, every: int, columns: ColumnMap
     roles = columns.resolve(header, str(path))
     return (byte_ranges(path, sep.encode(), every),
             RangeParser(path, sep, encoding, header, columns, max_chars, roles))
-
-
-def replay(parse: RangeParser, chunk_rows: int, err: IrregularRange) -> CorpusError:
-    """The error that reading the file in order raises (naming its line), after a range did not
-    read as part of the whole file; or, if the file reads in order, an error that says so."""
-    try:
-        for _ in _raw_csv(parse.path, parse.sep, parse.encoding, chunk_rows):
-            pass
-    except CorpusError as found:
-        return found
-    return CorpusError(f"{err}; the file reads in order but not in parts: score it with --jobs 1, and please "
-                       "report this")

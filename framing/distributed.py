@@ -20,6 +20,7 @@ address. Each worker needs framing installed and read access to the corpus files
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
 
 import pandas as pd
@@ -61,10 +62,13 @@ def _format(path: Path, format: str | None) -> str | None:
 
 
 def _parquet_files(source) -> list[Path]:
-    """The Parquet files dask reads for ``source`` (a file, or a folder searched recursively)."""
+    """The Parquet files dask reads for ``source`` (a file, a glob pattern, or a folder searched
+    recursively)."""
     path = Path(source)
     if path.is_file():
         return [path]
+    if not path.exists() and any(c in str(source) for c in "*?["):
+        return [Path(p) for p in sorted(glob.glob(str(source), recursive=True)) if Path(p).is_file()]
     files = [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(("_", "."))]
     return [p for p in files if p.suffix.lower() in (".parquet", ".pq")] or files
 

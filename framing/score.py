@@ -32,7 +32,7 @@ from tqdm.auto import tqdm
 
 from . import _kernels
 from ._parallel import ordered_map, resolve_jobs, start_method
-from ._csvranges import IrregularRange, RangeParser, replay
+from ._csvranges import IrregularRange, RangeParser
 from ._rows import rows_plan
 from .cache import cached_matcher
 from ._frames import frame_of
@@ -367,7 +367,7 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     remote = None if parse.frame is None or start_method() == "fork" else parse.with_rows
     results = ordered_map(_chunk_task, rows, state={**state, "parse": parse}, jobs=jobs, remote=remote, warm=_warm)
     if isinstance(parse, RangeParser):  # (byte ranges of a CSV file: numbered here, in order)
-        yield from _deduped(_numbered(results, parse, chunk_rows), drop)
+        yield from _deduped(_numbered(results, rows, parse, chunk_rows, lambda docs: work(state, docs)), drop)
         return
     if not parse.documents:
         yield from _deduped(results, drop)
@@ -376,17 +376,28 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
         yield out, source.skipped if i == 0 else _NO_SKIPS.copy()
 
 
-def _numbered(results, parse: RangeParser, chunk_rows: int):
-    """The workers' results for byte ranges of a CSV file, their rows numbered through the file; a
-    range that did not read as part of the whole file raises the error one process gives
-    (:func:`framing._csvranges.replay`)."""
+def _numbered(results, rows, parse: RangeParser, chunk_rows: int, score):
+    """The workers' results for byte ranges of a CSV file, their rows numbered through the file.
+    After a range that could not be read on its own, the rest of the file is read and scored
+    (``score(documents)``) here, in order (:meth:`framing._csvranges.RangeParser.read_on`)."""
     before = 0
     try:
         for out, parsed in results:
             yield out, parsed.renumbered(before, parse.prefix)
             before += parsed.records
-    except IrregularRange as err:
-        raise replay(parse, chunk_rows, err) from None
+    except IrregularRange:
+        results.close()  # (the workers stop)
+        _close(rows)  # (and the ranges' file is closed)
+        for parsed in parse.read_on(before, chunk_rows):
+            yield score(parsed.docs), parsed
+    finally:
+        _close(rows)
+
+
+def _close(items) -> None:
+    close = getattr(items, "close", None)  # (a generator's; an iterator of a list has none)
+    if close is not None:
+        close()
 
 
 def _deduped(results, drop):
