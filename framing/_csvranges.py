@@ -53,10 +53,10 @@ _LONGEST = 32 << 20  # bytes without a place to cut after which the rest of the 
 # pandas' C parser reads its input in buffers of this many characters, and two of its readings
 # depend on where their edges fall (see RangeParser.read)
 _PANDAS_BUFFER = 262_144
-_INDENTED_QUOTE = re.compile(r'(?:^|[\r\n])[ \t]+"')
 
 
-def record_ends(data: bytes, sep: bytes, every: int, eof: bool, header: bool = False) -> list[int]:
+def record_ends(data: bytes, sep: bytes, every: int, eof: bool, header: bool = False,
+                indented: list | None = None) -> list[int]:
     """Offsets in ``data`` just after every ``every``-th record end (``data`` starts at a record's
     start), as pandas' C tokenizer reads CSV with ``"`` quotes (see the module docstring).
 
@@ -70,6 +70,9 @@ def record_ends(data: bytes, sep: bytes, every: int, eof: bool, header: bool = F
     eof : bool
         Whether ``data`` ends the file; if not, a record end that the next bytes could change
         (a ``\\r`` at the very end, a run of quotes reaching the end) is not reported.
+    indented : list, optional
+        Gets the offset of every record that starts with spaces or tabs and then a quote (pandas
+        reads those by where its buffers end; a line of a quoted text does not count).
     header : bool
         ``data`` starts the file: no offset is reported before the ends of the header and the first
         row, that is of two records with a character other than spaces and tabs (pandas skips blank
@@ -91,6 +94,8 @@ def record_ends(data: bytes, sep: bytes, every: int, eof: bool, header: bool = F
     before = 2 if header else 0  # (records that must be in the first range: the header and the first row)
     if header and data.startswith(_BOM):  # (the header's first field starts after it: it may be quoted)
         pos = record = len(_BOM)
+    if indented is not None:
+        _indented(data, pos, n, indented, eof)
     while pos < n:
         if data[pos] == _QUOTE:  # a quoted field: it ends at a run of an odd number of quotes
             q = pos + 1
@@ -121,6 +126,8 @@ def record_ends(data: bytes, sep: bytes, every: int, eof: bool, header: bool = F
         if before:
             before -= bool(data[record:pos].strip(b" \t\r\n"))
             record = pos
+        if indented is not None and pos < n and data[pos] in _BLANKS:
+            _indented(data, pos, n, indented, eof)
         records += 1
         if (records >= every and not before and data[pos - 1] == _LF and (eof or pos + 3 <= n)
                 and data[pos:pos + 3] != _BOM):
@@ -130,6 +137,19 @@ def record_ends(data: bytes, sep: bytes, every: int, eof: bool, header: bool = F
             out.append(pos)
             records = 0
     return out
+
+
+_BLANKS = b" \t"
+
+
+def _indented(data: bytes, pos: int, n: int, out: list, eof: bool) -> None:
+    """Adds ``pos`` to ``out`` if the record there starts with spaces or tabs and then a quote (or
+    with spaces that reach the end of ``data`` short of the file's end: the next bytes may)."""
+    j = pos
+    while j < n and data[j] in _BLANKS:
+        j += 1
+    if j > pos and (data[j] == _QUOTE if j < n else not eof):
+        out.append(pos)
 
 
 @dataclass(frozen=True)
@@ -158,15 +178,23 @@ def byte_ranges(path: Path, sep: bytes, every: int, block: int = _BLOCK,
             data = f.read(block)
             eof = not data
             buf += data
-            for cut in record_ends(buf, sep, every, eof, header=base == 0):
+            indented: list[int] = []  # (records pandas reads by where its buffers end: read in order)
+            for cut in record_ends(buf, sep, every, eof, header=base == 0, indented=indented):
+                if indented and indented[0] < cut:
+                    raise IrregularRange(f"{path} byte {base + indented[0]}: {_INDENTED}")
                 yield ByteRange(start, base + cut)
                 start = base + cut
+            if eof and indented and base + indented[-1] >= start:
+                raise IrregularRange(f"{path} byte {base + indented[-1]}: {_INDENTED}")
             buf = buf[start - base:]
             base = start
             if len(buf) > longest and not eof:
                 raise IrregularRange(f"{path} bytes {start}-: no record ends in {longest:,} bytes")
         if buf or start == 0:  # (the last records; a file of a header alone is one range)
             yield ByteRange(start, base + len(buf))
+
+
+_INDENTED = "a record that starts with spaces and then a quote"
 
 
 def _decoders(encoding: str) -> tuple[str, str] | None:
@@ -211,10 +239,8 @@ class RangeParser:
         # Two readings of pandas' tokenizer depend on where its 262,144-character buffers end, which
         # differ between the whole file and a range (helper-42): spaces that start a line and end a
         # buffer are dropped when the next buffer starts with a quote (which then opens a quoted
-        # field), and a U+FEFF that starts a buffer is dropped while the first record is unfinished.
-        # A range where either could happen is read in order instead.
-        if _INDENTED_QUOTE.search(text):
-            raise IrregularRange(f"{where}: a line that starts with spaces and then a quote")
+        # field: byte_ranges stops at such records), and a U+FEFF that starts a buffer is dropped
+        # while the first record is unfinished. A range where that could happen is read in order.
         if rng.start and "\ufeff" in text and len(text) > _PANDAS_BUFFER:
             ends = record_ends(data, self.sep.encode(), 1, True)
             if not ends or ends[0] > _PANDAS_BUFFER:

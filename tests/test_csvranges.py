@@ -55,9 +55,13 @@ def test_ranges_read_as_the_whole_file(tmp_path, body, every, block, sep, lead):
         failed = True
     else:
         failed = False
-    ranges = list(byte_ranges(path, sep.encode(), every, block))
-    assert ranges[0].start == 0 and ranges[-1].stop == path.stat().st_size
-    assert all(a.stop == b.start for a, b in zip(ranges, ranges[1:]))
+    try:
+        ranges = list(byte_ranges(path, sep.encode(), every, block))
+    except IrregularRange:
+        pass  # (a record the ranges leave to the reading in order)
+    else:
+        assert ranges[0].start == 0 and ranges[-1].stop == path.stat().st_size
+        assert all(a.stop == b.start for a, b in zip(ranges, ranges[1:]))
     if _implicit_index(path, sep):
         return  # (csv_plan leaves such a file to the main process)
     try:
@@ -332,3 +336,29 @@ def test_the_dask_engine_finds_the_parquet_files_of_a_glob(tmp_path):
     files = _parquet_files(str(tmp_path / "*.parquet"))
     assert files == [tmp_path / "p0.parquet", tmp_path / "p1.parquet"]
     assert nullable_columns(*files) == {"n": "Int64"}
+
+
+def test_indented_quotes_inside_texts_keep_the_ranges(tmp_path, monkeypatch):
+    """A paragraph of a quoted text that starts with spaces and a quote is text to pandas whatever
+    its buffers: such ranges are read by the workers (treating them as records sent 200 MB of news
+    to the reading in order, and --jobs 2 fell from 1.76x to 1.12x); a record that starts so is not."""
+    import framing._csvranges as cr
+
+    read_on = cr.RangeParser.read_on
+    continued = []
+    monkeypatch.setattr(cr.RangeParser, "read_on", lambda self, *a: continued.append(a) or read_on(self, *a))
+    rows = [f'{i},A,"Haftar spoke.\n   ""We will take Derna,"" he said.\n\t""Soon."""' for i in range(40)]
+    path = tmp_path / "c.csv"
+    path.write_text("id,outlet,text\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    found = []
+    record_ends(path.read_bytes(), b",", 1, True, indented=found)
+    assert found == [] and len(list(byte_ranges(path, b",", 3))) == 14
+    assert len(_same_tables(path, (3, 500)).documents) == 40 and continued == []
+    text = "id,outlet,text\n" + "\n".join(rows[:20] + ['  "x",A,"Haftar"'] + rows[20:]) + "\n"
+    path.write_text(text, encoding="utf-8")
+    record_ends(path.read_bytes(), b",", 1, True, indented=found)
+    assert found == [len(text.encode()[:text.index('  "x"')])]
+    with pytest.raises(IrregularRange, match="starts with spaces and then a quote"):
+        list(byte_ranges(path, b",", 3))
+    _same_tables(path, (3,))
+    assert len(continued) == 1
