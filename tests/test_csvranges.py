@@ -1,7 +1,9 @@
 """CSV and TSV files read in byte ranges by worker processes (framing/_csvranges.py): the ranges
 read as the whole file does, and scoring with several processes gives the tables of one."""
 
+import os
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -178,6 +180,21 @@ def test_the_ranges_cover_the_file_and_travel_as_offsets(tmp_path):
     assert rows == len(pd.read_csv(path, dtype=str, keep_default_na=False))
 
 
+def _open_in_this_process(path) -> int:
+    """How many of this process's file descriptors are open on ``path`` (Linux; 0 elsewhere)."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        return 0
+    target = str(Path(path).resolve())
+    count = 0
+    for fd in fds.iterdir():
+        try:
+            count += os.readlink(fd) == target
+        except OSError:  # (the listing's own descriptor, closed by now)
+            pass
+    return count
+
+
 @pytest.mark.parametrize("trouble, message", [
     (lambda t: t.replace("d25,", "d25,extra,", 1), r"Expected 4 fields in line \d+, saw 5"),
     (lambda t: t + 'd99,x,t,"never closed\n', "EOF inside string"),
@@ -192,6 +209,7 @@ def test_a_range_that_fails_raises_the_error_of_one_process(tmp_path, trouble, m
     with pytest.raises(CorpusError, match=message) as two:
         framing.score(path, "libya", jobs=2, chunk_rows=3)
     assert str(one.value) == str(two.value)
+    assert _open_in_this_process(path) == 0  # (not even while the errors are held)
 
 
 def test_bytes_that_do_not_decode_late_in_the_file_raise_the_error_of_one_process(tmp_path):

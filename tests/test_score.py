@@ -235,3 +235,32 @@ def test_texts_read_whole_or_around_mentions_give_the_same_tables(basil, monkeyp
     mentions = results[0].mentions
     assert len(mentions) > 1000 and (mentions["voice"] != "author").sum() > 50
     assert mentions["negated"].any() and mentions["hedged"].any()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_while_a_chunk_is_scored_and_left_as_it_was(monkeypatch, enabled):
+    import gc
+    import sys
+
+    module = sys.modules["framing.score"]
+    seen = []
+    real = module._score_chunk
+
+    def recording(*args, **kwargs):
+        seen.append(gc.isenabled())
+        if len(seen) == 2:
+            raise RuntimeError("a chunk fails")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "_score_chunk", recording)
+    docs = pd.DataFrame({"text": ["The warlord's militia moved.", "A field marshal spoke."] * 3,
+                         "outlet": ["a", "b"] * 3})
+    (gc.enable if enabled else gc.disable)()
+    try:
+        res = framing.score(docs.iloc[:2], SMALL)
+        assert seen == [False] and gc.isenabled() is enabled and len(res.mentions) == 3
+        with pytest.raises(RuntimeError, match="a chunk fails"):
+            framing.score(docs, SMALL, chunk_rows=2)
+        assert seen == [False, False] and gc.isenabled() is enabled  # (restored after an error too)
+    finally:
+        gc.enable()
