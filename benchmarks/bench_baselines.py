@@ -29,7 +29,9 @@ fresh Python process that ran only that variant (the script re-runs itself with 
 
 Then: framing's counts against ``tests/reference_matcher.py`` on the first ~2 MB (exit status 1 if
 any document differs), how far each baseline's totals are from framing's, and scaling with the
-lexicon size (100, 1,000, 10,000 entries) and the corpus size (``--size-mb`` and 10x that). Markdown
+lexicon size (100, 1,000, 10,000 entries) and the corpus size (``--size-mb`` and 10x that; each
+size twice in fresh processes: the whole table kept in memory as for the tools above, and each
+chunk's table appended to a CSV file as the command line writes it, nothing kept). Markdown
 tables at the end; every number also goes to ``benchmarks/.cache/bench_baselines.json``.
 
 Usage::
@@ -394,9 +396,36 @@ def missing(variant: Variant) -> str | None:
 
 
 # ------------------------------------------------------------------------------------- fresh processes
+STREAMED = "count_streamed"  # the corpus-size table's second run: what the command line does
+
+
+def run_streamed(matcher, path: Path) -> int:
+    """``iter_count`` with each chunk's table appended to a CSV file as it comes (as ``framing
+    count`` writes it), nothing kept in memory: the number of documents."""
+    import tempfile
+
+    from framing.score import iter_count
+
+    n = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "counts.csv"
+        for counts, _skipped in iter_count(path, matcher, progress=False):
+            counts.to_csv(out, mode="a", header=n == 0, index=False)
+            n += len(counts)
+    return n
+
+
 def child_main(args) -> int:
     """``--child NAME``: run one variant in this fresh process and print one JSON line with its
     seconds and peak RSS (and, for worker pools, the largest worker's)."""
+    if args.child == STREAMED:
+        setup = make_setup(args)
+        matcher = prepare_framing(setup)
+        t = time.perf_counter()
+        n = run_streamed(matcher, setup.path)
+        seconds = time.perf_counter() - t
+        print(json.dumps({"seconds": seconds, "n_docs": n, "peak_rss_mib": bc.peak_rss_mib()}))
+        return 0
     variant = BY_NAME[args.child]
     setup = make_setup(args)
     note = missing(variant)
@@ -594,14 +623,29 @@ def print_tables(res: dict) -> None:
         print()
         print("### Corpus size: framing count (jobs=1), each in a fresh process")
         print()
-        print("| corpus MB | documents | seconds | MB/s | peak RSS MiB |")
-        print("|---:|---:|---:|---:|---:|")
+        print("Kept: the document x category table of the whole corpus held in memory, as every tool above is "
+              "run (it grows with the corpus: 8 bytes per document and category, and the ids). Streamed: each "
+              "chunk's table appended to a CSV file as it comes, as the command line writes it.")
+        print()
+        print("| corpus MB | documents | kept: seconds | MB/s | peak RSS MiB | streamed: seconds | MB/s "
+              "| peak RSS MiB |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        peaks = {}
         for r in sc["corpus"]:
-            if "error" in r:
-                print(f"| {r['mb']:.1f} | - | - | - | {r['error']} |")
-            else:
-                print(f"| {r['mb']:.1f} | {r['n_docs']:,} | {r['seconds']:.2f} | {r['mb_per_s']:.2f} | "
-                      f"{r['peak_rss_mib']:,.0f} |")
+            st = r.get("streamed", {"error": "not run"})
+            kept = (f"- | - | {r['error']}" if "error" in r else
+                    f"{r['seconds']:.2f} | {r['mb_per_s']:.2f} | {r['peak_rss_mib']:,.0f}")
+            streamed = (f"- | - | {st['error']}" if "error" in st else
+                        f"{st['seconds']:.2f} | {r['mb'] / st['seconds']:.2f} | {st['peak_rss_mib']:,.0f}")
+            docs = f"{r['n_docs']:,}" if "n_docs" in r else "-"
+            print(f"| {r['mb']:.1f} | {docs} | {kept} | {streamed} |")
+            for key, x in (("kept", r), ("streamed", st)):
+                if "error" not in x:
+                    peaks.setdefault(key, []).append(x["peak_rss_mib"])
+        ratios = [f"{key} {p[-1] / p[0]:.2f}x" for key, p in peaks.items() if len(p) == 2]
+        if ratios:
+            print()
+            print(f"peak RSS, larger corpus over smaller: {', '.join(ratios)}")
 
 
 def time_variants(setup: Setup, res: dict, repeat: int = 3) -> dict[str, Counts]:
@@ -683,6 +727,11 @@ def scaling(args, setup: Setup, text_mb: float, fresh_count: dict) -> dict:
             row["mb_per_s"] = row["mb"] / fresh["seconds"]
             print(f"  scaling: {row['mb']:.0f} MB corpus: {row['mb_per_s']:.2f} MB/s, "
                   f"{fresh['peak_rss_mib']:.0f} MiB", flush=True)
+        streamed = in_fresh_process(STREAMED, args, size)
+        row["streamed"] = streamed
+        if "error" not in streamed:
+            print(f"  scaling: {row['mb']:.0f} MB corpus, streamed to a file: {row['mb'] / streamed['seconds']:.2f} "
+                  f"MB/s, {streamed['peak_rss_mib']:.0f} MiB", flush=True)
         corpus_rows.append(row)
     return {"lexicon": lex_rows, "corpus": corpus_rows}
 
@@ -698,7 +747,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-scaling", action="store_true", help="skip the lexicon-size and corpus-size runs")
     ap.add_argument("--repeat", type=int, default=3,
                     help="timed runs of every variant, the best one reported (default 3; 1 halves the time)")
-    ap.add_argument("--child", choices=list(BY_NAME), help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=[*BY_NAME, STREAMED], help=argparse.SUPPRESS)
     bc.add_common_args(ap)
     args = ap.parse_args(argv)
     if args.child:

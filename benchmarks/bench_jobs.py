@@ -20,6 +20,15 @@ faults of the main process and of the worker (``getrusage``) for the last timed 
 that the cost can be read next to the ratio: it is paid once per run, so it weighs on a small
 corpus and fades on a large one.
 
+How much two processes can gain at all is a property of the machine as much as of framing: two
+processes share the two cores with whatever else runs (on a virtual machine, the host's other
+guests too), and share the caches and the memory bandwidth. So each round also times the same
+work split in two with nothing shared: two processes forked from the measuring process, each
+scoring one half of the corpus (cut where half of its text bytes lie behind) with ``jobs=1``,
+nothing ordered or sent back. One process's best time over theirs is the "ceiling"; the table
+gives ``--jobs 2``'s ratio over it too (1.0: all that the machine gave to two independent
+processes). Not for ``score-corpus``, nor where processes cannot be forked.
+
   count    ``framing.score.iter_count`` (the generated 2,000-entry lexicon by default), chunks of
            1,000 documents.
   score    ``framing.score.iter_score`` with the sentence index and voice (the shipped lexicons
@@ -54,6 +63,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -96,12 +106,37 @@ def source(kind: str, path: Path):
     return _FRAMES[kind, path]
 
 
-def consume(kind: str, path: Path, matcher, jobs: int, keep: bool = False):
-    """Run ``iter_count`` or ``iter_score`` to the end; the chunks when ``keep``, else None."""
+def halves(kind: str, path: Path) -> tuple | None:
+    """The corpus of ``kind`` cut in two where half of its text bytes lie behind (the JSON Lines
+    file cut at the line nearest its middle byte, written once beside it; the other formats made
+    from each half as :func:`source` makes them from the whole; a DataFrame's rows cut at the same
+    place), or None for ``score-corpus``."""
+    if kind == "score-corpus":
+        return None
+    if (kind, "halves", path) in _FRAMES:
+        return _FRAMES[kind, "halves", path]
+    parts = [path.with_name(f"{path.stem}.half{i}{path.suffix}") for i in (0, 1)]
+    if not all(p.exists() for p in parts):
+        data = path.read_bytes()
+        cut = data.index(b"\n", len(data) // 2) + 1
+        for p, piece in zip(parts, (data[:cut], data[cut:])):
+            tmp = p.with_suffix(p.suffix + ".part")
+            tmp.write_bytes(piece)
+            tmp.rename(p)
+    out = tuple(source(kind, p) for p in parts)
+    _FRAMES[kind, "halves", path] = out
+    return out
+
+
+def consume(kind: str, path: Path, matcher, jobs: int, keep: bool = False, src=None):
+    """Run ``iter_count`` or ``iter_score`` to the end (on ``src`` when given, else on the source of
+    ``kind`` for ``path``); the chunks when ``keep``, else None."""
     from framing.score import iter_count, iter_score
 
-    chunks = iter_count(path, matcher, jobs=jobs, progress=False) if kind == "count" else \
-        iter_score(source(kind, path), matcher, jobs=jobs, progress=False, text=False)
+    if src is None:
+        src = path if kind == "count" else source(kind, path)
+    chunks = iter_count(src, matcher, jobs=jobs, progress=False) if kind == "count" else \
+        iter_score(src, matcher, jobs=jobs, progress=False, text=False)
     out = []
     for chunk in chunks:
         if keep:
@@ -130,11 +165,41 @@ def faults() -> tuple[int, int]:
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt)
 
 
+def independent_halves(kind: str, matcher, parts: tuple) -> float:
+    """Seconds for two processes forked from this one, each scoring one half of the corpus with
+    ``jobs=1``, at the same time, until both have ended: the same work split in two with nothing
+    shared, ordered or sent back, so the most that two processes can gain on this machine (two
+    cores shared with whatever else runs, their caches and memory bandwidth too)."""
+    t = time.perf_counter()
+    pids = []
+    for part in parts:
+        pid = os.fork()
+        if pid == 0:  # (the child: score, then leave at once, without the parent's clean-up)
+            code = 1
+            try:
+                consume(kind, Path(), matcher, 1, src=part)
+                code = 0
+            finally:
+                os._exit(code)
+        pids.append(pid)
+    failed = [pid for pid in pids if os.waitpid(pid, 0)[1] != 0]
+    if failed:
+        raise SystemExit(f"{kind}: a process scoring half of the corpus failed")
+    return time.perf_counter() - t
+
+
 def measure(kind: str, path: Path, matcher, repeat: int) -> dict:
-    """One and two processes in turn, ``repeat`` rounds after a warm-up of each."""
+    """One and two processes in turn, ``repeat`` rounds after a warm-up of each, and in each round
+    the two halves of the corpus in two independent processes (:func:`independent_halves`; not
+    where :func:`halves` has none, or where processes cannot be forked)."""
+    parts = halves(kind, path) if hasattr(os, "fork") else None
     for jobs in (1, 2):
         consume(kind, path, matcher, jobs)
+    if parts is not None:
+        for part in parts:  # (each half's own first-use work done here, inherited by the children)
+            consume(kind, path, matcher, 1, src=part)
     times: dict[int, list[float]] = {1: [], 2: []}
+    split: list[float] = []
     flt: dict[int, tuple[int, int]] = {}
     for _ in range(repeat):
         for jobs in (1, 2):
@@ -144,8 +209,11 @@ def measure(kind: str, path: Path, matcher, repeat: int) -> dict:
             times[jobs].append(time.perf_counter() - t)
             f1 = faults()
             flt[jobs] = (f1[0] - f0[0], f1[1] - f0[1])
+        if parts is not None:
+            split.append(independent_halves(kind, matcher, parts))
     best = {j: min(ts) for j, ts in times.items()}
-    return {"times": times, "best": best, "ratio": best[1] / best[2], "faults": flt}
+    return {"times": times, "best": best, "ratio": best[1] / best[2], "faults": flt, "halves": split,
+            "halves_ratio": best[1] / min(split) if split else None}
 
 
 def once(args) -> int:
@@ -192,7 +260,8 @@ def child(args) -> int:
     what = check_equal(kind, path, matcher)
     r = measure(kind, path, matcher, args.repeat)
     print(json.dumps({"what": what, "mb": meta["text_bytes"] / 1e6, "times": r["times"], "best": r["best"],
-                      "ratio": r["ratio"], "faults": r["faults"]}))
+                      "ratio": r["ratio"], "faults": r["faults"], "halves": r["halves"],
+                      "halves_ratio": r["halves_ratio"]}))
     return 0
 
 
@@ -217,8 +286,6 @@ def main(argv=None) -> int:
     if args.once:
         return once(args)
 
-    import os
-
     print(f"machine: {os.cpu_count()} cores; framing {bc.framing_fingerprint()}", flush=True)
     bc.make_lexicon(args.entries, args.data, args.cache)  # (made once here, read from the cache by the children)
     rows = []
@@ -242,12 +309,14 @@ def main(argv=None) -> int:
             print(f"{float(size):g} MB {kind}: tables of two processes equal to one ({r['what']}); one process "
                   f"{', '.join(f'{t:.3f}' for t in r['times'][1])} s, two "
                   f"{', '.join(f'{t:.3f}' for t in r['times'][2])} s; in fresh processes, best of {args.repeat}: "
-                  f"{r['fresh'][1]:.3f} and {r['fresh'][2]:.3f} s", flush=True)
+                  f"{r['fresh'][1]:.3f} and {r['fresh'][2]:.3f} s" +
+                  (f"; the two halves in two independent processes {', '.join(f'{t:.3f}' for t in r['halves'])} s"
+                   if r["halves"] else ""), flush=True)
     print()
     print("| corpus | command | one process s (MB/s) | two processes s (MB/s) | ratio | minor faults, one process "
           "| minor faults, two: main / worker | fresh processes: one / two s | fresh ratio "
-          "| fresh minor faults, one / two: main / worker |")
-    print("|---|---|---:|---:|---:|---:|---|---|---:|---|")
+          "| fresh minor faults, one / two: main / worker | independent halves s | ceiling | ratio / ceiling |")
+    print("|---|---|---:|---:|---:|---:|---|---|---:|---|---:|---:|---:|")
     for size, kind, mb, r in rows:
         b1, b2 = r["best"][1], r["best"][2]
         f1, f2 = r["faults"][1], r["faults"][2]
@@ -255,7 +324,9 @@ def main(argv=None) -> int:
         g1, g2 = r["fresh_faults"][1], r["fresh_faults"][2]
         print(f"| {size:g} MB | {kind} | {b1:.3f} ({mb / b1:.1f}) | {b2:.3f} ({mb / b2:.1f}) | **{r['ratio']:.2f}x** "
               f"| {f1[0]:,} | {f2[0]:,} / {f2[1]:,} | {n1:.3f} / {n2:.3f} | **{n1 / n2:.2f}x** "
-              f"| {g1[0]:,} / {g2[0]:,} / {g2[1]:,} |")
+              f"| {g1[0]:,} / {g2[0]:,} / {g2[1]:,} | " +
+              (f"{min(r['halves']):.3f} | {r['halves_ratio']:.2f}x | {r['ratio'] / r['halves_ratio']:.2f} |"
+               if r["halves"] else "- | - | - |"))
     return 0
 
 
