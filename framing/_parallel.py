@@ -24,9 +24,11 @@ import mmap
 import multiprocessing as mp
 import os
 import queue
+import select
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -81,6 +83,60 @@ if hasattr(os, "register_at_fork"):
                         after_in_child=_new_lock_after_fork)
 _STOP = None
 START_METHOD_VARIABLE = "FRAMING_START_METHOD"
+
+
+class _PipeLock:
+    """A lock that a forked worker shares with its main process: one byte in a pipe. Whoever reads
+    the byte holds the lock and writes it back to release it.
+
+    Why not ``multiprocessing.Lock``: it is a named POSIX semaphore, which glibc's ``sem_open``
+    makes as a file in /dev/shm, links under its name, and CPython then unlinks; a process killed
+    in those few system calls left the file there (1 kill in 100 of a loop that did nothing but
+    build pools). A pipe is no file in any folder: it ends with the last process that holds it.
+    Only for forked workers (a spawned one is sent ``multiprocessing.Lock``). A process killed
+    while it holds the byte takes it along, and every later ``acquire`` waits out its timeout, as
+    it would with the semaphore."""
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._read, False)
+        os.write(self._write, b"\0")
+
+    def acquire(self, block: bool = True, timeout: float | None = None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + max(timeout, 0)
+        poller = None
+        while True:
+            try:
+                if os.read(self._read, 1):
+                    return True
+            except BlockingIOError:  # (held: wait for the byte, which another may then take first)
+                pass
+            if not block:
+                return False
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            if poller is None:
+                poller = select.poll()
+                poller.register(self._read, select.POLLIN)
+            poller.poll(None if left is None else max(1, int(left * 1000)))
+
+    def release(self) -> None:
+        os.write(self._write, b"\0")
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+    def close(self) -> None:
+        """This process's ends of the pipe closed (twice: nothing more)."""
+        for name in ("_read", "_write"):
+            fd, value = getattr(self, name), -1
+            setattr(self, name, value)
+            if fd >= 0:
+                os.close(fd)
 
 
 class WorkerError(RuntimeError):
@@ -256,16 +312,14 @@ class _Worker:
         # Which items it has started: a message asking it to skip one could arrive after it had
         # started it, and the item was then computed twice (2 runs in 8 of `score` on 20 MB, a
         # tenth of their time). Shared memory and a lock let the main process know.
-        # (Under fork the marks are an anonymous shared mapping, which the worker inherits. A
-        # RawArray lives in a file that multiprocessing makes in /dev/shm and deletes a moment
-        # later: a main process killed in that moment left the file behind. A spawned worker
-        # needs the RawArray, which can be sent to it. The lock is a named semaphore, which
-        # glibc's sem_open makes as a file and links, and CPython then unlinks: a kill in those
-        # few system calls still leaves a file in /dev/shm, 1 in 100 kills of a loop that does
-        # nothing but build pools.)
+        # (Under fork the marks are an anonymous shared mapping, which the worker inherits, and
+        # the lock a byte in a pipe (_PipeLock). A RawArray lives in a file that multiprocessing
+        # makes in /dev/shm and deletes a moment later, and a multiprocessing lock is a named
+        # semaphore made likewise: a main process killed in that moment left the file behind. A
+        # spawned worker needs both, which can be sent to it.)
         fork = ctx.get_start_method() == "fork"
         self.marks = mmap.mmap(-1, _RING) if fork else ctx.RawArray("b", _RING)
-        self.lock = ctx.Lock()
+        self.lock = _PipeLock() if fork else ctx.Lock()
         self.sent = 0  # items sent
         self.owner = os.getpid()  # (a process forked from this one by the caller's code has a copy)
         with _FORKING:
@@ -391,6 +445,8 @@ class _Worker:
                 self.inbox.close()  # (closed, then forgotten: an interrupt between the two leaves
                 self.outbox.close()  # a closed end listed, whose close in a fork does nothing)
                 _MAIN_ENDS.difference_update((self.inbox, self.outbox))
+            if isinstance(self.lock, _PipeLock):
+                self.lock.close()
 
 
 def _take(pending: deque[_Slot], pool: list[_Worker], func: Callable, state: dict, kept: deque[_Slot]) -> Any:

@@ -1592,9 +1592,58 @@ def test_forked_workers_share_their_marks_without_a_file(monkeypatch, method):
     if method not in mp.get_all_start_methods():
         pytest.skip(f"no {method} here")
     monkeypatch.setenv("FRAMING_START_METHOD", method)
-    made = []
-    raw = multiprocessing.context.BaseContext.RawArray
+    made, locks = [], []
+    raw, lock = multiprocessing.context.BaseContext.RawArray, multiprocessing.context.BaseContext.Lock
     monkeypatch.setattr(multiprocessing.context.BaseContext, "RawArray",
                         lambda self, *a, **k: made.append(a) or raw(self, *a, **k))
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Lock",
+                        lambda self, *a, **k: locks.append(a) or lock(self, *a, **k))
     assert list(ordered_map(_double, range(200), state={}, jobs=3)) == [2 * x for x in range(200)]
     assert len(made) == (0 if method == "fork" else 2), made
+    assert len(locks) == (0 if method == "fork" else 2), locks  # (no named semaphore either)
+
+
+def test_the_pipe_lock_is_held_by_one_process_at_a_time():
+    """The lock of forked workers (a byte in a pipe): held by one process, waited for by another,
+    a timeout when it is not released, and nothing left open after ``close``."""
+    import os
+    import time
+
+    from framing._parallel import _PipeLock
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    lock = _PipeLock()
+    fds = (lock._read, lock._write)
+    assert lock.acquire(timeout=1)
+    assert not lock.acquire(timeout=0.05) and not lock.acquire(block=False)
+    lock.release()
+    with lock:
+        pass
+    ready_r, ready_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child holds the lock for 0.3 s, then releases it and leaves
+        code = 1
+        try:
+            code = 0 if lock.acquire(timeout=5) else 3
+            os.write(ready_w, b"x")
+            time.sleep(0.3)
+            lock.release()
+        finally:
+            os._exit(code)
+    try:
+        assert os.read(ready_r, 1) == b"x"  # (the child holds it now)
+        assert not lock.acquire(timeout=0.05)
+        t = time.monotonic()
+        assert lock.acquire(timeout=5)  # (as soon as the child releases it)
+        assert time.monotonic() - t < 4
+        lock.release()
+    finally:
+        assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+        os.close(ready_r)
+        os.close(ready_w)
+    lock.close()
+    lock.close()  # (twice: nothing more)
+    for fd in fds:
+        with pytest.raises(OSError):
+            os.fstat(fd)
