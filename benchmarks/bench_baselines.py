@@ -406,12 +406,12 @@ def run_streamed(matcher, path: Path) -> int:
 
     from framing.score import iter_count
 
-    n = 0
+    n, header = 0, True
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "counts.csv"
         for counts, _skipped in iter_count(path, matcher, progress=False):
-            counts.to_csv(out, mode="a", header=n == 0, index=False)
-            n += len(counts)
+            counts.to_csv(out, mode="a", header=header, index=False)
+            n, header = n + len(counts), False
     return n
 
 

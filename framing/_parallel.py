@@ -119,7 +119,7 @@ class _PipeLock:
             if poller is None:
                 poller = select.poll()
                 poller.register(self._read, select.POLLIN)
-            poller.poll(None if left is None else max(1, int(left * 1000)))
+            poller.poll(None if left is None else max(1, int(min(left, 86_400) * 1000)))  # (at most a day a wait)
 
     def release(self) -> None:
         os.write(self._write, b"\0")
@@ -319,30 +319,35 @@ class _Worker:
         # spawned worker needs both, which can be sent to it.)
         fork = ctx.get_start_method() == "fork"
         self.marks = mmap.mmap(-1, _RING) if fork else ctx.RawArray("b", _RING)
-        self.lock = _PipeLock() if fork else ctx.Lock()
         self.sent = 0  # items sent
         self.owner = os.getpid()  # (a process forked from this one by the caller's code has a copy)
         with _FORKING:
-            inbox, self.inbox = ctx.Pipe(duplex=False)
-            self.outbox, outbox = ctx.Pipe(duplex=False)
-            if len(others) < _WIDE_WORKERS:
-                for conn in (self.inbox, self.outbox):
-                    _widen(conn)
-            # a forked worker holds copies of the main process's ends of its pipes and of those of
-            # every other worker alive (_MAIN_ENDS): it closes them
-            inherited = [self.inbox, self.outbox, *_MAIN_ENDS.copy()] if fork else []
-            self.process = ctx.Process(target=_serve, args=(inbox, outbox, state, self.marks, self.lock, inherited),
-                                       daemon=True)
+            # (the lock made, like the pipes, under _FORKING and listed in _MAIN_ENDS with them: a
+            # worker forked later closes its copies; all of them closed here if the worker cannot
+            # be started, out of file descriptors or processes)
+            self.lock = _PipeLock() if fork else ctx.Lock()
+            made = [self.lock] if fork else []
             try:
+                inbox, self.inbox = ctx.Pipe(duplex=False)
+                made += (inbox, self.inbox)
+                self.outbox, outbox = ctx.Pipe(duplex=False)
+                made += (self.outbox, outbox)
+                if len(others) < _WIDE_WORKERS:
+                    for conn in (self.inbox, self.outbox):
+                        _widen(conn)
+                # a forked worker holds copies of the main process's ends of its pipes and of those
+                # of every other worker alive (_MAIN_ENDS): it closes them
+                inherited = [self.inbox, self.outbox, *_MAIN_ENDS.copy()] if fork else []
+                self.process = ctx.Process(target=_serve, daemon=True,
+                                           args=(inbox, outbox, state, self.marks, self.lock, inherited))
                 self.process.start()
             except BaseException:
-                self.inbox.close()
-                self.outbox.close()
+                for end in made:
+                    end.close()
                 raise
-            finally:
-                inbox.close()  # (the child's ends: closed here so that either side sees the other end)
-                outbox.close()
-            _MAIN_ENDS.update((self.inbox, self.outbox))
+            inbox.close()  # (the child's ends: closed here so that either side sees the other end)
+            outbox.close()
+            _MAIN_ENDS.update((self.inbox, self.outbox, *((self.lock,) if fork else ())))
         self.owed: deque[_Slot] = deque()
         self.ended: WorkerError | None = None  # (set when it is found to have ended)
 
@@ -444,9 +449,9 @@ class _Worker:
             with _FORKING:  # (not closed while another thread lists them for a fork)
                 self.inbox.close()  # (closed, then forgotten: an interrupt between the two leaves
                 self.outbox.close()  # a closed end listed, whose close in a fork does nothing)
-                _MAIN_ENDS.difference_update((self.inbox, self.outbox))
-            if isinstance(self.lock, _PipeLock):
-                self.lock.close()
+                if isinstance(self.lock, _PipeLock):
+                    self.lock.close()
+                _MAIN_ENDS.difference_update((self.inbox, self.outbox, self.lock))
 
 
 def _take(pending: deque[_Slot], pool: list[_Worker], func: Callable, state: dict, kept: deque[_Slot]) -> Any:

@@ -22,8 +22,9 @@ Rows are ordered by document (input order), then start, end and lexicon order.
 from __future__ import annotations
 
 import gc
+import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -282,23 +283,41 @@ def _points(start, end, mid: list[int] | None = None, last: list[int] | None = N
     return start + mid + (last if last is not None else [e - 1 for e in end])
 
 
-@contextmanager
-def _no_collection():
-    """The cyclic garbage collector paused while a chunk is scored (and restarted after, unless it
-    was paused already). Scoring a chunk makes hundreds of thousands of short-lived tuples and
-    lists, none in a cycle, and each 700 of them started a collection of the young objects."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+# Threads scoring a chunk with the cyclic garbage collector paused by _score_docs (it was on before)
+_PAUSED: set[int] = set()
 
 
 def _score_docs(state: dict, docs: pd.DataFrame):
-    with _no_collection():
+    # The cyclic garbage collector is paused while a chunk is scored, and switched back on after
+    # (unless it was off already): scoring a chunk makes hundreds of thousands of short-lived
+    # tuples and lists, none in a cycle, and each 700 of them started a collection of the young
+    # objects (1.5 % of score's instructions). The switch is the process's: a score in one thread
+    # pauses it for the others too. (disable() inside the try, and no context manager: an
+    # interrupt between the two left it off; helper-43.)
+    was = gc.isenabled()
+    me = threading.get_ident()
+    try:
+        if was:
+            _PAUSED.add(me)
+        gc.disable()
         return _score_chunk(docs, state["matcher"], state["sentences"], state["voice"], state["text"])
+    finally:
+        if was:
+            _PAUSED.discard(me)
+            gc.enable()
+
+
+def _collector_on_in_child() -> None:
+    """A process forked while another thread scored a chunk (the caller's, or a worker of a pool
+    built by a second thread) has the collector on, as it was before that chunk: that thread does
+    not go on in the child to switch it back on."""
+    if _PAUSED:
+        _PAUSED.clear()
+        gc.enable()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_collector_on_in_child)
 
 
 # A text of our own with the things a first chunk meets (quotations, attributions, abbreviations,

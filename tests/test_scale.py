@@ -1647,3 +1647,69 @@ def test_the_pipe_lock_is_held_by_one_process_at_a_time():
     for fd in fds:
         with pytest.raises(OSError):
             os.fstat(fd)
+
+
+def test_a_worker_that_cannot_be_started_leaves_no_descriptor_open(monkeypatch):
+    """Out of processes (fork fails): the worker's pipes and its lock are all closed again, and none
+    of them stays listed for later workers to close."""
+    import multiprocessing as mp
+    import multiprocessing.context
+    import os
+
+    from framing._parallel import _MAIN_ENDS, _Worker
+
+    if "fork" not in mp.get_all_start_methods() or not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs fork and /proc/self/fd")
+
+    def no_fork(self):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", no_fork)
+    listed = set(_MAIN_ENDS)
+    before = sorted(os.listdir("/proc/self/fd"))
+    for _ in range(3):
+        with pytest.raises(BlockingIOError):
+            _Worker(mp.get_context("fork"), {})
+    assert sorted(os.listdir("/proc/self/fd")) == before and set(_MAIN_ENDS) == listed
+
+
+def _pipes_held(state, x):
+    """The pipes (their inode numbers) that this process holds open."""
+    import os
+
+    held = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            link = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if link.startswith("pipe:["):
+            held.add(int(link[6:-1]))
+    return held
+
+
+def test_a_later_worker_holds_no_copy_of_an_earlier_workers_lock():
+    """A forked worker closes its copies of the other workers' lock pipes, as of their connections
+    (their number grew with the square of the workers: helper-43)."""
+    import multiprocessing as mp
+    import os
+
+    from framing._parallel import _Slot, _Worker
+
+    if "fork" not in mp.get_all_start_methods() or not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs fork and /proc/self/fd")
+    ctx = mp.get_context("fork")
+    first = _Worker(ctx, {})
+    second = _Worker(ctx, {}, [first])
+    try:
+        lock_pipe = os.fstat(first.lock._read).st_ino
+        slots = []
+        for w in (first, second):
+            slots.append(_Slot())
+            w.submit(_pipes_held, None, slots[-1])
+            _with_alarm(30, w.receive)
+        in_first, in_second = (s.get() for s in slots)
+        assert lock_pipe in in_first and lock_pipe not in in_second
+    finally:
+        second.stop()
+        first.stop()

@@ -264,3 +264,37 @@ def test_the_collector_is_paused_while_a_chunk_is_scored_and_left_as_it_was(monk
         assert seen == [False, False] and gc.isenabled() is enabled  # (restored after an error too)
     finally:
         gc.enable()
+
+
+def test_a_process_forked_while_another_thread_scores_has_the_collector_on(monkeypatch):
+    """The pause is the process's: a child forked by another thread in that moment would keep it
+    for good (no thread of its own goes on to end it), so the child switches it back on."""
+    import gc
+    import os
+    import sys
+    import threading
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    module = sys.modules["framing.score"]
+    real, inside, go_on = module._score_chunk, threading.Event(), threading.Event()
+
+    def held(*args, **kwargs):
+        inside.set()
+        go_on.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "_score_chunk", held)
+    gc.enable()
+    scorer = threading.Thread(target=framing.score, args=(pd.DataFrame({"text": ["A warlord."], "outlet": ["a"]}), SMALL))
+    scorer.start()
+    try:
+        assert inside.wait(30) and not gc.isenabled()  # (paused for this thread too)
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0 if gc.isenabled() else 1)
+        assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    finally:
+        go_on.set()
+        scorer.join(30)
+    assert gc.isenabled()
