@@ -380,8 +380,8 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     workers read, ``framing/_csvranges.py``). ``cut``:
     ``work`` reads texts only through :meth:`framing.batch.TextBatch.build`, so a JSON Lines file's
     texts may stay in its bytes (``framing/_jsontext.py``)."""
-    # Several processes: small blocks at the start and the end of a JSON Lines file, other sources in
-    # small chunks throughout, so that every process is kept busy (the tables do not change)
+    # Several processes: small blocks at the start and the end of the input, so that every process
+    # is kept busy (the tables do not change)
     check_chunk_rows(chunk_rows)
     small = min(chunk_rows, 250) if jobs > 1 else None
     state = {**state, "work": work}
@@ -394,7 +394,7 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     # Other table sources with several processes, and a Corpus always (bounded chunks): rows that
     # the workers check themselves, and of a DataFrame or Corpus, under fork, only their positions
     # travel (framing/_rows.py)
-    plan = rows_plan(source, small or chunk_rows, read_options) if jobs > 1 or isinstance(source, Corpus) else None
+    plan = rows_plan(source, chunk_rows, read_options, small) if jobs > 1 or isinstance(source, Corpus) else None
     if plan is None:
         yield from ordered_map(_chunk_task, iter_corpus(source, chunk_rows=small or chunk_rows, **read_options),
                                state=state, jobs=jobs, warm=_warm)
