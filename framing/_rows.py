@@ -68,6 +68,29 @@ class _Rows:
     stop: int
     raw: object | None = None
 
+    def __getstate__(self) -> dict:
+        # An Arrow batch or table travels as one IPC stream, which holds only its own rows: pickled,
+        # a slice of a batch sends all the buffers it shares with its neighbours (Arrow's reader
+        # cuts a batch at a row group's end, and with a dictionary column, such as a pandas
+        # category, both parts share one decode: pieces of a file of 251-row groups pickled to 2.04
+        # times their rows; helper-44)
+        if self.raw is None or isinstance(self.raw, pd.DataFrame):
+            return self.__dict__
+        import pyarrow as pa
+
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, self.raw.schema) as writer:
+            writer.write(self.raw)
+        return {**self.__dict__, "raw": None, "arrow": sink.getvalue()}
+
+    def __setstate__(self, state: dict) -> None:
+        arrow = state.pop("arrow", None)
+        self.__dict__.update(state)
+        if arrow is not None:
+            import pyarrow as pa
+
+            self.raw = pa.ipc.open_stream(arrow).read_all()
+
 
 class _RowsParser:
     """Checks :class:`_Rows` into a :class:`~framing.corpus._Parsed`, as ``_BlockParser`` does a
@@ -130,13 +153,13 @@ def rows_plan(source, chunk_rows: int, read_options: dict, small_rows: int | Non
     small = min(small_rows or chunk_rows, chunk_rows)
     if isinstance(source, Corpus):
         docs = source.documents
-        return (_joined_rows(_ranges(len(docs), small), len(docs), chunk_rows),
+        return (_joined_rows(_ranges(len(docs), small), len(docs), chunk_rows, small),
                 _RowsParser(columns, max_chars, None, source.source, "", frame=docs, documents=True))
     if isinstance(source, pd.DataFrame):
         where = "DataFrame"
         _unique_columns(source, where)
         roles = columns.resolve(list(source.columns), where)
-        return (_joined_rows(_ranges(len(source), small), len(source), chunk_rows),
+        return (_joined_rows(_ranges(len(source), small), len(source), chunk_rows, small),
                 _RowsParser(columns, max_chars, roles, where, "row ", frame=source))
     if not isinstance(source, (str, Path)):
         return None
@@ -167,17 +190,18 @@ def rows_plan(source, chunk_rows: int, read_options: dict, small_rows: int | Non
     if nullable is not None:  # (Arrow record batches: joined as a table, without copying them)
         import pyarrow as pa
 
-        rows = _joined_rows(rows, parquet_rows(path), chunk_rows, lambda raws: pa.Table.from_batches(raws))
+        rows = _joined_rows(rows, parquet_rows(path), chunk_rows, small, lambda raws: pa.Table.from_batches(raws))
     return rows, _RowsParser(columns, max_chars, roles, str(path), f"{path} row ", nullable=nullable)
 
 
 def _joined(pieces: Iterable, small: Callable[[object], bool], rows: Callable[[object], int], chunk_rows: int,
-            join: Callable[[list], object]) -> Iterator:
+            join: Callable[[list], object], most: int) -> Iterator:
     """``pieces`` in order, those for which ``small(piece)`` is false joined (``join(list)``) into
-    items of at least ``chunk_rows`` rows (``rows(piece)``). Scoring a chunk costs 4-7 ms beyond its
-    documents (tables built, batches read): in one process, 250-row chunks of the 200 MB benchmark
-    file took 5.90 s of processor time against 5.33 s for 500-row chunks. An error raised by
-    ``pieces`` comes after the pieces before it, joined or not."""
+    items of as many rows (``rows(piece)``) as fit in ``chunk_rows`` when a piece holds up to
+    ``most`` (a piece larger than ``chunk_rows`` stays alone). Scoring a chunk costs 4-7 ms beyond
+    its documents (tables built, batches read): in one process, 250-row chunks of the 200 MB
+    benchmark file took 5.90 s of processor time against 5.33 s for 500-row chunks. An error raised
+    by ``pieces`` comes after the pieces before it, joined or not."""
     group: list = []
     got = 0
     try:
@@ -190,7 +214,7 @@ def _joined(pieces: Iterable, small: Callable[[object], bool], rows: Callable[[o
                 continue
             group.append(piece)
             got += rows(piece)
-            if got >= chunk_rows:
+            if got + most > chunk_rows:  # (the next piece could overfill it)
                 yield join(group) if len(group) > 1 else group[0]
                 group, got = [], 0
     except Exception:
@@ -208,15 +232,16 @@ def _near_ends(start: int, total: int | None, chunk_rows: int) -> bool:
     return start < _ROLE_SAMPLE or total is None or total - start < 4 * chunk_rows
 
 
-def _joined_rows(rows: Iterator[_Rows], total: int | None, chunk_rows: int,
+def _joined_rows(rows: Iterator[_Rows], total: int | None, chunk_rows: int, most: int,
                  join: Callable[[list], object] | None = None) -> Iterator[_Rows]:
-    """:class:`_Rows` of small pieces joined into ``chunk_rows`` between the ends (:func:`_joined`);
-    ``join`` makes one ``raw`` of the pieces' (None: ranges of the parser's frame)."""
+    """:class:`_Rows` of small pieces (up to ``most`` rows) joined into chunks of up to
+    ``chunk_rows`` between the ends (:func:`_joined`); ``join`` makes one ``raw`` of the pieces'
+    (None: ranges of the parser's frame)."""
     def joined(group: list[_Rows]) -> _Rows:
         return _Rows(group[0].start, group[-1].stop, None if join is None else join([r.raw for r in group]))
 
     return _joined(rows, lambda r: _near_ends(r.start, total, chunk_rows), lambda r: r.stop - r.start, chunk_rows,
-                   joined)
+                   joined, most)
 
 
 def _joined_ranges(ranges: Iterator[ByteRange], every: int, chunk_rows: int, size: int) -> Iterator[ByteRange]:
@@ -232,7 +257,7 @@ def _joined_ranges(ranges: Iterator[ByteRange], every: int, chunk_rows: int, siz
 
     if every >= chunk_rows:
         return ranges
-    return _joined(ranges, small, lambda r: every, chunk_rows, lambda g: ByteRange(g[0].start, g[-1].stop))
+    return _joined(ranges, small, lambda r: every, chunk_rows, lambda g: ByteRange(g[0].start, g[-1].stop), every)
 
 
 def _ranges(n: int, chunk_rows: int) -> Iterator[_Rows]:

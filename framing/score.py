@@ -507,8 +507,9 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
         included. A DataFrame or Corpus must not change while it is scored: forked workers read its
         rows as they were when the workers started.
     chunk_rows : int, default 500
-        Documents (JSON Lines: lines) per chunk: memory is set by one chunk. With ``jobs`` > 1 it is
-        capped at 250 so that every process stays busy; the tables do not depend on it.
+        Documents (JSON Lines: lines) per chunk: memory is set by one chunk. With ``jobs`` > 1 the
+        chunks over the first 1,000 documents and the last four chunks hold at most 250, so that
+        every process gets work soon and all finish together; the tables do not depend on it.
     text : bool, default True
         Keep each document's text in ``documents``. False leaves the column out: less memory, and
         with ``jobs`` > 1 the texts are not sent back from the worker processes (on 20 MB of news

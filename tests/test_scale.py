@@ -1446,17 +1446,34 @@ def test_parquet_rows_travel_to_workers_as_arrow_batches(tmp_path):
     assert len(docs) == 9 and len(whole) == 10 and len(one.skipped) == 1
     assert skips == [(7, one.skipped["source"].iloc[0])] and skips[0][1].endswith("c.parquet row 7")
 
+    # Arrow's reader cuts batches at row groups' ends; with a dictionary column (a pandas category)
+    # both parts share one decode, and a pickled slice carried all of it: items of a file of 251-row
+    # groups went as 2.04 times their rows (helper-44). They travel as Arrow IPC: their own rows.
+    n = 2000
+    cats = pd.DataFrame({"id": [f"d{i}" for i in range(n)], "outlet": pd.Categorical([f"o{i % 5}" for i in range(n)]),
+                         "text": [f"Text {i}: " + "the militia moved on the city. " * 8 for i in range(n)]})
+    cats.to_parquet(tmp_path / "cats.parquet", index=False, row_group_size=251)
+    items, parse = rows_plan(tmp_path / "cats.parquet", 500, {}, 250)
+    items = list(items)[1:]
+    sent = [bytes(ForkingPickler.dumps(r)) for r in items]
+    rows_bytes = sum(r.raw.nbytes for r in items)
+    assert sum(map(len, sent)) < 1.1 * rows_bytes + 4_000 * len(items), (sum(map(len, sent)), rows_bytes)
+    back = [pickle.loads(x) for x in sent]
+    assert [(r.start, r.stop) for r in back] == [(r.start, r.stop) for r in items]
+    for a, b in zip(items, back):
+        pd.testing.assert_frame_equal(parse(a).docs, parse(b).docs)
+
 
 def test_several_processes_take_whole_chunks_between_the_ends(tmp_path):
     """With several processes, a DataFrame, a CSV file and a Parquet file come in pieces of 250 rows
     only over their first 1,000 rows and their last four chunks, as a JSON Lines file does; between,
-    pieces are joined into chunks of ``chunk_rows`` (each chunk costs 4-7 ms beyond its documents).
-    The tables stay those of one process."""
+    pieces are joined into chunks of up to ``chunk_rows`` (each chunk costs 4-7 ms beyond its
+    documents). The tables stay those of one process."""
     pa = pytest.importorskip("pyarrow")
     from framing._csvranges import ByteRange
     from framing._rows import rows_plan
 
-    n, chunk = 3000, 300
+    n, chunk = 5000, 500
     words = ["militia", "renegade", "Haftar", "army", "rebels", "forces", "the city", "said"]
     texts = [f'Report {i}: the {words[i % 8]} and the {words[(3 * i) % 8]} moved, "we saw it," a resident said.'
              for i in range(n)]
@@ -1466,23 +1483,24 @@ def test_several_processes_take_whole_chunks_between_the_ends(tmp_path):
 
     items, _ = rows_plan(df, chunk, {}, 250)
     assert [(r.start, r.stop) for r in items] == (
-        [(a, a + 250) for a in range(0, 1000, 250)] + [(1000, 1500), (1500, 2000)]
-        + [(a, a + 250) for a in range(2000, 3000, 250)])
+        [(a, a + 250) for a in range(0, 1000, 250)] + [(a, a + 500) for a in range(1000, 3000, 500)]
+        + [(a, a + 250) for a in range(3000, 5000, 250)])
+    items, _ = rows_plan(df, 499, {}, 250)  # (two pieces would overfill a chunk: none joined)
+    assert {r.stop - r.start for r in items} == {250}
     items, _ = rows_plan(tmp_path / "c.parquet", chunk, {}, 250)
     items = list(items)
     spans = [(r.start, r.stop) for r in items]
     assert spans[0][0] == 0 and spans[-1][1] == n and all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
-    middle = [b - a for a, b in spans if 1000 <= a and n - a >= 4 * chunk]
-    assert middle and min(middle) >= chunk, spans
+    assert all(b - a <= chunk for a, b in spans), spans
     assert all(b - a <= 250 for a, b in spans if a < 1000 or n - a < 4 * chunk), spans
-    assert any(isinstance(r.raw, pa.Table) for r in items)
+    assert sum(isinstance(r.raw, pa.Table) for r in items) >= 3, spans  # (joined: up to 500 rows)
     assert sum(len(r.raw) for r in items) == n
     ranges, _ = rows_plan(tmp_path / "c.csv", chunk, {}, 250)
     ranges = list(ranges)
     assert all(isinstance(r, ByteRange) for r in ranges) and ranges[0].start == 0
     assert all(a.stop == b.start for a, b in zip(ranges, ranges[1:]))
     assert ranges[-1].stop == (tmp_path / "c.csv").stat().st_size
-    assert len(ranges) < n // 250, len(ranges)  # (some joined)
+    assert len(ranges) <= n // 250 - 3, len(ranges)  # (some joined)
 
     for source in (df, tmp_path / "c.csv", tmp_path / "c.parquet"):
         one = framing.score(source, "libya", chunk_rows=chunk)
