@@ -1464,6 +1464,40 @@ def test_parquet_rows_travel_to_workers_as_arrow_batches(tmp_path):
         pd.testing.assert_frame_equal(parse(a).docs, parse(b).docs)
 
 
+def test_a_damaged_parquet_row_group_is_named_in_the_error(tmp_path):
+    """A Parquet page that does not decode raised Arrow's bare OSError, naming neither the file nor
+    the rows (helper-44). The error names the file and the row group at fault, the same whatever
+    ``chunk_rows`` and ``jobs`` (a batch may span row groups: each is read alone to find it), and
+    the chunks before it are yielded first."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from framing.errors import CorpusError
+    from framing.score import iter_score
+
+    n = 1200
+    df = pd.DataFrame({"id": [f"d{i}" for i in range(n)], "outlet": ["o"] * n,
+                       "text": [f"Note {i}: the militia moved on the city, officials said." for i in range(n)]})
+    path = tmp_path / "c.parquet"
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path, row_group_size=400)
+    page = pq.ParquetFile(path).metadata.row_group(1).column(2).data_page_offset
+    data = bytearray(path.read_bytes())
+    for k in range(page + 3, page + 12):  # (the page header)
+        data[k] ^= 0x5A
+    path.write_bytes(bytes(data))
+    message = rf"{path.name}: cannot read row group 2 of 3 \(rows 401-800\) as Parquet \(.+\)\. The file is damaged"
+    for chunk_rows, jobs in ((500, 1), (100, 1), (300, 2), (3, 2)):
+        with pytest.raises(CorpusError, match=message):
+            framing.score(path, "libya", chunk_rows=chunk_rows, jobs=jobs)
+    got = []
+    with pytest.raises(CorpusError, match=message):
+        for docs, *_ in iter_score(path, "libya", chunk_rows=100):
+            got += docs["doc_id"].tolist()
+    assert got == [f"d{i}" for i in range(400)]
+    with pytest.raises(CorpusError, match=message):
+        framing.count(path, "libya", jobs=2)
+
+
 def test_several_processes_take_whole_chunks_between_the_ends(tmp_path):
     """With several processes, a DataFrame, a CSV file and a Parquet file come in pieces of 250 rows
     only over their first 1,000 rows and their last four chunks, as a JSON Lines file does; between,
