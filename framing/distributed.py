@@ -141,7 +141,14 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
         parts = ddf.to_delayed()
         tasks = [dask.delayed(_score_partition)(p, i, matcher, columns, max_chars, sentences, voice, str(out),
                                                 str(source), nullable) for i, p in enumerate(parts)]
-        results = sorted(client.compute(tasks, sync=True), key=lambda r: r["index"])
+        try:
+            results = sorted(client.compute(tasks, sync=True), key=lambda r: r["index"])
+        except _read_errors() as err:  # (raised by dask's readers on a worker: a bare OSError, say)
+            cause = " ".join(str(err).split()).rstrip(".")
+            raise CorpusError(
+                f"{source}: a partition could not be read ({type(err).__name__}: {cause}). Dask does not say "
+                f"which file or rows: `framing score` without --engine dask names the file, row group or "
+                f"line at fault") from err
     finally:
         if own_client is not None:
             own_client.close()
@@ -149,6 +156,19 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
     total = {k: sum(r[k] for r in results) for k in ("read", "scored", "skipped", "mentions")}
     total["partitions"] = len(results)
     return total
+
+
+def _read_errors() -> tuple[type, ...]:
+    """What dask's readers raise for a damaged or malformed file (Arrow's errors, pandas' parser's,
+    an OSError), not the errors of framing's own code."""
+    errors: list[type] = [OSError, pd.errors.ParserError, UnicodeDecodeError]
+    try:
+        import pyarrow as pa
+
+        errors.append(pa.ArrowException)
+    except ImportError:
+        pass
+    return tuple(errors)
 
 
 def _move_duplicates(out: Path, results: list[dict]) -> None:

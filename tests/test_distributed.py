@@ -88,3 +88,32 @@ def test_dask_partitions_of_parquet_write_one_schema(tmp_path):
     got = documents.set_index("doc_id").loc[local["doc_id"]]
     assert got["year"].astype("Int64").tolist() == local["year"].tolist()
     assert got["flag"].astype("boolean").tolist() == local["flag"].tolist()
+
+
+def test_a_damaged_parquet_file_fails_with_a_message_not_a_traceback(tmp_path):
+    """A Parquet page that does not decode made dask raise Arrow's bare OSError on the client, which
+    the command line printed as a traceback. It is a CorpusError naming the source and the cause,
+    and the local engine, which names the row group, is pointed to."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from framing.distributed import score_dask
+    from framing.errors import CorpusError
+
+    n = 900
+    table = pa.table({"id": [f"d{i}" for i in range(n)], "outlet": ["o"] * n,
+                      "text": [f"Note {i}: the militia moved on the city, officials said." for i in range(n)]})
+    path = tmp_path / "c.parquet"
+    pq.write_table(table, path, row_group_size=300)
+    page = pq.ParquetFile(path).metadata.row_group(1).column(2).data_page_offset
+    data = bytearray(path.read_bytes())
+    for k in range(page + 3, page + 12):  # (the page header)
+        data[k] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        with pytest.raises(CorpusError, match=r"c\.parquet: a partition could not be read \(OSError: .+\)\. "
+                                              r"Dask does not say which file"):
+            score_dask(path, "libya", out=tmp_path / "out", client=client)
+    with pytest.raises(CorpusError, match=r"cannot read row group 2 of 3 \(rows 301-600\)"):
+        framing.score(path, "libya")
