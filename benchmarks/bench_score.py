@@ -17,7 +17,10 @@ Peak RSS is measured for each variant in a fresh subprocess (``VmHWM`` on Linux,
 ``corpus.peak_rss_mib``; peaks of different variants never mix), consuming the stream chunk by
 chunk (``iter_count`` / ``iter_score``) without keeping results; ``count`` runs on the normal corpus
 and on a corpus 10 times larger (20 MB and 200 MB by default) to show that memory does not grow
-with the corpus size.
+with the corpus size. ``--formats`` (default ``jsonl,csv,parquet``): ``score`` (``score-sent``) on
+both corpora as each of these files, in fresh processes, for the peak RSS of each reader (the CSV
+and Parquet files are written once beside the JSON Lines file, as ``bench_jobs.py`` writes them:
+Parquet in row groups of 10,000 documents).
 
 Usage::
 
@@ -225,6 +228,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-big", action="store_true", help="skip the large-corpus RSS check")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs of each variant, the best reported (default 3)")
     ap.add_argument("--no-rss", action="store_true", help="skip all RSS subprocesses")
+    ap.add_argument("--formats", default="jsonl,csv,parquet",
+                    help="input formats for score's peak RSS on both corpora, comma-separated ('' for none)")
     ap.add_argument("--variants", default=None,
                     help=f"comma-separated subset of {','.join(ALL_VARIANTS)} (floor is always run)")
     bc.add_common_args(ap)
@@ -310,6 +315,18 @@ def main(argv=None) -> int:
                   f"[{r['seconds']:.1f} s, {big_meta['text_bytes'] / 1e6 / r['seconds']:.2f} MB/s]", flush=True)
             if r.get("series"):
                 print(f"  RSS after each chunk (MiB): {' '.join(f'{x:.0f}' for x in r['series'])}", flush=True)
+        formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+        if formats and not args.no_big:
+            import bench_jobs  # (writes the CSV and Parquet files beside the JSON Lines file, once)
+
+            kinds = {"jsonl": "score", "csv": "score-csv", "parquet": "score-parquet"}
+            for fmt in formats:
+                for label, p in ((f"{mb:.0f} MB", path), (f"{big_meta['text_bytes'] / 1e6:.0f} MB", big_path)):
+                    src = bench_jobs.source(kinds[fmt], p)
+                    r = spawn("score-sent", src, args)
+                    rss[f"format {fmt} {label}"] = r
+                    print(f"  score of the {label} {fmt} file: peak {r['peak_mib']:.1f} MiB (before reading: "
+                          f"{r['base_mib']:.1f}) [{r['seconds']:.1f} s]", flush=True)
 
     # ---------------------------------------------------------------- Markdown
     print(f"at the end: {bc.load_note()}")
@@ -346,6 +363,18 @@ def main(argv=None) -> int:
               f"{large['peak_mib'] / small['peak_mib']:.2f}x")
         from framing.corpus import CHUNK_ROWS
 
+        fmts = [k.split()[1] for k in rss if k.startswith("format ")][::2]
+        if fmts:
+            print()
+            print("### framing.score peak RSS by input file (fresh process each, stream consumed, nothing kept)")
+            print()
+            big_label = f"{big_meta['text_bytes'] / 1e6:.0f} MB"
+            print(f"| file | {mb:.0f} MB: peak RSS MiB | {big_label}: peak RSS MiB | ratio | {big_label}: seconds |")
+            print("|---|---:|---:|---:|---:|")
+            for fmt in fmts:
+                a, b = rss[f"format {fmt} {mb:.0f} MB"], rss[f"format {fmt} {big_label}"]
+                print(f"| {fmt} | {a['peak_mib']:.0f} | {b['peak_mib']:.0f} | {b['peak_mib'] / a['peak_mib']:.2f}x | "
+                      f"{b['seconds']:.1f} |")
         if meta["n_docs"] < 2 * CHUNK_ROWS:
             print(f"(note: framing reads {CHUNK_ROWS:,} documents per chunk and the peak is set by one chunk; "
                   f"the {mb:.1f} MB corpus has {meta['n_docs']:,} documents, so it does not fill two chunks and "
