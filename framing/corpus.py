@@ -990,6 +990,8 @@ def _checked_batches(path: Path, pf, batches: Iterator, batch_rows: int) -> Iter
             batch = next(batches)
         except StopIteration:
             return
+        except MemoryError:  # (Arrow's too: not the file's fault)
+            raise
         except Exception as err:  # (Arrow raises OSError, ArrowInvalid ... for damaged data)
             raise CorpusError(_unreadable(path, pf, row, batch_rows, err)) from None
         row += batch.num_rows
@@ -1004,8 +1006,11 @@ def _unreadable(path: Path, pf, row: int, batch_rows: int, err: Exception) -> st
     for group in range(meta.num_row_groups):
         n = meta.row_group(group).num_rows
         if first + n > row and first < row + batch_rows:
-            try:
-                pf.read_row_group(group, use_threads=False)
+            try:  # (in batches: a row group read whole may not fit in memory)
+                for _ in pf.iter_batches(batch_size=batch_rows, row_groups=[group], use_threads=False):
+                    pass
+            except MemoryError:
+                raise
             except Exception:  # (the same errors as above)
                 bad = (group, first, first + n)
                 break
@@ -1015,8 +1020,9 @@ def _unreadable(path: Path, pf, row: int, batch_rows: int, err: Exception) -> st
     where = (f"row group {bad[0] + 1} of {meta.num_row_groups} (rows {bad[1] + 1:,}-{bad[2]:,})" if bad else
              f"rows {row + 1:,}-{min(row + batch_rows, meta.num_rows):,}")
     cause = " ".join(str(err).split()).rstrip(".")
-    return (f"{path}: cannot read {where} as Parquet ({cause}). The file is damaged or was cut short: "
-            "write it again from its source")
+    return (f"{path}: cannot read {where} as Parquet ({cause}). The file is damaged or cut short, or uses "
+            "something Arrow cannot read (see the cause, such as a compression codec): write it again from "
+            "its source")
 
 
 def parquet_rows(path: Path) -> int:

@@ -75,6 +75,15 @@ def _parquet_files(source) -> list[Path]:
 
 def _score_partition(part: pd.DataFrame, index: int, matcher, columns: ColumnMap, max_chars: int,
                      sentences: bool, voice: bool, out: str, where: str, nullable: dict | None = None) -> dict:
+    try:
+        return _scored_partition(part, index, matcher, columns, max_chars, sentences, voice, out, where, nullable)
+    except _read_errors() as err:  # (framing's own scoring or writing, not a reader: not reported as one)
+        raise RuntimeError(f"{where} partition {index}: scoring or writing failed ({type(err).__name__}: "
+                           f"{err})") from err
+
+
+def _scored_partition(part: pd.DataFrame, index: int, matcher, columns: ColumnMap, max_chars: int,
+                      sentences: bool, voice: bool, out: str, where: str, nullable: dict | None) -> dict:
     part = with_nullable(part.reset_index(drop=True), nullable or {})
     std = _Standardiser(columns, max_chars, where)
     docs, skipped = std(part, [f"{where} partition {index} row {i + 1}" for i in range(len(part))])
@@ -125,13 +134,16 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
     from distributed import Client
 
     matcher = compile_lexicons(lexicons)
-    ddf = read_partitions(source, format=format, blocksize=blocksize)
+    try:  # (dask reads a sample of the files and their metadata here, on the client)
+        ddf = read_partitions(source, format=format, blocksize=blocksize)
+        # (integer and boolean columns with a null anywhere get one nullable dtype in every
+        # partition, as in the local engine's chunks: see framing.corpus.nullable_columns)
+        parquet = _format(Path(source), format) == "parquet"
+        nullable = nullable_columns(*_parquet_files(source)) if parquet else {}
+    except _read_errors() as err:
+        raise CorpusError(_unread(source, err)) from err
     columns = ColumnMap(text_col, outlet_col, date_col, id_col, title_col, outlet)
     columns.resolve(list(ddf.columns), str(source))  # fail early, on the client, naming the columns
-    # (integer and boolean columns with a null anywhere get one nullable dtype in every partition,
-    # as in the local engine's chunks: see framing.corpus.nullable_columns)
-    parquet = _format(Path(source), format) == "parquet"
-    nullable = nullable_columns(*_parquet_files(source)) if parquet else {}
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     own_client = None
@@ -144,11 +156,7 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
         try:
             results = sorted(client.compute(tasks, sync=True), key=lambda r: r["index"])
         except _read_errors() as err:  # (raised by dask's readers on a worker: a bare OSError, say)
-            cause = " ".join(str(err).split()).rstrip(".")
-            raise CorpusError(
-                f"{source}: a partition could not be read ({type(err).__name__}: {cause}). Dask does not say "
-                f"which file or rows: `framing score` without --engine dask names the file, row group or "
-                f"line at fault") from err
+            raise CorpusError(_unread(source, err)) from err
     finally:
         if own_client is not None:
             own_client.close()
@@ -156,6 +164,12 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
     total = {k: sum(r[k] for r in results) for k in ("read", "scored", "skipped", "mentions")}
     total["partitions"] = len(results)
     return total
+
+
+def _unread(source, err: Exception) -> str:
+    cause = " ".join(str(err).split()).rstrip(".")
+    return (f"{source}: could not be read ({type(err).__name__}: {cause}). Dask does not say which file or "
+            "rows: `framing score` without --engine dask names the file, row group or line at fault")
 
 
 def _read_errors() -> tuple[type, ...]:

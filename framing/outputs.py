@@ -59,8 +59,14 @@ class ChunkWriter:
             cols = {}
             for f in self._schema:
                 s = df[f.name]
+                fast = None
                 if f.type == pa.string() and _only_strings(s):  # (Arrow converts them in C)
-                    cols[f.name] = pa.array(s.to_numpy(dtype=object), type=f.type, from_pandas=True)
+                    try:
+                        fast = pa.array(s.to_numpy(dtype=object), type=f.type, from_pandas=True)
+                    except (pa.ArrowTypeError, pa.ArrowInvalid):  # (a NumPy float32 NaN, a complex NaN ...,
+                        pass  # which infer_dtype skips as missing: value by value, as before; helper-45)
+                if fast is not None:
+                    cols[f.name] = fast
                 elif f.type == pa.string():
                     values = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
                               for v in s.tolist()]
@@ -91,9 +97,12 @@ def _only_strings(s: pd.Series) -> bool:
 def _has_dates(df: pd.DataFrame) -> bool:
     """Whether a table may have dates for the date format: any column other than numbers, flags and
     strings (a datetime dtype, categories of dates, objects that may be ``datetime`` values, which
-    pandas formats with the date format too)."""
-    for col in df.columns:
-        s = df[col]
+    pandas formats with the date format too), or a label other than a string (labels are formatted
+    too)."""
+    if not all(isinstance(c, str) for c in df.columns):
+        return True
+    for i in range(df.shape[1]):
+        s = df.iloc[:, i]  # (by position: a label may repeat)
         if isinstance(s.dtype, pd.StringDtype) or s.dtype.kind in "iufb":
             continue
         if not _only_strings(s):

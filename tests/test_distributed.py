@@ -112,8 +112,19 @@ def test_a_damaged_parquet_file_fails_with_a_message_not_a_traceback(tmp_path):
     path.write_bytes(bytes(data))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        with pytest.raises(CorpusError, match=r"c\.parquet: a partition could not be read \(OSError: .+\)\. "
+        with pytest.raises(CorpusError, match=r"c\.parquet: could not be read \(OSError: .+\)\. "
                                               r"Dask does not say which file"):
             score_dask(path, "libya", out=tmp_path / "out", client=client)
+        # Damage that dask meets on the client, reading the files' metadata, likewise (helper-45)
+        cut = tmp_path / "cut.parquet"
+        cut.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+        with pytest.raises(CorpusError, match=r"cut\.parquet: could not be read \(.+\)\. Dask does not say"):
+            score_dask(cut, "libya", out=tmp_path / "out2", client=client)
+        # framing's own writing failing is not reported as the input's fault (helper-45)
+        pq.write_table(table.slice(0, 300), tmp_path / "good.parquet")
+        (tmp_path / "out3").mkdir()
+        (tmp_path / "out3" / "mentions").write_text("a file where a folder goes")
+        with pytest.raises(RuntimeError, match=r"partition 0: scoring or writing failed \(FileExistsError"):
+            score_dask(tmp_path / "good.parquet", "libya", out=tmp_path / "out3", client=client)
     with pytest.raises(CorpusError, match=r"cannot read row group 2 of 3 \(rows 301-600\)"):
         framing.score(path, "libya")

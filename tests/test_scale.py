@@ -1489,6 +1489,15 @@ def test_a_damaged_parquet_row_group_is_named_in_the_error(tmp_path):
     for chunk_rows, jobs in ((500, 1), (100, 1), (300, 2), (3, 2)):
         with pytest.raises(CorpusError, match=message):
             framing.score(path, "libya", chunk_rows=chunk_rows, jobs=jobs)
+    # Running out of memory is not the file's fault: raised as it is (helper-45)
+    from framing.corpus import _checked_batches
+
+    def short_of_memory():
+        yield pa.record_batch([pa.array([1])], names=["n"])
+        raise MemoryError("malloc failed")
+
+    with pytest.raises(MemoryError):
+        list(_checked_batches(path, pq.ParquetFile(path), short_of_memory(), 100))
     got = []
     with pytest.raises(CorpusError, match=message):
         for docs, *_ in iter_score(path, "libya", chunk_rows=100):
@@ -1897,3 +1906,16 @@ def test_the_chunk_writer_writes_what_pandas_writes_with_the_date_format(tmp_pat
     assert str(back.schema.field("text").type) == "string"
     assert back.column("text").to_pylist() == ["plain", None, None, 'with "quotes", commas\nand a line', None]
     assert back.column("mixed").to_pylist() == ["a", "3", None, "2.5", "b"]
+
+    # NaNs that infer_dtype skips as missing but Arrow does not take: value by value, as before;
+    # labels that are dates, and a label twice, with the date format as before (helper-45)
+    odd = pd.DataFrame({"note": pd.Series(["kept", np.float32("nan"), complex("nan")], dtype=object)})
+    with ChunkWriter(tmp_path / "odd.parquet", "parquet") as w:
+        w.write(odd)
+    assert pq.read_table(tmp_path / "odd.parquet").column("note").to_pylist() == ["kept", "nan", "(nan+0j)"]
+    for k, df in enumerate([pd.DataFrame([[3, 4]], columns=pd.date_range("2024-03-01", periods=2)),
+                            pd.DataFrame([["a", "b"]], columns=["x", "x"])]):
+        with ChunkWriter(tmp_path / f"labels{k}.csv") as w:
+            w.write(df)
+        assert (tmp_path / f"labels{k}.csv").read_text() == df.to_csv(
+            index=False, lineterminator="\n", date_format="%Y-%m-%d %H:%M:%S")
