@@ -1283,8 +1283,11 @@ def _parse_dates(values: list, n: int | None = None) -> pd.Series:
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
         return pd.Series(pd.NaT, index=range(len(values)), dtype="datetime64[ns]")
     clean = [(_as_text(v) or None) for v in values]
-    parsed = pd.to_datetime(pd.Series(clean, dtype=object), errors="coerce", format="mixed", utc=True)
-    return parsed.dt.tz_convert(None).astype("datetime64[ns]")
+    parsed = pd.to_datetime(pd.Series(clean, dtype=object), errors="coerce", format="mixed", utc=True).dt.tz_convert(None)
+    # (a date nanoseconds cannot hold, before 1677 or after 2262, such as "2500-01-01", is unreadable
+    # too: it stopped the whole read with pandas' OutOfBoundsDatetime)
+    outside = (parsed < pd.Timestamp.min) | (parsed > pd.Timestamp.max)
+    return (parsed.mask(outside) if outside.any() else parsed).astype("datetime64[ns]")
 
 
 def check_chunk_rows(chunk_rows) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["ChunkWriter"]
@@ -50,9 +51,13 @@ class ChunkWriter:
             if self._schema is None:
                 fields = []
                 for col in df.columns:
-                    kind = df[col].dtype.kind
+                    dtype = df[col].dtype
+                    # (dates in their own unit: a metadata column of microseconds holding the year
+                    # 2500 could not be cast to nanoseconds; helper-45)
+                    unit = getattr(dtype, "unit", None) or (np.datetime_data(dtype)[0] if dtype.kind == "M" else "ns")
                     typ = {"i": pa.int64(), "u": pa.int64(), "f": pa.float64(), "b": pa.bool_(),
-                           "M": pa.timestamp("ns")}.get(kind, pa.string())
+                           "M": pa.timestamp(unit if unit in ("s", "ms", "us", "ns") else "ns")}.get(dtype.kind,
+                                                                                                   pa.string())
                     fields.append(pa.field(str(col), typ))
                 self._schema = pa.schema(fields)
                 self._writer = pq.ParquetWriter(self.path, self._schema)

@@ -289,3 +289,17 @@ def test_json_lines_nul_found_in_blocks_after_the_first_thousand_records(tmp_pat
         assert docs["doc_id"].tolist() == [f"d{i}" for i in range(1200)]
         assert docs["text"][1103] == "a literal \\u0000 in the text"
         assert skipped["reason"].tolist() == ["text contains a NUL byte at character 3 (binary data in the text column?)"]
+
+
+def test_a_date_nanoseconds_cannot_hold_is_read_as_missing():
+    """A date before 1677 or after 2262 (a typo such as "2500-01-01") stopped the whole read with
+    pandas' OutOfBoundsDatetime; it is now unreadable like any other (NaT), and its document is
+    scored."""
+    df = pd.DataFrame({"text": ["The militia moved.", "The army moved.", "Rebels moved."], "outlet": ["x", "y", "z"],
+                       "date": ["2500-01-01", "2018-05-03", "1500-02-02 10:00"]})
+    for jobs in (1, 2):
+        r = framing.score(df, "libya", jobs=jobs)
+        assert len(r.documents) == 3 and len(r.skipped) == 0
+        assert str(r.documents["date"].dtype) == "datetime64[ns]"
+        assert r.documents["date"].isna().tolist() == [True, False, True]
+        assert r.documents["date"].iloc[1] == pd.Timestamp("2018-05-03")

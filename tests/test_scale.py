@@ -1913,6 +1913,11 @@ def test_the_chunk_writer_writes_what_pandas_writes_with_the_date_format(tmp_pat
     with ChunkWriter(tmp_path / "odd.parquet", "parquet") as w:
         w.write(odd)
     assert pq.read_table(tmp_path / "odd.parquet").column("note").to_pylist() == ["kept", "nan", "(nan+0j)"]
+    # dates in their own unit: microseconds holding the year 2500 could not be cast to nanoseconds
+    far = pd.DataFrame({"when": pd.to_datetime(["2500-01-01", "2018-05-03"]).as_unit("us")})
+    with ChunkWriter(tmp_path / "far.parquet", "parquet") as w:
+        w.write(far)
+    assert pd.read_parquet(tmp_path / "far.parquet")["when"].tolist() == far["when"].tolist()
     for k, df in enumerate([pd.DataFrame([[3, 4]], columns=pd.date_range("2024-03-01", periods=2)),
                             pd.DataFrame([["a", "b"]], columns=["x", "x"])]):
         with ChunkWriter(tmp_path / f"labels{k}.csv") as w:
