@@ -52,12 +52,13 @@ class ChunkWriter:
                 fields = []
                 for col in df.columns:
                     dtype = df[col].dtype
-                    # (dates in their own unit: a metadata column of microseconds holding the year
-                    # 2500 could not be cast to nanoseconds; helper-45)
-                    unit = getattr(dtype, "unit", None) or (np.datetime_data(dtype)[0] if dtype.kind == "M" else "ns")
-                    typ = {"i": pa.int64(), "u": pa.int64(), "f": pa.float64(), "b": pa.bool_(),
-                           "M": pa.timestamp(unit if unit in ("s", "ms", "us", "ns") else "ns")}.get(dtype.kind,
-                                                                                                   pa.string())
+                    if dtype.kind == "M":  # (dates in their own unit: a metadata column of microseconds
+                        # holding the year 2500 could not be cast to nanoseconds; helper-45)
+                        unit = getattr(dtype, "unit", None) or np.datetime_data(dtype)[0]
+                        typ = pa.timestamp(unit if unit in ("s", "ms", "us", "ns") else "ns")
+                    else:
+                        typ = {"i": pa.int64(), "u": pa.int64(), "f": pa.float64(), "b": pa.bool_()}.get(
+                            dtype.kind, pa.string())
                     fields.append(pa.field(str(col), typ))
                 self._schema = pa.schema(fields)
                 self._writer = pq.ParquetWriter(self.path, self._schema)
