@@ -10,7 +10,7 @@ The pipeline runs one way: corpus -> mentions -> aggregates -> outputs.
 
 from ._resources import bundled_lexicons, demo_corpus
 from .corpus import Corpus, iter_corpus, read_corpus
-from .errors import CorpusError, FramingError, LexiconError
+from .errors import CorpusError, FramingError, FramingWarning, LexiconError, UnreadableDateWarning
 from .kwic import kwic
 from .lexicon import Lexicon, load_lexicon
 from .matcher import CompiledMatcher
@@ -62,4 +62,6 @@ __all__ = [
     "FramingError",
     "CorpusError",
     "LexiconError",
+    "FramingWarning",
+    "UnreadableDateWarning",
 ]

@@ -39,6 +39,7 @@ import io
 import json
 import os
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
@@ -57,7 +58,7 @@ from . import _kernels
 from ._jsontext import MIN_LITERAL, InvalidLiteral, JsonText
 from ._jsontext import SOLID as _SOLID
 from ._frames import frame_of
-from .errors import CorpusError, closest
+from .errors import CorpusError, UnreadableDateWarning, closest
 
 __all__ = ["Corpus", "read_corpus", "iter_corpus", "ColumnMap", "DOCUMENT_COLUMNS", "SKIPPED_COLUMNS"]
 
@@ -140,6 +141,9 @@ class Corpus:
     skipped: pd.DataFrame
     source: str = ""
     info: dict = field(default_factory=dict)
+    #: Documents kept whose date could not be read: their ``date`` is NaT (see
+    #: :class:`~framing.errors.UnreadableDateWarning`).
+    unreadable_dates: int = 0
 
     @property
     def n_read(self) -> int:
@@ -503,6 +507,8 @@ class _Parsed:
     repeats: list[tuple[int, str, str, bool]] = field(default_factory=list)
     path: str | None = None  # the file of a block of JSON Lines, whose documents' locations are its lines
     records: int | None = None  # rows read, where they are numbered from 1 for renumbered()
+    # (position among the documents, date as written) of documents whose date could not be read
+    bad_dates: list[tuple[int, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, std: "_Standardiser", docs: pd.DataFrame, skipped: list[tuple], lines: list[int],
@@ -517,14 +523,14 @@ class _Parsed:
             else:
                 skips.append((lines[r], x))
         return cls(docs, docs["doc_id"].tolist(), pending, skips, [lines[r] for r in rows], kept_locs, given, repeats,
-                   path)
+                   path, bad_dates=list(std.last_bad_dates))
 
     def light(self) -> "_Parsed":
         """Without the documents table, and without the locations ``path`` and the lines give
         (what a worker process sends back: 1,000 strings fewer to pickle per block)."""
         return _Parsed(None, self.doc_ids, self.pending, self.skips, self.doc_rows,
                        [] if self.path is not None else self.doc_locs, self.doc_given, self.repeats, self.path,
-                       self.records)
+                       self.records, self.bad_dates)
 
     def renumbered(self, before: int, prefix: str) -> "_Parsed":
         """Rows numbered from ``before`` + 1 instead of 1, located at ``prefix`` + number (a range
@@ -534,13 +540,22 @@ class _Parsed:
 
         return _Parsed(self.docs, self.doc_ids, self.pending, [(n + before, (at(n), *x[1:])) for n, x in self.skips],
                        [n + before for n in self.doc_rows], [at(n) for n in self.doc_rows], self.doc_given,
-                       [(n + before, at(n), d, given) for n, _, d, given in self.repeats], self.path, self.records)
+                       [(n + before, at(n), d, given) for n, _, d, given in self.repeats], self.path, self.records,
+                       self.bad_dates)
 
     def locations(self) -> list[str]:
         """Each document's location."""
         if self.path is not None and len(self.doc_locs) != len(self.doc_ids):
             return [f"{self.path}:{row}" for row in self.doc_rows]
         return self.doc_locs
+
+    def bad_date_locations(self, keep: list[bool]) -> list[tuple[str, str]]:
+        """``(location, date as written)`` of the documents ``keep`` keeps whose date could not be read."""
+        if not self.bad_dates:
+            return []
+        by_row = self.path is not None and len(self.doc_locs) != len(self.doc_ids)
+        return [(f"{self.path}:{self.doc_rows[i]}" if by_row else self.doc_locs[i], v)
+                for i, v in self.bad_dates if keep[i]]
 
 
 def _not_decodable(block: _Block, err: UnicodeDecodeError, offset: int = 0) -> CorpusError:
@@ -1177,7 +1192,9 @@ class _Standardiser:
         self.fixed = roles is not None  # roles decided once for the whole file (JSON Lines blocks)
         self.roles: dict[str, str | None] | None = roles
         self.seen: dict[str, str] = {}
-        self.unparsed_dates = 0
+        # Of the last chunk: (position among the kept documents, date as written) of each document
+        # whose date could not be read (its date is left missing; reported by _DateNotes)
+        self.last_bad_dates: list[tuple[int, str]] = []
         # Of the last chunk: row, location and whether the id was given, of every kept document,
         # and the row of every skipped one (for _Dedupe, which merges blocks parsed apart).
         self.last_rows: tuple[list[int], list[str], list[bool], list[int]] = ([], [], [], [])
@@ -1262,8 +1279,7 @@ class _Standardiser:
             "title": out_titles,
             "text": [texts[i] for i in keep_rows],
         }, len(keep_rows))
-        if roles.get("date"):
-            self.unparsed_dates += int(sum(1 for i, d in zip(keep_rows, docs["date"]) if pd.isna(d) and _as_text(dates[i])))
+        self.last_bad_dates = _bad_dates(docs["date"], [dates[i] for i in keep_rows]) if has_dates else []
         used = {c for c in roles.values() if c}
         extra = [c for c in raw.columns if c not in used]
         if extra:
@@ -1274,6 +1290,43 @@ class _Standardiser:
         self.last_rows = (keep_rows, kept_locs, kept_given, skip_rows)
         self.last_repeats = repeats  # rows refused as repeats of an id seen before, and whether it was given
         return docs, skipped
+
+
+def _bad_dates(parsed: pd.Series, values: list) -> list[tuple[int, str]]:
+    """``(position, date as written)`` of the ``values`` that were given (not empty) but read as NaT."""
+    missing = np.flatnonzero(parsed.isna().to_numpy())
+    if not len(missing):  # (most chunks)
+        return []
+    written = ((i, _as_text(values[i])) for i in missing.tolist())
+    return [(i, v.strip()) for i, v in written if v is not None and v.strip()]
+
+
+class _DateNotes:
+    """The documents kept whose date could not be read, over a whole corpus: counted, and the first
+    few located, for one :class:`~framing.errors.UnreadableDateWarning` at the end."""
+
+    SHOWN = 3
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.examples: list[tuple[str, str]] = []
+
+    def add(self, found: list[tuple[str, str]]) -> None:
+        """``found``: ``(location, date as written)`` of documents kept, in input order."""
+        self.count += len(found)
+        if len(self.examples) < self.SHOWN:
+            self.examples.extend(found[:self.SHOWN - len(self.examples)])
+
+    def add_kept(self, std: "_Standardiser") -> None:
+        """The bad dates of ``std``'s last chunk (read in this process, nothing dropped since)."""
+        if std.last_bad_dates:
+            locs = std.last_rows[1]
+            self.add([(locs[i], v) for i, v in std.last_bad_dates])
+
+    def warn(self, stacklevel: int = 3) -> None:
+        """Warn once, if any date could not be read."""
+        if self.count:
+            warnings.warn(UnreadableDateWarning(self.count, self.examples), stacklevel=stacklevel)
 
 
 def _parse_dates(values: list, n: int | None = None) -> pd.Series:
@@ -1316,8 +1369,22 @@ def iter_corpus(
 
     The whole corpus is never held in memory: CSV, TSV, JSON Lines and Parquet are read in chunks of
     ``chunk_rows`` records (a JSON array is parsed whole). ``encoding`` and ``max_chars`` given as
-    None mean their defaults.
+    None mean their defaults. Documents kept whose date could not be read are reported at the end
+    in one :class:`~framing.errors.UnreadableDateWarning`.
     """
+    notes = _DateNotes()
+    yield from _corpus_chunks(source, notes, text_col=text_col, outlet_col=outlet_col, date_col=date_col,
+                              id_col=id_col, title_col=title_col, outlet=outlet, format=format, encoding=encoding,
+                              metadata=metadata, max_chars=max_chars, chunk_rows=chunk_rows)
+    notes.warn()
+
+
+def _corpus_chunks(source, notes: _DateNotes, *, text_col: str | None = None, outlet_col: str | None = None,
+                   date_col: str | None = None, id_col: str | None = None, title_col: str | None = None,
+                   outlet: str | None = None, format: str | None = None, encoding: str = "utf-8",
+                   metadata: str | Path | None = None, max_chars: int = MAX_CHARS, chunk_rows: int = CHUNK_ROWS
+                   ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """:func:`iter_corpus`, whose documents kept with an unreadable date are added to ``notes``."""
     check_chunk_rows(chunk_rows)
     encoding = encoding or "utf-8"
     max_chars = MAX_CHARS if max_chars is None else max_chars
@@ -1330,6 +1397,7 @@ def iter_corpus(
         locs = [f"row {i + 1}" for i in range(len(source))]
         for a in range(0, max(len(source), 1), chunk_rows):
             docs, skipped = std(source.iloc[a:a + chunk_rows].reset_index(drop=True), locs[a:a + chunk_rows])
+            notes.add_kept(std)
             yield docs, pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
         return
     path = Path(source)
@@ -1344,6 +1412,7 @@ def iter_corpus(
         for block in blocks:
             parsed = parse(block)
             keep, skipped = dedupe(parsed)
+            notes.add(parsed.bad_date_locations(keep))
             docs = parsed.docs if all(keep) else parsed.docs[keep].reset_index(drop=True)
             yield docs, skipped
         return
@@ -1370,6 +1439,7 @@ def iter_corpus(
     for raw, locs in raw_iter:
         any_rows = any_rows or len(raw) > 0
         docs, skipped = std(raw, locs)
+        notes.add_kept(std)
         skipped = pending + skipped
         pending.clear()
         yield docs, pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
@@ -1423,11 +1493,18 @@ def read_corpus(
     CorpusError
         When the file cannot be read at all: missing text column (the message lists the columns
         found and the closest name), undecodable bytes (file, byte offset and line), bad CSV.
+
+    Warns
+    -----
+    UnreadableDateWarning
+        When documents were kept whose date could not be read (their ``date`` is NaT, and
+        ``Corpus.unreadable_dates`` counts them): how many, and where the first are.
     """
     docs, skips = [], []
-    for d, s in iter_corpus(source, text_col=text_col, outlet_col=outlet_col, date_col=date_col, id_col=id_col,
-                            title_col=title_col, outlet=outlet, format=format, encoding=encoding,
-                            metadata=metadata, max_chars=max_chars):
+    notes = _DateNotes()
+    for d, s in _corpus_chunks(source, notes, text_col=text_col, outlet_col=outlet_col, date_col=date_col,
+                               id_col=id_col, title_col=title_col, outlet=outlet, format=format, encoding=encoding,
+                               metadata=metadata, max_chars=max_chars):
         docs.append(d)
         skips.append(s)
     documents = pd.concat(docs, ignore_index=True) if docs else pd.DataFrame(columns=DOCUMENT_COLUMNS)
@@ -1435,4 +1512,7 @@ def read_corpus(
     if "date" in documents:
         documents["date"] = pd.to_datetime(documents["date"])
     name = "DataFrame" if isinstance(source, pd.DataFrame) else str(source)
-    return Corpus(documents, skipped, name)
+    notes.warn()
+    if isinstance(source, Corpus):
+        return Corpus(documents, skipped, name, unreadable_dates=source.unreadable_dates)
+    return Corpus(documents, skipped, name, unreadable_dates=notes.count)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import SKIPPED_COLUMNS, ColumnMap, _Standardiser, nullable_columns, with_nullable
+from .corpus import SKIPPED_COLUMNS, ColumnMap, _DateNotes, _Standardiser, nullable_columns, with_nullable
 from .errors import CorpusError
 from .score import _score_chunk, compile_lexicons
 
@@ -86,7 +86,10 @@ def _scored_partition(part: pd.DataFrame, index: int, matcher, columns: ColumnMa
                       sentences: bool, voice: bool, out: str, where: str, nullable: dict | None) -> dict:
     part = with_nullable(part.reset_index(drop=True), nullable or {})
     std = _Standardiser(columns, max_chars, where)
-    docs, skipped = std(part, [f"{where} partition {index} row {i + 1}" for i in range(len(part))])
+    locs = [f"{where} partition {index} row {i + 1}" for i in range(len(part))]
+    docs, skipped = std(part, locs)
+    kept = std.last_rows[1]
+    bad_dates = [(docs["doc_id"].iat[i], kept[i], v) for i, v in std.last_bad_dates]
     skipped = pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
     d, m, desc = _score_chunk(docs, matcher, sentences, voice, keep_text=False)
     tables = {"mentions": m, "documents": d, "skipped": skipped, "descriptors": desc}
@@ -95,7 +98,7 @@ def _scored_partition(part: pd.DataFrame, index: int, matcher, columns: ColumnMa
         folder.mkdir(parents=True, exist_ok=True)
         _to_parquet(table, folder / f"part-{index:05d}.parquet")
     return {"index": index, "read": len(part), "scored": len(d), "skipped": len(skipped), "mentions": len(m),
-            "doc_ids": d["doc_id"].tolist()}
+            "doc_ids": d["doc_id"].tolist(), "bad_dates": bad_dates}
 
 
 def _to_parquet(table: pd.DataFrame, path: Path) -> None:
@@ -128,7 +131,9 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
     Returns
     -------
     dict
-        ``read``, ``scored``, ``skipped``, ``mentions`` and ``partitions``.
+        ``read``, ``scored``, ``skipped``, ``mentions``, ``partitions`` and ``unreadable_dates`` (documents
+        scored with no date because theirs could not be read; also warned as
+        :class:`~framing.errors.UnreadableDateWarning`).
     """
     import dask
     from distributed import Client
@@ -163,6 +168,11 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
     _move_duplicates(out, results)
     total = {k: sum(r[k] for r in results) for k in ("read", "scored", "skipped", "mentions")}
     total["partitions"] = len(results)
+    notes = _DateNotes()
+    for r in results:
+        notes.add([(loc, v) for d, loc, v in r["bad_dates"] if d not in r.get("dropped", ())])
+    total["unreadable_dates"] = notes.count
+    notes.warn()
     return total
 
 
@@ -207,3 +217,4 @@ def _move_duplicates(out: Path, results: list[dict]) -> None:
             _to_parquet(table.reset_index(drop=True), paths[name])
         r["scored"] -= len(dup)
         r["skipped"] += len(dup)
+        r["dropped"] = bad

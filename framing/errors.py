@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["FramingError", "CorpusError", "LexiconError", "closest"]
+__all__ = ["FramingError", "CorpusError", "LexiconError", "FramingWarning", "UnreadableDateWarning", "closest"]
 
 
 class FramingError(ValueError):
@@ -36,6 +36,34 @@ class LexiconError(FramingError):
             self.problems
         ) > 1 else ""
         super().__init__(head + more)
+
+
+class FramingWarning(UserWarning):
+    """Input that ``framing`` read, but not all of it as given: the message says where and what to do.
+
+    The command line prints each as ``framing: warning: ...`` on standard error.
+    """
+
+
+class UnreadableDateWarning(FramingWarning):
+    """Documents were kept (and scored) whose date could not be read: their ``date`` is missing (NaT).
+
+    Attributes
+    ----------
+    count : int
+        How many documents have such a date.
+    examples : list of (str, str)
+        The location and the date as written of the first few of them, in input order.
+    """
+
+    def __init__(self, count: int, examples: list[tuple[str, str]]):
+        self.count = int(count)
+        self.examples = list(examples)
+        shown = ", ".join(f"{loc} {value!r}" for loc, value in self.examples)
+        more = f" and {self.count - len(self.examples):,} more" if self.count > len(self.examples) else ""
+        super().__init__(
+            f"{self.count:,} document{'s' if self.count != 1 else ''} kept with no date: the date could not be read as "
+            f"one between 1677 and 2262 ({shown}{more}); write dates as ISO 8601 (2018-05-16 or 2018-05-16T09:30:00Z) to keep them")
 
 
 def closest(name: str, choices: Iterable[str]) -> str:

@@ -41,7 +41,8 @@ from .cache import cached_matcher
 from ._frames import frame_of
 from ._jsontext import InvalidLiteral
 from .errors import CorpusError
-from .corpus import _NO_SKIPS, CHUNK_ROWS, SKIPPED_COLUMNS, Corpus, _blocks_plan, _Dedupe, check_chunk_rows, iter_corpus
+from .corpus import (_NO_SKIPS, CHUNK_ROWS, SKIPPED_COLUMNS, Corpus, _blocks_plan, _corpus_chunks, _DateNotes, _Dedupe,
+                     check_chunk_rows)
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
 from .descriptors import DESCRIPTOR_COLUMNS, DESCRIPTOR_POLICY, extract, referent_links
@@ -71,6 +72,9 @@ class ScoreResult:
     skipped: pd.DataFrame
     lexicons: list[Lexicon] = field(default_factory=list)
     descriptors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DESCRIPTOR_COLUMNS))
+    #: Documents scored whose date could not be read: their ``date`` is NaT (see
+    #: :class:`~framing.errors.UnreadableDateWarning`).
+    unreadable_dates: int = 0
 
     def __iter__(self):
         return iter((self.mentions, self.documents))
@@ -370,7 +374,8 @@ def _chunk_task(state: dict, item):
         return state["work"](state, parsed.docs), parsed.light()
 
 
-def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_options: dict, cut: bool = False):
+def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_options: dict, cut: bool = False,
+            notes: _DateNotes | None = None):
     """``(work(state, documents), skipped)`` for every chunk of the corpus, in input order, computed
     in ``jobs`` processes. A JSON Lines file is cut into blocks of lines that the workers decode and
     parse themselves, so the main process only reads bytes; ids repeated across blocks are then
@@ -379,7 +384,9 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     themselves, skipped likewise (``framing/_rows.py``; a CSV or TSV file into byte ranges that the
     workers read, ``framing/_csvranges.py``). ``cut``:
     ``work`` reads texts only through :meth:`framing.batch.TextBatch.build`, so a JSON Lines file's
-    texts may stay in its bytes (``framing/_jsontext.py``)."""
+    texts may stay in its bytes (``framing/_jsontext.py``). ``notes`` gathers the documents kept whose
+    date could not be read (a Corpus's were reported when it was read)."""
+    notes = _DateNotes() if notes is None else notes
     # Several processes: small blocks at the start and the end of the input, so that every process
     # is kept busy (the tables do not change)
     check_chunk_rows(chunk_rows)
@@ -389,24 +396,25 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     if plan is not None:
         blocks, parse = plan
         yield from _deduped(ordered_map(_chunk_task, blocks, state={**state, "parse": parse}, jobs=jobs,
-                                        remote=_remote, local=_parsed_here, warm=_warm), drop)
+                                        remote=_remote, local=_parsed_here, warm=_warm), drop, notes)
         return
     # Other table sources with several processes, and a Corpus always (bounded chunks): rows that
     # the workers check themselves, and of a DataFrame or Corpus, under fork, only their positions
     # travel (framing/_rows.py)
     plan = rows_plan(source, chunk_rows, read_options, small) if jobs > 1 or isinstance(source, Corpus) else None
     if plan is None:
-        yield from ordered_map(_chunk_task, iter_corpus(source, chunk_rows=small or chunk_rows, **read_options),
+        yield from ordered_map(_chunk_task, _corpus_chunks(source, notes, chunk_rows=small or chunk_rows,
+                                                           **read_options),
                                state=state, jobs=jobs, warm=_warm)
         return
     rows, parse = plan
     remote = None if parse.frame is None or start_method() == "fork" else parse.with_rows
     results = ordered_map(_chunk_task, rows, state={**state, "parse": parse}, jobs=jobs, remote=remote, warm=_warm)
     if isinstance(parse, RangeParser):  # (byte ranges of a CSV file: numbered here, in order)
-        yield from _deduped(_numbered(results, rows, parse, chunk_rows, lambda docs: work(state, docs)), drop)
+        yield from _deduped(_numbered(results, rows, parse, chunk_rows, lambda docs: work(state, docs)), drop, notes)
         return
     if not parse.documents:
-        yield from _deduped(results, drop)
+        yield from _deduped(results, drop, notes)
         return
     for i, (out, _) in enumerate(results):  # (a Corpus's skipped rows: with its first chunk)
         yield out, source.skipped if i == 0 else _NO_SKIPS.copy()
@@ -436,12 +444,14 @@ def _close(items) -> None:
         close()
 
 
-def _deduped(results, drop):
+def _deduped(results, drop, notes: _DateNotes):
     """``(output, skipped)`` of each ``(output, parsed)`` of a worker, in order: ids repeated across
-    chunks skipped, and their rows removed from the output by ``drop(output, keep, dropped_ids)``."""
+    chunks skipped, and their rows removed from the output by ``drop(output, keep, dropped_ids)``;
+    the documents kept whose date could not be read added to ``notes``."""
     dedupe = _Dedupe()
     for out, parsed in results:
         keep, skipped = dedupe(parsed)
+        notes.add(parsed.bad_date_locations(keep))
         if not all(keep):
             dropped = {i for i, k in zip(parsed.doc_ids, keep) if not k}
             out = drop(out, np.asarray(keep, dtype=bool), dropped)
@@ -468,13 +478,28 @@ def iter_score(source, lexicons, *, sentences: bool = True, voice: bool = True, 
     Memory stays bounded by the chunk size whatever the corpus size; the command line writes each
     chunk as it comes. With ``jobs`` > 1, chunks are scored in that many processes and still come
     back in input order. Other parameters as in :func:`score`.
+
+    Warns
+    -----
+    UnreadableDateWarning
+        Once, at the end, when documents were scored whose date could not be read (their ``date``
+        is NaT): how many, and where the first are.
     """
+    notes = _DateNotes()
+    yield from _score_chunks(source, lexicons, notes, sentences=sentences, voice=voice, progress=progress,
+                             chunk_rows=chunk_rows, jobs=jobs, text=text, **read_options)
+    notes.warn()
+
+
+def _score_chunks(source, lexicons, notes: _DateNotes, *, sentences: bool, voice: bool, progress: bool | None,
+                  chunk_rows: int, jobs: int | None, text: bool, **read_options):
+    """:func:`iter_score`, whose documents kept with an unreadable date are added to ``notes``."""
     matcher = compile_lexicons(lexicons)
     state = {"matcher": matcher, "sentences": sentences, "voice": voice, "text": text}
     bar = tqdm(unit="doc", desc="scoring", disable=None if progress is None else not progress, leave=False)
     try:
         for (d, m, desc), skipped in _chunks(source, _score_docs, _drop_scored, state, resolve_jobs(jobs),
-                                             chunk_rows, read_options):
+                                             chunk_rows, read_options, notes=notes):
             bar.update(len(d) + len(skipped))
             yield d, m, skipped, desc
     finally:
@@ -521,7 +546,14 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
     ScoreResult
         ``mentions`` (columns in the module docstring), ``documents`` (the corpus documents with
         ``n_tokens``, ``n_sentences`` and ``n_mentions`` added; without ``text`` when ``text`` is
-        False) and ``skipped``.
+        False) and ``skipped``; ``unreadable_dates`` counts the documents scored whose date could
+        not be read.
+
+    Warns
+    -----
+    UnreadableDateWarning
+        When documents were scored whose date could not be read (their ``date`` is NaT): how
+        many, and where the first are. They are scored like the others.
 
     Examples
     --------
@@ -531,8 +563,9 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
     """
     matcher = compile_lexicons(lexicons)
     docs, ments, skips, descs = [], [], [], []
-    for d, m, s, ds in iter_score(corpus, matcher, sentences=sentences, voice=voice, progress=progress,
-                                  jobs=jobs, chunk_rows=chunk_rows, text=text, **read_options):
+    notes = _DateNotes()
+    for d, m, s, ds in _score_chunks(corpus, matcher, notes, sentences=sentences, voice=voice, progress=progress,
+                                     jobs=jobs, chunk_rows=chunk_rows, text=text, **read_options):
         docs.append(d)
         ments.append(m)
         skips.append(s)
@@ -543,7 +576,10 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
     mentions = _concat(ments, MENTION_COLUMNS)
     skipped = _concat(skips, SKIPPED_COLUMNS)
     descriptors = _concat(descs, DESCRIPTOR_COLUMNS)
-    return ScoreResult(mentions, documents, skipped, matcher.lexicons, descriptors)
+    notes.warn()
+    # (a Corpus's unreadable dates were reported when it was read)
+    unreadable = corpus.unreadable_dates if isinstance(corpus, Corpus) else notes.count
+    return ScoreResult(mentions, documents, skipped, matcher.lexicons, descriptors, unreadable)
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str] | None = None) -> pd.DataFrame:
@@ -609,7 +645,8 @@ def _drop_counted(out: pd.DataFrame, keep: np.ndarray, dropped: set[str]) -> pd.
 
 def iter_count(source, lexicons, *, progress: bool | None = None, chunk_rows: int = COUNT_CHUNK_ROWS,
                jobs: int | None = None, **read_options) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Stream ``(counts, skipped)`` chunks; see :func:`count`."""
+    """Stream ``(counts, skipped)`` chunks; see :func:`count`. Documents counted whose date could not
+    be read are reported at the end in one :class:`~framing.errors.UnreadableDateWarning`."""
     state = {"matcher": compile_lexicons(lexicons)}
     clash = [c for c in state["matcher"].categories if c in _COUNT_ID_COLUMNS]
     if clash:
@@ -618,10 +655,12 @@ def iter_count(source, lexicons, *, progress: bool | None = None, chunk_rows: in
         raise LexiconError([f"category '{clash[0]}' has the name of a column of the count table "
                             f"({', '.join(_COUNT_ID_COLUMNS)}); rename the category to count with it"])
     bar = tqdm(unit="doc", desc="counting", disable=None if progress is None else not progress, leave=False)
+    notes = _DateNotes()
     try:
         for out, skipped in _chunks(source, _count_docs, _drop_counted, state, resolve_jobs(jobs), chunk_rows,
-                                    read_options, cut=True):
+                                    read_options, cut=True, notes=notes):
             bar.update(len(out) + len(skipped))
             yield out, skipped
     finally:
         bar.close()
+    notes.warn()

@@ -430,7 +430,8 @@ def run_study(study: Study | str | Path, *, out: str | Path | None = None, progr
     report = write(result, out=out_dir, options=_options(study), read_options={k: v for k, v in read_options.items()
                                                                                 if v is not None},
                    command={"study": study.path.name if study.path else None, "argv": None},
-                   inputs=input_map, counts={"read": corpus.n_read, "filtered_out": filtered_out},
+                   inputs=input_map, counts={"read": corpus.n_read, "filtered_out": filtered_out,
+                                                 "unreadable_dates": corpus.unreadable_dates},
                    study=study_record, corpus_name=corpus_name, base=study.base, clock=clock)
     return report
 

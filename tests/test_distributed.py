@@ -29,8 +29,11 @@ def test_dask_engine_equals_local_engine(tmp_path):
 
     docs = framing.read_corpus(framing.demo_corpus()).documents
     rows = docs[["doc_id", "outlet", "title", "text"]].to_dict("records")
-    rows.append(dict(rows[0]))  # a duplicate id in a later partition
-    rows.append({"doc_id": "blank", "outlet": "x", "title": "", "text": "   "})
+    for r in rows:
+        r["date"] = "2018-05-16"
+    rows[4]["date"] = "yesterday"  # kept with no date: reported
+    rows.append(dict(rows[0], date="31/02/2018"))  # a duplicate id in a later partition: not reported
+    rows.append({"doc_id": "blank", "outlet": "x", "title": "", "text": "   ", "date": "n/a?"})  # skipped
     for i in range(3):  # three files: three partitions at least
         part = rows[i::3]
         (tmp_path / "corpus").mkdir(exist_ok=True)
@@ -38,11 +41,16 @@ def test_dask_engine_equals_local_engine(tmp_path):
     lexicons = ["libya", "loaded_language"]
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        counts = score_dask(tmp_path / "corpus", lexicons, out=tmp_path / "out", client=client)
+        with pytest.warns(framing.UnreadableDateWarning) as caught:
+            counts = score_dask(tmp_path / "corpus", lexicons, out=tmp_path / "out", client=client)
     assert counts["read"] == len(rows) and counts["scored"] == len(docs) and counts["skipped"] == 2
+    assert counts["unreadable_dates"] == 1 and len(caught) == 1
+    assert caught[0].message.examples == [(f"{tmp_path / 'corpus'} partition 1 row 2", "yesterday")]
     mentions, documents = load_score_dir(tmp_path / "out")
-    local = framing.score(pd.concat([pd.read_json(tmp_path / "corpus" / f"p{i}.jsonl", lines=True, dtype=False)
-                                     for i in range(3)], ignore_index=True), lexicons)
+    with pytest.warns(framing.UnreadableDateWarning):
+        local = framing.score(pd.concat([pd.read_json(tmp_path / "corpus" / f"p{i}.jsonl", lines=True, dtype=False)
+                                         for i in range(3)], ignore_index=True), lexicons)
+    assert local.unreadable_dates == counts["unreadable_dates"]
     key = ["doc_id", "start", "end", "lexicon", "entry"]
     a = mentions.sort_values(key).reset_index(drop=True)
     b = local.mentions.sort_values(key).reset_index(drop=True)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import warnings
 
 from .. import __version__
 from .._parallel import WorkerError
-from ..errors import FramingError
+from ..errors import FramingError, FramingWarning
 from . import compare, lexicon, report, score, study
 from . import classify, datasets
 
@@ -42,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     thaw = gc.get_freeze_count() == 0
     gc.freeze()
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line(warnings.showwarning)
+            return args.func(args)
     except FramingError as err:
         print(f"framing: error: {str(err).splitlines()[0]}", file=sys.stderr)
         return 2
@@ -54,6 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if thaw:
             gc.unfreeze()
+
+
+def _one_line(show):
+    """``warnings.showwarning`` that prints framing's own warnings (input read, but not all of it as
+    given) as ``framing: warning: ...`` on standard error, and passes others to ``show``."""
+    def shown(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, FramingWarning):
+            print(f"framing: warning: {message}", file=sys.stderr if file is None else file)
+        else:
+            show(message, category, filename, lineno, file, line)
+    return shown
 
 
 if __name__ == "__main__":  # pragma: no cover

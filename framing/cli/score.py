@@ -11,7 +11,7 @@ from ..kwic import format_kwic, kwic
 from ..outputs import ChunkWriter
 from ..tables import to_markdown, write_table
 from ..score import POLICIES, compile_lexicons, iter_count, iter_score, score
-from ._common import corpus_args, output_dir, read_options, record_run, source_and_lexicons, write_lexicon_tables
+from ._common import corpus_args, dates_noted, output_dir, read_options, record_run, source_and_lexicons, write_lexicon_tables
 
 
 def register(sub) -> None:
@@ -73,18 +73,19 @@ def cmd_score(args) -> int:
     paths = {name: w.path for name, w in writers.items()}
     n_docs = n_ment = n_skip = 0
     outlets: dict[str, int] = {}
-    for docs, ments, skipped, desc in iter_score(source, matcher, sentences=not args.no_sentences,
-                                                 voice=not args.no_voice, jobs=args.jobs, text=False,
-                                                 **read_options(args)):
-        writers["descriptors"].write(desc)
-        writers["mentions"].write(ments)
-        writers["documents"].write(docs)
-        writers["skipped"].write(skipped)
-        n_docs += len(docs)
-        n_ment += len(ments)
-        n_skip += len(skipped)
-        for o, c in docs["outlet"].value_counts().items():
-            outlets[o] = outlets.get(o, 0) + int(c)
+    with dates_noted() as noted:
+        for docs, ments, skipped, desc in iter_score(source, matcher, sentences=not args.no_sentences,
+                                                     voice=not args.no_voice, jobs=args.jobs, text=False,
+                                                     **read_options(args)):
+            writers["descriptors"].write(desc)
+            writers["mentions"].write(ments)
+            writers["documents"].write(docs)
+            writers["skipped"].write(skipped)
+            n_docs += len(docs)
+            n_ment += len(ments)
+            n_skip += len(skipped)
+            for o, c in docs["outlet"].value_counts().items():
+                outlets[o] = outlets.get(o, 0) + int(c)
     for w in writers.values():
         w.close()
     write_lexicon_tables(matcher.lexicons, out)
@@ -95,7 +96,7 @@ def cmd_score(args) -> int:
     record_run(args, out, command="score", inputs=[source], lexicons=matcher.lexicons,
                parameters={"sentences": not args.no_sentences, "voice": not args.no_voice,
                            "output_format": fmt, **read_options(args)},
-               counts={"read": n_docs + n_skip, "scored": n_docs, "skipped": n_skip, "mentions": n_ment},
+               counts={"read": n_docs + n_skip, "scored": n_docs, "skipped": n_skip, "mentions": n_ment, **noted},
                policies=POLICIES)
     print(f"wrote {', '.join(str(p) for p in paths.values())} and {out / 'manifest.json'}")
     return 0
@@ -107,16 +108,17 @@ def cmd_count(args) -> int:
     out = output_dir(args.out, replace=("counts", "skipped"))
     first = True
     n_docs = n_skip = 0
-    for counts, skipped in iter_count(source, matcher, jobs=args.jobs, **read_options(args)):
-        mode = "w" if first else "a"
-        counts.to_csv(out / "counts.csv", mode=mode, header=first, index=False, lineterminator="\n")
-        skipped.to_csv(out / "skipped.csv", mode=mode, header=first, index=False, lineterminator="\n")
-        first = False
-        n_docs += len(counts)
-        n_skip += len(skipped)
+    with dates_noted() as noted:
+        for counts, skipped in iter_count(source, matcher, jobs=args.jobs, **read_options(args)):
+            mode = "w" if first else "a"
+            counts.to_csv(out / "counts.csv", mode=mode, header=first, index=False, lineterminator="\n")
+            skipped.to_csv(out / "skipped.csv", mode=mode, header=first, index=False, lineterminator="\n")
+            first = False
+            n_docs += len(counts)
+            n_skip += len(skipped)
     record_run(args, out, command="count", inputs=[source], lexicons=matcher.lexicons,
                parameters=read_options(args),
-               counts={"read": n_docs + n_skip, "scored": n_docs, "skipped": n_skip}, policies=POLICIES)
+               counts={"read": n_docs + n_skip, "scored": n_docs, "skipped": n_skip, **noted}, policies=POLICIES)
     print(f"read {n_docs + n_skip} documents: {n_docs} counted, {n_skip} skipped; "
           f"{len(matcher.categories)} categories; wrote {out / 'counts.csv'}")
     return 0

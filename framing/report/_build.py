@@ -542,7 +542,8 @@ def write(source, lexicons=None, *, out: str | Path, options: ReportOptions | No
                                                                                           dpi=o.html_dpi)
     index = None
     count_map = {"read": len(result.documents) + len(result.skipped), "scored": len(result.documents),
-                 "skipped": len(result.skipped), "mentions": len(result.mentions)}
+                 "skipped": len(result.skipped), "mentions": len(result.mentions),
+                 "unreadable_dates": result.unreadable_dates}
     count_map.update(dict(counts or {}))
     if o.html:
         from ._html import render

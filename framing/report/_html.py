@@ -164,11 +164,14 @@ def _analysed(result, tables, options, corpus_name: str, counts: Mapping[str, An
     parts.append(f"<dt>{label}</dt><dd>{len(groups)}: " + ", ".join(esc(g) for g in groups["group"]) + "</dd>")
     if "date" in docs.columns:
         d = pd.to_datetime(docs["date"], errors="coerce")
+        bad = counts.get("unreadable_dates") or 0
+        unread = f"; {_num(bad)} of them with a date that could not be read" if bad else ""
         if d.notna().any():
             parts.append(f"<dt>Dates</dt><dd>{d.min():%Y-%m-%d} to {d.max():%Y-%m-%d} "
-                         f"({int(d.isna().sum())} documents undated)</dd>")
+                         f"({int(d.isna().sum())} documents undated{unread})</dd>")
         else:
-            parts.append("<dt>Dates</dt><dd>none given</dd>")
+            parts.append(f"<dt>Dates</dt><dd>none {'could be read' if bad else 'given'}"
+                         f"{f' ({_num(bad)} documents with a date that could not be read)' if bad else ''}</dd>")
     parts.append(f"<dt>Tokens</dt><dd>{_num(int(docs['n_tokens'].sum()))} word tokens</dd>")
     parts.append(f"<dt>Mentions</dt><dd>{_num(len(result.mentions))} (all voices, referent names included)</dd>")
     voice = ", ".join(options.voice) if options.voice else "all voices (author, quoted, attributed, scare-quoted)"

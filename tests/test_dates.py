@@ -1,0 +1,175 @@
+"""Dates that cannot be read: the document is kept with no date, and the loss is reported.
+
+Every reader (DataFrame, CSV, JSON Lines, Parquet, JSON array, folder of texts), every path
+(one process, several, blocks parsed apart) and every entry point (read, score, count, the
+command line, the manifest, the HTML report) reports the same documents: those kept whose date was
+given but could not be read. Documents skipped, or dropped as repeats, are not counted; an empty
+date is missing, not unreadable.
+"""
+
+import json
+import subprocess
+import sys
+import warnings
+
+import pandas as pd
+import pytest
+
+import framing
+from framing.errors import FramingWarning, UnreadableDateWarning
+from framing.score import iter_score
+
+BAD = ("yesterday", "31/02/2018", "2500-01-01", "1500-02-02 10:00", "n/a?")
+
+# (id, text, date): ids repeat, texts go empty and dates go bad at chosen places, some of them on
+# either side of a chunk boundary (chunks of 4 below)
+ROWS = [
+    ("d01", "Haftar's forces moved on Derna.", "2018-05-16"),
+    ("d02", "The renegade general spoke.", "yesterday"),  # bad, kept: the first example
+    ("d03", "", "31/02/2018"),  # bad, but skipped (empty text)
+    ("d04", "Field Marshal Haftar spoke.", "   "),  # missing, not unreadable
+    ("d05", "The militia advanced.", "2500-01-01"),  # bad, kept (out of range)
+    ("d02", "A repeat of an earlier id.", "n/a?"),  # bad, but a repeat: skipped
+    ("d07", "The Libyan National Army held the port.", ""),
+    ("d08", "Rebels shelled the city.", "1500-02-02 10:00"),  # bad, kept
+    ("d09", "Officials said the army moved.", "2018-05-17T09:30:00Z"),
+    ("d05", "Another repeat, across chunks.", "yesterday"),  # bad, but a repeat
+    ("d11", "The militia withdrew.", "n/a?"),  # bad, kept
+    ("d12", "Haftar's army entered Derna.", "May 18, 2018"),
+]
+
+
+def _expected() -> list[int]:
+    """Rows (numbered from 1) of the documents kept whose date was given and is unreadable,
+    counted from the table above without framing."""
+    seen, rows = set(), []
+    for n, (doc_id, text, date) in enumerate(ROWS, 1):
+        if not text.strip() or doc_id in seen:
+            continue
+        seen.add(doc_id)
+        if date in BAD:
+            rows.append(n)
+    return rows
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(ROWS, columns=["id", "text", "date"]).assign(outlet="Herald")
+
+
+def _write(tmp_path, fmt):
+    df = _frame()
+    path = tmp_path / f"c.{fmt}"
+    if fmt == "csv":
+        df.to_csv(path, index=False)
+    elif fmt == "jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in df.to_dict("records")), encoding="utf-8")
+    elif fmt == "json":
+        path.write_text(json.dumps(df.to_dict("records")), encoding="utf-8")
+    elif fmt == "parquet":
+        df.to_parquet(path, row_group_size=3)
+    return path
+
+
+def _row(location: str) -> int:
+    """The row or line number at the end of a location ("c.csv row 5", "c.jsonl:5", "c.json item 5")."""
+    return int(location.replace(":", " ").split()[-1])
+
+
+def _caught(call):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = call()
+    return out, [w.message for w in caught if isinstance(w.message, FramingWarning)]
+
+
+def _check(found: list, expected: list[int]) -> None:
+    assert len(found) == 1, [str(w) for w in found]  # one warning for the whole corpus
+    w = found[0]
+    assert isinstance(w, UnreadableDateWarning)
+    assert w.count == len(expected) == 4
+    assert [_row(loc) for loc, _ in w.examples] == expected[:3]
+    assert [v for _, v in w.examples] == [ROWS[n - 1][2] for n in expected[:3]]
+    assert f"{len(expected)} documents kept with no date" in str(w) and "and 1 more" in str(w)
+
+
+@pytest.mark.parametrize("fmt", ["frame", "csv", "jsonl", "json", "parquet"])
+def test_every_reader_reports_the_documents_kept_without_their_date(tmp_path, fmt):
+    source = _frame() if fmt == "frame" else _write(tmp_path, fmt)
+    expected = _expected()
+    corpus, found = _caught(lambda: framing.read_corpus(source))
+    _check(found, expected)
+    assert corpus.unreadable_dates == 4
+    assert len(corpus.documents) == len(ROWS) - 3 and len(corpus.skipped) == 3
+    # the dates given and unreadable are NaT; the other dates are read
+    by_id = corpus.documents.set_index("doc_id")["date"]
+    assert by_id[["d02", "d05", "d08", "d11", "d04", "d07"]].isna().all()
+    assert by_id[["d01", "d09", "d12"]].notna().all()
+    chunks, found = _caught(lambda: list(framing.iter_corpus(source, chunk_rows=4)))
+    _check(found, expected)
+
+
+@pytest.mark.parametrize("fmt", ["frame", "csv", "jsonl", "parquet"])
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_score_and_count_report_them_once_whatever_the_processes(tmp_path, fmt, jobs):
+    source = _frame() if fmt == "frame" else _write(tmp_path, fmt)
+    expected = _expected()
+    result, found = _caught(lambda: framing.score(source, "libya", jobs=jobs, chunk_rows=4))
+    _check(found, expected)
+    assert result.unreadable_dates == 4 and len(result.documents) == len(ROWS) - 3
+    counts, found = _caught(lambda: framing.count(source, "libya", jobs=jobs, chunk_rows=4))
+    _check(found, expected)
+    assert len(counts) == len(ROWS) - 3
+    chunks, found = _caught(lambda: list(iter_score(source, "libya", jobs=jobs, chunk_rows=4)))
+    _check(found, expected)
+
+
+def test_a_corpus_read_once_is_not_reported_again_when_scored():
+    corpus, found = _caught(lambda: framing.read_corpus(_frame()))
+    assert len(found) == 1
+    result, found = _caught(lambda: framing.score(corpus, "libya"))
+    assert found == [] and result.unreadable_dates == 4
+
+
+def test_a_folder_of_texts_reports_the_file(tmp_path):
+    for i, (doc_id, text, _) in enumerate(ROWS[:3]):
+        (tmp_path / "Herald").mkdir(exist_ok=True)
+        (tmp_path / "Herald" / f"{doc_id}-{i}.txt").write_text(text or "x", encoding="utf-8")
+    pd.DataFrame({"file": [f"Herald/{d}-{i}.txt" for i, (d, _, _) in enumerate(ROWS[:3])],
+                  "date": [d for _, _, d in ROWS[:3]]}).to_csv(tmp_path / "metadata.csv", index=False)
+    corpus, found = _caught(lambda: framing.read_corpus(tmp_path))
+    assert corpus.unreadable_dates == 2 and len(found) == 1
+    assert [v for _, v in found[0].examples] == ["yesterday", "31/02/2018"]
+    assert found[0].examples[0][0].endswith("d02-1.txt")
+
+
+def test_no_warning_when_every_date_reads_or_none_is_given():
+    good = _frame().assign(date=["2018-05-16"] * len(ROWS))
+    for df in (good, good.drop(columns=["date"]), good.assign(date=[""] * len(ROWS))):
+        corpus, found = _caught(lambda: framing.read_corpus(df))
+        assert found == [] and corpus.unreadable_dates == 0
+
+
+def test_command_line_prints_one_line_and_records_the_count(tmp_path):
+    path = _write(tmp_path, "jsonl")
+    for command, jobs in (("score", "1"), ("count", "2")):
+        out = tmp_path / command
+        r = subprocess.run([sys.executable, "-m", "framing.cli", command, str(path), "-l", "libya",
+                            "--out", str(out), "--jobs", jobs], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        lines = [x for x in r.stderr.splitlines() if x.startswith("framing: warning:")]
+        assert len(lines) == 1 and "4 documents kept with no date" in lines[0], r.stderr
+        assert f"{path}:2 'yesterday'" in lines[0] and "Traceback" not in r.stderr
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["counts"]["unreadable_dates"] == 4
+        assert manifest["counts"]["read"] == len(ROWS)
+
+
+def test_the_report_says_how_many_dates_could_not_be_read(tmp_path):
+    from framing.report import write
+
+    result, _ = _caught(lambda: framing.score(_frame(), ["libya", "loaded_language"]))
+    write(result, out=tmp_path / "report", figures=(), replicates=50)
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert "4 of them with a date that could not be read" in page
+    manifest = json.loads((tmp_path / "report" / "manifest.json").read_text())
+    assert manifest["counts"]["unreadable_dates"] == 4
