@@ -39,6 +39,7 @@ import io
 import json
 import os
 import re
+import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import closing
@@ -141,9 +142,17 @@ class Corpus:
     skipped: pd.DataFrame
     source: str = ""
     info: dict = field(default_factory=dict)
-    #: Documents kept whose date could not be read: their ``date`` is NaT (see
+    #: ``doc_id`` of every document read whose date could not be read: its ``date`` is NaT (see
     #: :class:`~framing.errors.UnreadableDateWarning`).
-    unreadable_dates: int = 0
+    unreadable_ids: frozenset = frozenset()
+
+    @property
+    def unreadable_dates(self) -> int:
+        """Documents (of ``documents`` as they are now: after a filter, of those left) whose date
+        could not be read."""
+        if not self.unreadable_ids or not len(self.documents):
+            return 0
+        return int(self.documents["doc_id"].isin(self.unreadable_ids).sum())
 
     @property
     def n_read(self) -> int:
@@ -549,12 +558,13 @@ class _Parsed:
             return [f"{self.path}:{row}" for row in self.doc_rows]
         return self.doc_locs
 
-    def bad_date_locations(self, keep: list[bool]) -> list[tuple[str, str]]:
-        """``(location, date as written)`` of the documents ``keep`` keeps whose date could not be read."""
+    def bad_date_locations(self, keep: list[bool]) -> list[tuple[str, str, str]]:
+        """``(location, date as written, doc_id)`` of the documents ``keep`` keeps whose date could
+        not be read."""
         if not self.bad_dates:
             return []
         by_row = self.path is not None and len(self.doc_locs) != len(self.doc_ids)
-        return [(f"{self.path}:{self.doc_rows[i]}" if by_row else self.doc_locs[i], v)
+        return [(f"{self.path}:{self.doc_rows[i]}" if by_row else self.doc_locs[i], v, self.doc_ids[i])
                 for i, v in self.bad_dates if keep[i]]
 
 
@@ -1195,6 +1205,7 @@ class _Standardiser:
         # Of the last chunk: (position among the kept documents, date as written) of each document
         # whose date could not be read (its date is left missing; reported by _DateNotes)
         self.last_bad_dates: list[tuple[int, str]] = []
+        self.last_ids: list[str] = []  # doc_id of each kept document of the last chunk
         # Of the last chunk: row, location and whether the id was given, of every kept document,
         # and the row of every skipped one (for _Dedupe, which merges blocks parsed apart).
         self.last_rows: tuple[list[int], list[str], list[bool], list[int]] = ([], [], [], [])
@@ -1280,6 +1291,7 @@ class _Standardiser:
             "text": [texts[i] for i in keep_rows],
         }, len(keep_rows))
         self.last_bad_dates = _bad_dates(docs["date"], [dates[i] for i in keep_rows]) if has_dates else []
+        self.last_ids = out_ids
         used = {c for c in roles.values() if c}
         extra = [c for c in raw.columns if c not in used]
         if extra:
@@ -1297,8 +1309,18 @@ def _bad_dates(parsed: pd.Series, values: list) -> list[tuple[int, str]]:
     missing = np.flatnonzero(parsed.isna().to_numpy())
     if not len(missing):  # (most chunks)
         return []
-    written = ((i, _as_text(values[i])) for i in missing.tolist())
+    written = ((i, _as_text(values[i])) for i in missing.tolist() if not _missing(values[i]))
     return [(i, v.strip()) for i, v in written if v is not None and v.strip()]
+
+
+def _missing(value) -> bool:
+    """A missing scalar that ``_as_text`` would write out: NumPy's NaT or NaN (``'NaT'``, ``'nan'``)."""
+    if isinstance(value, (str, bytes, list, tuple, dict)):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # (an object pandas cannot test)
+        return False
 
 
 class _DateNotes:
@@ -1307,26 +1329,38 @@ class _DateNotes:
 
     SHOWN = 3
 
-    def __init__(self) -> None:
+    def __init__(self, ids: bool = False) -> None:
         self.count = 0
         self.examples: list[tuple[str, str]] = []
+        self.ids: set[str] | None = set() if ids else None  # (of each document: for a Corpus)
 
-    def add(self, found: list[tuple[str, str]]) -> None:
-        """``found``: ``(location, date as written)`` of documents kept, in input order."""
+    def add(self, found: list[tuple[str, str, str]]) -> None:
+        """``found``: ``(location, date as written, doc_id)`` of documents kept, in input order."""
         self.count += len(found)
         if len(self.examples) < self.SHOWN:
-            self.examples.extend(found[:self.SHOWN - len(self.examples)])
+            self.examples.extend((loc, v) for loc, v, _ in found[:self.SHOWN - len(self.examples)])
+        if self.ids is not None:
+            self.ids.update(d for _, _, d in found)
 
     def add_kept(self, std: "_Standardiser") -> None:
         """The bad dates of ``std``'s last chunk (read in this process, nothing dropped since)."""
         if std.last_bad_dates:
-            locs = std.last_rows[1]
-            self.add([(locs[i], v) for i, v in std.last_bad_dates])
+            locs, ids = std.last_rows[1], std.last_ids
+            self.add([(locs[i], v, ids[i]) for i, v in std.last_bad_dates])
 
-    def warn(self, stacklevel: int = 3) -> None:
-        """Warn once, if any date could not be read."""
-        if self.count:
-            warnings.warn(UnreadableDateWarning(self.count, self.examples), stacklevel=stacklevel)
+    def warn(self) -> None:
+        """Warn once, if any date could not be read, at the caller's line: the first frame outside
+        framing (through the generators, functions and commands that read the corpus)."""
+        if not self.count:
+            return
+        # (Python 3.12's skip_file_prefixes does this; framing supports 3.10)
+        level, frame = 1, sys._getframe()
+        while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+            level, frame = level + 1, frame.f_back
+        warnings.warn(UnreadableDateWarning(self.count, self.examples), stacklevel=level)
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def _parse_dates(values: list, n: int | None = None) -> pd.Series:
@@ -1501,7 +1535,7 @@ def read_corpus(
         ``Corpus.unreadable_dates`` counts them): how many, and where the first are.
     """
     docs, skips = [], []
-    notes = _DateNotes()
+    notes = _DateNotes(ids=True)
     for d, s in _corpus_chunks(source, notes, text_col=text_col, outlet_col=outlet_col, date_col=date_col,
                                id_col=id_col, title_col=title_col, outlet=outlet, format=format, encoding=encoding,
                                metadata=metadata, max_chars=max_chars):
@@ -1513,6 +1547,5 @@ def read_corpus(
         documents["date"] = pd.to_datetime(documents["date"])
     name = "DataFrame" if isinstance(source, pd.DataFrame) else str(source)
     notes.warn()
-    if isinstance(source, Corpus):
-        return Corpus(documents, skipped, name, unreadable_dates=source.unreadable_dates)
-    return Corpus(documents, skipped, name, unreadable_dates=notes.count)
+    return Corpus(documents, skipped, name,
+                  unreadable_ids=source.unreadable_ids if isinstance(source, Corpus) else frozenset(notes.ids))

@@ -135,6 +135,19 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
         scored with no date because theirs could not be read; also warned as
         :class:`~framing.errors.UnreadableDateWarning`).
     """
+    notes = _DateNotes()
+    total = _score_dask(source, lexicons, notes, out=out, scheduler=scheduler, format=format, blocksize=blocksize,
+                        sentences=sentences, voice=voice, text_col=text_col, outlet_col=outlet_col,
+                        date_col=date_col, id_col=id_col, title_col=title_col, outlet=outlet, max_chars=max_chars,
+                        client=client)
+    notes.warn()
+    return total
+
+
+def _score_dask(source, lexicons, notes: _DateNotes, *, out, scheduler, format, blocksize, sentences, voice,
+                text_col, outlet_col, date_col, id_col, title_col, outlet, max_chars, client) -> dict:
+    """:func:`score_dask`, whose documents scored with an unreadable date are added to ``notes``
+    (the command line writes its manifest before it warns)."""
     import dask
     from distributed import Client
 
@@ -168,11 +181,9 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
     _move_duplicates(out, results)
     total = {k: sum(r[k] for r in results) for k in ("read", "scored", "skipped", "mentions")}
     total["partitions"] = len(results)
-    notes = _DateNotes()
     for r in results:
-        notes.add([(loc, v) for d, loc, v in r["bad_dates"] if d not in r.get("dropped", ())])
+        notes.add([(loc, v, d) for d, loc, v in r["bad_dates"] if d not in r.get("dropped", ())])
     total["unreadable_dates"] = notes.count
-    notes.warn()
     return total
 
 

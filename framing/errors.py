@@ -62,8 +62,12 @@ class UnreadableDateWarning(FramingWarning):
         shown = ", ".join(f"{loc} {value!r}" for loc, value in self.examples)
         more = f" and {self.count - len(self.examples):,} more" if self.count > len(self.examples) else ""
         super().__init__(
-            f"{self.count:,} document{'s' if self.count != 1 else ''} kept with no date: the date could not be read as "
-            f"one between 1677 and 2262 ({shown}{more}); write dates as ISO 8601 (2018-05-16 or 2018-05-16T09:30:00Z) to keep them")
+            f"{self.count:,} document{'s' if self.count != 1 else ''} kept with no date: the date could not be read, "
+            f"or lies outside the years 1677-2262 that pandas can hold ({shown}{more}); to keep them, give dates "
+            "in ISO 8601 (2018-05-16 or 2018-05-16T09:30:00Z) within those years")
+
+    def __reduce__(self):  # (copied and pickled, as a process pool does with an error: helper-46)
+        return type(self), (self.count, self.examples)
 
 
 def closest(name: str, choices: Iterable[str]) -> str:

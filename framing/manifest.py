@@ -12,7 +12,8 @@ Every command that writes outputs writes a manifest into its output folder:
     inputs             input file -> SHA-256 (every file of a folder corpus; lexicon files too)
     lexicons           [{name, version, path, sha256}]
     parameters         every parameter and seed
-    counts             documents read / scored / skipped (and filtered out)
+    counts             documents read / scored / skipped (and filtered out; and unreadable_dates: those
+                       scored with no date because theirs could not be read)
     policies           versioned names of the matching, tokenising and voice policies
     environment        Python, platform and dependency versions
     files              output file (relative to the folder) -> SHA-256

@@ -577,7 +577,7 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
     skipped = _concat(skips, SKIPPED_COLUMNS)
     descriptors = _concat(descs, DESCRIPTOR_COLUMNS)
     notes.warn()
-    # (a Corpus's unreadable dates were reported when it was read)
+    # (a Corpus's unreadable dates were reported when it was read; those of its documents now)
     unreadable = corpus.unreadable_dates if isinstance(corpus, Corpus) else notes.count
     return ScoreResult(mentions, documents, skipped, matcher.lexicons, descriptors, unreadable)
 
@@ -647,6 +647,15 @@ def iter_count(source, lexicons, *, progress: bool | None = None, chunk_rows: in
                jobs: int | None = None, **read_options) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """Stream ``(counts, skipped)`` chunks; see :func:`count`. Documents counted whose date could not
     be read are reported at the end in one :class:`~framing.errors.UnreadableDateWarning`."""
+    notes = _DateNotes()
+    yield from _count_chunks(source, lexicons, notes, progress=progress, chunk_rows=chunk_rows, jobs=jobs,
+                             **read_options)
+    notes.warn()
+
+
+def _count_chunks(source, lexicons, notes: _DateNotes, *, progress: bool | None, chunk_rows: int,
+                  jobs: int | None, **read_options) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """:func:`iter_count`, whose documents counted with an unreadable date are added to ``notes``."""
     state = {"matcher": compile_lexicons(lexicons)}
     clash = [c for c in state["matcher"].categories if c in _COUNT_ID_COLUMNS]
     if clash:
@@ -655,7 +664,6 @@ def iter_count(source, lexicons, *, progress: bool | None = None, chunk_rows: in
         raise LexiconError([f"category '{clash[0]}' has the name of a column of the count table "
                             f"({', '.join(_COUNT_ID_COLUMNS)}); rename the category to count with it"])
     bar = tqdm(unit="doc", desc="counting", disable=None if progress is None else not progress, leave=False)
-    notes = _DateNotes()
     try:
         for out, skipped in _chunks(source, _count_docs, _drop_counted, state, resolve_jobs(jobs), chunk_rows,
                                     read_options, cut=True, notes=notes):
@@ -663,4 +671,3 @@ def iter_count(source, lexicons, *, progress: bool | None = None, chunk_rows: in
             yield out, skipped
     finally:
         bar.close()
-    notes.warn()

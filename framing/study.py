@@ -414,7 +414,9 @@ def run_study(study: Study | str | Path, *, out: str | Path | None = None, progr
         raise StudyError(f"{study.where('filters')}: no document is left after the filters "
                          f"({len(corpus.documents)} read)")
     lexicons = _lexicon_sources(study)
-    result = score(Corpus(docs, corpus.skipped, str(source)), lexicons, progress=progress)
+    # (its unreadable dates: those of the documents the filters left)
+    result = score(Corpus(docs, corpus.skipped, str(source), unreadable_ids=corpus.unreadable_ids), lexicons,
+                   progress=progress)
     inputs = [source]
     if c["metadata"]:
         inputs.append(study.resolve(c["metadata"]))
@@ -430,8 +432,7 @@ def run_study(study: Study | str | Path, *, out: str | Path | None = None, progr
     report = write(result, out=out_dir, options=_options(study), read_options={k: v for k, v in read_options.items()
                                                                                 if v is not None},
                    command={"study": study.path.name if study.path else None, "argv": None},
-                   inputs=input_map, counts={"read": corpus.n_read, "filtered_out": filtered_out,
-                                                 "unreadable_dates": corpus.unreadable_dates},
+                   inputs=input_map, counts={"read": corpus.n_read, "filtered_out": filtered_out},
                    study=study_record, corpus_name=corpus_name, base=study.base, clock=clock)
     return report
 

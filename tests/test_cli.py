@@ -132,9 +132,9 @@ def test_a_worker_that_dies_is_one_line_and_exit_1(tmp_path, capsys, monkeypatch
     def dying(*args, **kwargs):
         raise WorkerError("worker process 123 ended (exit code -9) before it returned its results: killed, "
                           "or out of memory? Try fewer --jobs or a smaller chunk")
-        yield  # (a generator, as iter_count is)
+        yield  # (a generator, as _count_chunks is)
 
-    monkeypatch.setattr(cli_score, "iter_count", dying)
+    monkeypatch.setattr(cli_score, "_count_chunks", dying)
     assert main(["count", "--demo", "--jobs", "2", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["framing: error: worker process 123 ended (exit code -9) before it returned its results: "

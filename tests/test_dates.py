@@ -17,7 +17,7 @@ import pytest
 
 import framing
 from framing.errors import FramingWarning, UnreadableDateWarning
-from framing.score import iter_score
+from framing.score import iter_count, iter_score
 
 BAD = ("yesterday", "31/02/2018", "2500-01-01", "1500-02-02 10:00", "n/a?")
 
@@ -173,3 +173,104 @@ def test_the_report_says_how_many_dates_could_not_be_read(tmp_path):
     assert "4 of them with a date that could not be read" in page
     manifest = json.loads((tmp_path / "report" / "manifest.json").read_text())
     assert manifest["counts"]["unreadable_dates"] == 4
+
+
+def test_a_filtered_corpus_counts_only_the_documents_left(tmp_path):
+    """helper-46: the count was fixed when the corpus was read, so a study whose filters left
+    none of the documents with an unreadable date still reported them all."""
+    import dataclasses
+
+    corpus, _ = _caught(lambda: framing.read_corpus(_frame()))
+    assert corpus.unreadable_ids == {"d02", "d05", "d08", "d11"}
+    dated = dataclasses.replace(corpus, documents=corpus.documents.dropna(subset=["date"]))
+    assert dated.unreadable_dates == 0
+    result, found = _caught(lambda: framing.score(dated, "libya"))
+    assert result.unreadable_dates == 0 and found == []
+    two = dataclasses.replace(corpus, documents=corpus.documents[corpus.documents["doc_id"].isin(["d01", "d05",
+                                                                                                   "d11"])])
+    assert two.unreadable_dates == 2 and framing.score(two, "libya").unreadable_dates == 2
+
+    from framing.study import run_study
+
+    _write(tmp_path, "csv")
+    (tmp_path / "study.yaml").write_text(
+        "corpus: {path: c.csv}\nlexicons: [libya]\nfilters: {date_from: 2018-01-01, undated: drop}\n"
+        "statistics: {replicates: 20}\noutputs: {figures: [], html: true}\n", encoding="utf-8")
+    report, found = _caught(lambda: run_study(tmp_path / "study.yaml"))
+    assert len(found) == 1 and found[0].count == 4  # (reported when read)
+    manifest = json.loads((report.out / "manifest.json").read_text())
+    assert manifest["counts"]["unreadable_dates"] == 0 and manifest["counts"]["scored"] == 3
+    assert "could not be read" not in (report.out / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_warning_points_at_the_callers_line(tmp_path):
+    """helper-46: count() and report.write() pointed into framing."""
+    from framing.report import write
+
+    calls = {
+        "read_corpus": lambda: framing.read_corpus(_frame()),
+        "score": lambda: framing.score(_frame(), "libya"),
+        "count": lambda: framing.count(_frame(), "libya"),
+        "iter_count": lambda: list(iter_count(_frame(), "libya")),
+        "write": lambda: write(_frame(), "libya", out=tmp_path / "r", figures=(), replicates=20, html=False),
+    }
+    for name, call in calls.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        found = [w for w in caught if issubclass(w.category, UnreadableDateWarning)]
+        assert len(found) == 1 and found[0].filename == __file__, (name, found[0].filename if found else None)
+
+
+def test_the_warning_survives_a_process_pool():
+    """helper-46: raised as an error in a worker of a process pool, it could not be pickled back."""
+    import copy
+    import pickle
+
+    w = UnreadableDateWarning(5, [("c.csv row 2", "yesterday")])
+    for back in (pickle.loads(pickle.dumps(w)), copy.copy(w)):
+        assert type(back) is UnreadableDateWarning and back.count == 5 and back.examples == w.examples
+        assert str(back) == str(w)
+
+
+def test_numpy_missing_values_are_missing_not_unreadable():
+    """helper-46: NumPy's NaT and NaN in an object column were written 'NaT' and 'nan' and reported."""
+    import numpy as np
+
+    dates = pd.Series([np.datetime64("NaT"), pd.Timestamp("2018-01-01"), None, np.float32("nan"), "yesterday"],
+                      dtype=object)
+    df = pd.DataFrame({"text": [f"The army moved {i}." for i in range(5)], "outlet": "x", "date": dates})
+    corpus, found = _caught(lambda: framing.read_corpus(df))
+    assert corpus.unreadable_dates == 1 and found[0].examples == [("row 5", "yesterday")]
+
+
+@pytest.mark.parametrize("filters, code", [("ignore", 0), ("error", 2)])
+def test_the_command_line_obeys_warning_filters(tmp_path, filters, code):
+    """helper-46: score and count printed the warning under -W ignore, and -W error gave report a
+    traceback. Under -W error the tables and the manifest are written, then the exit code is 2."""
+    path = _write(tmp_path, "csv")
+    for command in ("score", "count", "report"):
+        out = tmp_path / f"{command}-{filters}"
+        r = subprocess.run([sys.executable, "-W", f"{filters}::UserWarning", "-m", "framing.cli", command, str(path),
+                            "-l", "libya", "--out", str(out)], capture_output=True, text=True)
+        assert r.returncode == code, (command, r.stderr)
+        assert "Traceback" not in r.stderr and "framing: warning:" not in r.stderr, (command, r.stderr)
+        assert ("framing: error: 4 documents kept with no date" in r.stderr) == (filters == "error"), r.stderr
+        if command != "report" or filters == "ignore":
+            manifest = json.loads((out / "manifest.json").read_text())
+            assert manifest["counts"]["unreadable_dates"] == 4
+
+
+def test_compare_records_the_count_from_a_corpus_or_a_score_folder(tmp_path):
+    from framing.cli import main
+
+    path = _write(tmp_path, "csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnreadableDateWarning)
+        assert main(["score", str(path), "-l", "libya", "--out", str(tmp_path / "scored")]) == 0
+        for name, source in (("from-corpus", str(path)), ("from-folder", str(tmp_path / "scored"))):
+            out = tmp_path / name
+            args = ["compare", source, "--stat", "rates", "--replicates", "20", "--out", str(out)]
+            assert main(args + (["-l", "libya"] if name == "from-corpus" else [])) == 0
+            manifest = json.loads((out / "manifest.json").read_text())
+            assert manifest["counts"]["unreadable_dates"] == 4, name

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.showwarning = _one_line(warnings.showwarning)
             return args.func(args)
-    except FramingError as err:
+    except (FramingError, FramingWarning) as err:  # (a warning made an error: python -W error)
         print(f"framing: error: {str(err).splitlines()[0]}", file=sys.stderr)
         return 2
     except WorkerError as err:  # a --jobs worker killed (out of memory): no traceback of ours helps

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
 from .._resources import bundled_lexicons, demo_corpus
-from ..errors import FramingError, UnreadableDateWarning
+from ..errors import FramingError
 
 DEFAULT_DEMO_LEXICONS = ["libya", "loaded_language"]
 
@@ -94,24 +91,6 @@ def load_score_dir(folder: Path):
     documents = pd.read_csv(folder / "documents.csv", dtype={"doc_id": str, "outlet": str}, keep_default_na=False)
     mentions["referent"] = mentions["referent"].astype(object).where(mentions["referent"].notna() & (mentions["referent"] != ""), None)
     return mentions, documents
-
-
-@contextmanager
-def dates_noted() -> Iterator[dict[str, int]]:
-    """Within: the warnings raised are held; after: shown, and ``["unreadable_dates"]`` of the dict
-    given is the number of documents kept with no date because theirs could not be read (for the
-    manifest's counts)."""
-    noted = {"unreadable_dates": 0}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UnreadableDateWarning)
-        try:
-            yield noted
-        finally:
-            held = list(caught)
-    for w in held:
-        if isinstance(w.message, UnreadableDateWarning):
-            noted["unreadable_dates"] += w.message.count
-        warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
 
 
 def record_run(args, out, *, command: str, inputs=(), lexicons=(), parameters=None, counts=None,

@@ -109,7 +109,9 @@ def _is_score_dir(corpus) -> bool:
 
 
 def _load(args, stat_names: list[str]):
-    """(mentions, documents, categories, referents, summary) from a score folder or a corpus."""
+    """(mentions, documents, categories, referents, summary, unreadable dates) from a score folder
+    (whose manifest has the count of documents scored with an unreadable date, if it was written by
+    this version) or a corpus."""
     if _is_score_dir(args.corpus):
         folder = Path(args.corpus)
         mentions, documents = load_score_dir(folder)
@@ -120,14 +122,21 @@ def _load(args, stat_names: list[str]):
         if (folder / "referents.csv").exists():
             refs = pd.read_csv(folder / "referents.csv", dtype=str, keep_default_na=False)["referent"].tolist()
         summary = f"{len(mentions)} mentions in {len(documents)} documents from {args.corpus}"
-        return mentions, documents, cats, refs, summary
+        unreadable = None
+        if (folder / "manifest.json").is_file():
+            try:
+                unreadable = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["counts"].get(
+                    "unreadable_dates")
+            except (ValueError, KeyError, TypeError, AttributeError):  # (a manifest of another shape: no count)
+                unreadable = None
+        return mentions, documents, cats, refs, summary, unreadable
     text_only = args.terms == "ngrams" and set(stat_names) <= TEXT_STATS and not args.lexicon and not args.demo
     if text_only:
         if not args.corpus:
             raise FramingError("no corpus given; pass a corpus file or folder, or --demo")
         corpus = read_corpus(args.corpus, **read_options(args))
         summary = f"{len(corpus.documents)} documents ({len(corpus.skipped)} skipped) from {args.corpus}"
-        return None, corpus.documents, None, None, summary
+        return None, corpus.documents, None, None, summary, corpus.unreadable_dates
     source, lexicons = source_and_lexicons(args)
     # voice attribution (which also ties descriptors to referents) is the costly step: skip it for
     # statistics that use neither voices nor referent-linked labels
@@ -141,7 +150,7 @@ def _load(args, stat_names: list[str]):
     refs = [r for lex in result.lexicons for r in lex.referents]
     summary = (f"{len(result.mentions)} mentions in {len(result.documents)} documents "
                f"({len(result.skipped)} skipped) from {'the demo corpus' if args.demo else args.corpus}")
-    return result.mentions, result.documents, cats or None, refs or None, summary
+    return result.mentions, result.documents, cats or None, refs or None, summary, result.unreadable_dates
 
 
 def _top(table: pd.DataFrame, by_cols: list[str], value: str, n: int) -> pd.DataFrame:
@@ -239,7 +248,7 @@ def cmd_compare(args) -> int:
         raise FramingError(f"--replicates must be a non-negative integer, not {args.replicates}")
     if {"log-odds", "keyness"} & set(stat_names):
         _groups_arg(args)  # check --groups / --versus before the corpus is read
-    mentions, documents, cats, refs, summary = _load(args, stat_names)
+    mentions, documents, cats, refs, summary, unreadable = _load(args, stat_names)
     by = args.by
     if by not in documents.columns:
         cols = ", ".join(c for c in documents.columns if c != "text")
@@ -366,7 +375,8 @@ def cmd_compare(args) -> int:
         str(bundled_lexicons().get(x, x)) for x in (args.lexicon or (DEFAULT_DEMO_LEXICONS if args.demo else []))]
     record_run(as_given, out, command="compare", inputs=[source, *lex_inputs],
                parameters={"stat": stat_names, "by": by, **boot},
-               counts={"mentions": 0 if mentions is None else len(mentions), "documents": len(documents)},
+               counts={"mentions": 0 if mentions is None else len(mentions), "documents": len(documents),
+                       **({} if unreadable is None else {"unreadable_dates": unreadable})},
                policies=POLICIES)
     print("\n\n".join(printed))
     print(f"wrote {len(written)} files and manifest.json to {out}/")

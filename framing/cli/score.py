@@ -10,8 +10,9 @@ from ..errors import FramingError
 from ..kwic import format_kwic, kwic
 from ..outputs import ChunkWriter
 from ..tables import to_markdown, write_table
-from ..score import POLICIES, compile_lexicons, iter_count, iter_score, score
-from ._common import corpus_args, dates_noted, output_dir, read_options, record_run, source_and_lexicons, write_lexicon_tables
+from ..corpus import CHUNK_ROWS, _DateNotes
+from ..score import COUNT_CHUNK_ROWS, POLICIES, _count_chunks, _score_chunks, compile_lexicons, score
+from ._common import corpus_args, output_dir, read_options, record_run, source_and_lexicons, write_lexicon_tables
 
 
 def register(sub) -> None:
@@ -73,19 +74,19 @@ def cmd_score(args) -> int:
     paths = {name: w.path for name, w in writers.items()}
     n_docs = n_ment = n_skip = 0
     outlets: dict[str, int] = {}
-    with dates_noted() as noted:
-        for docs, ments, skipped, desc in iter_score(source, matcher, sentences=not args.no_sentences,
-                                                     voice=not args.no_voice, jobs=args.jobs, text=False,
-                                                     **read_options(args)):
-            writers["descriptors"].write(desc)
-            writers["mentions"].write(ments)
-            writers["documents"].write(docs)
-            writers["skipped"].write(skipped)
-            n_docs += len(docs)
-            n_ment += len(ments)
-            n_skip += len(skipped)
-            for o, c in docs["outlet"].value_counts().items():
-                outlets[o] = outlets.get(o, 0) + int(c)
+    notes = _DateNotes()  # (warned after the manifest is written)
+    for docs, ments, skipped, desc in _score_chunks(source, matcher, notes, sentences=not args.no_sentences,
+                                                    voice=not args.no_voice, progress=None, chunk_rows=CHUNK_ROWS,
+                                                    jobs=args.jobs, text=False, **read_options(args)):
+        writers["descriptors"].write(desc)
+        writers["mentions"].write(ments)
+        writers["documents"].write(docs)
+        writers["skipped"].write(skipped)
+        n_docs += len(docs)
+        n_ment += len(ments)
+        n_skip += len(skipped)
+        for o, c in docs["outlet"].value_counts().items():
+            outlets[o] = outlets.get(o, 0) + int(c)
     for w in writers.values():
         w.close()
     write_lexicon_tables(matcher.lexicons, out)
@@ -96,9 +97,10 @@ def cmd_score(args) -> int:
     record_run(args, out, command="score", inputs=[source], lexicons=matcher.lexicons,
                parameters={"sentences": not args.no_sentences, "voice": not args.no_voice,
                            "output_format": fmt, **read_options(args)},
-               counts={"read": n_docs + n_skip, "scored": n_docs, "skipped": n_skip, "mentions": n_ment, **noted},
-               policies=POLICIES)
+               counts={"read": n_docs + n_skip, "scored": n_docs, "skipped": n_skip, "mentions": n_ment,
+                       "unreadable_dates": notes.count}, policies=POLICIES)
     print(f"wrote {', '.join(str(p) for p in paths.values())} and {out / 'manifest.json'}")
+    notes.warn()
     return 0
 
 
@@ -108,19 +110,22 @@ def cmd_count(args) -> int:
     out = output_dir(args.out, replace=("counts", "skipped"))
     first = True
     n_docs = n_skip = 0
-    with dates_noted() as noted:
-        for counts, skipped in iter_count(source, matcher, jobs=args.jobs, **read_options(args)):
-            mode = "w" if first else "a"
-            counts.to_csv(out / "counts.csv", mode=mode, header=first, index=False, lineterminator="\n")
-            skipped.to_csv(out / "skipped.csv", mode=mode, header=first, index=False, lineterminator="\n")
-            first = False
-            n_docs += len(counts)
-            n_skip += len(skipped)
+    notes = _DateNotes()  # (warned after the manifest is written)
+    for counts, skipped in _count_chunks(source, matcher, notes, progress=None, chunk_rows=COUNT_CHUNK_ROWS,
+                                         jobs=args.jobs, **read_options(args)):
+        mode = "w" if first else "a"
+        counts.to_csv(out / "counts.csv", mode=mode, header=first, index=False, lineterminator="\n")
+        skipped.to_csv(out / "skipped.csv", mode=mode, header=first, index=False, lineterminator="\n")
+        first = False
+        n_docs += len(counts)
+        n_skip += len(skipped)
     record_run(args, out, command="count", inputs=[source], lexicons=matcher.lexicons,
                parameters=read_options(args),
-               counts={"read": n_docs + n_skip, "scored": n_docs, "skipped": n_skip, **noted}, policies=POLICIES)
+               counts={"read": n_docs + n_skip, "scored": n_docs, "skipped": n_skip,
+                       "unreadable_dates": notes.count}, policies=POLICIES)
     print(f"read {n_docs + n_skip} documents: {n_docs} counted, {n_skip} skipped; "
           f"{len(matcher.categories)} categories; wrote {out / 'counts.csv'}")
+    notes.warn()
     return 0
 
 
@@ -164,21 +169,24 @@ def cmd_labels(args) -> int:
 
 def _score_with_dask(args, source, matcher, out: Path) -> int:
     try:
-        from ..distributed import score_dask
+        from ..distributed import _score_dask
     except ImportError as err:  # dask is an optional extra
         raise FramingError(f"--engine dask needs dask ({err.name} is missing): pip install 'framing[dask]'") from None
     opts = read_options(args)
     for unsupported in ("metadata", "encoding"):
         if opts.get(unsupported) not in (None, "utf-8"):
             raise FramingError(f"--{unsupported} is not supported with --engine dask")
-    counts = score_dask(source, matcher, out=out, scheduler=args.scheduler, format=opts["format"],
-                        sentences=not args.no_sentences, voice=not args.no_voice, text_col=opts["text_col"],
-                        outlet_col=opts["outlet_col"], date_col=opts["date_col"], id_col=opts["id_col"],
-                        title_col=opts["title_col"], outlet=opts["outlet"], max_chars=opts["max_chars"])
+    notes = _DateNotes()  # (warned after the manifest is written)
+    counts = _score_dask(source, matcher, notes, out=out, scheduler=args.scheduler, format=opts["format"],
+                         blocksize="32MB", sentences=not args.no_sentences, voice=not args.no_voice,
+                         text_col=opts["text_col"], outlet_col=opts["outlet_col"], date_col=opts["date_col"],
+                         id_col=opts["id_col"], title_col=opts["title_col"], outlet=opts["outlet"],
+                         max_chars=opts["max_chars"], client=None)
     write_lexicon_tables(matcher.lexicons, out)
     record_run(args, out, command="score", inputs=[source], lexicons=matcher.lexicons,
                parameters={"engine": "dask", "sentences": not args.no_sentences, "voice": not args.no_voice, **opts},
                counts=counts, policies=POLICIES)
     print(f"read {counts['read']} documents in {counts['partitions']} partitions: {counts['scored']} scored, "
           f"{counts['skipped']} skipped; {counts['mentions']} mentions; wrote Parquet parts to {out}/")
+    notes.warn()
     return 0

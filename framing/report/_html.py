@@ -164,7 +164,7 @@ def _analysed(result, tables, options, corpus_name: str, counts: Mapping[str, An
     parts.append(f"<dt>{label}</dt><dd>{len(groups)}: " + ", ".join(esc(g) for g in groups["group"]) + "</dd>")
     if "date" in docs.columns:
         d = pd.to_datetime(docs["date"], errors="coerce")
-        bad = counts.get("unreadable_dates") or 0
+        bad = min(counts.get("unreadable_dates") or 0, int(d.isna().sum()))  # (never more than are undated)
         unread = f"; {_num(bad)} of them with a date that could not be read" if bad else ""
         if d.notna().any():
             parts.append(f"<dt>Dates</dt><dd>{d.min():%Y-%m-%d} to {d.max():%Y-%m-%d} "
