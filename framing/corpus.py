@@ -148,11 +148,12 @@ class Corpus:
 
     @property
     def unreadable_dates(self) -> int:
-        """Documents (of ``documents`` as they are now: after a filter, of those left) whose date
-        could not be read."""
-        if not self.unreadable_ids or not len(self.documents):
+        """Documents (of ``documents`` as they are now: after a filter, of those left, and not those
+        whose date has been filled in since) whose date could not be read."""
+        docs = self.documents
+        if not self.unreadable_ids or not len(docs) or "date" not in docs:
             return 0
-        return int(self.documents["doc_id"].isin(self.unreadable_ids).sum())
+        return int((docs["doc_id"].isin(self.unreadable_ids) & docs["date"].isna()).sum())
 
     @property
     def n_read(self) -> int:
@@ -1132,16 +1133,38 @@ def with_nullable(df: pd.DataFrame, nullable: dict[str, str]) -> pd.DataFrame:
 
 
 def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | None, skipped: list):
-    txts = sorted(p for p in root.rglob("*.txt") if p.is_file())
-    jsons = sorted(p for p in root.rglob("*.json") if p.is_file())
-    if not txts and jsons:
-        for p in jsons:
-            yield from _raw_json(p, encoding, chunk_rows, skipped)
-        return
-    if not txts:
+    """A folder's ``.txt`` files (any case: ``.TXT``), or when it has none its ``.json`` files, as
+    record chunks. Every other file in a sub-folder, and every row of the metadata file whose file
+    is not there, is a skipped row with its reason; other files at the top (a README, a licence)
+    and hidden files and folders (``.DS_Store``) are not documents."""
+    files = sorted(p for p in root.rglob("*") if p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    txts = [p for p in files if p.suffix.lower() == ".txt"]
+    jsons = [p for p in files if p.suffix.lower() == ".json"]
+    if not txts and not jsons:
         raise CorpusError(f"{root}: the folder has no .txt (or .json) files")
     meta_path = metadata or (root / "metadata.csv" if (root / "metadata.csv").exists() else None)
+    if meta_path is not None:  # (read below for what it says of the texts)
+        files = [p for p in files if p.resolve() != Path(meta_path).resolve()]
+    kind = ".txt" if txts else ".json"
+
+    def other(p: Path) -> bool:  # (a file that is not read: recorded as skipped, in path order)
+        if p.suffix.lower() == kind:
+            return False
+        if p.parent == root:  # (beside the outlets' sub-folders: the folder's README, licence ...)
+            return True
+        what = f"a {p.suffix} file" if p.suffix else "a file without an extension"
+        skipped.append((str(p), "", f"not read: {what}; a folder corpus reads its {kind} files"
+                        + (" (its .json files only when it has no .txt file)" if kind == ".txt" else "")))
+        return True
+
+    if kind == ".json":
+        for p in files:
+            if not other(p):
+                yield from _raw_json(p, encoding, chunk_rows, skipped)
+        return
     meta: dict[str, dict] = {}
+    meta_rows: dict[str, int] = {}
     if meta_path is not None:
         if not Path(meta_path).is_file():
             raise CorpusError(f"{meta_path}: metadata file not found; pass --metadata with an existing CSV")
@@ -1149,12 +1172,21 @@ def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | Non
         key = next((c for c in table.columns if c.lower() in ("file", "path", "filename")), None)
         if key is None:
             raise CorpusError(f"{meta_path}: the metadata file needs a 'file' column with paths relative to {root}")
-        for rec in table.to_dict("records"):
-            meta[str(Path(rec.pop(key)).with_suffix("")).replace("\\", "/")] = rec
-    records, locs = [], []
-    for p in txts:
+        for n, rec in enumerate(table.to_dict("records"), 2):  # (row 1: the header)
+            name = rec.pop(key).strip()
+            if not name:
+                raise CorpusError(f"{meta_path} row {n}: the '{key}' value is empty; give the path of the text "
+                                  f"file relative to {root}, or remove the row")
+            rid = str(Path(name).with_suffix("")).replace("\\", "/")
+            meta[rid] = rec
+            meta_rows.setdefault(rid, n)
+    records, locs, found = [], [], set()
+    for p in files:
+        if other(p):
+            continue
         rel = p.relative_to(root)
         rid = str(rel.with_suffix("")).replace("\\", "/")
+        found.add(rid)
         try:
             text = p.read_bytes().decode(encoding)
         except UnicodeDecodeError as err:
@@ -1170,6 +1202,10 @@ def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | Non
         if len(records) >= chunk_rows:
             yield _frame(records), locs
             records, locs = [], []
+    for rid, n in meta_rows.items():  # (a document listed, whose text is not there)
+        if rid not in found:
+            skipped.append((f"{meta_path} row {n}", rid, f"listed in the metadata file, but {root} has no "
+                            f"{rid}.txt; add the file or remove the row"))
     if records:
         yield _frame(records), locs
 
@@ -1353,14 +1389,16 @@ class _DateNotes:
         framing (through the generators, functions and commands that read the corpus)."""
         if not self.count:
             return
-        # (Python 3.12's skip_file_prefixes does this; framing supports 3.10)
+        # (Python 3.12's skip_file_prefixes does this; framing supports 3.10. By module, not file
+        # name: "<string>" run from inside the package folder is not framing's; helper-47)
         level, frame = 1, sys._getframe()
-        while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+        while frame is not None and _framing_module(frame.f_globals.get("__name__")):
             level, frame = level + 1, frame.f_back
         warnings.warn(UnreadableDateWarning(self.count, self.examples), stacklevel=level)
 
 
-_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+def _framing_module(name) -> bool:
+    return isinstance(name, str) and (name == "framing" or name.startswith("framing."))
 
 
 def _parse_dates(values: list, n: int | None = None) -> pd.Series:

@@ -66,8 +66,9 @@ class UnreadableDateWarning(FramingWarning):
             f"or lies outside the years 1677-2262 that pandas can hold ({shown}{more}); to keep them, give dates "
             "in ISO 8601 (2018-05-16 or 2018-05-16T09:30:00Z) within those years")
 
-    def __reduce__(self):  # (copied and pickled, as a process pool does with an error: helper-46)
-        return type(self), (self.count, self.examples)
+    def __reduce__(self):  # (copied and pickled, as a process pool does with an error: helper-46;
+        # with its __dict__, which holds notes added to it: helper-47)
+        return type(self), (self.count, self.examples), self.__dict__
 
 
 def closest(name: str, choices: Iterable[str]) -> str:

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import FramingWarning
+
 __all__ = ["ChunkWriter"]
 
 
@@ -34,9 +36,9 @@ class ChunkWriter:
         elif list(df.columns) != self._columns:
             extra = [c for c in df.columns if c not in self._columns]
             if extra:
-                warnings.warn(f"{self.path.name}: column(s) {', '.join(map(str, extra))} first appear after the "
-                              "first chunk and are left out; put them in the first rows of the corpus or "
-                              "read it with a larger chunk", stacklevel=2)
+                warnings.warn(FramingWarning(f"{self.path.name}: column(s) {', '.join(map(str, extra))} first appear "
+                                             "after the first chunk and are left out; put them in the first rows of "
+                                             "the corpus or read it with a larger chunk"), stacklevel=2)
             df = df.reindex(columns=self._columns)
         if self.format == "csv":
             # (a date format only where a column holds dates: given one, pandas calls a Python function

@@ -25,6 +25,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .errors import FramingError, closest
+from .errors import FramingError, UnreadableDateWarning, closest
 from .manifest import Clock, compare_hashes, display_path, hash_inputs, read_manifest, sha256_file
 
 __all__ = ["TEMPLATE", "Study", "StudyError", "load_study", "parse_study", "run_study", "init_study", "verify",
@@ -543,13 +544,16 @@ def verify(out_dir: str | Path, *, keep: str | Path | None = None) -> Verificati
     on_disk = compare_hashes(doc["files"], {p: h for p, h in _hash_existing(out_dir, doc["files"]).items()})
     target = Path(keep) if keep is not None else Path(tempfile.mkdtemp(prefix="framing-verify-"))
     try:
-        new = _rerun(doc, target)
+        with warnings.catch_warnings():  # (the run being verified reported its corpus's dates already)
+            warnings.simplefilter("ignore", UnreadableDateWarning)
+            new = _rerun(doc, target)
     except FramingError as err:
-        if keep is None:
-            shutil.rmtree(target, ignore_errors=True)
         notes.append(f"the re-run failed: {err}")
         inputs = compare_hashes(doc.get("inputs", {}), _current_inputs(doc))
         return Verification(False, inputs, compare_hashes(doc["files"], {}), on_disk, notes, None)
+    finally:
+        if keep is None:  # (whatever happened: no folder left behind; helper-47)
+            shutil.rmtree(target, ignore_errors=True)
     inputs = compare_hashes(doc.get("inputs", {}), new.get("inputs", {}))
     outputs = compare_hashes(doc["files"], new["files"])
     from .manifest import environment
@@ -562,8 +566,6 @@ def verify(out_dir: str | Path, *, keep: str | Path | None = None) -> Verificati
             notes.append(f"{dist} {v} then, {env_now['dependencies'].get(dist)} now")
     if doc.get("framing") != new.get("framing"):
         notes.append(f"framing {doc.get('framing')} then, {new.get('framing')} now")
-    if keep is None:
-        shutil.rmtree(target, ignore_errors=True)
     ok = all(c.ok for c in inputs) and all(c.ok for c in outputs) and all(c.ok for c in on_disk)
     return Verification(ok, inputs, outputs, on_disk, notes, Path(keep) if keep is not None else None)
 

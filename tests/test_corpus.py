@@ -53,6 +53,37 @@ def test_folder_of_txt_files_with_outlet_subfolders_and_sidecar(tmp_path):
                                              "reason": "text is only whitespace"}]
 
 
+def test_every_file_of_a_folder_is_read_or_skipped_with_a_reason(tmp_path):
+    """A .TXT file was left out without a word, and so were other files and metadata rows whose file
+    is missing: each is now read (any case of .txt) or a skipped row. Hidden files, and files other
+    than .txt beside the outlets' sub-folders (a README), are not documents."""
+    files = {"herald/a.txt": "Renegade general.", "herald/b.TXT": "Field Marshal.", "herald/notes.md": "draft",
+             "voice/c.txt": "The army.", "voice/README": "about", ".hidden/d.txt": "x", "voice/.DS_Store": "x",
+             "README.md": "about the corpus", "LICENSE": "terms"}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,title\nherald/b.txt,Bee\nvoice/gone.txt,Lost\nherald/a.txt,A\n",
+                                           encoding="utf-8")
+    for jobs in (1, 2):
+        c = framing.read_corpus(tmp_path) if jobs == 1 else framing.score(tmp_path, "libya", jobs=2)
+        docs = c.documents
+        assert list(docs["doc_id"]) == ["herald/a", "herald/b", "voice/c"]
+        assert list(docs["title"]) == ["A", "Bee", ""]
+        skipped = c.skipped.to_dict("records")
+        assert [(r["source"], r["doc_id"]) for r in skipped] == [
+            (str(tmp_path / "herald" / "notes.md"), ""), (str(tmp_path / "voice" / "README"), ""),
+            (f"{tmp_path / 'metadata.csv'} row 3", "voice/gone")]
+        assert skipped[0]["reason"].startswith("not read: a .md file; a folder corpus reads its .txt files")
+        assert skipped[1]["reason"].startswith("not read: a file without an extension")
+        assert "has no voice/gone.txt; add the file or remove the row" in skipped[2]["reason"]
+        # every file that is not hidden, and every metadata row, is accounted for
+        assert len(docs) + len(skipped) == 5 + 1
+    (tmp_path / "metadata.csv").write_text("file,title\nherald/a.txt,A\n ,B\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"metadata\.csv row 3: the 'file' value is empty"):
+        framing.read_corpus(tmp_path)
+
+
 def test_explicit_columns_and_constant_outlet(tmp_path):
     path = tmp_path / "c.csv"
     pd.DataFrame({"words": ["Haftar's forces."], "when": ["2018-01-02"]}).to_csv(path, index=False)

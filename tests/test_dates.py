@@ -274,3 +274,53 @@ def test_compare_records_the_count_from_a_corpus_or_a_score_folder(tmp_path):
             assert main(args + (["-l", "libya"] if name == "from-corpus" else [])) == 0
             manifest = json.loads((out / "manifest.json").read_text())
             assert manifest["counts"]["unreadable_dates"] == 4, name
+
+
+def test_dates_filled_in_after_reading_are_not_counted():
+    """helper-47: the ids alone were counted, though the user had filled those dates in."""
+    corpus, _ = _caught(lambda: framing.read_corpus(_frame()))
+    corpus.documents.loc[corpus.documents["doc_id"].isin(["d02", "d05"]), "date"] = pd.Timestamp("2018-05-20")
+    assert corpus.unreadable_dates == 2
+    assert framing.score(corpus, "libya").unreadable_dates == 2
+    assert framing.score(corpus.documents.drop(columns=["date"]), "libya").unreadable_dates == 0
+
+
+def test_study_verify_under_an_error_filter_leaves_no_folder(tmp_path, monkeypatch):
+    """helper-47: raised as an error in the re-run, the warning skipped the removal of the re-run's
+    temporary folder, and the run could not be verified."""
+    import tempfile
+
+    from framing.study import run_study, verify
+
+    _write(tmp_path, "csv")
+    (tmp_path / "study.yaml").write_text("corpus: {path: c.csv}\nlexicons: [libya]\nstatistics: {replicates: 20}\n"
+                                         "outputs: {figures: [], html: false}\n", encoding="utf-8")
+    report, _ = _caught(lambda: run_study(tmp_path / "study.yaml"))
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnreadableDateWarning)
+        result = verify(report.out)
+    assert result.ok, result
+    assert list(temp.iterdir()) == []
+
+
+def test_the_warning_names_a_script_run_from_inside_the_package_folder(tmp_path):
+    """helper-47: ``python -c`` run in framing's own folder has the file name "<string>", which read
+    as a path inside the package, so the warning was put on ``sys:1``."""
+    path = _write(tmp_path, "csv")
+    package = __import__("os").path.dirname(framing.__file__)
+    r = subprocess.run([sys.executable, "-W", "always", "-c", f"import framing; framing.read_corpus({str(path)!r})"],
+                       cwd=package, capture_output=True, text=True)
+    assert r.returncode == 0 and "<string>:1: UnreadableDateWarning" in r.stderr, r.stderr
+
+
+def test_notes_added_to_the_warning_survive_a_copy():
+    import copy
+    import pickle
+
+    w = UnreadableDateWarning(2, [("row 1", "x")])
+    w.add_note("while reading batch 3") if hasattr(w, "add_note") else setattr(w, "__notes__", ["while reading batch 3"])
+    for back in (copy.copy(w), pickle.loads(pickle.dumps(w))):
+        assert back.__notes__ == ["while reading batch 3"] and back.count == 2

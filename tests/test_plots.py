@@ -149,6 +149,20 @@ def _log_odds_table(n=60, seed=3):
     return pd.concat([t, other], ignore_index=True)
 
 
+def test_a_plot_with_nothing_to_label_draws_no_legend_and_no_warning():
+    """With no term on either side (every z is 0), matplotlib warned that no artist has a label: an
+    error under ``python -W error``, which stopped `framing report` with a traceback (helper-47)."""
+    import warnings
+
+    table = _log_odds_table().assign(z=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plots.log_odds(table, group="Outlet A")
+    assert fig.axes[0].get_legend() is None
+    fig = plots.log_odds(_log_odds_table(), group="Outlet A")
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["more in Outlet A", "more in (rest)"]
+
+
 def test_log_odds_labels_top_terms_without_overlap():
     table = _log_odds_table()
     fig = plots.log_odds(table, group="Outlet A", top=8)

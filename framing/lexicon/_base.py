@@ -210,8 +210,10 @@ class Builder:
             import warnings
 
             lex.attrs["skipped"] = list(self.skipped)
-            warnings.warn(f"{self.path}: {len(self.skipped)} unsupported line(s) skipped; the first: "
-                          f"{self.skipped[0]}", stacklevel=3)
+            from ..errors import FramingWarning
+
+            warnings.warn(FramingWarning(f"{self.path}: {len(self.skipped)} unsupported line(s) skipped; the first: "
+                                         f"{self.skipped[0]}"), stacklevel=3)
         problems = list(self.problems)
         seen = set(problems)
         for p in validate(lex):

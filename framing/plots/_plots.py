@@ -221,7 +221,7 @@ def _label_panel(ax, t: pd.DataFrame, gcol: str, rows: list, top: int, ci: bool,
     ax.set_title(f"Labels given to {referent}", loc="left")
     note = f"; whiskers: {level_note} of each label's share" if have_ci else ""
     ax.set_xlabel(f"share of the group's labels for {referent} (n: labels){note}")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.07, 1.0), title="label (valence)", title_fontsize=8.5)
+    _legend(ax, loc="upper left", bbox_to_anchor=(1.07, 1.0), title="label (valence)", title_fontsize=8.5)
 
 
 def label_shares(table: pd.DataFrame, *, referent: str | Sequence[str] | None = None, by: str | None = None,
@@ -433,7 +433,7 @@ def log_odds(table: pd.DataFrame, *, group=None, reference=None, top: int = 10, 
         ax.set_ylabel(f"z-score of the log-odds ratio\n↑ {short_label(g_name, 28)}   ↓ {short_label(r_name, 28)}")
         ax.set_title(title or f"Distinctive terms: {short_label(g_name, 40)} vs {short_label(r_name, 40)}",
                      loc="left")
-        ax.legend(loc="lower right")
+        _legend(ax, loc="lower right")
         texts, pts = [], []
         amax = max(float(np.max(np.abs(z))) if len(z) else 1.0, 1e-9)
         lo_s, hi_s = label_size
@@ -582,7 +582,7 @@ def rates_over_time(table: pd.DataFrame, *, category: str | None = None, lexicon
             ax = fig.add_subplot()
             for k, g in enumerate(rows):
                 draw(ax, g, OKABE_ITO[k % len(OKABE_ITO)])
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+            _legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1.0))
             axes = [ax]
             ax.set_ylabel(unit)
         else:
@@ -676,5 +676,13 @@ def voice_shares(table: pd.DataFrame, *, by: str | None = None, groups: Sequence
         ax.set_xticks(np.linspace(0, 1, 6), labels=[f"{v:.0%}" for v in np.linspace(0, 1, 6)])
         ax.set_xlabel("share of the group's loaded-language mentions (referent names left out)")
         ax.set_title(title or "Whose words? Own voice against quoted and attributed speech", loc="left")
-        fig.legend(loc="outside lower center", ncols=4)
+        _legend(fig, loc="outside lower center", ncols=4)
     return fig
+
+
+def _legend(where, **options) -> None:
+    """A legend on an axes or figure, only when something in it has a label: with none, matplotlib
+    warns "No artists with labels found" (an error under ``python -W error``: helper-47)."""
+    axes = where.get_axes() if hasattr(where, "get_axes") else [where]
+    if any(ax.get_legend_handles_labels()[0] for ax in axes):
+        where.legend(**options)
