@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import ColumnMap, CorpusError, _DecodingReader, _Parsed, _raw_csv, _Standardiser
+from .corpus import ColumnMap, CorpusError, _DecodingReader, _no_repeated_names, _Parsed, _raw_csv, _Standardiser
 
 __all__: list[str] = []
 
@@ -298,7 +298,8 @@ def csv_plan(path: Path, fmt: str, encoding: str, every: int, columns: ColumnMap
     finally:
         stream.close()
     if not isinstance(head.index, pd.RangeIndex):
-        return None
+        return None  # (read in order, which refuses it)
+    _no_repeated_names(path, head.columns, sep, encoding)
     header = list(head.columns)
     roles = columns.resolve(header, str(path))
     return (byte_ranges(path, sep.encode(), every),

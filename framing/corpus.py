@@ -252,16 +252,84 @@ def _raw_csv(path: Path, sep: str, encoding: str, chunk_rows: int) -> Iterator[t
         reader = pd.read_csv(stream, sep=sep, dtype=str, keep_default_na=False, chunksize=chunk_rows)
         row = 0
         for chunk in reader:
+            if row == 0:
+                _csv_header_checked(path, chunk, sep, encoding)
             locs = [f"{path} row {row + i + 1}" for i in range(len(chunk))]
             row += len(chunk)
             yield chunk, locs
     except pd.errors.EmptyDataError:
         raise CorpusError(f"{path}: the file is empty; a corpus file needs a header row and rows") from None
     except pd.errors.ParserError as err:
-        raise CorpusError(f"{path}: cannot parse as {'TSV' if sep == chr(9) else 'CSV'}: {err}; check quoting "
-                          "on that line or pass the right separator") from None
+        raise CorpusError(_unparsed_csv(path, sep, encoding, err)) from None
     finally:
         stream.close()
+
+
+def _unparsed_csv(path: Path, sep: str, encoding: str, err: Exception) -> str:
+    """The message for a CSV or TSV that pandas cannot parse: pandas counts records ("line 3"), not
+    lines, so its number is turned into the line of the file where a quoted text spans lines."""
+    kind = "TSV" if sep == "\t" else "CSV"
+    cause = " ".join(str(err).split())
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", cause)
+    if m is None:
+        return f"{path}: cannot parse as {kind}: {cause}; check quoting on that line or pass the right separator"
+    expected, record, saw = map(int, m.groups())
+    line = _line_of_record(path, sep, encoding, record)
+    where = f"line {line}" if line else f"record {record} (a quoted text over several lines counts once)"
+    return (f"{path}: cannot parse as {kind}: {where} has {saw} fields, the header {expected}; put a field that "
+            f"holds the separator ({sep!r}) in double quotes, or pass the right --format")
+
+
+def _line_of_record(path: Path, sep: str, encoding: str, record: int) -> int | None:
+    """The line of the file where record ``record`` (from 1: the header) starts, as pandas counts
+    records (blank lines count, a quoted text's line breaks do not); None where the bytes cannot be
+    cut at line breaks (UTF-16)."""
+    from ._csvranges import record_ends
+
+    if not _splits_on_newline(encoding) or len(sep.encode(encoding)) != 1 or record < 1:
+        return None
+    need, lines, carry = record - 1, 0, b""  # (record ends before it; line breaks before ``carry``)
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(1 << 23)
+            data = carry + block
+            if need == 0:
+                return lines + 1
+            ends = record_ends(data, sep.encode(encoding), 1, not block)
+            if len(ends) >= need:
+                return lines + data[:ends[need - 1]].count(b"\n") + 1
+            if not block:
+                return None
+            need -= len(ends)
+            cut = ends[-1] if ends else 0
+            lines += data[:cut].count(b"\n")
+            carry = data[cut:]
+
+
+def _csv_header_checked(path: Path, head: pd.DataFrame, sep: str, encoding: str) -> None:
+    """Refuse what pandas reads from a header without a word: a first row with one field more (its
+    first field became the row index, and every column moved one place) and repeated names
+    (renamed 'text.1')."""
+    if not isinstance(head.index, pd.RangeIndex):
+        raise CorpusError(f"{path}: row 1 has more fields than the header, so every column would move one "
+                          "place; add the missing column name to the header or remove the extra field")
+    _no_repeated_names(path, head.columns, sep, encoding)
+
+
+def _no_repeated_names(path: Path, names, sep: str, encoding: str) -> None:
+    """A header that repeats a name (which pandas renames 'name.1'): refused, as in a DataFrame."""
+    if not any(re.search(r"\.\d+$", str(c)) for c in names):  # (most headers)
+        return
+    stream = _DecodingReader(path, encoding)
+    try:
+        header = pd.read_csv(stream, sep=sep, header=None, nrows=1, dtype=str, keep_default_na=False).iloc[0]
+    finally:
+        stream.close()
+    seen: set[str] = set()
+    for name in header.tolist():
+        if name in seen:
+            raise CorpusError(f"{path}: column '{name}' appears twice in the header; rename one of them")
+        seen.add(name)
 
 
 def _raw_jsonl(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Iterator[tuple[pd.DataFrame, list[str]]]:
@@ -306,6 +374,7 @@ def _raw_json(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Iter
         raise CorpusError(f"{path}:{err.lineno}: invalid JSON ({err.msg} at column {err.colno})") from None
     if isinstance(data, dict):
         data = [data]
+    keys = list(dict.fromkeys(k for rec in data if isinstance(rec, dict) for k in rec))  # (of every chunk)
     records, locs = [], []
     for i, rec in enumerate(data):
         if not isinstance(rec, dict):
@@ -314,10 +383,10 @@ def _raw_json(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Iter
         records.append(rec)
         locs.append(f"{path} item {i + 1}")
         if len(records) >= chunk_rows:
-            yield _frame(records), locs
+            yield _frame(records, keys), locs
             records, locs = [], []
     if records:
-        yield _frame(records), locs
+        yield _frame(records, keys), locs
 
 
 def _file_stamp(st: os.stat_result) -> tuple[int, int, int]:
@@ -779,7 +848,9 @@ def _json_record(line: str) -> tuple[dict | None, str | None]:
     except RecursionError:
         return None, "the JSON on this line is nested too deeply to read; flatten the record"
     if not isinstance(rec, dict):
-        return None, "the line is JSON but not an object ({...}); each line must be one document"
+        return None, ("the line is JSON but not an object ({...}); each line must be one document"
+                      + ("; for a JSON array of documents, name the file .json or pass --format json"
+                         if isinstance(rec, list) else ""))
     if ("\\ud" in line or "\\uD" in line) and any(
             isinstance(v, str) and _SURROGATE.search(v) for v in rec.values()):
         # (no text in this state can be matched, written as UTF-8 or stored in Arrow)
@@ -945,9 +1016,10 @@ class _BlockParser:
         return replace(self, cut=False)(block)
 
 
-def _frame(records: list[dict]) -> pd.DataFrame:
-    """Records as a table of Python objects: ids and numbers stay as written (no float conversion)."""
-    return pd.DataFrame(records, dtype=object)
+def _frame(records: list[dict], columns: list[str] | None = None) -> pd.DataFrame:
+    """Records as a table of Python objects: ids and numbers stay as written (no float conversion);
+    ``columns``: every chunk of a source with the same columns (None where a record has no value)."""
+    return pd.DataFrame(records, columns=columns, dtype=object)
 
 
 class _Records:
@@ -1132,13 +1204,74 @@ def with_nullable(df: pd.DataFrame, nullable: dict[str, str]) -> pd.DataFrame:
     return df
 
 
+def _folder_files(root: Path, skipped: list) -> list[Path]:
+    """Every file under ``root`` that is not hidden, sorted, through linked folders too (each real
+    folder once); a link to nothing is a skipped row."""
+    files, seen = [], set()
+    for top, dirs, names in os.walk(root, followlinks=True):
+        st = os.stat(top)
+        if (st.st_dev, st.st_ino) in seen:  # (a link back up the tree)
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if name.startswith("."):
+                continue
+            p = Path(top) / name
+            if p.is_file():
+                files.append(p)
+            elif p.is_symlink() and not p.exists():
+                skipped.append((str(p), "", "a link to a file that is not there; mend or remove the link"))
+    return sorted(files)
+
+
+def _folder_metadata(path: Path, root: Path, encoding: str) -> tuple[dict[str, dict], dict[str, int], list[str]]:
+    """The metadata file of a folder corpus: ``(values by document id, row of each id, columns)``;
+    row N is the Nth row after the header, as in a CSV corpus. A column ``text`` is kept as
+    ``meta_text`` (the text is the file's)."""
+    if not path.is_file():
+        raise CorpusError(f"{path}: metadata file not found; pass --metadata with an existing CSV")
+    stream = _DecodingReader(path, encoding)
+    try:
+        table = pd.read_csv(stream, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise CorpusError(f"{path}: the metadata file is empty; give a header row with a 'file' column") from None
+    except pd.errors.ParserError as err:
+        raise CorpusError(f"{path}: cannot parse the metadata file as CSV: {' '.join(str(err).split())}; check "
+                          "quoting on that row") from None
+    finally:
+        stream.close()
+    if not isinstance(table.index, pd.RangeIndex):
+        raise CorpusError(f"{path}: row 1 has more fields than the header; add the missing column name to the "
+                          "header or remove the extra field")
+    _no_repeated_names(path, table.columns, ",", encoding)
+    key = next((c for c in table.columns if c.lower() in ("file", "path", "filename")), None)
+    if key is None:
+        raise CorpusError(f"{path}: the metadata file needs a 'file' column with paths relative to {root}")
+    table = table.rename(columns={"text": "meta_text"} if "meta_text" not in table.columns else {})
+    meta: dict[str, dict] = {}
+    rows: dict[str, int] = {}
+    for n, rec in enumerate(table.to_dict("records"), 1):
+        name = rec.pop(key).strip()
+        if not name:
+            raise CorpusError(f"{path} row {n}: the '{key}' value is empty; give the path of the text "
+                              f"file relative to {root}, or remove the row")
+        rid = str(Path(name.replace("\\", "/")).with_suffix("")).replace("\\", "/")
+        if rid in rows:
+            raise CorpusError(f"{path} row {n}: {name} is listed again (first at row {rows[rid]}); keep one row "
+                              "per file")
+        meta[rid] = rec
+        rows[rid] = n
+    return meta, rows, [c for c in table.columns if c != key]
+
+
 def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | None, skipped: list):
     """A folder's ``.txt`` files (any case: ``.TXT``), or when it has none its ``.json`` files, as
     record chunks. Every other file in a sub-folder, and every row of the metadata file whose file
     is not there, is a skipped row with its reason; other files at the top (a README, a licence)
-    and hidden files and folders (``.DS_Store``) are not documents."""
-    files = sorted(p for p in root.rglob("*") if p.is_file()
-                   and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    and hidden files and folders (``.DS_Store``) are not documents. Linked folders are followed."""
+    files = _folder_files(root, skipped)
     txts = [p for p in files if p.suffix.lower() == ".txt"]
     jsons = [p for p in files if p.suffix.lower() == ".json"]
     if not txts and not jsons:
@@ -1147,6 +1280,9 @@ def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | Non
     if meta_path is not None:  # (read below for what it says of the texts)
         files = [p for p in files if p.resolve() != Path(meta_path).resolve()]
     kind = ".txt" if txts else ".json"
+    if kind == ".json" and metadata is not None:
+        raise CorpusError(f"{metadata}: a metadata file applies to a folder of .txt files; {root} holds .json "
+                          "files, whose objects carry their own fields")
 
     def other(p: Path) -> bool:  # (a file that is not read: recorded as skipped, in path order)
         if p.suffix.lower() == kind:
@@ -1163,23 +1299,9 @@ def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | Non
             if not other(p):
                 yield from _raw_json(p, encoding, chunk_rows, skipped)
         return
-    meta: dict[str, dict] = {}
-    meta_rows: dict[str, int] = {}
-    if meta_path is not None:
-        if not Path(meta_path).is_file():
-            raise CorpusError(f"{meta_path}: metadata file not found; pass --metadata with an existing CSV")
-        table = pd.read_csv(meta_path, dtype=str, keep_default_na=False)
-        key = next((c for c in table.columns if c.lower() in ("file", "path", "filename")), None)
-        if key is None:
-            raise CorpusError(f"{meta_path}: the metadata file needs a 'file' column with paths relative to {root}")
-        for n, rec in enumerate(table.to_dict("records"), 2):  # (row 1: the header)
-            name = rec.pop(key).strip()
-            if not name:
-                raise CorpusError(f"{meta_path} row {n}: the '{key}' value is empty; give the path of the text "
-                                  f"file relative to {root}, or remove the row")
-            rid = str(Path(name).with_suffix("")).replace("\\", "/")
-            meta[rid] = rec
-            meta_rows.setdefault(rid, n)
+    meta, meta_rows, meta_columns = (_folder_metadata(Path(meta_path), root, encoding) if meta_path is not None
+                                     else ({}, {}, []))
+    columns = list(dict.fromkeys(["doc_id", "text", "outlet", *meta_columns]))  # (of every chunk)
     records, locs, found = [], [], set()
     for p in files:
         if other(p):
@@ -1193,21 +1315,20 @@ def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | Non
             skipped.append((str(p), rid, f"not valid {encoding} at byte {err.start} (byte 0x{err.object[err.start:err.start + 1].hex()}); "
                             "re-save as UTF-8 or pass --encoding"))
             continue
-        rec = {"doc_id": rid, "text": text}
-        if len(rel.parts) > 1:
-            rec["outlet"] = rel.parts[0]
-        rec.update({k: v for k, v in meta.get(rid, {}).items() if v != "" or k not in rec})
+        rec = {"doc_id": rid, "text": text, "outlet": rel.parts[0] if len(rel.parts) > 1 else None}
+        # (a value the metadata leaves empty does not replace the file's own)
+        rec.update({k: v for k, v in meta.get(rid, {}).items() if v.strip() or rec.get(k) is None})
         records.append(rec)
         locs.append(str(p))
         if len(records) >= chunk_rows:
-            yield _frame(records), locs
+            yield _frame(records, columns), locs
             records, locs = [], []
-    for rid, n in meta_rows.items():  # (a document listed, whose text is not there)
+    if records:
+        yield _frame(records, columns), locs
+    for rid, n in meta_rows.items():  # (a document listed, whose text is not there: after the files)
         if rid not in found:
             skipped.append((f"{meta_path} row {n}", rid, f"listed in the metadata file, but {root} has no "
                             f"{rid}.txt; add the file or remove the row"))
-    if records:
-        yield _frame(records), locs
 
 
 # ---------------------------------------------------------------------------------------- standardise
@@ -1253,7 +1374,9 @@ class _Standardiser:
         else:
             _unique_columns(raw, self.where)
             column = lambda name, keep_cut=False: raw[name].tolist()  # noqa: E731
-        if not self.fixed and (self.roles is None or any(c not in raw.columns for c in self.roles.values() if c)):
+        # (once, from the first chunk: every chunk of a source has the same columns, so that a chunk
+        # without a value in a column cannot fail, or read other columns, where another would not)
+        if not self.fixed and self.roles is None:
             self.roles = self.columns.resolve(list(raw.columns), self.where)
         roles = self.roles
         n = len(raw)
@@ -1271,7 +1394,8 @@ class _Standardiser:
             value = texts[i]
             # (a str is taken as it is without a call: most values; a JsonText reads as one here)
             as_is = type(value) is str or type(value) is JsonText
-            container = not as_is and isinstance(value, (dict, list, tuple))
+            # (an Arrow list arrives as a NumPy array, a binary column as bytes: not texts)
+            container = not as_is and isinstance(value, (dict, list, tuple, np.ndarray, bytes, bytearray))
             text = value if as_is else _as_text(value) if not container else None
             outlet = outlets[i]
             outlet = (outlet if type(outlet) is str else _as_text(outlet) or "").strip()
@@ -1332,12 +1456,32 @@ class _Standardiser:
         extra = [c for c in raw.columns if c not in used]
         if extra:
             sub = (raw.frame() if isinstance(raw, _Records) else raw).iloc[keep_rows][extra].reset_index(drop=True)
-            sub.columns = [f"meta_{c}" if c in DOCUMENT_COLUMNS or c in ("n_tokens", "n_sentences", "n_mentions") else c
-                           for c in extra]
+            sub.columns = _extra_names(extra)
             docs = pd.concat([docs, sub], axis=1)
         self.last_rows = (keep_rows, kept_locs, kept_given, skip_rows)
         self.last_repeats = repeats  # rows refused as repeats of an id seen before, and whether it was given
         return docs, skipped
+
+
+_RESERVED = frozenset(DOCUMENT_COLUMNS) | {"n_tokens", "n_sentences", "n_mentions"}
+
+
+def _extra_names(extra: list) -> list:
+    """The names of the input's other columns in the documents table: as they are, but
+    ``meta_<name>`` where the name is one of the table's own, and again ``meta_`` before that where
+    the input has a column of that name too (``n_tokens`` and ``meta_n_tokens``: helper-48)."""
+    taken = set(_RESERVED) | {c for c in extra if c not in _RESERVED}
+    names = []
+    for c in extra:
+        if c not in _RESERVED:
+            names.append(c)
+            continue
+        new = f"meta_{c}"
+        while new in taken:
+            new = f"meta_{new}"
+        taken.add(new)
+        names.append(new)
+    return names
 
 
 def _bad_dates(parsed: pd.Series, values: list) -> list[tuple[int, str]]:
@@ -1415,6 +1559,14 @@ def _parse_dates(values: list, n: int | None = None) -> pd.Series:
     return (parsed.mask(outside) if outside.any() else parsed).astype("datetime64[ns]")
 
 
+def check_metadata_source(source, metadata) -> None:
+    """Refuse a metadata file given for a source it does not apply to (it was ignored: helper-48)."""
+    if metadata is not None and not (isinstance(source, (str, Path)) and Path(source).is_dir()):
+        what = f"{source} is not a folder" if isinstance(source, (str, Path)) else "the corpus is not a folder"
+        raise CorpusError(f"{metadata}: a metadata file applies to a folder of .txt files, and {what}; put the "
+                          "columns in the corpus file itself")
+
+
 def check_chunk_rows(chunk_rows) -> None:
     """Refuse a chunk size that is not a whole number of rows, 1 or more."""
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
@@ -1461,6 +1613,7 @@ def _corpus_chunks(source, notes: _DateNotes, *, text_col: str | None = None, ou
     encoding = encoding or "utf-8"
     max_chars = MAX_CHARS if max_chars is None else max_chars
     columns = ColumnMap(text_col, outlet_col, date_col, id_col, title_col, outlet)
+    check_metadata_source(source, metadata)
     if isinstance(source, Corpus):
         yield source.documents, source.skipped
         return

@@ -41,8 +41,8 @@ from .cache import cached_matcher
 from ._frames import frame_of
 from ._jsontext import InvalidLiteral
 from .errors import CorpusError
-from .corpus import (_NO_SKIPS, CHUNK_ROWS, SKIPPED_COLUMNS, Corpus, _blocks_plan, _corpus_chunks, _DateNotes, _Dedupe,
-                     check_chunk_rows)
+from .corpus import (_NO_SKIPS, CHUNK_ROWS, DOCUMENT_COLUMNS, SKIPPED_COLUMNS, Corpus, _blocks_plan, _corpus_chunks, _DateNotes, _Dedupe,
+                     check_chunk_rows, check_metadata_source)
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
 from .descriptors import DESCRIPTOR_COLUMNS, DESCRIPTOR_POLICY, extract, referent_links
@@ -387,6 +387,7 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     texts may stay in its bytes (``framing/_jsontext.py``). ``notes`` gathers the documents kept whose
     date could not be read (a Corpus's were reported when it was read)."""
     notes = _DateNotes() if notes is None else notes
+    check_metadata_source(source, read_options.get("metadata"))
     # Several processes: small blocks at the start and the end of the input, so that every process
     # is kept busy (the tables do not change)
     check_chunk_rows(chunk_rows)
@@ -570,7 +571,9 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
         ments.append(m)
         skips.append(s)
         descs.append(ds)
-    documents = _concat(docs)
+    # (no chunk at all, as from an empty JSON array: the table's columns all the same)
+    documents = _concat(docs, [c for c in (*DOCUMENT_COLUMNS, "n_tokens", "n_sentences", "n_mentions")
+                               if text or c != "text"])
     if "date" in documents:
         documents["date"] = pd.to_datetime(documents["date"])
     mentions = _concat(ments, MENTION_COLUMNS)

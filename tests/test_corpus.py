@@ -73,14 +73,14 @@ def test_every_file_of_a_folder_is_read_or_skipped_with_a_reason(tmp_path):
         skipped = c.skipped.to_dict("records")
         assert [(r["source"], r["doc_id"]) for r in skipped] == [
             (str(tmp_path / "herald" / "notes.md"), ""), (str(tmp_path / "voice" / "README"), ""),
-            (f"{tmp_path / 'metadata.csv'} row 3", "voice/gone")]
+            (f"{tmp_path / 'metadata.csv'} row 2", "voice/gone")]
         assert skipped[0]["reason"].startswith("not read: a .md file; a folder corpus reads its .txt files")
         assert skipped[1]["reason"].startswith("not read: a file without an extension")
         assert "has no voice/gone.txt; add the file or remove the row" in skipped[2]["reason"]
         # every file that is not hidden, and every metadata row, is accounted for
         assert len(docs) + len(skipped) == 5 + 1
     (tmp_path / "metadata.csv").write_text("file,title\nherald/a.txt,A\n ,B\n", encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"metadata\.csv row 3: the 'file' value is empty"):
+    with pytest.raises(CorpusError, match=r"metadata\.csv row 2: the 'file' value is empty"):
         framing.read_corpus(tmp_path)
 
 
@@ -334,3 +334,122 @@ def test_a_date_nanoseconds_cannot_hold_is_read_as_missing():
         assert str(r.documents["date"].dtype) == "datetime64[ns]"
         assert r.documents["date"].isna().tolist() == [True, False, True]
         assert r.documents["date"].iloc[1] == pd.Timestamp("2018-05-03")
+
+
+# ------------------------------------------------------------- helper-48: nothing read silently wrong
+def test_chunks_of_a_folder_or_json_array_read_the_same_columns(tmp_path):
+    """A chunk of top-level files only (no outlet) or of JSON objects without an outlet key failed
+    the whole read with "no outlet column", depending on where the chunks fell."""
+    (tmp_path / "f" / "bbc").mkdir(parents=True)
+    for i in range(5):
+        (tmp_path / "f" / "bbc" / f"{i}.txt").write_text(f"Tripoli {i}", encoding="utf-8")
+    (tmp_path / "f" / "notes.txt").write_text("About the corpus", encoding="utf-8")
+    recs = [{"outlet": "A", "text": f"t {i}"} for i in range(5)] + [{"text": "u"}] + [
+        {"outlet": "B", "text": "v", "date": "2018-01-02", "title": "late"}]
+    (tmp_path / "a.json").write_text(json.dumps(recs), encoding="utf-8")
+    for source, docs, skips in ((tmp_path / "f", 5, 1), (tmp_path / "a.json", 6, 1)):
+        tables = [framing.read_corpus(source)] + [framing.score(source, "libya", chunk_rows=k, jobs=j)
+                                                  for k in (1, 2, 500) for j in (1, 2)]
+        for t in tables:
+            assert (len(t.documents), len(t.skipped)) == (docs, skips)
+            assert "no outlet" in t.skipped["reason"].iloc[0]
+        if source.suffix == ".json":  # (a column only the last object has is read)
+            assert tables[1].documents["title"].iloc[-1] == "late"
+            assert str(tables[1].documents["date"].iloc[-1].date()) == "2018-01-02"
+
+
+def _folder(tmp_path, meta: str, encoding="utf-8"):
+    (tmp_path / "bbc").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "bbc" / "1.txt").write_text("Tripoli article body", encoding="utf-8")
+    (tmp_path / "bbc" / "2.txt").write_text("Derna", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_bytes(meta.encode(encoding))
+    return tmp_path
+
+
+def test_metadata_cannot_replace_a_text_or_hide_a_repeat(tmp_path):
+    c = framing.read_corpus(_folder(tmp_path, "file,title,text,outlet\nbbc/1.txt,T1,short summary,  \n"))
+    d = c.documents.set_index("doc_id")
+    assert d.loc["bbc/1", "text"] == "Tripoli article body" and d.loc["bbc/1", "meta_text"] == "short summary"
+    assert d.loc["bbc/1", "outlet"] == "bbc"  # (an outlet of spaces is no outlet: the folder's stays)
+    _folder(tmp_path, "file,title\nbbc/2.txt,a\nbbc/1.txt,x\nbbc/2,b\n")
+    with pytest.raises(CorpusError, match=r"metadata\.csv row 3: bbc/2 is listed again \(first at row 1\)"):
+        framing.read_corpus(tmp_path)
+
+
+@pytest.mark.parametrize("meta, encoding, message", [
+    ("", "utf-8", r"metadata\.csv: the metadata file is empty"),
+    ("file,title\nbbc/1.txt,a,b\n", "utf-8", r"metadata\.csv: row 1 has more fields than the header"),
+    ("file,title,title\nbbc/1.txt,a,b\n", "utf-8", r"metadata\.csv: column 'title' appears twice"),
+    ('file,title\nbbc/1.txt,"a\nbbc/2.txt,b\n', "utf-8", r"metadata\.csv: cannot parse the metadata file as CSV"),
+    ("file,title\nbbc/1.txt,Caf\u00e9\n", "cp1252", r"metadata\.csv: not valid utf-8 at byte"),
+])
+def test_a_bad_metadata_file_is_named(tmp_path, meta, encoding, message):
+    with pytest.raises(CorpusError, match=message):
+        framing.read_corpus(_folder(tmp_path, meta, encoding))
+
+
+def test_metadata_in_another_encoding_reads_with_encoding(tmp_path):
+    c = framing.read_corpus(_folder(tmp_path, "file,title\nbbc/1.txt,Caf\u00e9\n", "cp1252"), encoding="cp1252")
+    assert c.documents.set_index("doc_id").loc["bbc/1", "title"] == "Caf\u00e9"
+
+
+def test_metadata_given_where_it_does_not_apply_is_refused(tmp_path):
+    meta = _folder(tmp_path / "f", "file,title\nbbc/1.txt,a\n") / "metadata.csv"
+    (tmp_path / "j" / "bbc").mkdir(parents=True)
+    (tmp_path / "j" / "bbc" / "a.json").write_text('{"outlet": "x", "text": "y"}', encoding="utf-8")
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"outlet": ["x"], "text": ["y"]}).to_csv(path, index=False)
+    for source in (tmp_path / "j", path):
+        for call in (lambda: framing.read_corpus(source, metadata=meta),
+                     lambda: framing.score(source, "libya", metadata=meta, jobs=2)):
+            with pytest.raises(CorpusError, match="a metadata file applies to a folder of .txt files"):
+                call()
+
+
+def test_linked_outlet_folders_are_read_and_broken_links_skipped(tmp_path):
+    (tmp_path / "real" / "cnn").mkdir(parents=True)
+    (tmp_path / "real" / "cnn" / "1.txt").write_text("Tripoli", encoding="utf-8")
+    (tmp_path / "c" / "bbc").mkdir(parents=True)
+    (tmp_path / "c" / "bbc" / "1.txt").write_text("Derna", encoding="utf-8")
+    (tmp_path / "c" / "cnn").symlink_to(tmp_path / "real" / "cnn", target_is_directory=True)
+    (tmp_path / "c" / "bbc" / "loop").symlink_to(tmp_path / "c", target_is_directory=True)  # (read once)
+    (tmp_path / "c" / "bbc" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    c = framing.read_corpus(tmp_path / "c")
+    assert sorted(c.documents["doc_id"]) == ["bbc/1", "cnn/1"]
+    assert c.skipped["reason"].tolist() == ["a link to a file that is not there; mend or remove the link"]
+
+
+def test_list_and_binary_text_columns_are_skipped_not_written_out(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for name, column in (("list", pa.array([["Libya x", "p2"]])), ("binary", pa.array([b"Libya x"]))):
+        pq.write_table(pa.table({"outlet": ["a"], "text": column}), tmp_path / f"{name}.parquet")
+        c = framing.read_corpus(tmp_path / f"{name}.parquet")
+        assert c.documents.empty and "not a string" in c.skipped["reason"].iloc[0]
+
+
+def test_a_repeated_header_name_is_refused_in_a_file_as_in_a_frame(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("outlet,text,text\nbbc,a,b\n", encoding="utf-8")
+    for jobs in (1, 2):
+        with pytest.raises(CorpusError, match=r"dup\.csv: column 'text' appears twice in the header"):
+            framing.score(path, "libya", jobs=jobs)
+    ok = tmp_path / "ok.csv"
+    ok.write_text("outlet,text,v.1\nbbc,a,b\n", encoding="utf-8")  # (a name that only looks renamed)
+    assert framing.read_corpus(ok).documents["v.1"].tolist() == ["b"]
+
+
+def test_renamed_extra_columns_do_not_clash(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"text": "x y", "outlet": "A", "n_tokens": 5, "meta_n_tokens": 9}) + "\n")
+    d = framing.read_corpus(path).documents
+    assert d.columns.is_unique and d["meta_n_tokens"][0] == 9 and d["meta_meta_n_tokens"][0] == 5
+
+
+def test_an_empty_json_array_scores_to_tables_with_their_columns(tmp_path):
+    path = tmp_path / "e.json"
+    path.write_text("[]", encoding="utf-8")
+    r = framing.score(path, "libya")
+    assert list(r.documents.columns) == ["doc_id", "outlet", "date", "title", "text", "n_tokens", "n_sentences",
+                                         "n_mentions"] and r.documents.empty

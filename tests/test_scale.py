@@ -58,7 +58,8 @@ def test_jsonl_blocks_give_the_same_tables_whatever_the_blocks_and_processes(tmp
     reasons = base.skipped["reason"].tolist()
     assert reasons[:3] == ["invalid JSON on this line (Expecting property name enclosed in double quotes at "
                            "column 2); fix or remove the line",
-                           "the line is JSON but not an object ({...}); each line must be one document",
+                           "the line is JSON but not an object ({...}); each line must be one document; for a "
+                           "JSON array of documents, name the file .json or pass --format json",
                            "empty text"]
     assert sum("duplicate doc_id 'a2', first seen at" in r for r in reasons) == 2
     assert sum("duplicate doc_id 'a12'" in r for r in reasons) == 1
