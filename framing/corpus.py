@@ -34,6 +34,7 @@ reason : str
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 import io
 import json
@@ -42,7 +43,7 @@ import re
 import sys
 import warnings
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain, repeat
 from pathlib import Path
@@ -282,38 +283,68 @@ def _unparsed_csv(path: Path, sep: str, encoding: str, err: Exception) -> str:
 
 def _line_of_record(path: Path, sep: str, encoding: str, record: int) -> int | None:
     """The line of the file where record ``record`` (from 1: the header) starts, as pandas counts
-    records (blank lines count, a quoted text's line breaks do not); None where the bytes cannot be
-    cut at line breaks (UTF-16)."""
-    from ._csvranges import record_ends
-
-    if not _splits_on_newline(encoding) or len(sep.encode(encoding)) != 1 or record < 1:
-        return None
-    need, lines, carry = record - 1, 0, b""  # (record ends before it; line breaks before ``carry``)
-    with open(path, "rb") as f:
-        while True:
-            block = f.read(1 << 23)
-            data = carry + block
-            if need == 0:
-                return lines + 1
-            ends = record_ends(data, sep.encode(encoding), 1, not block)
-            if len(ends) >= need:
-                return lines + data[:ends[need - 1]].count(b"\n") + 1
-            if not block:
-                return None
-            need -= len(ends)
-            cut = ends[-1] if ends else 0
-            lines += data[:cut].count(b"\n")
-            carry = data[cut:]
+    records (blank lines count, a quoted text's line breaks do not): read again by Python's ``csv``,
+    whose ``line_num`` counts the file's lines (ended by LF, CRLF or CR alone). None if the file
+    ends first. (Only after a parse error: the ``csv`` module reads at a fraction of pandas' speed.)"""
+    with _python_csv(path, sep, encoding) as reader:
+        try:
+            line, n = 1, 0  # (where the next record starts; records read)
+            for n, _ in enumerate(reader, 1):
+                if n == record:
+                    return line
+                line = reader.line_num + 1
+            return line if record == n + 1 else None
+        except csv.Error:
+            return None
 
 
-def _csv_header_checked(path: Path, head: pd.DataFrame, sep: str, encoding: str) -> None:
-    """Refuse what pandas reads from a header without a word: a first row with one field more (its
-    first field became the row index, and every column moved one place) and repeated names
-    (renamed 'text.1')."""
+def _csv_header_checked(path: Path, head: pd.DataFrame, sep: str, encoding: str) -> pd.DataFrame:
+    """``head`` (the first rows pandas read), where pandas read the header as written: a repeated
+    name (renamed 'text.1') is refused. A first row with one field more than the header made its
+    first field the row index: right for row names (R's ``write.table`` writes them so, on every
+    row), but where a row among the first 1,000 has no such field, its columns would each move one
+    place: refused, naming that row."""
     if not isinstance(head.index, pd.RangeIndex):
-        raise CorpusError(f"{path}: row 1 has more fields than the header, so every column would move one "
-                          "place; add the missing column name to the header or remove the extra field")
+        row = _row_without_row_name(path, sep, encoding)
+        if row is not None:
+            raise CorpusError(f"{path}: row 1 has one field more than the header (a row name?) but row {row} has "
+                              "not, so its columns would move one place; give every row the same fields as the "
+                              "header (add the missing column name to the header, or remove the extra field)")
     _no_repeated_names(path, head.columns, sep, encoding)
+    return head
+
+
+def _row_without_row_name(path: Path, sep: str, encoding: str, rows: int = 1_000) -> int | None:
+    """The first of the first ``rows`` rows (from 1, after the header) with no more fields than the
+    header, or None."""
+    with _python_csv(path, sep, encoding) as reader:
+        try:
+            records = (r for r in reader if r)  # (pandas skips blank lines)
+            width = len(next(records, []))
+            for n, rec in enumerate(records, 1):
+                if n > rows:
+                    break
+                if len(rec) <= width:
+                    return n
+        except csv.Error:  # (what Python's reader refuses is left to pandas)
+            pass
+        return None
+
+
+@contextmanager
+def _python_csv(path: Path, sep: str, encoding: str):
+    """Python's ``csv`` reader over a file, lines ended by LF, CRLF or CR alone, for the checks made
+    where pandas gives no answer (whose fields a row has; where a record starts): a fraction of
+    pandas' speed, so only over a few rows or after an error."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # (a text of more than 131,072 characters: not a CSV error)
+    stream = open(path, encoding="utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding,
+                  newline="", errors="replace")
+    try:
+        yield csv.reader(stream, delimiter=sep)
+    finally:
+        stream.close()
+        csv.field_size_limit(limit)
 
 
 def _no_repeated_names(path: Path, names, sep: str, encoding: str) -> None:
@@ -327,6 +358,8 @@ def _no_repeated_names(path: Path, names, sep: str, encoding: str) -> None:
         stream.close()
     seen: set[str] = set()
     for name in header.tolist():
+        if not name.strip():  # (pandas names empty names "Unnamed: 2" ...: none is renamed)
+            continue
         if name in seen:
             raise CorpusError(f"{path}: column '{name}' appears twice in the header; rename one of them")
         seen.add(name)
@@ -374,7 +407,10 @@ def _raw_json(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Iter
         raise CorpusError(f"{path}:{err.lineno}: invalid JSON ({err.msg} at column {err.colno})") from None
     if isinstance(data, dict):
         data = [data]
-    keys = list(dict.fromkeys(k for rec in data if isinstance(rec, dict) for k in rec))  # (of every chunk)
+    # (every chunk with the keys of all: a column only late objects have is read; not where the
+    # objects have many keys of their own, where every chunk would carry them all: helper-49)
+    keys = list(dict.fromkeys(k for rec in data if isinstance(rec, dict) for k in rec))
+    keys = keys if len(keys) <= 1_000 else None
     records, locs = [], []
     for i, rec in enumerate(data):
         if not isinstance(rec, dict):
@@ -1205,31 +1241,42 @@ def with_nullable(df: pd.DataFrame, nullable: dict[str, str]) -> pd.DataFrame:
 
 
 def _folder_files(root: Path, skipped: list) -> list[Path]:
-    """Every file under ``root`` that is not hidden, sorted, through linked folders too (each real
-    folder once); a link to nothing is a skipped row."""
-    files, seen = [], set()
-    for top, dirs, names in os.walk(root, followlinks=True):
-        st = os.stat(top)
-        if (st.st_dev, st.st_ino) in seen:  # (a link back up the tree)
-            dirs[:] = []
-            continue
-        seen.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in names:
-            if name.startswith("."):
+    """Every file under ``root`` that is not hidden, sorted; then through each linked folder whose
+    folder was not met already, so that a file has the path of its real folder where the corpus
+    holds that folder too (a link named ``aaa`` to ``bbc`` does not rename bbc's outlet: helper-49).
+    A link to nothing is a skipped row."""
+    files, seen, links = [], set(), []
+
+    def walk(top_dir: Path, follow: bool) -> None:
+        for top, dirs, names in os.walk(top_dir, followlinks=follow):
+            st = os.stat(top)
+            if (st.st_dev, st.st_ino) in seen:  # (met already, or a link back up the tree)
+                dirs[:] = []
                 continue
-            p = Path(top) / name
-            if p.is_file():
-                files.append(p)
-            elif p.is_symlink() and not p.exists():
-                skipped.append((str(p), "", "a link to a file that is not there; mend or remove the link"))
+            seen.add((st.st_dev, st.st_ino))
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            if not follow:
+                links.extend(Path(top) / d for d in dirs if (Path(top) / d).is_symlink())
+            for name in names:
+                if name.startswith("."):
+                    continue
+                p = Path(top) / name
+                if p.is_file():
+                    files.append(p)
+                elif p.is_symlink() and not p.exists():
+                    skipped.append((str(p), "", "a link to a file that is not there; mend or remove the link"))
+
+    walk(root, False)
+    for link in sorted(links):
+        if link.exists():
+            walk(link, True)
     return sorted(files)
 
 
 def _folder_metadata(path: Path, root: Path, encoding: str) -> tuple[dict[str, dict], dict[str, int], list[str]]:
     """The metadata file of a folder corpus: ``(values by document id, row of each id, columns)``;
-    row N is the Nth row after the header, as in a CSV corpus. A column ``text`` is kept as
-    ``meta_text`` (the text is the file's)."""
+    row N is the Nth row after the header, as in a CSV corpus. A column ``text`` is refused: a
+    document's text is its file's."""
     if not path.is_file():
         raise CorpusError(f"{path}: metadata file not found; pass --metadata with an existing CSV")
     stream = _DecodingReader(path, encoding)
@@ -1238,18 +1285,16 @@ def _folder_metadata(path: Path, root: Path, encoding: str) -> tuple[dict[str, d
     except pd.errors.EmptyDataError:
         raise CorpusError(f"{path}: the metadata file is empty; give a header row with a 'file' column") from None
     except pd.errors.ParserError as err:
-        raise CorpusError(f"{path}: cannot parse the metadata file as CSV: {' '.join(str(err).split())}; check "
-                          "quoting on that row") from None
+        raise CorpusError(_unparsed_csv(path, ",", encoding, err)) from None
     finally:
         stream.close()
-    if not isinstance(table.index, pd.RangeIndex):
-        raise CorpusError(f"{path}: row 1 has more fields than the header; add the missing column name to the "
-                          "header or remove the extra field")
-    _no_repeated_names(path, table.columns, ",", encoding)
+    table = _csv_header_checked(path, table, ",", encoding)
+    if "text" in table.columns:
+        raise CorpusError(f"{path}: the metadata file has a 'text' column, but a document's text is its file; "
+                          "rename the column (summary, say) to keep it")
     key = next((c for c in table.columns if c.lower() in ("file", "path", "filename")), None)
     if key is None:
         raise CorpusError(f"{path}: the metadata file needs a 'file' column with paths relative to {root}")
-    table = table.rename(columns={"text": "meta_text"} if "meta_text" not in table.columns else {})
     meta: dict[str, dict] = {}
     rows: dict[str, int] = {}
     for n, rec in enumerate(table.to_dict("records"), 1):
@@ -1301,7 +1346,10 @@ def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | Non
         return
     meta, meta_rows, meta_columns = (_folder_metadata(Path(meta_path), root, encoding) if meta_path is not None
                                      else ({}, {}, []))
-    columns = list(dict.fromkeys(["doc_id", "text", "outlet", *meta_columns]))  # (of every chunk)
+    # (the same columns in every chunk; an outlet from the sub-folders only where there are any,
+    # so that a flat folder's metadata may name its outlet column "source", say: helper-49)
+    nested = any(len(p.relative_to(root).parts) > 1 for p in txts)
+    columns = list(dict.fromkeys(["doc_id", "text", *(["outlet"] if nested else []), *meta_columns]))
     records, locs, found = [], [], set()
     for p in files:
         if other(p):
@@ -1315,7 +1363,9 @@ def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | Non
             skipped.append((str(p), rid, f"not valid {encoding} at byte {err.start} (byte 0x{err.object[err.start:err.start + 1].hex()}); "
                             "re-save as UTF-8 or pass --encoding"))
             continue
-        rec = {"doc_id": rid, "text": text, "outlet": rel.parts[0] if len(rel.parts) > 1 else None}
+        rec = {"doc_id": rid, "text": text}
+        if nested:
+            rec["outlet"] = rel.parts[0] if len(rel.parts) > 1 else None
         # (a value the metadata leaves empty does not replace the file's own)
         rec.update({k: v for k, v in meta.get(rid, {}).items() if v.strip() or rec.get(k) is None})
         records.append(rec)
@@ -1358,6 +1408,7 @@ class _Standardiser:
         self.where = where
         self.fixed = roles is not None  # roles decided once for the whole file (JSON Lines blocks)
         self.roles: dict[str, str | None] | None = roles
+        self.resolved_from: tuple = ()  # (the columns the roles were resolved from)
         self.seen: dict[str, str] = {}
         # Of the last chunk: (position among the kept documents, date as written) of each document
         # whose date could not be read (its date is left missing; reported by _DateNotes)
@@ -1374,10 +1425,12 @@ class _Standardiser:
         else:
             _unique_columns(raw, self.where)
             column = lambda name, keep_cut=False: raw[name].tolist()  # noqa: E731
-        # (once, from the first chunk: every chunk of a source has the same columns, so that a chunk
-        # without a value in a column cannot fail, or read other columns, where another would not)
-        if not self.fixed and self.roles is None:
+        # (for each set of columns: a file, whose chunks all have the same columns, so that a chunk
+        # without a value in a column cannot fail, or read other columns, where another would not;
+        # the files of a folder of .json files may name their keys each in its own way)
+        if not self.fixed and (self.roles is None or tuple(raw.columns) != self.resolved_from):
             self.roles = self.columns.resolve(list(raw.columns), self.where)
+            self.resolved_from = tuple(raw.columns)
         roles = self.roles
         n = len(raw)
         get = lambda role, keep_cut=False: (column(roles[role], keep_cut)  # noqa: E731
@@ -1467,21 +1520,17 @@ _RESERVED = frozenset(DOCUMENT_COLUMNS) | {"n_tokens", "n_sentences", "n_mention
 
 
 def _extra_names(extra: list) -> list:
-    """The names of the input's other columns in the documents table: as they are, but
-    ``meta_<name>`` where the name is one of the table's own, and again ``meta_`` before that where
-    the input has a column of that name too (``n_tokens`` and ``meta_n_tokens``: helper-48)."""
-    taken = set(_RESERVED) | {c for c in extra if c not in _RESERVED}
-    names = []
-    for c in extra:
-        if c not in _RESERVED:
-            names.append(c)
-            continue
-        new = f"meta_{c}"
-        while new in taken:
-            new = f"meta_{new}"
-        taken.add(new)
-        names.append(new)
-    return names
+    """The names of the input's other columns in the documents table: as they are, but with
+    ``meta_`` before a name of the table's own, and before one that is ``meta_`` (once or more) and
+    such a name, so that ``n_tokens`` and ``meta_n_tokens`` stay apart (helper-48). A name depends
+    on the column's own name only: the same in every chunk (helper-49)."""
+    def renamed(c) -> bool:
+        base = c
+        while isinstance(base, str) and base.startswith("meta_"):
+            base = base[5:]
+        return base in _RESERVED
+
+    return [f"meta_{c}" if renamed(c) else c for c in extra]
 
 
 def _bad_dates(parsed: pd.Series, values: list) -> list[tuple[int, str]]:
@@ -1560,7 +1609,10 @@ def _parse_dates(values: list, n: int | None = None) -> pd.Series:
 
 
 def check_metadata_source(source, metadata) -> None:
-    """Refuse a metadata file given for a source it does not apply to (it was ignored: helper-48)."""
+    """Refuse a metadata file given for a source it does not apply to (it was ignored: helper-48);
+    a source that is not there is left to say so itself."""
+    if isinstance(source, (str, Path)) and not Path(source).exists():
+        return
     if metadata is not None and not (isinstance(source, (str, Path)) and Path(source).is_dir()):
         what = f"{source} is not a folder" if isinstance(source, (str, Path)) else "the corpus is not a folder"
         raise CorpusError(f"{metadata}: a metadata file applies to a folder of .txt files, and {what}; put the "
@@ -1652,8 +1704,10 @@ def _corpus_chunks(source, notes: _DateNotes, *, text_col: str | None = None, ou
                               ".parquet or a folder of .txt files, or pass --format")
         if fmt in ("csv", "tsv"):
             raw_iter = _raw_csv(path, "\t" if fmt == "tsv" else ",", encoding, chunk_rows)
-        elif fmt == "jsonl":
+        elif fmt == "jsonl":  # (in an encoding not cut at line breaks, UTF-16: the roles of the whole
+            # file, from its first 1,000 records, as for the blocks of other files: helper-49)
             raw_iter = _raw_jsonl(path, encoding, chunk_rows, pending)
+            std = _Standardiser(columns, max_chars, str(path), roles=_sample_roles(path, encoding, columns))
         elif fmt == "json":
             raw_iter = _raw_json(path, encoding, chunk_rows, pending)
         elif fmt == "parquet":

@@ -367,10 +367,12 @@ def _folder(tmp_path, meta: str, encoding="utf-8"):
 
 
 def test_metadata_cannot_replace_a_text_or_hide_a_repeat(tmp_path):
-    c = framing.read_corpus(_folder(tmp_path, "file,title,text,outlet\nbbc/1.txt,T1,short summary,  \n"))
-    d = c.documents.set_index("doc_id")
-    assert d.loc["bbc/1", "text"] == "Tripoli article body" and d.loc["bbc/1", "meta_text"] == "short summary"
-    assert d.loc["bbc/1", "outlet"] == "bbc"  # (an outlet of spaces is no outlet: the folder's stays)
+    c = framing.read_corpus(_folder(tmp_path, "file,title,outlet\nbbc/1.txt,T1,  \n"))
+    assert c.documents.set_index("doc_id").loc["bbc/1", "outlet"] == "bbc"  # (spaces are no outlet)
+    for header in ("file,title,text", "file,text,meta_text"):  # (the text replaced the file's: helper-48, -49)
+        _folder(tmp_path, f"{header}\nbbc/1.txt,a,b\n")
+        with pytest.raises(CorpusError, match=r"metadata\.csv: the metadata file has a 'text' column"):
+            framing.read_corpus(tmp_path)
     _folder(tmp_path, "file,title\nbbc/2.txt,a\nbbc/1.txt,x\nbbc/2,b\n")
     with pytest.raises(CorpusError, match=r"metadata\.csv row 3: bbc/2 is listed again \(first at row 1\)"):
         framing.read_corpus(tmp_path)
@@ -378,9 +380,10 @@ def test_metadata_cannot_replace_a_text_or_hide_a_repeat(tmp_path):
 
 @pytest.mark.parametrize("meta, encoding, message", [
     ("", "utf-8", r"metadata\.csv: the metadata file is empty"),
-    ("file,title\nbbc/1.txt,a,b\n", "utf-8", r"metadata\.csv: row 1 has more fields than the header"),
+    ("file,title\nbbc/1.txt,a,b\nbbc/2.txt,c\n", "utf-8",
+     r"metadata\.csv: row 1 has one field more than the header \(a row name\?\) but row 2 has not"),
     ("file,title,title\nbbc/1.txt,a,b\n", "utf-8", r"metadata\.csv: column 'title' appears twice"),
-    ('file,title\nbbc/1.txt,"a\nbbc/2.txt,b\n', "utf-8", r"metadata\.csv: cannot parse the metadata file as CSV"),
+    ('file,title\nbbc/1.txt,"a\nbbc/2.txt,b\n', "utf-8", r"metadata\.csv: cannot parse as CSV: .*EOF inside string"),
     ("file,title\nbbc/1.txt,Caf\u00e9\n", "cp1252", r"metadata\.csv: not valid utf-8 at byte"),
 ])
 def test_a_bad_metadata_file_is_named(tmp_path, meta, encoding, message):
@@ -444,7 +447,15 @@ def test_renamed_extra_columns_do_not_clash(tmp_path):
     path = tmp_path / "c.jsonl"
     path.write_text(json.dumps({"text": "x y", "outlet": "A", "n_tokens": 5, "meta_n_tokens": 9}) + "\n")
     d = framing.read_corpus(path).documents
-    assert d.columns.is_unique and d["meta_n_tokens"][0] == 9 and d["meta_meta_n_tokens"][0] == 5
+    assert d.columns.is_unique and d["meta_n_tokens"][0] == 5 and d["meta_meta_n_tokens"][0] == 9
+    # (a name for each column of its own, whatever other columns a block has: helper-49)
+    recs = [{"text": f"a b {i}", "outlet": "x", "n_tokens": 1} for i in range(3)] + [
+        {"text": "c", "outlet": "y", "n_tokens": 2, "meta_n_tokens": "M"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    for jobs in (1, 2):
+        d = framing.score(path, "libya", chunk_rows=1, jobs=jobs).documents
+        assert d["meta_n_tokens"].tolist() == [1, 1, 1, 2]
+        assert d["meta_meta_n_tokens"].fillna("").tolist() == ["", "", "", "M"]
 
 
 def test_an_empty_json_array_scores_to_tables_with_their_columns(tmp_path):
@@ -453,3 +464,70 @@ def test_an_empty_json_array_scores_to_tables_with_their_columns(tmp_path):
     r = framing.score(path, "libya")
     assert list(r.documents.columns) == ["doc_id", "outlet", "date", "title", "text", "n_tokens", "n_sentences",
                                          "n_mentions"] and r.documents.empty
+
+
+# ------------------------------------------------------------- helper-49: what the fixes above broke
+def test_a_flat_folder_takes_its_outlet_from_the_metadata_under_any_name(tmp_path):
+    for i in range(2):
+        (tmp_path / f"a{i}.txt").write_text(f"Libya {i}", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,source,date\na0.txt,bbc,2011-03-19\na1.txt,cnn,2011-03-20\n")
+    d = framing.read_corpus(tmp_path).documents
+    assert d["outlet"].tolist() == ["bbc", "cnn"] and d["date"].notna().all()
+
+
+def test_each_json_file_of_a_folder_names_its_own_keys(tmp_path):
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / "a.json").write_text(json.dumps([{"content": "Libya a", "source": "bbc"}]), encoding="utf-8")
+    (tmp_path / "f" / "b.json").write_text(json.dumps([{"text": "Libya b", "outlet": "cnn", "date": "2011-03-20"}]),
+                                           encoding="utf-8")
+    for jobs in (1, 2):
+        r = framing.score(tmp_path / "f", "libya", jobs=jobs)
+        assert r.documents["outlet"].tolist() == ["bbc", "cnn"] and r.skipped.empty
+        assert str(r.documents["date"].iloc[1].date()) == "2011-03-20"
+
+
+def test_empty_header_names_are_not_repeats(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("text,outlet,,,v.1\nLibya strikes,bbc,a,b,c\n", encoding="utf-8")
+    d = framing.read_corpus(path).documents
+    assert d["v.1"].tolist() == ["c"] and d["Unnamed: 2"].tolist() == ["a"]
+
+
+@pytest.mark.parametrize("data, line", [
+    ("\ufefftext,outlet\nLibya strikes,bbc\n\ufefftext,outlet\nLibya strikes,bbc\nok,cnn\nbad,row,here\n", 6),
+    ("text,outlet\ra,b\rc,d,e\r", 3),  # (lines ended by CR alone)
+    ('text,outlet\r\n"a\r\nb",x\r\n\r\nc,d,e\r\n', 5),
+])
+def test_a_parse_error_names_the_line_of_the_file(tmp_path, data, line):
+    """helper-49: a byte-order mark inside the file (two files joined) or lines ended by CR alone
+    gave another line, or none."""
+    path = tmp_path / "c.csv"
+    path.write_bytes(data.encode("utf-8"))
+    for jobs in (1, 2):
+        with pytest.raises(CorpusError, match=rf"c\.csv: cannot parse as CSV: line {line} has 3 fields, the header 2"):
+            framing.score(path, "libya", jobs=jobs)
+
+
+def test_a_link_named_before_its_folder_does_not_rename_it(tmp_path):
+    (tmp_path / "bbc").mkdir()
+    (tmp_path / "bbc" / "a.txt").write_text("Libya", encoding="utf-8")
+    (tmp_path / "aaa").symlink_to(tmp_path / "bbc", target_is_directory=True)
+    (tmp_path / "metadata.csv").write_text("file,title\nbbc/a.txt,T\n", encoding="utf-8")
+    c = framing.read_corpus(tmp_path)
+    assert c.documents[["doc_id", "outlet", "title"]].values.tolist() == [["bbc/a", "bbc", "T"]] and c.skipped.empty
+
+
+def test_utf16_json_lines_read_the_same_columns_with_one_process_or_two(tmp_path):
+    recs = [{"text": f"Libya {i}", "outlet": "bbc", **({"date": "2011-03-20"} if i >= 300 else {})}
+            for i in range(600)]
+    path = tmp_path / "u.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-16")
+    one = framing.score(path, "libya", encoding="utf-16").documents
+    two = framing.score(path, "libya", encoding="utf-16", jobs=2).documents
+    pd.testing.assert_frame_equal(one, two)
+    assert one["date"].notna().sum() == 300 and "meta_date" not in one
+
+
+def test_a_missing_folder_is_named_as_missing_even_with_metadata(tmp_path):
+    with pytest.raises(CorpusError, match="no such file or folder"):
+        framing.read_corpus(tmp_path / "corpsu", metadata=tmp_path / "m.csv")

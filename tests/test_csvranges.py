@@ -244,9 +244,10 @@ def test_files_without_rows_give_the_tables_of_one_process(tmp_path, content):
 
 
 def test_files_ranges_cannot_read_are_read_by_the_main_process(tmp_path):
-    """UTF-16 (a line break is two bytes) is read in order: the tables still agree. A file whose first
-    row has a field more than its header (pandas takes the first column as the row index, and a later
-    row without it moves one column: helper-48) is refused, with one process or two."""
+    """UTF-16 (a line break is two bytes) and a file of row names (every row a field more than its
+    header, as R's write.table writes: pandas takes the first column as the row index) are read in
+    order: the tables still agree. Where a later row has no row name, its columns would each move one
+    place (helper-48): refused, with one process or two."""
     path = _trouble_csv(tmp_path, name="u16.csv", encoding="utf-16")
     assert csv_plan(path, "csv", "utf-16", 4, ColumnMap(), 1000) is None
     base = framing.score(path, "libya", encoding="utf-16")
@@ -255,8 +256,13 @@ def test_files_ranges_cannot_read_are_read_by_the_main_process(tmp_path):
     indexed = tmp_path / "indexed.csv"
     indexed.write_text("outlet,text\nk1,A,Haftar's militia.\nk2,B,Field Marshal Haftar.\n", encoding="utf-8")
     assert csv_plan(indexed, "csv", "utf-8", 1, ColumnMap(), 1000) is None
+    one = framing.score(indexed, "libya").documents
+    pd.testing.assert_frame_equal(one, framing.score(indexed, "libya", jobs=2, chunk_rows=1).documents)
+    assert one["outlet"].tolist() == ["A", "B"] and one["text"].tolist() == ["Haftar's militia.", "Field Marshal Haftar."]
+    indexed.write_text("outlet,text\nk1,A,Haftar's militia.\nB,Field Marshal Haftar.\n", encoding="utf-8")
     for jobs in (1, 2):
-        with pytest.raises(CorpusError, match=r"indexed\.csv: row 1 has more fields than the header"):
+        with pytest.raises(CorpusError, match=r"indexed\.csv: row 1 has one field more than the header \(a row "
+                                              r"name\?\) but row 2 has not"):
             framing.score(indexed, "libya", jobs=jobs, chunk_rows=1)
 
 
