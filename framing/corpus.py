@@ -42,6 +42,7 @@ import os
 import re
 import sys
 import warnings
+from collections import deque
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
@@ -302,8 +303,8 @@ def _csv_header_checked(path: Path, head: pd.DataFrame, sep: str, encoding: str)
     """``head`` (the first rows pandas read), where pandas read the header as written: a repeated
     name (renamed 'text.1') is refused. A first row with one field more than the header made its
     first field the row index: right for row names (R's ``write.table`` writes them so, on every
-    row), but where a row among the first 1,000 has no such field, its columns would each move one
-    place: refused, naming that row."""
+    row), but where a row has no such field, its columns would each move one place: refused, naming
+    that row (the whole file is read again by Python's ``csv`` for this: helper-50)."""
     if not isinstance(head.index, pd.RangeIndex):
         row = _row_without_row_name(path, sep, encoding)
         if row is not None:
@@ -314,15 +315,15 @@ def _csv_header_checked(path: Path, head: pd.DataFrame, sep: str, encoding: str)
     return head
 
 
-def _row_without_row_name(path: Path, sep: str, encoding: str, rows: int = 1_000) -> int | None:
-    """The first of the first ``rows`` rows (from 1, after the header) with no more fields than the
-    header, or None."""
+def _row_without_row_name(path: Path, sep: str, encoding: str, rows: int | None = None) -> int | None:
+    """The first of the rows (the first ``rows``; from 1, after the header) with no more fields than
+    the header, or None: over a 200 MB file, about a second, for files with row names only."""
     with _python_csv(path, sep, encoding) as reader:
         try:
             records = (r for r in reader if r)  # (pandas skips blank lines)
             width = len(next(records, []))
             for n, rec in enumerate(records, 1):
-                if n > rows:
+                if rows is not None and n > rows:
                     break
                 if len(rec) <= width:
                     return n
@@ -410,7 +411,11 @@ def _raw_json(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Iter
     # (every chunk with the keys of all: a column only late objects have is read; not where the
     # objects have many keys of their own, where every chunk would carry them all: helper-49)
     keys = list(dict.fromkeys(k for rec in data if isinstance(rec, dict) for k in rec))
-    keys = keys if len(keys) <= 1_000 else None
+    roles: list = []
+    if len(keys) > 1_000:  # (then the keys that may name a role, and each chunk's own: helper-50)
+        named = set(chain(TEXT_NAMES, OUTLET_NAMES, DATE_NAMES, ID_NAMES, TITLE_NAMES))
+        roles = [k for k in keys if str(k).lower() in named]
+        keys = None
     records, locs = [], []
     for i, rec in enumerate(data):
         if not isinstance(rec, dict):
@@ -419,10 +424,10 @@ def _raw_json(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Iter
         records.append(rec)
         locs.append(f"{path} item {i + 1}")
         if len(records) >= chunk_rows:
-            yield _frame(records, keys), locs
+            yield _frame(records, keys or list(dict.fromkeys(chain(roles, *records)))), locs
             records, locs = [], []
     if records:
-        yield _frame(records, keys), locs
+        yield _frame(records, keys or list(dict.fromkeys(chain(roles, *records)))), locs
 
 
 def _file_stamp(st: os.stat_result) -> tuple[int, int, int]:
@@ -1242,21 +1247,22 @@ def with_nullable(df: pd.DataFrame, nullable: dict[str, str]) -> pd.DataFrame:
 
 def _folder_files(root: Path, skipped: list) -> list[Path]:
     """Every file under ``root`` that is not hidden, sorted; then through each linked folder whose
-    folder was not met already, so that a file has the path of its real folder where the corpus
-    holds that folder too (a link named ``aaa`` to ``bbc`` does not rename bbc's outlet: helper-49).
-    A link to nothing is a skipped row."""
-    files, seen, links = [], set(), []
-
-    def walk(top_dir: Path, follow: bool) -> None:
-        for top, dirs, names in os.walk(top_dir, followlinks=follow):
+    folder was not met already, the links nearest the top first, so that a file has the path of its
+    real folder where the corpus holds that folder too (a link named ``aaa`` to ``bbc`` does not
+    rename bbc's outlet: helper-49, -50). A link to nothing is a skipped row."""
+    files, seen, links = [], set(), deque([root])
+    while links:
+        start = links.popleft()
+        if not start.exists():
+            continue
+        for top, dirs, names in os.walk(start):  # (links are queued, not followed, in here)
             st = os.stat(top)
             if (st.st_dev, st.st_ino) in seen:  # (met already, or a link back up the tree)
                 dirs[:] = []
                 continue
             seen.add((st.st_dev, st.st_ino))
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            if not follow:
-                links.extend(Path(top) / d for d in dirs if (Path(top) / d).is_symlink())
+            links.extend(Path(top) / d for d in dirs if (Path(top) / d).is_symlink())
             for name in names:
                 if name.startswith("."):
                     continue
@@ -1264,12 +1270,8 @@ def _folder_files(root: Path, skipped: list) -> list[Path]:
                 if p.is_file():
                     files.append(p)
                 elif p.is_symlink() and not p.exists():
-                    skipped.append((str(p), "", "a link to a file that is not there; mend or remove the link"))
-
-    walk(root, False)
-    for link in sorted(links):
-        if link.exists():
-            walk(link, True)
+                    skipped.append((str(p), "", "a link to a file or folder that is not there; mend or remove "
+                                    "the link"))
     return sorted(files)
 
 
@@ -1289,8 +1291,9 @@ def _folder_metadata(path: Path, root: Path, encoding: str) -> tuple[dict[str, d
     finally:
         stream.close()
     table = _csv_header_checked(path, table, ",", encoding)
-    if "text" in table.columns:
-        raise CorpusError(f"{path}: the metadata file has a 'text' column, but a document's text is its file; "
+    text = next((c for c in table.columns if str(c).lower() == "text"), None)  # ("Text" too: helper-50)
+    if text is not None:
+        raise CorpusError(f"{path}: the metadata file has a '{text}' column, but a document's text is its file; "
                           "rename the column (summary, say) to keep it")
     key = next((c for c in table.columns if c.lower() in ("file", "path", "filename")), None)
     if key is None:
@@ -1429,7 +1432,13 @@ class _Standardiser:
         # without a value in a column cannot fail, or read other columns, where another would not;
         # the files of a folder of .json files may name their keys each in its own way)
         if not self.fixed and (self.roles is None or tuple(raw.columns) != self.resolved_from):
-            self.roles = self.columns.resolve(list(raw.columns), self.where)
+            try:
+                self.roles = self.columns.resolve(list(raw.columns), self.where)
+            except CorpusError:
+                if self.roles is None:  # (the first columns: the source has no such column)
+                    raise
+                # (a later file or chunk without a text or outlet key: read with the roles before,
+                # its records skipped with their reasons, as before: helper-50)
             self.resolved_from = tuple(raw.columns)
         roles = self.roles
         n = len(raw)

@@ -419,7 +419,7 @@ def test_linked_outlet_folders_are_read_and_broken_links_skipped(tmp_path):
     (tmp_path / "c" / "bbc" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
     c = framing.read_corpus(tmp_path / "c")
     assert sorted(c.documents["doc_id"]) == ["bbc/1", "cnn/1"]
-    assert c.skipped["reason"].tolist() == ["a link to a file that is not there; mend or remove the link"]
+    assert c.skipped["reason"].tolist() == ["a link to a file or folder that is not there; mend or remove the link"]
 
 
 def test_list_and_binary_text_columns_are_skipped_not_written_out(tmp_path):
@@ -531,3 +531,59 @@ def test_utf16_json_lines_read_the_same_columns_with_one_process_or_two(tmp_path
 def test_a_missing_folder_is_named_as_missing_even_with_metadata(tmp_path):
     with pytest.raises(CorpusError, match="no such file or folder"):
         framing.read_corpus(tmp_path / "corpsu", metadata=tmp_path / "m.csv")
+
+
+# ------------------------------------------------------------ helper-50: what the fixes above broke
+def test_a_later_file_or_chunk_without_a_role_key_skips_its_records(tmp_path):
+    """Roles settled again for a file whose keys differ failed the whole read when that file had no
+    outlet or text key; its records are skipped with their reasons, as before."""
+    (tmp_path / "J").mkdir()
+    (tmp_path / "J" / "a.json").write_text(json.dumps([{"text": "a libya", "outlet": "x"}]), encoding="utf-8")
+    (tmp_path / "J" / "b.json").write_text(json.dumps([{"text": "b libya"}]), encoding="utf-8")
+    (tmp_path / "J" / "c.json").write_text("{}", encoding="utf-8")
+    c = framing.read_corpus(tmp_path / "J")
+    assert len(c.documents) == 1 and c.skipped["reason"].str.contains("no outlet|empty text").tolist() == [True] * 2
+    lines = tmp_path / "lines.json"  # (JSON Lines in a .json file: chunks of their own keys)
+    lines.write_text("".join(json.dumps({"text": f"t{i}", **({"outlet": "x"} if i < 4 else {})}) + "\n"
+                             for i in range(8)), encoding="utf-8")
+    for k in (4, 8):
+        c = framing.score(lines, "libya", chunk_rows=k)
+        assert (len(c.documents), len(c.skipped)) == (4, 4), k
+
+
+def test_json_arrays_of_many_keys_read_the_same_whatever_the_chunks(tmp_path):
+    recs = [{"text": "T", "body": "B", "outlet": "x", f"k{i}": i} for i in range(600)] + [
+        {"body": "B2", "outlet": "y", f"j{i}": i} for i in range(600)]
+    path = tmp_path / "switch.json"
+    path.write_text(json.dumps(recs), encoding="utf-8")
+    tables = [framing.read_corpus(path)] + [framing.score(path, "libya", chunk_rows=k) for k in (600, 1200)]
+    for t in tables:  # (the second half has no text: skipped, not read from `body`)
+        assert (len(t.documents), len(t.skipped)) == (1, 1199) and t.documents["text"].tolist() == ["T"]
+
+
+def test_a_metadata_text_column_in_any_case_is_refused(tmp_path):
+    with pytest.raises(CorpusError, match=r"metadata\.csv: the metadata file has a 'Text' column"):
+        framing.read_corpus(_folder(tmp_path, "file,Text\nbbc/1.txt,short summary\n"))
+
+
+def test_a_row_name_missing_late_in_the_file_is_refused(tmp_path):
+    path = tmp_path / "r.csv"
+    rows = "".join(f'"{i}","Libya {i}","bbc","2021-05-05"\n' for i in range(1, 1101))
+    path.write_text('"text","outlet","date"\n' + rows + '"late text libya","cnn","2021-05-05"\n', encoding="utf-8")
+    for jobs in (1, 2):
+        with pytest.raises(CorpusError, match=r"r\.csv: row 1 has one field more .* but row 1101 has not"):
+            framing.score(path, "libya", jobs=jobs)
+
+
+def test_links_nearest_the_top_name_a_linked_folder(tmp_path):
+    (tmp_path / "out" / "X").mkdir(parents=True)
+    (tmp_path / "out" / "Y").mkdir()
+    (tmp_path / "out" / "Y" / "y.txt").write_text("Libya", encoding="utf-8")
+    (tmp_path / "out" / "X" / "y").symlink_to(tmp_path / "out" / "Y", target_is_directory=True)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a").symlink_to(tmp_path / "out" / "X", target_is_directory=True)
+    (tmp_path / "c" / "b").symlink_to(tmp_path / "out" / "Y", target_is_directory=True)
+    (tmp_path / "c" / "gone").symlink_to(tmp_path / "nowhere", target_is_directory=True)
+    c = framing.read_corpus(tmp_path / "c")
+    assert c.documents[["doc_id", "outlet"]].values.tolist() == [["b/y", "b"]]
+    assert c.skipped["reason"].tolist() == ["a link to a file or folder that is not there; mend or remove the link"]
