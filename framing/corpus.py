@@ -352,13 +352,13 @@ def _no_repeated_names(path: Path, names, sep: str, encoding: str) -> None:
     """A header that repeats a name (which pandas renames 'name.1'): refused, as in a DataFrame."""
     if not any(re.search(r"\.\d+$", str(c)) for c in names):  # (most headers)
         return
-    stream = _DecodingReader(path, encoding)
-    try:
-        header = pd.read_csv(stream, sep=sep, header=None, nrows=1, dtype=str, keep_default_na=False).iloc[0]
-    finally:
-        stream.close()
+    with _python_csv(path, sep, encoding) as reader:
+        try:
+            header = next((r for r in reader if r), [])
+        except csv.Error:  # (what Python's reader refuses is left to pandas)
+            return
     seen: set[str] = set()
-    for name in header.tolist():
+    for name in header:
         if not name.strip():  # (pandas names empty names "Unnamed: 2" ...: none is renamed)
             continue
         if name in seen:
@@ -426,7 +426,7 @@ def _raw_json(path: Path, encoding: str, chunk_rows: int, skipped: list) -> Iter
         if len(records) >= chunk_rows:
             yield _frame(records, keys or list(dict.fromkeys(chain(roles, *records)))), locs
             records, locs = [], []
-    if records:
+    if records:  # (the last chunk, as above)
         yield _frame(records, keys or list(dict.fromkeys(chain(roles, *records)))), locs
 
 
