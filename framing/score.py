@@ -41,7 +41,7 @@ from .cache import cached_matcher
 from ._frames import frame_of
 from ._jsontext import InvalidLiteral
 from .errors import CorpusError
-from .corpus import (_NO_SKIPS, CHUNK_ROWS, DOCUMENT_COLUMNS, SKIPPED_COLUMNS, Corpus, _blocks_plan, _corpus_chunks, _DateNotes, _Dedupe,
+from .corpus import (_NO_SKIPS, CHUNK_ROWS, SKIPPED_COLUMNS, Corpus, _blocks_plan, _corpus_chunks, _DateNotes, _Dedupe,
                      check_chunk_rows, check_metadata_source)
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
@@ -71,7 +71,7 @@ class ScoreResult:
     documents: pd.DataFrame
     skipped: pd.DataFrame
     lexicons: list[Lexicon] = field(default_factory=list)
-    descriptors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DESCRIPTOR_COLUMNS))
+    descriptors: pd.DataFrame = field(default_factory=lambda: _NO_DESCRIPTORS.copy())
     #: Documents scored whose date could not be read: their ``date`` is NaT (see
     #: :class:`~framing.errors.UnreadableDateWarning`).
     unreadable_dates: int = 0
@@ -240,7 +240,7 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
         dcols["start"], dcols["end"] = (np.asarray(dcols[k], dtype=np.int64) for k in ("start", "end"))
         desc = frame_of(dcols, len(desc_rows))
     else:
-        desc = _NO_DESCRIPTORS.copy()  # (all of object dtype; a copy costs a twentieth of a new table)
+        desc = _NO_DESCRIPTORS.copy()  # (a copy costs a twentieth of a new table)
     rows = ((r[0], r[4], r[5], r[6], r[2]) for r in desc_rows)  # doc_id, start, end, construction, referent
     mcols["referent"], mcols["referent_link"] = referent_links(mcols["doc_id"], starts_all, ends_all,
                                                                mcols["referent"], mcols["category"], rows)
@@ -248,7 +248,8 @@ def _score_chunk(docs: pd.DataFrame, matcher: CompiledMatcher, sentences: bool, 
     return docs, mentions, desc
 
 
-_NO_DESCRIPTORS = pd.DataFrame(columns=DESCRIPTOR_COLUMNS)
+# (offsets as integers, as in a table with rows; the other columns of object dtype)
+_NO_DESCRIPTORS = pd.DataFrame(columns=DESCRIPTOR_COLUMNS).astype({"start": np.int64, "end": np.int64})
 _FIRST = itemgetter(0)  # (a sentence's start)
 
 # A text is read whole by voice attribution (split into sentences and tokenised whole, no lines and
@@ -571,25 +572,29 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
         ments.append(m)
         skips.append(s)
         descs.append(ds)
-    # (no chunk at all, as from an empty JSON array: the table's columns all the same)
-    documents = _concat(docs, [c for c in (*DOCUMENT_COLUMNS, "n_tokens", "n_sentences", "n_mentions")
-                               if text or c != "text"])
-    if "date" in documents:
-        documents["date"] = pd.to_datetime(documents["date"])
-    mentions = _concat(ments, MENTION_COLUMNS)
-    skipped = _concat(skips, SKIPPED_COLUMNS)
-    descriptors = _concat(descs, DESCRIPTOR_COLUMNS)
+    if not docs:  # (no chunk at all, as from an empty JSON array: the tables of no documents, typed
+        # as those of a file with a header and no rows)
+        d, m, ds = _score_chunk(_no_documents(), matcher, sentences, voice, keep_text=text)
+        docs, ments, skips, descs = [d], [m], [pd.DataFrame(columns=SKIPPED_COLUMNS)], [ds]
+    documents = _concat(docs)
+    mentions = _concat(ments)
+    skipped = _concat(skips)
+    descriptors = _concat(descs)
     notes.warn()
     # (a Corpus's unreadable dates were reported when it was read; those of its documents now)
     unreadable = corpus.unreadable_dates if isinstance(corpus, Corpus) else notes.count
     return ScoreResult(mentions, documents, skipped, matcher.lexicons, descriptors, unreadable)
 
 
-def _concat(frames: list[pd.DataFrame], columns: list[str] | None = None) -> pd.DataFrame:
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)] or frames[:1]
-    if not frames:
-        return pd.DataFrame(columns=columns or [])
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+
+
+def _no_documents() -> pd.DataFrame:
+    """A documents table of no rows, with the dtypes the readers give (``date`` in nanoseconds)."""
+    return frame_of({"doc_id": [], "outlet": [], "date": pd.Series([], dtype="datetime64[ns]"), "title": [],
+                     "text": []}, 0)
 
 
 #: Documents per chunk for :func:`count`: it keeps no mentions, only a row of counts per document, so
@@ -618,8 +623,8 @@ def count(corpus, lexicons, *, progress: bool | None = None, jobs: int | None = 
     """
     matcher = compile_lexicons(lexicons)
     frames = list(iter_count(corpus, matcher, progress=progress, jobs=jobs, chunk_rows=chunk_rows, **read_options))
-    counts = [c for c, _ in frames]
-    return _concat(counts, ["doc_id", "outlet", "n_tokens", *matcher.categories])
+    counts = [c for c, _ in frames] or [_count_frame(_no_documents(), matcher)]  # (typed when none)
+    return _concat(counts)
 
 
 def _count_frame(docs: pd.DataFrame, matcher: CompiledMatcher) -> pd.DataFrame:

@@ -466,6 +466,26 @@ def test_an_empty_json_array_scores_to_tables_with_their_columns(tmp_path):
                                          "n_mentions"] and r.documents.empty
 
 
+def test_inputs_of_no_documents_give_the_same_typed_tables(tmp_path):
+    """An empty JSON array or JSON Lines file gave tables whose counts and offsets were of object
+    dtype (and dates in seconds), where a CSV file with a header and no rows gave integers: every
+    input of no documents now gives the tables of a CSV header, whose dtypes a chunk with rows has."""
+    (tmp_path / "a.json").write_text("[]", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "c.csv").write_text("doc_id,outlet,text\n", encoding="utf-8")
+    full = framing.score(framing.demo_corpus(), "libya")
+    full_counts = framing.count(framing.demo_corpus(), "libya")
+    for name in ("a.json", "b.jsonl", "c.csv"):
+        r = framing.score(tmp_path / name, "libya")
+        for table in ("documents", "mentions", "skipped", "descriptors"):
+            got, want = getattr(r, table), getattr(full, table)
+            assert got.empty and dict(got.dtypes) == dict(want.dtypes), (name, table)
+        counts = framing.count(tmp_path / name, "libya")
+        assert counts.empty and dict(counts.dtypes) == dict(full_counts.dtypes), name
+        assert list(framing.score(tmp_path / name, "libya", text=False).documents.columns) == [
+            "doc_id", "outlet", "date", "title", "n_tokens", "n_sentences", "n_mentions"]
+
+
 # ------------------------------------------------------------- helper-49: what the fixes above broke
 def test_a_flat_folder_takes_its_outlet_from_the_metadata_under_any_name(tmp_path):
     for i in range(2):
