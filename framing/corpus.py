@@ -1667,9 +1667,12 @@ def iter_corpus(
 def _corpus_chunks(source, notes: _DateNotes, *, text_col: str | None = None, outlet_col: str | None = None,
                    date_col: str | None = None, id_col: str | None = None, title_col: str | None = None,
                    outlet: str | None = None, format: str | None = None, encoding: str = "utf-8",
-                   metadata: str | Path | None = None, max_chars: int = MAX_CHARS, chunk_rows: int = CHUNK_ROWS
-                   ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """:func:`iter_corpus`, whose documents kept with an unreadable date are added to ``notes``."""
+                   metadata: str | Path | None = None, max_chars: int = MAX_CHARS, chunk_rows: int = CHUNK_ROWS,
+                   trace: list | None = None) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """:func:`iter_corpus`, whose documents kept with an unreadable date are added to ``notes``.
+    ``trace``: a list to which ``(locations, ids given)`` of each chunk's documents are appended
+    before the chunk is yielded (where each was read, and whether its id was given or made from
+    its outlet, title and text: what the dask engine needs to skip ids repeated across files)."""
     check_chunk_rows(chunk_rows)
     encoding = encoding or "utf-8"
     max_chars = MAX_CHARS if max_chars is None else max_chars
@@ -1700,6 +1703,9 @@ def _corpus_chunks(source, notes: _DateNotes, *, text_col: str | None = None, ou
             keep, skipped = dedupe(parsed)
             notes.add(parsed.bad_date_locations(keep))
             docs = parsed.docs if all(keep) else parsed.docs[keep].reset_index(drop=True)
+            if trace is not None:
+                trace.append(([loc for loc, k in zip(parsed.locations(), keep) if k],
+                              [g for g, k in zip(parsed.doc_given, keep) if k]))
             yield docs, skipped
         return
     std = _Standardiser(columns, max_chars, str(path))
@@ -1730,8 +1736,12 @@ def _corpus_chunks(source, notes: _DateNotes, *, text_col: str | None = None, ou
         notes.add_kept(std)
         skipped = pending + skipped
         pending.clear()
+        if trace is not None:
+            trace.append((list(std.last_rows[1]), list(std.last_rows[2])))
         yield docs, pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
     if pending:
+        if trace is not None:
+            trace.append(([], []))
         yield pd.DataFrame(columns=DOCUMENT_COLUMNS), pd.DataFrame(pending, columns=SKIPPED_COLUMNS)
 
 

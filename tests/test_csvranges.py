@@ -358,11 +358,11 @@ def test_the_dask_engine_finds_the_parquet_files_of_a_glob(tmp_path):
     import pyarrow.parquet as pq
 
     from framing.corpus import nullable_columns
-    from framing.distributed import _parquet_files
+    from framing.distributed import corpus_files
 
     for k in range(2):
         pq.write_table(pa.table({"n": pa.array([1, None if k else 2], pa.int64())}), tmp_path / f"p{k}.parquet")
-    files = _parquet_files(str(tmp_path / "*.parquet"))
+    files, _ = corpus_files(str(tmp_path / "*.parquet"))
     assert files == [tmp_path / "p0.parquet", tmp_path / "p1.parquet"]
     assert nullable_columns(*files) == {"n": "Int64"}
 

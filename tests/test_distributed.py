@@ -1,7 +1,9 @@
 """The Dask engine gives the local engine's tables, on a LocalCluster with two worker processes."""
 
+import datetime
 import json
 import os
+import warnings
 
 import pandas as pd
 import pytest
@@ -10,6 +12,17 @@ import framing
 
 dask = pytest.importorskip("dask", reason="the dask extra is not installed: pip install 'framing[dask]'")
 distributed = pytest.importorskip("distributed")
+
+from framing.cli import main  # noqa: E402
+from framing.cli._common import _read_parquet, load_score_dir  # noqa: E402
+from framing.distributed import corpus_files, score_dask  # noqa: E402
+from framing.errors import CorpusError, FramingError  # noqa: E402
+
+TABLES = ("mentions", "documents", "skipped", "descriptors")
+# Our own sentences, with terms of the bundled "libya" lexicon
+T = "The militia moved again, said Haftar of the Libyan National Army."
+TC = T.replace(",", "")  # (for unquoted CSV fields)
+T2 = 'Officials said "the renegade general" had taken the port, according to residents.'
 
 
 @pytest.fixture(autouse=True)
@@ -23,54 +36,167 @@ def _environment_restored():
     os.environ.update(saved)
 
 
-def test_dask_engine_equals_local_engine(tmp_path):
-    from framing.cli._common import load_score_dir
-    from framing.distributed import score_dask
-
-    docs = framing.read_corpus(framing.demo_corpus()).documents
-    rows = docs[["doc_id", "outlet", "title", "text"]].to_dict("records")
-    for r in rows:
-        r["date"] = "2018-05-16"
-    rows[4]["date"] = "yesterday"  # kept with no date: reported
-    rows.append(dict(rows[0], date="31/02/2018"))  # a duplicate id in a later partition: not reported
-    rows.append({"doc_id": "blank", "outlet": "x", "title": "", "text": "   ", "date": "n/a?"})  # skipped
-    for i in range(3):  # three files: three partitions at least
-        part = rows[i::3]
-        (tmp_path / "corpus").mkdir(exist_ok=True)
-        (tmp_path / "corpus" / f"p{i}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in part))
-    lexicons = ["libya", "loaded_language"]
+@pytest.fixture(scope="module")
+def client():
+    saved = dict(os.environ)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        with pytest.warns(framing.UnreadableDateWarning) as caught:
-            counts = score_dask(tmp_path / "corpus", lexicons, out=tmp_path / "out", client=client)
-    assert counts["read"] == len(rows) and counts["scored"] == len(docs) and counts["skipped"] == 2
-    assert counts["unreadable_dates"] == 1 and len(caught) == 1
-    assert caught[0].message.examples == [(f"{tmp_path / 'corpus'} partition 1 row 2", "yesterday")]
-    mentions, documents = load_score_dir(tmp_path / "out")
-    with pytest.warns(framing.UnreadableDateWarning):
-        local = framing.score(pd.concat([pd.read_json(tmp_path / "corpus" / f"p{i}.jsonl", lines=True, dtype=False)
-                                         for i in range(3)], ignore_index=True), lexicons)
-    assert local.unreadable_dates == counts["unreadable_dates"]
-    key = ["doc_id", "start", "end", "lexicon", "entry"]
-    a = mentions.sort_values(key).reset_index(drop=True)
-    b = local.mentions.sort_values(key).reset_index(drop=True)
-    assert len(a) == len(b) > 500
-    for col in ("doc_id", "start", "end", "surface", "entry", "category", "voice", "lexicon"):
-        assert a[col].tolist() == b[col].tolist(), col
-    assert sorted(documents["doc_id"]) == sorted(local.documents["doc_id"])
-    skipped = pd.read_parquet(tmp_path / "out" / "skipped")
-    assert any("duplicate doc_id" in r for r in skipped["reason"]) and any("whitespace" in r for r in skipped["reason"])
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as c:
+        yield c
+    os.environ.clear()
+    os.environ.update(saved)
 
 
-def test_dask_partitions_of_parquet_write_one_schema(tmp_path):
-    """An integer or boolean column with a null in one file only was ``int64`` in the other files'
-    partitions and ``object`` in that one, so the parts were written as integers in some and as
-    text in others. Every part now has the local engine's nullable dtype, and the values agree."""
+def _local(path, out, *extra):
+    """``framing score PATH --output-format parquet``: the local engine's tables as written."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", framing.FramingWarning)
+        assert main(["score", str(path), "-l", "libya", "--out", str(out), "--output-format", "parquet", *extra]) == 0
+    return {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
+
+
+def _dask(path, out, client, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", framing.FramingWarning)
+        counts = score_dask(path, "libya", out=out, client=client, **kw)
+    return counts, {name: _read_parquet(out / name) for name in TABLES}
+
+
+def _same(a: dict, b: dict) -> None:
+    for name in TABLES:
+        pd.testing.assert_frame_equal(a[name].reset_index(drop=True), b[name].reset_index(drop=True), obj=name)
+
+
+def _jsonl(path, records):
+    path.write_text("".join(r if isinstance(r, str) else json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+# The inputs on which helper-51 found the engines to differ (dask.dataframe's readers): each file's
+# tables are now the local engine's, column for column, dtypes and skipped rows' locations included
+def _inputs(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from framing.cli._common import load_score_dir
-    from framing.distributed import score_dask
+    files = {}
+    recs = [{"id": 300 + i, "outlet": "O", "text": f"{T} {i}", "date": "2018-05-16", "n": i, "x": i / 2}
+            for i in range(8)]
+    recs[6]["id"] = None  # (integer ids with a null: "305", not "305.0")
+    recs[2]["date"] = "yesterday"
+    recs[4]["id"] = 301  # (a repeat within the file)
+    files["ids.jsonl"] = _jsonl(tmp_path / "ids.jsonl", [
+        *recs, "{bad\n", '{"id":"s1","outlet":"O","text":"bad \\ud800 militia"}\n', "[1, 2]\n",
+        {"id": "late", "outlet": "O", "text": T2, "title": "a key only late records have"}])
+    (tmp_path / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "b", "outlet": "O", "text": T}).encode()
+                                         + b"\n")
+    files["bom.jsonl"] = tmp_path / "bom.jsonl"
+    (tmp_path / "nl.csv").write_text("id,outlet,text\n" + "".join(f'q{i},O,"{T}\nSecond line {i}."\n'
+                                                                  for i in range(8)), encoding="utf-8")
+    files["nl.csv"] = tmp_path / "nl.csv"
+    (tmp_path / "rn.csv").write_text("id,outlet,text\n" + "".join(f'"{i + 1}",rn{i},O,{TC}\n' for i in range(5)),
+                                     encoding="utf-8")  # (R's row names on every row)
+    files["rn.csv"] = tmp_path / "rn.csv"
+    pq.write_table(pa.table({"id": ["p0", "p1", "p2"], "outlet": ["O", "O", None], "text": [T, T2, T],
+                             "day": pa.array([datetime.date(2020, 1, 2)] * 3),
+                             "k": pa.array([1, None, 3], pa.int64())}), tmp_path / "d.parquet", row_group_size=2)
+    files["d.parquet"] = tmp_path / "d.parquet"
+    (tmp_path / "a.json").write_text(json.dumps([{"doc_id": "j1", "source": "S", "content": T2},
+                                                 {"doc_id": "j2", "source": "S", "content": ""}]), encoding="utf-8")
+    files["a.json"] = tmp_path / "a.json"
+    return files
+
+
+def test_each_file_gives_the_local_engines_tables(tmp_path, client):
+    for name, path in _inputs(tmp_path).items():
+        local = _local(path, tmp_path / "local" / name)
+        counts, got = _dask(path, tmp_path / "dask" / name, client)
+        _same(got, local)
+        assert counts["scored"] == len(local["documents"]) and counts["skipped"] == len(local["skipped"]), name
+        assert counts["mentions"] == len(local["mentions"]) > 0, name
+    # (what the tables hold, not only that they agree)
+    ids = pd.read_parquet(tmp_path / "local" / "ids.jsonl" / "skipped.parquet")
+    assert ids["source"].tolist() == [f"{tmp_path / 'ids.jsonl'}:{n}" for n in (5, 9, 10, 11)]
+    docs = _read_parquet(tmp_path / "dask" / "ids.jsonl" / "documents")
+    assert "305" in docs["doc_id"].tolist() and "305.0" not in docs["doc_id"].tolist() and "late" in docs["doc_id"].tolist()
+    assert len(_read_parquet(tmp_path / "dask" / "nl.csv" / "documents")) == 8
+
+
+def test_a_folder_skips_ids_repeated_across_files_and_counts_what_is_left(tmp_path, client):
+    """A folder of files of several formats and column orders: each file read by its own header
+    (dask's reader took the first file's header for a later file's blocks), ids repeated across
+    files skipped with the local engine's reason, in line order, and the mentions counted after."""
+    f = tmp_path / "corpus"
+    (f / "sub").mkdir(parents=True)
+    (f / "a.csv").write_text("id,outlet,text\n" + "".join(f"a{i},OutA,{TC}\n" for i in range(4)), encoding="utf-8")
+    (f / "b.csv").write_text("text,id,outlet\n" + f"{TC},b0,OutB\n{TC},a1,OutB\n\"\",b2,OutB\n{TC},b3,OutB\n",
+                             encoding="utf-8")
+    _jsonl(f / "sub" / "c.jsonl", [{"id": "b3", "outlet": "C", "text": T2, "date": "2018-02-31"},
+                                   {"id": "c1", "outlet": "C", "text": T2, "date": "not a date"},
+                                   {"outlet": "C", "text": T2}])
+    _jsonl(f / "sub" / "d.jsonl", [{"outlet": "C", "text": T2}])  # (made id: the same document as c.jsonl:3)
+    (f / "README.md").write_text("notes", encoding="utf-8")
+    (f / "_SUCCESS").write_text("", encoding="utf-8")
+    (f / ".hidden.csv").write_text("x", encoding="utf-8")
+    with pytest.warns(framing.UnreadableDateWarning) as caught:
+        counts = score_dask(f, "libya", out=tmp_path / "out", client=client)
+    assert counts == {"read": 13, "scored": 8, "skipped": 5, "mentions": counts["mentions"], "files": 4,
+                      "unreadable_dates": 1}
+    # one date not read is on a document kept (c1); the other's document (b3) was a repeat
+    assert caught[0].message.examples == [(f"{f / 'sub' / 'c.jsonl'}:2", "not a date")]
+    mentions, documents = load_score_dir(tmp_path / "out")
+    assert documents["doc_id"].tolist()[:7] == ["a0", "a1", "a2", "a3", "b0", "b3", "c1"] and len(documents) == 8
+    assert counts["mentions"] == len(mentions) == documents["n_mentions"].sum()
+    assert set(mentions["doc_id"]) <= set(documents["doc_id"])
+    skipped = _read_parquet(tmp_path / "out" / "skipped")
+    made = documents["doc_id"].iat[-1]
+    assert skipped.values.tolist() == [
+        [str(f / "README.md"), "", "not a corpus file (suffix '.md'): the dask engine reads .csv, .tsv, .jsonl, "
+                                   ".json and .parquet files; pass --format to read it as one"],
+        [f"{f / 'b.csv'} row 2", "a1", f"duplicate doc_id 'a1', first seen at {f / 'a.csv'} row 2"],
+        [f"{f / 'b.csv'} row 3", "b2", "empty text"],
+        [f"{f / 'sub' / 'c.jsonl'}:1", "b3", f"duplicate doc_id 'b3', first seen at {f / 'b.csv'} row 4"],
+        [f"{f / 'sub' / 'd.jsonl'}:1", made,
+         f"duplicate document (same outlet, title and text) '{made}', first seen at {f / 'sub' / 'c.jsonl'}:3"]]
+    assert corpus_files(str(f / "*.csv"))[0] == [f / "a.csv", f / "b.csv"]
+
+
+def test_a_file_that_cannot_be_read_fails_naming_its_line_or_row_group(tmp_path, client):
+    """Dask's readers raised a bare error naming neither the file nor the line; each file is now read
+    by the local engine's reader on the worker, whose CorpusError reaches the client as it is."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (tmp_path / "ragged.csv").write_text("id,outlet,text\na,O,x\nb,O,y,z,w\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"ragged\.csv: cannot parse as CSV: line 3 has 5 fields, the header 3"):
+        score_dask(tmp_path / "ragged.csv", "libya", out=tmp_path / "o1", client=client)
+    (tmp_path / "rep.csv").write_text("id,outlet,text,text\nh,O,x,y\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="column 'text' appears twice"):
+        score_dask(tmp_path / "rep.csv", "libya", out=tmp_path / "o2", client=client)
+    n = 900
+    table = pa.table({"id": [f"d{i}" for i in range(n)], "outlet": ["o"] * n,
+                      "text": [f"Note {i}: the militia moved on the city, officials said." for i in range(n)]})
+    path = tmp_path / "c.parquet"
+    pq.write_table(table, path, row_group_size=300)
+    page = pq.ParquetFile(path).metadata.row_group(1).column(2).data_page_offset
+    data = bytearray(path.read_bytes())
+    for k in range(page + 3, page + 12):  # (the page header)
+        data[k] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorpusError, match=r"c\.parquet: cannot read row group 2 of 3 \(rows 301-600\)"):
+        score_dask(path, "libya", out=tmp_path / "o3", client=client)
+    # framing's own output folder in the way: refused on the client, before any work
+    (tmp_path / "o4").mkdir()
+    (tmp_path / "o4" / "mentions").write_text("a file where a folder goes")
+    with pytest.raises(FramingError, match=r"o4.mentions: exists and is not a folder"):
+        score_dask(tmp_path / "rep.csv", "libya", out=tmp_path / "o4", client=client)
+    with pytest.raises(CorpusError, match="no such file or folder"):
+        score_dask(tmp_path / "missing", "libya", out=tmp_path / "o5", client=client)
+
+
+def test_parts_of_parquet_files_with_nulls_read_back_with_the_local_values(tmp_path, client):
+    """An integer or boolean column with a null in one file only: every part keeps the values as
+    integers and flags, as the local engine reads each file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     docs = framing.read_corpus(framing.demo_corpus()).documents.head(9)
     years = [None if i == 4 else 2000 + i for i in range(9)]
@@ -82,57 +208,36 @@ def test_dask_partitions_of_parquet_write_one_schema(tmp_path):
     for k in range(3):  # nulls in the second and third files only; the flag's on a skipped row
         pq.write_table(whole.slice(3 * k, 3), tmp_path / "corpus" / f"p{k}.parquet")
     pq.write_table(whole, tmp_path / "whole.parquet")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        counts = score_dask(tmp_path / "corpus", "libya", out=tmp_path / "out", client=client)
-    assert counts["partitions"] == 3 and counts["scored"] == 8 and counts["skipped"] == 1
+    counts = score_dask(tmp_path / "corpus", "libya", out=tmp_path / "out", client=client)
+    assert counts["files"] == 3 and counts["scored"] == 8 and counts["skipped"] == 1
     parts = sorted((tmp_path / "out" / "documents").glob("*.parquet"))
-    schemas = {str(pq.read_schema(p).field(c).type) for p in parts for c in ("year", "flag")}
     assert [str(pq.read_schema(p).field("year").type) for p in parts] == ["int64"] * 3
-    assert schemas == {"int64", "bool"}
     local = framing.score(tmp_path / "whole.parquet", "libya", chunk_rows=3).documents
-    assert str(local["year"].dtype) == "Int64" and str(local["flag"].dtype) == "boolean"
     _, documents = load_score_dir(tmp_path / "out")
     got = documents.set_index("doc_id").loc[local["doc_id"]]
     assert got["year"].astype("Int64").tolist() == local["year"].tolist()
     assert got["flag"].astype("boolean").tolist() == local["flag"].tolist()
 
 
-def test_a_damaged_parquet_file_fails_with_a_message_not_a_traceback(tmp_path):
-    """A Parquet page that does not decode made dask raise Arrow's bare OSError on the client, which
-    the command line printed as a traceback. It is a CorpusError naming the source and the cause,
-    and the local engine, which names the row group, is pointed to."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from framing.distributed import score_dask
-    from framing.errors import CorpusError
-
-    n = 900
-    table = pa.table({"id": [f"d{i}" for i in range(n)], "outlet": ["o"] * n,
-                      "text": [f"Note {i}: the militia moved on the city, officials said." for i in range(n)]})
-    path = tmp_path / "c.parquet"
-    pq.write_table(table, path, row_group_size=300)
-    page = pq.ParquetFile(path).metadata.row_group(1).column(2).data_page_offset
-    data = bytearray(path.read_bytes())
-    for k in range(page + 3, page + 12):  # (the page header)
-        data[k] ^= 0x5A
-    path.write_bytes(bytes(data))
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        with pytest.raises(CorpusError, match=r"c\.parquet: could not be read \(OSError: .+\)\. "
-                                              r"Dask does not say which file"):
-            score_dask(path, "libya", out=tmp_path / "out", client=client)
-        # Damage that dask meets on the client, reading the files' metadata, likewise (helper-45)
-        cut = tmp_path / "cut.parquet"
-        cut.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-        with pytest.raises(CorpusError, match=r"cut\.parquet: could not be read \(.+\)\. Dask does not say"):
-            score_dask(cut, "libya", out=tmp_path / "out2", client=client)
-        # framing's own writing failing is not reported as the input's fault (helper-45)
-        pq.write_table(table.slice(0, 300), tmp_path / "good.parquet")
-        (tmp_path / "out3").mkdir()
-        (tmp_path / "out3" / "mentions").write_text("a file where a folder goes")
-        with pytest.raises(RuntimeError, match=r"partition 0: scoring or writing failed \(FileExistsError"):
-            score_dask(tmp_path / "good.parquet", "libya", out=tmp_path / "out3", client=client)
-    with pytest.raises(CorpusError, match=r"cannot read row group 2 of 3 \(rows 301-600\)"):
-        framing.score(path, "libya")
+def test_the_command_line_runs_the_dask_engine_and_compare_reads_its_parts(tmp_path, client):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    docs = framing.read_corpus(framing.demo_corpus()).documents
+    for i in range(3):
+        docs.iloc[i::3][["doc_id", "outlet", "title", "text"]].to_json(corpus / f"p{i}.jsonl", orient="records",
+                                                                        lines=True)
+    address = client.scheduler.address
+    assert main(["score", str(corpus), "-l", "libya", "--engine", "dask", "--scheduler", address,
+                 "--out", str(tmp_path / "out")]) == 0
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["counts"]["files"] == 3 and manifest["counts"]["scored"] == len(docs)
+    local = framing.score(framing.demo_corpus(), "libya")
+    mentions, documents = load_score_dir(tmp_path / "out")
+    assert len(mentions) == len(local.mentions) == manifest["counts"]["mentions"]
+    key = ["doc_id", "start"]
+    a = mentions.sort_values(key).reset_index(drop=True)
+    b = local.mentions.sort_values(key).reset_index(drop=True)
+    for col in ("doc_id", "start", "end", "surface", "entry", "category", "voice", "lexicon"):
+        assert a[col].tolist() == b[col].tolist(), col
+    assert main(["compare", str(tmp_path / "out"), "--out", str(tmp_path / "cmp")]) == 0
+    assert any((tmp_path / "cmp").iterdir())

@@ -1344,8 +1344,8 @@ def test_the_command_line_checks_table_rows_in_its_workers(tmp_path, monkeypatch
 def test_parquet_integer_ids_with_nulls_read_the_same_in_every_chunk(tmp_path):
     """An integer column with nulls, written by Arrow, becomes floats in the batches that hold a null
     (read whole by pandas too): ids were "300.0" in some chunks and "300" in others, so they
-    depended on the chunk size (helper-40). They are the integers' text in every chunk, locally and
-    in the dask engine's partitions."""
+    depended on the chunk size (helper-40). They are the integers' text in every chunk (the dask
+    engine reads each file with the same reader: tests/test_distributed.py)."""
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
 
@@ -1358,12 +1358,6 @@ def test_parquet_integer_ids_with_nulls_read_the_same_in_every_chunk(tmp_path):
         got = framing.score(tmp_path / "c.parquet", "libya", chunk_rows=chunk_rows, jobs=jobs).documents["doc_id"]
         assert [d for d in got if d.isdigit()] == want, (chunk_rows, jobs, got.tolist())
         assert len(got) == len(ids)  # (the row without an id gets a hashed one)
-    try:
-        from framing.distributed import read_partitions
-    except ImportError:
-        return
-    pytest.importorskip("dask")
-    assert read_partitions(tmp_path / "c.parquet").compute()["id"].tolist() == ids
 
 
 @pytest.mark.parametrize("statistics", [True, False])

@@ -81,8 +81,7 @@ def load_score_dir(folder: Path):
     parquet = {name: folder / f"{name}.parquet" if (folder / f"{name}.parquet").exists() else folder / name
                for name in ("mentions", "documents")}
     if all(p.exists() for p in parquet.values()):  # Parquet files, or folders of parts (dask engine)
-        mentions = pd.read_parquet(parquet["mentions"])
-        documents = pd.read_parquet(parquet["documents"])
+        mentions, documents = _read_parquet(parquet["mentions"]), _read_parquet(parquet["documents"])
         mentions["referent"] = mentions["referent"].astype(object).where(mentions["referent"].notna(), None)
         return mentions, documents
     mentions = pd.read_csv(folder / "mentions.csv", dtype={"doc_id": str, "outlet": str, "referent": str,
@@ -91,6 +90,20 @@ def load_score_dir(folder: Path):
     documents = pd.read_csv(folder / "documents.csv", dtype={"doc_id": str, "outlet": str}, keep_default_na=False)
     mentions["referent"] = mentions["referent"].astype(object).where(mentions["referent"].notna() & (mentions["referent"] != ""), None)
     return mentions, documents
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """A Parquet file, or a folder of parts in the order of their names, each read on its own: the
+    dask engine writes a part per corpus file, and files with other columns (extra metadata) or
+    other dtypes (a nullable integer column) give parts of other schemas, which one dataset read of
+    the folder would refuse or cut to the first part's columns."""
+    if path.is_file():
+        return pd.read_parquet(path)
+    parts = [pd.read_parquet(p) for p in sorted(path.glob("*.parquet"))]
+    parts = [p for p in parts if len(p)] or parts[:1]
+    if not parts:
+        raise FramingError(f"{path}: no Parquet parts; score the corpus again into this folder")
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def record_run(args, out, *, command: str, inputs=(), lexicons=(), parameters=None, counts=None,

@@ -30,7 +30,8 @@ def register(sub) -> None:
     p.add_argument("--output-format", choices=["csv", "parquet"], default="csv",
                    help="format of mentions/documents/skipped/descriptors (default csv)")
     p.add_argument("--engine", choices=["local", "dask"], default="local",
-                   help="dask: read partitions with dask.dataframe and write partitioned Parquet tables")
+                   help="dask: read and score each file of the corpus (a file, folder or glob pattern) on a "
+                        "Dask worker, with the local engine's code, and write Parquet parts (a part per file)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: a Dask scheduler address "
                    "(default: a local cluster)")
     p.set_defaults(func=cmd_score, _parser=p)
@@ -173,12 +174,13 @@ def _score_with_dask(args, source, matcher, out: Path) -> int:
     except ImportError as err:  # dask is an optional extra
         raise FramingError(f"--engine dask needs dask ({err.name} is missing): pip install 'framing[dask]'") from None
     opts = read_options(args)
-    for unsupported in ("metadata", "encoding"):
-        if opts.get(unsupported) not in (None, "utf-8"):
-            raise FramingError(f"--{unsupported} is not supported with --engine dask")
+    if opts.get("metadata") is not None:
+        raise FramingError("--metadata is not supported with --engine dask (it reads CSV, TSV, JSON Lines, JSON and "
+                           "Parquet files, not folders of .txt files)")
     notes = _DateNotes()  # (warned after the manifest is written)
     counts = _score_dask(source, matcher, notes, out=out, scheduler=args.scheduler, format=opts["format"],
-                         blocksize="32MB", sentences=not args.no_sentences, voice=not args.no_voice,
+                         encoding=opts["encoding"], chunk_rows=CHUNK_ROWS, sentences=not args.no_sentences,
+                         voice=not args.no_voice,
                          text_col=opts["text_col"], outlet_col=opts["outlet_col"], date_col=opts["date_col"],
                          id_col=opts["id_col"], title_col=opts["title_col"], outlet=opts["outlet"],
                          max_chars=opts["max_chars"], client=None)
@@ -186,7 +188,7 @@ def _score_with_dask(args, source, matcher, out: Path) -> int:
     record_run(args, out, command="score", inputs=[source], lexicons=matcher.lexicons,
                parameters={"engine": "dask", "sentences": not args.no_sentences, "voice": not args.no_voice, **opts},
                counts=counts, policies=POLICIES)
-    print(f"read {counts['read']} documents in {counts['partitions']} partitions: {counts['scored']} scored, "
+    print(f"read {counts['read']} documents from {counts['files']} file(s): {counts['scored']} scored, "
           f"{counts['skipped']} skipped; {counts['mentions']} mentions; wrote Parquet parts to {out}/")
     notes.warn()
     return 0
