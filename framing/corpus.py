@@ -611,6 +611,46 @@ def _read_block(f, path: str, encoding: str, first_line: int, first_byte: int, l
     return _Block(path, encoding, first_line, first_byte, data, stamp)
 
 
+@dataclass(frozen=True)
+class FilePiece:
+    """A part of a file that is read on its own: the unit of work of the dask engine
+    (:mod:`framing.distributed`), whose tables, put together in order, are those of the whole file.
+
+    ``kind`` ``"parquet"``: the row groups ``start:stop``. ``kind`` ``"jsonl"``: the bytes
+    ``start:stop`` (whole lines), the first of them on line ``line``, read while the file's
+    :func:`_file_stamp` is ``stamp``, with the column ``roles`` of the whole file (from its first
+    1,000 records). Ids repeated in an earlier piece are the caller's to skip."""
+
+    kind: str
+    start: int
+    stop: int
+    line: int = 1
+    roles: dict | None = None
+    stamp: tuple[int, ...] = _NO_STAMP
+
+
+def _piece_blocks(path: Path, encoding: str, piece: FilePiece, chunk_rows: int) -> Iterator[_Block]:
+    """Blocks of ``chunk_rows`` lines of the JSON Lines ``piece`` of a file."""
+    with open(path, "rb") as f:
+        f.seek(piece.start)
+        pos, line, left, buf = piece.start, piece.line, piece.stop - piece.start, b""
+        while True:
+            end, rows = _kernels.line_ends(buf, 0, chunk_rows)
+            if rows < chunk_rows and left:
+                more = f.read(min(_READ_BYTES, left))
+                if not more or _file_stamp(os.fstat(f.fileno())) != piece.stamp:
+                    raise CorpusError(f"{path}: the file changed while it was read (around bytes {pos:,} to "
+                                      f"{piece.stop:,}); read it again once it is complete")
+                left -= len(more)
+                buf += more
+                continue
+            if not buf:
+                return
+            cut = end if rows == chunk_rows else len(buf)
+            yield _Block(str(path), encoding, line, pos, buf[:cut], piece.stamp)
+            line, pos, buf = line + rows, pos + cut, buf[cut:]
+
+
 @dataclass
 class _Parsed:
     """A block parsed and standardised; ``docs`` may be dropped before it travels back."""
@@ -1095,11 +1135,13 @@ class _Records:
         return df
 
 
-def parquet_batches(path: Path, chunk_rows: int) -> tuple[Iterator, dict[str, str]]:
+def parquet_batches(path: Path, chunk_rows: int, groups: tuple[int, int] | None = None
+                    ) -> tuple[Iterator, dict[str, str]]:
     """``(batches, nullable)``: the Arrow record batches of ``chunk_rows`` rows of a Parquet file,
     still in Arrow's memory, and the :func:`nullable_columns` that :func:`parquet_frame` needs to
-    make each a DataFrame. With several processes the batches themselves are sent to the workers,
-    which make the DataFrames (``framing/_rows.py``)."""
+    make each a DataFrame (of the whole file). With several processes the batches themselves are
+    sent to the workers, which make the DataFrames (``framing/_rows.py``). ``groups``: only the row
+    groups ``start:stop`` (the dask engine's piece of a file)."""
     import pyarrow.parquet as pq
 
     try:
@@ -1114,16 +1156,27 @@ def parquet_batches(path: Path, chunk_rows: int) -> tuple[Iterator, dict[str, st
     # of processor time for the 200 MB benchmark file against 0.34 s in one thread, for the same
     # 0.3-0.5 s on the clock; the processors are better spent scoring)
     nullable = nullable_columns(pf)
-    return (_checked_batches(path, pf, pf.iter_batches(batch_size=chunk_rows, use_threads=False), chunk_rows),
-            nullable)
+    if groups is None:
+        return (_checked_batches(path, pf, pf.iter_batches(batch_size=chunk_rows, use_threads=False), chunk_rows),
+                nullable)
+    row = _rows_before(pf, groups[0])
+    batches = pf.iter_batches(batch_size=chunk_rows, row_groups=list(range(*groups)), use_threads=False)
+    return _checked_batches(path, pf, batches, chunk_rows, row), nullable
 
 
-def _checked_batches(path: Path, pf, batches: Iterator, batch_rows: int) -> Iterator:
-    """``batches`` (of up to ``batch_rows`` rows) of the Parquet file ``pf``; a batch that cannot be
-    decoded (a damaged page, a file cut short) raises :class:`CorpusError` naming the file, the rows
-    and the row group that does not read, where Arrow raised a bare ``OSError`` naming neither
-    (helper-44)."""
-    row = 0
+def _rows_before(pf, group: int) -> int:
+    """The rows of a Parquet file (a ``ParquetFile`` or a path) before its row group ``group``."""
+    import pyarrow.parquet as pq
+
+    meta = (pf if isinstance(pf, pq.ParquetFile) else pq.ParquetFile(pf)).metadata
+    return sum(meta.row_group(g).num_rows for g in range(group))
+
+
+def _checked_batches(path: Path, pf, batches: Iterator, batch_rows: int, row: int = 0) -> Iterator:
+    """``batches`` (of up to ``batch_rows`` rows, from row ``row`` of the file) of the Parquet file
+    ``pf``; a batch that cannot be decoded (a damaged page, a file cut short) raises
+    :class:`CorpusError` naming the file, the rows and the row group that does not read, where Arrow
+    raised a bare ``OSError`` naming neither (helper-44)."""
     while True:
         try:
             batch = next(batches)
@@ -1180,9 +1233,10 @@ def parquet_frame(batch, nullable: dict[str, str]) -> pd.DataFrame:
     return with_nullable(batch.to_pandas(integer_object_nulls=True), nullable)
 
 
-def _raw_parquet(path: Path, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, list[str]]]:
-    batches, nullable = parquet_batches(path, chunk_rows)
-    row = 0
+def _raw_parquet(path: Path, chunk_rows: int, groups: tuple[int, int] | None = None
+                 ) -> Iterator[tuple[pd.DataFrame, list[str]]]:
+    batches, nullable = parquet_batches(path, chunk_rows, groups)
+    row = 0 if groups is None else _rows_before(path, groups[0])
     for batch in batches:
         df = parquet_frame(batch, nullable)
         yield df, [f"{path} row {row + i + 1}" for i in range(len(df))]
@@ -1251,11 +1305,16 @@ def _folder_files(root: Path, skipped: list) -> list[Path]:
     real folder where the corpus holds that folder too (a link named ``aaa`` to ``bbc`` does not
     rename bbc's outlet: helper-49, -50). A link to nothing is a skipped row."""
     files, seen, links = [], set(), deque([root])
+
+    def unreadable(err: OSError) -> None:  # (os.walk passes over a folder it cannot list without a word)
+        skipped.append((str(err.filename), "", f"cannot read this folder ({err.strerror}); give read access to "
+                                               "read its files"))
+
     while links:
         start = links.popleft()
         if not start.exists():
             continue
-        for top, dirs, names in os.walk(start):  # (links are queued, not followed, in here)
+        for top, dirs, names in os.walk(start, onerror=unreadable):  # (links are queued, not followed, in here)
             st = os.stat(top)
             if (st.st_dev, st.st_ino) in seen:  # (met already, or a link back up the tree)
                 dirs[:] = []
@@ -1668,11 +1727,13 @@ def _corpus_chunks(source, notes: _DateNotes, *, text_col: str | None = None, ou
                    date_col: str | None = None, id_col: str | None = None, title_col: str | None = None,
                    outlet: str | None = None, format: str | None = None, encoding: str = "utf-8",
                    metadata: str | Path | None = None, max_chars: int = MAX_CHARS, chunk_rows: int = CHUNK_ROWS,
-                   trace: list | None = None) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+                   trace: list | None = None, piece: FilePiece | None = None
+                   ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """:func:`iter_corpus`, whose documents kept with an unreadable date are added to ``notes``.
     ``trace``: a list to which ``(locations, ids given)`` of each chunk's documents are appended
     before the chunk is yielded (where each was read, and whether its id was given or made from
-    its outlet, title and text: what the dask engine needs to skip ids repeated across files)."""
+    its outlet, title and text: what the dask engine needs to skip ids repeated across files).
+    ``piece``: only that part of the file ``source`` (:class:`FilePiece`)."""
     check_chunk_rows(chunk_rows)
     encoding = encoding or "utf-8"
     max_chars = MAX_CHARS if max_chars is None else max_chars
@@ -1692,9 +1753,12 @@ def _corpus_chunks(source, notes: _DateNotes, *, text_col: str | None = None, ou
     path = Path(source)
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
-    plan = _blocks_plan(path, chunk_rows, dict(format=format, encoding=encoding, max_chars=max_chars, text_col=text_col,
-                                               outlet_col=outlet_col, date_col=date_col, id_col=id_col,
-                                               title_col=title_col, outlet=outlet))
+    if piece is not None and piece.kind == "jsonl":
+        plan = _piece_blocks(path, encoding, piece, chunk_rows), _BlockParser(columns, max_chars, piece.roles)
+    else:
+        plan = _blocks_plan(path, chunk_rows, dict(format=format, encoding=encoding, max_chars=max_chars,
+                                                   text_col=text_col, outlet_col=outlet_col, date_col=date_col,
+                                                   id_col=id_col, title_col=title_col, outlet=outlet))
     if plan is not None:  # JSON Lines: the same blocks that worker processes parse (framing.score)
         blocks, parse = plan
         dedupe = _Dedupe()
@@ -1726,7 +1790,7 @@ def _corpus_chunks(source, notes: _DateNotes, *, text_col: str | None = None, ou
         elif fmt == "json":
             raw_iter = _raw_json(path, encoding, chunk_rows, pending)
         elif fmt == "parquet":
-            raw_iter = _raw_parquet(path, chunk_rows)
+            raw_iter = _raw_parquet(path, chunk_rows, None if piece is None else (piece.start, piece.stop))
         else:
             raise CorpusError(f"{path}: unknown format '{fmt}'; use csv, tsv, jsonl, json or parquet")
     any_rows = False

@@ -5,9 +5,9 @@ pattern), and has a Dask worker read and score each file with the code that ``fr
 runs in one process: the same reader (:func:`framing.corpus.iter_corpus`, chunk by chunk) and the
 same scoring of a chunk (:func:`framing.score._score_chunk`). The worker writes the file's tables
 as Parquet parts, ``OUT/mentions/part-00000.parquet`` and so on for ``documents``, ``skipped`` and
-``descriptors``, one part per file. Only small counts and the ids with their locations come back
-to the client, so the corpus never has to fit on one machine. ``framing compare OUT`` then
-aggregates from the Parquet tables without reading any text.
+``descriptors``, one part per file or piece of a file. Only counts, and each document's id and
+location (about 90 bytes), come back to the client, so the corpus never has to fit on one machine.
+``framing compare OUT`` then aggregates from the Parquet tables without reading any text.
 
 A file's tables are those ``framing score FILE --output-format parquet`` writes, row for row: the
 same documents, mentions, skipped rows with their locations (``c.jsonl:6``, ``c.csv row 6``) and
@@ -17,28 +17,37 @@ at raw newlines broke quoted texts, a file's later blocks took another file's he
 became "305.0" in blocks with a null, a bad line failed the whole run without naming it.) Documents
 whose id repeats one of an earlier file are moved to ``skipped`` after the run, as the local engine
 skips a repeated id ("duplicate doc_id 'A', first seen at a.jsonl:1"). Files of no corpus format
-(a README beside the data) are rows of ``skipped``; hidden files and names starting with ``_``
-(``_SUCCESS``, ``_metadata``) are not read.
+(a README beside the data) are rows of ``skipped``, and so are links to nothing and folders that
+cannot be read; hidden files and names starting with ``_`` (``_SUCCESS``, ``_metadata``,
+``_temporary/``) are not read, nor is the output folder. Files are named by their absolute paths
+(the workers of a cluster may run in other folders). A run that fails leaves no parts behind.
 
-A file is one task: the work spreads over files, so split a single large file into several (for
-JSON Lines, ``split -l``) to use more workers than there are files.
+A large file is read in pieces, each by a worker (:func:`file_pieces`): a Parquet file by its row
+groups, a JSON Lines file by its lines, whose starts and line numbers the client finds by reading
+the file once (at about 1 GB/s), so that every row is located as in the whole file. Ids repeated
+in an earlier piece are skipped afterwards, as those of an earlier file. CSV, TSV and JSON files
+are read whole, a file to a worker (a quoted CSV field may hold line breaks).
 
 Point it at a real cluster with ``scheduler="tcp://host:8786"`` (``--scheduler`` on the command
 line): a ``dask-jobqueue`` cluster on a batch system or a Kubernetes Dask cluster both give such an
 address. Each worker needs framing installed, read access to the corpus files and write access to
-``OUT`` (a shared file system).
+``OUT`` (a shared file system), and so does the client.
 """
 
 from __future__ import annotations
 
 import glob
+import itertools
+import os
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from .corpus import CHUNK_ROWS, SKIPPED_COLUMNS, TABULAR, _corpus_chunks, _DateNotes, check_chunk_rows
-from .errors import CorpusError, FramingError
+from .corpus import (CHUNK_ROWS, SKIPPED_COLUMNS, TABULAR, FilePiece, _corpus_chunks, _DateNotes, _file_stamp,
+                     _folder_files, _read_settings, _sample_roles, _splits_on_newline, _start_of_file, check_chunk_rows)
+from .errors import CorpusError, FramingError, FramingWarning
 from .score import _no_documents, _score_chunk, compile_lexicons
 
 __all__ = ["score_dask", "corpus_files"]
@@ -46,7 +55,8 @@ __all__ = ["score_dask", "corpus_files"]
 TABLES = ("mentions", "documents", "skipped", "descriptors")
 
 
-def corpus_files(source, format: str | None = None) -> tuple[list[Path], list[tuple[str, str, str]]]:
+def corpus_files(source, format: str | None = None, exclude: Path | None = None
+                 ) -> tuple[list[Path], list[tuple[str, str, str]]]:
     """The files the dask engine reads for ``source``, in order, and a skipped row for each other file.
 
     Parameters
@@ -58,6 +68,8 @@ def corpus_files(source, format: str | None = None) -> tuple[list[Path], list[tu
     format : str, optional
         The format of every file (``csv``, ``tsv``, ``jsonl``, ``json`` or ``parquet``); by default
         each file's own from its suffix.
+    exclude : Path, optional
+        A folder whose files are not read (the output folder, when it lies inside the corpus).
 
     Returns
     -------
@@ -71,61 +83,154 @@ def corpus_files(source, format: str | None = None) -> tuple[list[Path], list[tu
     CorpusError
         When ``source`` does not exist, or holds no file to read.
     """
+    files, walk, other = _listing(source, format, exclude)
+    return files, walk + other
+
+
+def _listing(source, format: str | None, exclude: Path | None):
+    """:func:`corpus_files`, its skipped rows apart: ``(files, walk, other)``, where ``walk`` holds
+    the links to nothing and folders that could not be read (which the local engine puts before the
+    documents of a folder) and ``other`` the files of no corpus format (in the order of the paths)."""
     path = Path(source)
+    skipped: list[tuple[str, str, str]] = []
     if path.is_file():
         found = [path]
-    elif path.is_dir():
-        found = sorted((p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path))),
-                       key=lambda p: p.relative_to(path).as_posix())
-    elif any(c in str(source) for c in "*?["):
-        found = [Path(p) for p in sorted(glob.glob(str(source), recursive=True)) if Path(p).is_file()]
+    elif path.is_dir():  # (the local engine's walk of a folder: links followed once, a link to nothing and a
+        # folder that cannot be read are skipped rows; in the order of the paths' parts, as it reads)
+        found = [p for p in _folder_files(path, skipped) if not _hidden(p.relative_to(path))]
+    elif glob.has_magic(str(source)):
+        base = Path(*[part for part in itertools.takewhile(lambda x: not glob.has_magic(x), path.parts)] or ["."])
+        found = sorted((Path(p) for p in glob.glob(str(source), recursive=True)
+                        if Path(p).is_file() and not _hidden(Path(p).relative_to(base))), key=lambda p: p.parts)
     else:
         raise CorpusError(f"{source}: no such file or folder")
-    files, skipped = [], []
+    if exclude is not None:
+        gone = Path(exclude).resolve()
+        found = [p for p in found if not p.resolve().is_relative_to(gone)]
+    files, other = [], []
     for p in found:
         if format is not None or p.suffix.lower() in TABULAR or p == path:
             files.append(p)
         else:
-            skipped.append((str(p), "", f"not a corpus file (suffix '{p.suffix}'): the dask engine reads .csv, "
-                                        ".tsv, .jsonl, .json and .parquet files; pass --format to read it as one"))
+            other.append((str(p), "", f"not a corpus file (suffix '{p.suffix}'): the dask engine reads .csv, "
+                                      ".tsv, .jsonl, .json and .parquet files; pass --format to read it as one"))
     if not files:
         raise CorpusError(f"{source}: no corpus file found (.csv, .tsv, .jsonl, .json or .parquet)")
-    return files, skipped
+    return files, skipped, other
 
 
 def _hidden(rel: Path) -> bool:
     return any(part.startswith((".", "_")) for part in rel.parts)
 
 
+#: Bytes of a file (Parquet: of its row groups, uncompressed) above which it is cut into pieces
+PIECE_BYTES = 64 << 20
+_SCAN = 8 << 20  # bytes read at a time to find where the pieces of a JSON Lines file start
+
+
+def file_pieces(path: Path, fmt: str | None, options: dict, piece_bytes: int = PIECE_BYTES) -> list[FilePiece | None]:
+    """The pieces in which a worker each reads a file: its row groups for a Parquet file, its lines
+    for a JSON Lines file (found here, on the client, with the line each piece starts on, so that
+    its rows are located as in the whole file: a read of the file at about 1 GB/s), about
+    ``piece_bytes`` each; ``[None]`` for a file read whole (a smaller one, another format, an
+    encoding that cannot be cut at newlines, or a file whose first records cannot be read here: its
+    worker then gives the local engine's error)."""
+    from .errors import CorpusError as _CorpusError
+
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            meta = pq.ParquetFile(path).metadata
+        except Exception:  # (the worker's reader names the fault)
+            return [None]
+        pieces, start, size = [], 0, 0
+        for g in range(meta.num_row_groups):
+            size += meta.row_group(g).total_byte_size
+            if size >= piece_bytes:
+                pieces.append(FilePiece("parquet", start, g + 1))
+                start, size = g + 1, 0
+        if start < meta.num_row_groups:
+            pieces.append(FilePiece("parquet", start, meta.num_row_groups))
+        return pieces if len(pieces) > 1 else [None]
+    encoding = options.get("encoding") or "utf-8"
+    if fmt != "jsonl" or not _splits_on_newline(encoding) or path.stat().st_size <= piece_bytes:
+        return [None]
+    columns, _ = _read_settings(options)
+    try:
+        roles = _sample_roles(path, encoding, columns)
+    except _CorpusError:
+        return [None]  # (no text column, say: the worker raises it, as the local engine does)
+    with open(path, "rb") as f:
+        st, stamp, first = _start_of_file(f, encoding)
+        cuts, lines = [first], [1]  # where each piece starts, and its line
+        base, line, target = first, 1, first + piece_bytes
+        while True:
+            buf = f.read(_SCAN)
+            if not buf:
+                break
+            while target - 1 < base + len(buf):
+                j = buf.find(b"\n", max(target - 1 - base, 0))
+                if j < 0:
+                    break
+                cuts.append(base + j + 1)
+                lines.append(line + buf.count(b"\n", 0, j + 1))
+                target = cuts[-1] + piece_bytes
+            line += buf.count(b"\n")
+            base += len(buf)
+        if _file_stamp(os.fstat(f.fileno())) != stamp or base != st.st_size:
+            raise _CorpusError(f"{path}: the file changed while it was read; read it again once it is complete")
+    if cuts[-1] < base:
+        cuts.append(base)
+    else:
+        lines.pop()
+    if len(cuts) <= 2:
+        return [None]
+    return [FilePiece("jsonl", a, b, n, roles, stamp) for a, b, n in zip(cuts, cuts[1:], lines)]
+
+
 def _score_file(index: int, path: str, matcher, options: dict, sentences: bool, voice: bool, out: str,
-                chunk_rows: int) -> dict:
-    """Worker side: read and score one file as the local engine does, writing its tables as parts
-    ``part-<index>.parquet``; returns the counts, and the ids of its documents with where each was
-    read and whether it was given (for ids repeated across files) and its unreadable dates."""
+                chunk_rows: int, piece: FilePiece | None = None) -> dict:
+    """Worker side: read and score one file (or one ``piece`` of it) as the local engine does,
+    writing its tables as parts ``part-<index>.parquet``; returns the counts, and the ids of its
+    documents with where each was read and whether it was given (for ids repeated across files and
+    pieces), its unreadable dates and framing's warnings (which would otherwise stay in the worker's
+    log). A file that cannot be read returns its error (``error``), which the client raises: raised
+    here, distributed would log it with a traceback on the worker first."""
     from .outputs import ChunkWriter
 
     trace: list[tuple[list[str], list[bool]]] = []
     writers = {name: ChunkWriter(Path(out) / name / f"part-{index:05d}.parquet", "parquet") for name in TABLES}
     result = {"index": index, "read": 0, "scored": 0, "skipped": 0, "mentions": 0, "doc_ids": [], "locations": [],
-              "given": [], "bad_dates": []}
+              "given": [], "bad_dates": [], "warnings": [], "error": None}
     found: list[tuple[str, str, str]] = []
+    chunks = 0
     try:
-        for docs, skipped in _corpus_chunks(path, _Found(found), trace=trace, chunk_rows=chunk_rows, **options):
-            locs, given = trace.pop()
-            d, m, desc = _score_chunk(docs, matcher, sentences, voice, keep_text=False)
-            for name, table in zip(TABLES, (m, d, skipped, desc)):
-                writers[name].write(table)
-            result["read"] += len(d) + len(skipped)
-            result["scored"] += len(d)
-            result["skipped"] += len(skipped)
-            result["mentions"] += len(m)
-            result["doc_ids"] += d["doc_id"].tolist()
-            result["locations"] += locs
-            result["given"] += given
-        if not result["read"]:  # (no chunk at all, or chunks of nothing: the tables of no documents)
-            d, m, desc = _score_chunk(_no_documents(), matcher, sentences, voice, keep_text=False)
-            for name, table in zip(TABLES, (m, d, pd.DataFrame(columns=SKIPPED_COLUMNS), desc)):
-                writers[name].write(table)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", FramingWarning)
+            for docs, skipped in _corpus_chunks(path, _Found(found), trace=trace, chunk_rows=chunk_rows, piece=piece,
+                                                **options):
+                locs, given = trace.pop()
+                d, m, desc = _score_chunk(docs, matcher, sentences, voice, keep_text=False)
+                for name, table in zip(TABLES, (m, d, skipped, desc)):
+                    writers[name].write(table)
+                chunks += 1
+                result["read"] += len(d) + len(skipped)
+                result["scored"] += len(d)
+                result["skipped"] += len(skipped)
+                result["mentions"] += len(m)
+                result["doc_ids"] += d["doc_id"].tolist()
+                result["locations"] += locs
+                result["given"] += given
+            if not chunks:  # (no chunk at all: the tables of no documents, as the local engine writes)
+                d, m, desc = _score_chunk(_no_documents(), matcher, sentences, voice, keep_text=False)
+                for name, table in zip(TABLES, (m, d, pd.DataFrame(columns=SKIPPED_COLUMNS), desc)):
+                    writers[name].write(table)
+        # (a column left out of a part: named by the corpus file, not the part)
+        result["warnings"] = [(w.category, f"{path}: {w.message}") for w in caught
+                              if issubclass(w.category, FramingWarning)]
+    except (FramingError, OSError) as err:  # (the input's fault, or the file system's)
+        result["error"] = err
     finally:
         for w in writers.values():
             w.close()
@@ -149,7 +254,7 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
                encoding: str = "utf-8", chunk_rows: int = CHUNK_ROWS, sentences: bool = True, voice: bool = True,
                text_col: str | None = None, outlet_col: str | None = None, date_col: str | None = None,
                id_col: str | None = None, title_col: str | None = None, outlet: str | None = None,
-               max_chars: int = 1_000_000, client=None) -> dict:
+               max_chars: int = 1_000_000, client=None, piece_bytes: int = PIECE_BYTES) -> dict:
     """Score a corpus of many files on a Dask cluster and write partitioned Parquet tables.
 
     Parameters
@@ -170,12 +275,17 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
         Documents a worker reads and scores at a time (its memory is set by one chunk).
     client : distributed.Client, optional
         An existing client (tests pass one on a ``LocalCluster``).
+    piece_bytes : int, default 64 MiB
+        A Parquet file of more row groups than this holds (uncompressed), or a JSON Lines file of more
+        bytes, is read in pieces of about this size, each by a worker of its own
+        (:func:`file_pieces`); other files are read whole.
 
     Returns
     -------
     dict
         ``read``, ``scored``, ``skipped``, ``mentions`` (after the ids repeated across files are
-        skipped), ``files`` (the files read) and ``unreadable_dates`` (documents scored with no date
+        skipped), ``files`` (the files read), ``pieces`` (the tasks they were read in) and
+        ``unreadable_dates`` (documents scored with no date
         because theirs could not be read; also warned as
         :class:`~framing.errors.UnreadableDateWarning`).
 
@@ -189,55 +299,77 @@ def score_dask(source, lexicons, *, out, scheduler: str | None = None, format: s
     total = _score_dask(source, lexicons, notes, out=out, scheduler=scheduler, format=format, encoding=encoding,
                         chunk_rows=chunk_rows, sentences=sentences, voice=voice, text_col=text_col,
                         outlet_col=outlet_col, date_col=date_col, id_col=id_col, title_col=title_col, outlet=outlet,
-                        max_chars=max_chars, client=client)
+                        max_chars=max_chars, client=client, piece_bytes=piece_bytes)
     notes.warn()
     return total
 
 
 def _score_dask(source, lexicons, notes: _DateNotes, *, out, scheduler, format, encoding, chunk_rows, sentences,
-                voice, text_col, outlet_col, date_col, id_col, title_col, outlet, max_chars, client) -> dict:
+                voice, text_col, outlet_col, date_col, id_col, title_col, outlet, max_chars, client,
+                piece_bytes: int = PIECE_BYTES) -> dict:
     """:func:`score_dask`, whose documents scored with an unreadable date are added to ``notes``
     (the command line writes its manifest before it warns)."""
     from distributed import Client
 
     check_chunk_rows(chunk_rows)
     matcher = compile_lexicons(lexicons)
-    files, other = corpus_files(source, format)
+    # (absolute paths: the workers of a cluster run in folders of their own; rows are then located
+    # by their files' absolute paths)
+    out = Path(out).absolute()
+    files, walk, other = _listing(Path(source).absolute(), format, out)
     options = dict(format=format, encoding=encoding or "utf-8", text_col=text_col, outlet_col=outlet_col,
                    date_col=date_col, id_col=id_col, title_col=title_col, outlet=outlet, max_chars=max_chars)
-    out = Path(out)
     for name in TABLES:  # (on the client: a file where a folder goes fails here, once, naming it)
         folder = out / name
         if folder.exists() and not folder.is_dir():
             raise FramingError(f"{folder}: exists and is not a folder; remove it or pass another --out")
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("part-*.parquet"):  # (a folder never mixes two runs)
-            old.unlink()
-    # files and other files numbered together, in path order: parts in input order
-    order = sorted([(str(p), p) for p in files] + [(s[0], None) for s in other], key=lambda x: _sort_key(x[0], source))
-    index = {key: i for i, (key, _) in enumerate(order)}
+        # (a folder never mixes two runs, nor with the local engine's tables, which would be read first)
+        for old in [*folder.glob("part-*.parquet"), out / f"{name}.csv", out / f"{name}.parquet"]:
+            old.unlink(missing_ok=True)
+    # the pieces of the files, and the other files, numbered in path order: parts in input order
+    units: list[tuple[str, Path | None, FilePiece | None]] = [(s[0], None, None) for s in other]
+    for p in files:
+        fmt = format or TABULAR.get(p.suffix.lower())
+        units += [(str(p), p, piece) for piece in file_pieces(p, fmt, options, piece_bytes)]
+    units.sort(key=lambda u: Path(u[0]).absolute().parts)  # (stable: a file's pieces stay in order)
+    units[:0] = [(s[0], None, None) for s in walk]  # (first, as the local engine's folder reader puts them)
+    other += walk
     own_client = None
     if client is None:
         own_client = client = Client(scheduler) if scheduler else Client(processes=True)
     try:
-        shared = client.scatter(matcher, broadcast=True)
-        futures = [client.submit(_score_file, index[str(p)], str(p), shared, options, sentences, voice, str(out),
-                                 chunk_rows, pure=False) for p in files]
+        # (hash=False: a key of its own for each run; with the key of its contents, a run after one
+        # that failed and cancelled its tasks found the lexicons released)
+        shared = client.scatter(matcher, broadcast=True, hash=False)
+        futures = [client.submit(_score_file, i, str(p), shared, options, sentences, voice, str(out), chunk_rows,
+                                 piece, pure=False) for i, (_, p, piece) in enumerate(units) if p is not None]
         try:
             results = client.gather(futures)
-        except BaseException:  # (a file that cannot be read: the other files' tasks stop too)
+        except BaseException:  # (framing's own fault, or an interrupt: the other tasks stop too)
             client.cancel(futures)
+            _remove_parts(out)
             raise
     finally:
         if own_client is not None:
             own_client.close()
-    for row in other:
-        _write_part(pd.DataFrame([row], columns=SKIPPED_COLUMNS), out / "skipped" / f"part-{index[row[0]]:05d}.parquet")
+    failed = next((r["error"] for r in results if r["error"] is not None), None)
+    if failed is not None:  # (the first file in order that could not be read; no partial tables left)
+        _remove_parts(out)
+        raise failed
+    for r in results:
+        for category, message in r["warnings"]:
+            warnings.warn(category(message), stacklevel=3)
+    rows = {s[0]: s for s in other}
+    for i, (key, p, _) in enumerate(units):
+        if p is None:
+            _write_part(pd.DataFrame([rows[key]], columns=SKIPPED_COLUMNS), out / "skipped" / f"part-{i:05d}.parquet")
     _skip_repeats(out, results)
     total = {k: sum(r[k] for r in results) for k in ("read", "scored", "skipped", "mentions")}
     total["read"] += len(other)
     total["skipped"] += len(other)
     total["files"] = len(files)
+    total["pieces"] = len(results)
     for r in results:
         dropped = r.get("dropped", ())
         notes.add([(loc, v, d) for loc, v, d in r["bad_dates"] if d not in dropped])
@@ -245,10 +377,11 @@ def _score_dask(source, lexicons, notes: _DateNotes, *, out, scheduler, format, 
     return total
 
 
-def _sort_key(name: str, source) -> str:
-    root = Path(source)
-    p = Path(name)
-    return p.relative_to(root).as_posix() if root.is_dir() and p.is_relative_to(root) else p.as_posix()
+def _remove_parts(out: Path) -> None:
+    """The parts of a run that failed: none is left for ``framing compare`` to read as a whole."""
+    for name in TABLES:
+        for part in (out / name).glob("part-*.parquet"):
+            part.unlink(missing_ok=True)
 
 
 def _write_part(table: pd.DataFrame, path: Path) -> None:
@@ -286,7 +419,15 @@ def _skip_repeats(out: Path, results: list[dict]) -> None:
             removed = int(tables["mentions"]["doc_id"].isin(bad).sum())
             for name in ("mentions", "documents", "descriptors"):
                 tables[name] = tables[name][~tables[name]["doc_id"].isin(bad)]
-            skipped = pd.concat([tables["skipped"], pd.DataFrame(rows, columns=SKIPPED_COLUMNS)], ignore_index=True)
+            # a repeat within this part of an id now skipped named that id's first row here: it is
+            # the earlier part's row that comes first now
+            old = tables["skipped"]
+            moved = old["doc_id"].isin(bad) & old["reason"].astype(str).str.startswith("duplicate ")
+            if moved.any():
+                old = old.copy()
+                old.loc[moved, "reason"] = [r.rpartition(", first seen at ")[0] + f", first seen at {seen[d]}"
+                                            for r, d in zip(old.loc[moved, "reason"], old.loc[moved, "doc_id"])]
+            skipped = pd.concat([old, pd.DataFrame(rows, columns=SKIPPED_COLUMNS)], ignore_index=True)
             order = sorted(range(len(skipped)), key=lambda i: _line_of(str(skipped["source"].iat[i])))
             tables["skipped"] = skipped.iloc[order]
             for name, table in tables.items():

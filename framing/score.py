@@ -41,7 +41,7 @@ from .cache import cached_matcher
 from ._frames import frame_of
 from ._jsontext import InvalidLiteral
 from .errors import CorpusError
-from .corpus import (_NO_SKIPS, CHUNK_ROWS, SKIPPED_COLUMNS, Corpus, _blocks_plan, _corpus_chunks, _DateNotes, _Dedupe,
+from .corpus import (_NO_SKIPS, CHUNK_ROWS, Corpus, _blocks_plan, _corpus_chunks, _DateNotes, _Dedupe,
                      check_chunk_rows, check_metadata_source)
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
@@ -499,13 +499,19 @@ def _score_chunks(source, lexicons, notes: _DateNotes, *, sentences: bool, voice
     matcher = compile_lexicons(lexicons)
     state = {"matcher": matcher, "sentences": sentences, "voice": voice, "text": text}
     bar = tqdm(unit="doc", desc="scoring", disable=None if progress is None else not progress, leave=False)
+    chunks = 0
     try:
         for (d, m, desc), skipped in _chunks(source, _score_docs, _drop_scored, state, resolve_jobs(jobs),
                                              chunk_rows, read_options, notes=notes):
             bar.update(len(d) + len(skipped))
+            chunks += 1
             yield d, m, skipped, desc
     finally:
         bar.close()
+    if not chunks:  # (an input of no chunk at all, as an empty JSON array: the tables of no documents,
+        # typed as those of a CSV header, so that a writer has their columns to write)
+        d, m, desc = _score_chunk(_no_documents(), matcher, sentences, voice, keep_text=text)
+        yield d, m, _NO_SKIPS.copy(), desc
 
 
 def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progress: bool | None = None,
@@ -572,10 +578,6 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
         ments.append(m)
         skips.append(s)
         descs.append(ds)
-    if not docs:  # (no chunk at all, as from an empty JSON array: the tables of no documents, typed
-        # as those of a file with a header and no rows)
-        d, m, ds = _score_chunk(_no_documents(), matcher, sentences, voice, keep_text=text)
-        docs, ments, skips, descs = [d], [m], [pd.DataFrame(columns=SKIPPED_COLUMNS)], [ds]
     documents = _concat(docs)
     mentions = _concat(ments)
     skipped = _concat(skips)
@@ -623,8 +625,7 @@ def count(corpus, lexicons, *, progress: bool | None = None, jobs: int | None = 
     """
     matcher = compile_lexicons(lexicons)
     frames = list(iter_count(corpus, matcher, progress=progress, jobs=jobs, chunk_rows=chunk_rows, **read_options))
-    counts = [c for c, _ in frames] or [_count_frame(_no_documents(), matcher)]  # (typed when none)
-    return _concat(counts)
+    return _concat([c for c, _ in frames])
 
 
 def _count_frame(docs: pd.DataFrame, matcher: CompiledMatcher) -> pd.DataFrame:
@@ -672,10 +673,14 @@ def _count_chunks(source, lexicons, notes: _DateNotes, *, progress: bool | None,
         raise LexiconError([f"category '{clash[0]}' has the name of a column of the count table "
                             f"({', '.join(_COUNT_ID_COLUMNS)}); rename the category to count with it"])
     bar = tqdm(unit="doc", desc="counting", disable=None if progress is None else not progress, leave=False)
+    chunks = 0
     try:
         for out, skipped in _chunks(source, _count_docs, _drop_counted, state, resolve_jobs(jobs), chunk_rows,
                                     read_options, cut=True, notes=notes):
             bar.update(len(out) + len(skipped))
+            chunks += 1
             yield out, skipped
     finally:
         bar.close()
+    if not chunks:  # (no chunk at all: the count table of no documents, typed, as for score)
+        yield _count_frame(_no_documents(), state["matcher"]), _NO_SKIPS.copy()

@@ -102,6 +102,9 @@ def _inputs(tmp_path):
     (tmp_path / "a.json").write_text(json.dumps([{"doc_id": "j1", "source": "S", "content": T2},
                                                  {"doc_id": "j2", "source": "S", "content": ""}]), encoding="utf-8")
     files["a.json"] = tmp_path / "a.json"
+    for name, text in (("e.json", "[]"), ("e.jsonl", ""), ("h.csv", "id,outlet,text\n")):  # (no documents)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        files[name] = tmp_path / name
     return files
 
 
@@ -111,7 +114,7 @@ def test_each_file_gives_the_local_engines_tables(tmp_path, client):
         counts, got = _dask(path, tmp_path / "dask" / name, client)
         _same(got, local)
         assert counts["scored"] == len(local["documents"]) and counts["skipped"] == len(local["skipped"]), name
-        assert counts["mentions"] == len(local["mentions"]) > 0, name
+        assert counts["mentions"] == len(local["mentions"]) > (-1 if name[0] in "eh" else 0), name
     # (what the tables hold, not only that they agree)
     ids = pd.read_parquet(tmp_path / "local" / "ids.jsonl" / "skipped.parquet")
     assert ids["source"].tolist() == [f"{tmp_path / 'ids.jsonl'}:{n}" for n in (5, 9, 10, 11)]
@@ -138,7 +141,7 @@ def test_a_folder_skips_ids_repeated_across_files_and_counts_what_is_left(tmp_pa
     (f / ".hidden.csv").write_text("x", encoding="utf-8")
     with pytest.warns(framing.UnreadableDateWarning) as caught:
         counts = score_dask(f, "libya", out=tmp_path / "out", client=client)
-    assert counts == {"read": 13, "scored": 8, "skipped": 5, "mentions": counts["mentions"], "files": 4,
+    assert counts == {"read": 13, "scored": 8, "skipped": 5, "mentions": counts["mentions"], "files": 4, "pieces": 4,
                       "unreadable_dates": 1}
     # one date not read is on a document kept (c1); the other's document (b3) was a repeat
     assert caught[0].message.examples == [(f"{f / 'sub' / 'c.jsonl'}:2", "not a date")]
@@ -181,8 +184,9 @@ def test_a_file_that_cannot_be_read_fails_naming_its_line_or_row_group(tmp_path,
     for k in range(page + 3, page + 12):  # (the page header)
         data[k] ^= 0x5A
     path.write_bytes(bytes(data))
-    with pytest.raises(CorpusError, match=r"c\.parquet: cannot read row group 2 of 3 \(rows 301-600\)"):
-        score_dask(path, "libya", out=tmp_path / "o3", client=client)
+    for piece_bytes in (1 << 26, 1):  # (the file whole, and a piece per row group)
+        with pytest.raises(CorpusError, match=r"c\.parquet: cannot read row group 2 of 3 \(rows 301-600\)"):
+            score_dask(path, "libya", out=tmp_path / "o3", client=client, piece_bytes=piece_bytes)
     # framing's own output folder in the way: refused on the client, before any work
     (tmp_path / "o4").mkdir()
     (tmp_path / "o4" / "mentions").write_text("a file where a folder goes")
@@ -241,3 +245,127 @@ def test_the_command_line_runs_the_dask_engine_and_compare_reads_its_parts(tmp_p
         assert a[col].tolist() == b[col].tolist(), col
     assert main(["compare", str(tmp_path / "out"), "--out", str(tmp_path / "cmp")]) == 0
     assert any((tmp_path / "cmp").iterdir())
+
+
+def test_large_files_are_read_in_pieces_with_the_local_engines_tables(tmp_path, client):
+    """A JSON Lines file cut into pieces of lines, and a Parquet file into pieces of row groups, each
+    read by a worker: the rows keep their lines and rows of the whole file, ids repeated in an
+    earlier piece are skipped as the local engine skips them, and the tables are the local
+    engine's."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    recs = []
+    for i in range(600):
+        r = {"id": f"d{i}", "outlet": f"O{i % 3}", "text": f"{T} Line {i}.", "date": "2018-05-16"}
+        if i % 97 == 5:
+            r["date"] = "not a date"
+        if i % 101 == 7:
+            r["id"] = f"d{i - 300}"  # (a repeat of a row in an earlier piece)
+        recs.append(r)
+    recs[250] = "{not json\n"
+    recs[420] = {"id": "empty", "outlet": "O", "text": ""}
+    path = _jsonl(tmp_path / "big.jsonl", recs)
+    (tmp_path / "big_bom.jsonl").write_bytes(b"\xef\xbb\xbf" + path.read_bytes().rstrip(b"\n"))  # (no last newline)
+    table = pa.Table.from_pylist([r for r in recs if isinstance(r, dict)])
+    pq.write_table(table, tmp_path / "big.parquet", row_group_size=50)
+    for name in ("big.jsonl", "big_bom.jsonl", "big.parquet"):
+        local = _local(tmp_path / name, tmp_path / "local" / name)
+        with pytest.warns(framing.UnreadableDateWarning) as caught:
+            counts = score_dask(tmp_path / name, "libya", out=tmp_path / "dask" / name, client=client,
+                                piece_bytes=9_000, chunk_rows=40)
+        assert counts["pieces"] > 4, name
+        got = {t: _read_parquet(tmp_path / "dask" / name / t) for t in TABLES}
+        _same(got, local)
+        assert counts["mentions"] == len(local["mentions"]) and counts["skipped"] == len(local["skipped"]), name
+        assert counts["unreadable_dates"] == caught[0].message.count == 7, name  # (rows 5, 102 ... 587)
+    skipped = _read_parquet(tmp_path / "dask" / "big.jsonl" / "skipped").values.tolist()
+    at = f"{tmp_path / 'big.jsonl'}:"
+    # rows 310, 411 and 512 repeat the ids of rows 10, 111 and 212 (lines one more)
+    assert skipped == [[f"{at}251", "", skipped[0][2]],
+                       *[[f"{at}{i + 1}", f"d{i - 300}", f"duplicate doc_id 'd{i - 300}', first seen at {at}{i - 299}"]
+                         for i in (310, 411)],
+                       [f"{at}421", "empty", "empty text"],
+                       [f"{at}513", "d212", f"duplicate doc_id 'd212', first seen at {at}213"]]
+    assert skipped[0][2].startswith("invalid JSON on this line")
+
+
+def test_a_folder_of_json_files_gives_the_local_engines_tables(tmp_path, client):
+    """The local engine reads a folder of .json files too: both engines give the same tables, in
+    the same order of files (by their paths' parts: 'a/x.json' before 'a-b.json'), following a
+    linked folder, with a link to nothing a skipped row, and a repeat within a file of an id first
+    seen in an earlier file named as first seen there (helper-52)."""
+    f = tmp_path / "corpus"
+    (f / "a").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+
+    def put(path, recs):
+        path.write_text(json.dumps([{"outlet": "o", **r} for r in recs]), encoding="utf-8")
+
+    put(f / "a.json", [{"id": "A", "text": T}])
+    put(f / "a-b.json", [{"id": "B", "text": "x"}, {"id": "A", "text": T2}, {"id": "A", "text": "y"}])
+    put(f / "a" / "x.json", [{"id": "X", "text": T2}])
+    put(f / "B.json", [{"id": "C", "text": T}, {"id": "A", "text": T}, {"text": T2}])
+    put(f / "a_c.json", [{"text": T2}])
+    put(tmp_path / "elsewhere" / "l.json", [{"id": "L", "text": T}])
+    (f / "linked").symlink_to(tmp_path / "elsewhere")
+    (f / "gone.json").symlink_to(tmp_path / "nothing.json")
+    local = _local(f, tmp_path / "local")
+    counts, got = _dask(f, tmp_path / "dask", client)
+    _same(got, local)
+    ids = got["documents"]["doc_id"].tolist()
+    assert ids[:2] == ["C", "A"] and ids[3:] == ["X", "B", "L"] and len(ids) == 6
+    reasons = dict(zip(got["skipped"]["source"], got["skipped"]["reason"]))
+    for item in (2, 3):  # (item 3 was "first seen at a-b.json item 2", a row skipped after the run)
+        assert reasons[f"{f / 'a-b.json'} item {item}"] == f"duplicate doc_id 'A', first seen at {f / 'B.json'} item 2"
+    assert got["skipped"]["source"].iat[0] == str(f / "gone.json")
+    assert counts["scored"] == len(local["documents"]) and counts["skipped"] == len(local["skipped"])
+    assert "L" in got["documents"]["doc_id"].tolist() and str(f / "gone.json") in reasons
+
+
+def test_runs_after_a_failure_relative_paths_globs_and_an_out_folder_inside(tmp_path, client, monkeypatch):
+    """helper-52: a run after one that failed on the same client lost the shared lexicons; a failed
+    run left the parts of the files read before (which compare read as a whole); relative paths
+    failed on workers started in another folder; a glob pattern in the command line failed after
+    the work, hashing the pattern as a file; an out folder inside the corpus was read as corpus on a
+    run after; the local engine's tables left in the out folder were read instead of the parts."""
+    c = tmp_path / "c"
+    c.mkdir()
+    (c / "bad.csv").write_text("id,outlet,text\n1,o,militia\n2,o,x,extra,more\n", encoding="utf-8")
+    (c / "good.csv").write_text("id,outlet,text\n1,o,militia\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"bad\.csv: cannot parse as CSV: line 3"):
+        score_dask(c, "libya", out=tmp_path / "o1", client=client)
+    assert not list((tmp_path / "o1").rglob("part-*.parquet"))
+    (tmp_path / "o2").mkdir()
+    pd.DataFrame({"doc_id": ["stale"]}).to_parquet(tmp_path / "o2" / "documents.parquet")
+    monkeypatch.chdir(tmp_path)  # (the workers started in another folder)
+    counts = score_dask("c/good.csv", "libya", out="o2", client=client)
+    assert counts["scored"] == 1 and not (tmp_path / "o2" / "documents.parquet").exists()
+    assert load_score_dir(tmp_path / "o2")[1]["doc_id"].tolist() == ["1"]
+    skipped = _read_parquet(tmp_path / "o2" / "skipped")
+    assert skipped.empty
+    # a glob pattern on the command line, hidden and _-named folders left out as in a folder
+    (c / "_temporary").mkdir()
+    (c / "_temporary" / "half.csv").write_text("id,outlet,text\n9,o,militia\n", encoding="utf-8")
+    (c / "bad.csv").unlink()
+    (c / "more.csv").write_text("id,outlet,text\n2,o,Haftar\n", encoding="utf-8")
+    address = client.scheduler.address
+    assert main(["score", "c/**/*.csv", "-l", "libya", "--engine", "dask", "--scheduler", address,
+                 "--out", "o3"]) == 0
+    manifest = json.loads((tmp_path / "o3" / "manifest.json").read_text())
+    assert manifest["counts"]["files"] == 2 and manifest["counts"]["scored"] == 2
+    assert [k for k in manifest["inputs"] if k.startswith("c/")] == ["c/good.csv", "c/more.csv"]
+    # the out folder inside the corpus: not read, run after run
+    for _ in range(2):
+        counts = score_dask(c, "libya", out=c / "out", client=client)
+        assert counts["files"] == 2 and counts["scored"] == 2 and counts["skipped"] == 0
+
+
+def test_framing_warnings_of_the_workers_reach_the_client(tmp_path, client):
+    """A column that first appears after the first chunk is left out of a part, as the local
+    engine's writer leaves it out, with a warning: it stayed in the worker's log."""
+    recs = [{"id": f"d{i}", "outlet": "o", "text": T} for i in range(30)] + [{"id": "z", "outlet": "o", "text": T,
+                                                                              "late": "x"}]
+    path = _jsonl(tmp_path / "late.jsonl", recs)
+    with pytest.warns(framing.FramingWarning, match=r"late\.jsonl: .*column\(s\) late first appear after"):
+        score_dask(path, "libya", out=tmp_path / "o", client=client, chunk_rows=10)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -99,7 +100,10 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     the folder would refuse or cut to the first part's columns."""
     if path.is_file():
         return pd.read_parquet(path)
-    parts = [pd.read_parquet(p) for p in sorted(path.glob("*.parquet"))]
+    # (in the order of the numbers in their names: part-100000 after part-99999)
+    names = sorted(path.glob("*.parquet"),
+                   key=lambda p: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.name)])
+    parts = [pd.read_parquet(p) for p in names]
     parts = [p for p in parts if len(p)] or parts[:1]
     if not parts:
         raise FramingError(f"{path}: no Parquet parts; score the corpus again into this folder")

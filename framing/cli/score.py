@@ -170,7 +170,7 @@ def cmd_labels(args) -> int:
 
 def _score_with_dask(args, source, matcher, out: Path) -> int:
     try:
-        from ..distributed import _score_dask
+        from ..distributed import _score_dask, corpus_files
     except ImportError as err:  # dask is an optional extra
         raise FramingError(f"--engine dask needs dask ({err.name} is missing): pip install 'framing[dask]'") from None
     opts = read_options(args)
@@ -185,7 +185,9 @@ def _score_with_dask(args, source, matcher, out: Path) -> int:
                          id_col=opts["id_col"], title_col=opts["title_col"], outlet=opts["outlet"],
                          max_chars=opts["max_chars"], client=None)
     write_lexicon_tables(matcher.lexicons, out)
-    record_run(args, out, command="score", inputs=[source], lexicons=matcher.lexicons,
+    # (a glob pattern is no file: the manifest hashes the files it matched)
+    inputs = [source] if Path(source).exists() else corpus_files(source, opts["format"], exclude=out)[0]
+    record_run(args, out, command="score", inputs=inputs, lexicons=matcher.lexicons,
                parameters={"engine": "dask", "sentences": not args.no_sentences, "voice": not args.no_voice, **opts},
                counts=counts, policies=POLICIES)
     print(f"read {counts['read']} documents from {counts['files']} file(s): {counts['scored']} scored, "
