@@ -850,7 +850,7 @@ def _parse_block(block: _Block, columns: ColumnMap, max_chars: int, roles: dict 
             locs.append(f"{block.path}:{n}")
             lines.append(n)
     if not records:
-        return _Parsed(pd.DataFrame(columns=DOCUMENT_COLUMNS), [], pending, [], [], [], [])
+        return _Parsed(_no_documents(), [], pending, [], [], [], [])  # (typed: a writer takes its schema from it)
     std = _Standardiser(columns, max_chars, block.path, roles=roles)
     docs, skipped = std(_Records(records, frozenset(cut_keys)), locs)
     if cut_keys:  # the texts of skipped rows are not matched: decoded here, which checks their UTF-8
@@ -1444,6 +1444,14 @@ def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | Non
 
 
 # ---------------------------------------------------------------------------------------- standardise
+def _no_documents() -> pd.DataFrame:
+    """A documents table of no rows, with the dtypes the readers give a table with rows (``date`` in
+    nanoseconds): an untyped one gave a chunk writer, which takes its schema from the first chunk,
+    text dates for the whole file (a JSON Lines file whose first block holds no record; helper-53)."""
+    return frame_of({"doc_id": [], "outlet": [], "date": pd.Series([], dtype="datetime64[ns]"), "title": [],
+                     "text": []}, 0)
+
+
 def _doc_hash(outlet: str, title: str, text: str) -> str:
     h = hashlib.sha1(f"{outlet}\x1f{title}\x1f{text}".encode("utf-8", "surrogatepass")).hexdigest()
     return "d" + h[:16]
@@ -1806,7 +1814,7 @@ def _corpus_chunks(source, notes: _DateNotes, *, text_col: str | None = None, ou
     if pending:
         if trace is not None:
             trace.append(([], []))
-        yield pd.DataFrame(columns=DOCUMENT_COLUMNS), pd.DataFrame(pending, columns=SKIPPED_COLUMNS)
+        yield _no_documents(), pd.DataFrame(pending, columns=SKIPPED_COLUMNS)
 
 
 def read_corpus(
@@ -1869,7 +1877,7 @@ def read_corpus(
                                metadata=metadata, max_chars=max_chars):
         docs.append(d)
         skips.append(s)
-    documents = pd.concat(docs, ignore_index=True) if docs else pd.DataFrame(columns=DOCUMENT_COLUMNS)
+    documents = pd.concat(docs, ignore_index=True) if docs else _no_documents()
     skipped = pd.concat(skips, ignore_index=True) if skips else pd.DataFrame(columns=SKIPPED_COLUMNS)
     if "date" in documents:
         documents["date"] = pd.to_datetime(documents["date"])

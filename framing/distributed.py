@@ -46,9 +46,10 @@ from pathlib import Path
 import pandas as pd
 
 from .corpus import (CHUNK_ROWS, SKIPPED_COLUMNS, TABULAR, FilePiece, _corpus_chunks, _DateNotes, _file_stamp,
-                     _folder_files, _read_settings, _sample_roles, _splits_on_newline, _start_of_file, check_chunk_rows)
+                     _folder_files, _no_documents, _read_settings, _sample_roles, _splits_on_newline, _start_of_file,
+                     check_chunk_rows)
 from .errors import CorpusError, FramingError, FramingWarning
-from .score import _no_documents, _score_chunk, compile_lexicons
+from .score import _score_chunk, compile_lexicons
 
 __all__ = ["score_dask", "corpus_files"]
 
@@ -164,19 +165,22 @@ def file_pieces(path: Path, fmt: str | None, options: dict, piece_bytes: int = P
     with open(path, "rb") as f:
         st, stamp, first = _start_of_file(f, encoding)
         cuts, lines = [first], [1]  # where each piece starts, and its line
-        base, line, target = first, 1, first + piece_bytes
+        base, line, target = first, 1, first + piece_bytes  # (line: that of byte base + done)
         while True:
             buf = f.read(_SCAN)
             if not buf:
                 break
+            done = 0  # (newlines counted up to here: each byte once, whatever the pieces' size)
             while target - 1 < base + len(buf):
-                j = buf.find(b"\n", max(target - 1 - base, 0))
+                j = buf.find(b"\n", max(target - 1 - base, done))
                 if j < 0:
                     break
-                cuts.append(base + j + 1)
-                lines.append(line + buf.count(b"\n", 0, j + 1))
+                line += buf.count(b"\n", done, j + 1)
+                done = j + 1
+                cuts.append(base + done)
+                lines.append(line)
                 target = cuts[-1] + piece_bytes
-            line += buf.count(b"\n")
+            line += buf.count(b"\n", done)
             base += len(buf)
         if _file_stamp(os.fstat(f.fileno())) != stamp or base != st.st_size:
             raise _CorpusError(f"{path}: the file changed while it was read; read it again once it is complete")
@@ -190,7 +194,7 @@ def file_pieces(path: Path, fmt: str | None, options: dict, piece_bytes: int = P
 
 
 def _score_file(index: int, path: str, matcher, options: dict, sentences: bool, voice: bool, out: str,
-                chunk_rows: int, piece: FilePiece | None = None) -> dict:
+                chunk_rows: int, piece: FilePiece | None = None, first: pd.DataFrame | None = None) -> dict:
     """Worker side: read and score one file (or one ``piece`` of it) as the local engine does,
     writing its tables as parts ``part-<index>.parquet``; returns the counts, and the ids of its
     documents with where each was read and whether it was given (for ids repeated across files and
@@ -200,7 +204,9 @@ def _score_file(index: int, path: str, matcher, options: dict, sentences: bool, 
     from .outputs import ChunkWriter
 
     trace: list[tuple[list[str], list[bool]]] = []
-    writers = {name: ChunkWriter(Path(out) / name / f"part-{index:05d}.parquet", "parquet") for name in TABLES}
+    # (``first``: the file's first chunk's documents columns and dtypes, for a piece after the first)
+    writers = {name: ChunkWriter(Path(out) / name / f"part-{index:05d}.parquet", "parquet",
+                                 first if name == "documents" else None) for name in TABLES}
     result = {"index": index, "read": 0, "scored": 0, "skipped": 0, "mentions": 0, "doc_ids": [], "locations": [],
               "given": [], "bad_dates": [], "warnings": [], "error": None}
     found: list[tuple[str, str, str]] = []
@@ -227,8 +233,8 @@ def _score_file(index: int, path: str, matcher, options: dict, sentences: bool, 
                 for name, table in zip(TABLES, (m, d, pd.DataFrame(columns=SKIPPED_COLUMNS), desc)):
                     writers[name].write(table)
         # (a column left out of a part: named by the corpus file, not the part)
-        result["warnings"] = [(w.category, f"{path}: {w.message}") for w in caught
-                              if issubclass(w.category, FramingWarning)]
+        result["warnings"] = [(w.category, f"{path}: " + re.sub(r"^part-\d+\.parquet: ", "", str(w.message)))
+                              for w in caught if issubclass(w.category, FramingWarning)]
     except (FramingError, OSError) as err:  # (the input's fault, or the file system's)
         result["error"] = err
     finally:
@@ -328,12 +334,17 @@ def _score_dask(source, lexicons, notes: _DateNotes, *, out, scheduler, format, 
         for old in [*folder.glob("part-*.parquet"), out / f"{name}.csv", out / f"{name}.parquet"]:
             old.unlink(missing_ok=True)
     # the pieces of the files, and the other files, numbered in path order: parts in input order
-    units: list[tuple[str, Path | None, FilePiece | None]] = [(s[0], None, None) for s in other]
+    units: list[tuple[str, Path | None, FilePiece | None, pd.DataFrame | None]] = [(s[0], None, None, None)
+                                                                                 for s in other]
     for p in files:
         fmt = format or TABULAR.get(p.suffix.lower())
-        units += [(str(p), p, piece) for piece in file_pieces(p, fmt, options, piece_bytes)]
+        pieces = file_pieces(p, fmt, options, piece_bytes)
+        first = _first_documents(p, options, chunk_rows, matcher, sentences, voice) if len(pieces) > 1 else None
+        if first is None:  # (a file read whole, or whose first chunk does not read: its worker says why)
+            pieces = [None]
+        units += [(str(p), p, piece, first if k else None) for k, piece in enumerate(pieces)]
     units.sort(key=lambda u: Path(u[0]).absolute().parts)  # (stable: a file's pieces stay in order)
-    units[:0] = [(s[0], None, None) for s in walk]  # (first, as the local engine's folder reader puts them)
+    units[:0] = [(s[0], None, None, None) for s in walk]  # (first, as the local engine's folder reader puts them)
     other += walk
     own_client = None
     if client is None:
@@ -343,7 +354,8 @@ def _score_dask(source, lexicons, notes: _DateNotes, *, out, scheduler, format, 
         # that failed and cancelled its tasks found the lexicons released)
         shared = client.scatter(matcher, broadcast=True, hash=False)
         futures = [client.submit(_score_file, i, str(p), shared, options, sentences, voice, str(out), chunk_rows,
-                                 piece, pure=False) for i, (_, p, piece) in enumerate(units) if p is not None]
+                                 piece, first, pure=False) for i, (_, p, piece, first) in enumerate(units)
+                   if p is not None]
         try:
             results = client.gather(futures)
         except BaseException:  # (framing's own fault, or an interrupt: the other tasks stop too)
@@ -357,11 +369,10 @@ def _score_dask(source, lexicons, notes: _DateNotes, *, out, scheduler, format, 
     if failed is not None:  # (the first file in order that could not be read; no partial tables left)
         _remove_parts(out)
         raise failed
-    for r in results:
-        for category, message in r["warnings"]:
-            warnings.warn(category(message), stacklevel=3)
+    for category, message in dict.fromkeys(w for r in results for w in r["warnings"]):  # (once each)
+        warnings.warn(category(message), stacklevel=3)
     rows = {s[0]: s for s in other}
-    for i, (key, p, _) in enumerate(units):
+    for i, (key, p, _, _) in enumerate(units):
         if p is None:
             _write_part(pd.DataFrame([rows[key]], columns=SKIPPED_COLUMNS), out / "skipped" / f"part-{i:05d}.parquet")
     _skip_repeats(out, results)
@@ -375,6 +386,24 @@ def _score_dask(source, lexicons, notes: _DateNotes, *, out, scheduler, format, 
         notes.add([(loc, v, d) for loc, v, d in r["bad_dates"] if d not in dropped])
     total["unreadable_dates"] = notes.count
     return total
+
+
+def _first_documents(path: Path, options: dict, chunk_rows: int, matcher, sentences: bool, voice: bool
+                     ) -> pd.DataFrame | None:
+    """The documents table of the file's first chunk, without rows: its columns and dtypes, which
+    the local engine's writer keeps for the whole file (a column that first appears later is left
+    out, with a warning), and so the workers of the pieces after the first (helper-53). None where
+    that chunk cannot be read here."""
+    chunks = _corpus_chunks(str(path), _DateNotes(), chunk_rows=chunk_rows, **options)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            docs, _ = next(chunks, (None, None))
+    except (FramingError, OSError):
+        return None
+    finally:
+        chunks.close()
+    return None if docs is None else _score_chunk(docs.iloc[:0], matcher, sentences, voice, keep_text=False)[0]
 
 
 def _remove_parts(out: Path) -> None:

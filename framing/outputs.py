@@ -20,15 +20,18 @@ class ChunkWriter:
     Parquet schema even when a column is empty in the first chunk.
     """
 
-    def __init__(self, path: str | Path, format: str = "csv"):
+    def __init__(self, path: str | Path, format: str = "csv", first: pd.DataFrame | None = None):
+        """``first``: a table (of no rows, say) whose columns and dtypes stand for the first chunk of a
+        table written elsewhere, which these chunks continue (a piece of a file on a dask worker):
+        its columns, and its Parquet schema, are kept as the first chunk's would be."""
         if format not in ("csv", "parquet"):
             raise ValueError(f"unknown output format {format!r}; use csv or parquet")
         self.path = Path(path).with_suffix("." + format)
         self.format = format
         self._first = True
         self._writer = None
-        self._schema = None
-        self._columns: list | None = None
+        self._schema = None if first is None or format != "parquet" else _schema_of(first)
+        self._columns: list | None = None if first is None else list(first.columns)
 
     def write(self, df: pd.DataFrame) -> None:
         if self._columns is None:
@@ -51,18 +54,8 @@ class ChunkWriter:
             import pyarrow.parquet as pq
 
             if self._schema is None:
-                fields = []
-                for col in df.columns:
-                    dtype = df[col].dtype
-                    if dtype.kind == "M":  # (dates in their own unit: a metadata column of microseconds
-                        # holding the year 2500 could not be cast to nanoseconds; helper-45)
-                        unit = getattr(dtype, "unit", None) or np.datetime_data(dtype)[0]
-                        typ = pa.timestamp(unit if unit in ("s", "ms", "us", "ns") else "ns")
-                    else:
-                        typ = {"i": pa.int64(), "u": pa.int64(), "f": pa.float64(), "b": pa.bool_()}.get(
-                            dtype.kind, pa.string())
-                    fields.append(pa.field(str(col), typ))
-                self._schema = pa.schema(fields)
+                self._schema = _schema_of(df)
+            if self._writer is None:
                 self._writer = pq.ParquetWriter(self.path, self._schema)
             cols = {}
             for f in self._schema:
@@ -95,6 +88,24 @@ class ChunkWriter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _schema_of(df: pd.DataFrame):
+    """The Parquet schema a :class:`ChunkWriter` writes ``df``'s columns with: integers as int64,
+    floats, flags, dates in their own unit, and everything else as text."""
+    import pyarrow as pa
+
+    fields = []
+    for col in df.columns:
+        dtype = df[col].dtype
+        if dtype.kind == "M":  # (dates in their own unit: a metadata column of microseconds
+            # holding the year 2500 could not be cast to nanoseconds; helper-45)
+            unit = getattr(dtype, "unit", None) or np.datetime_data(dtype)[0]
+            typ = pa.timestamp(unit if unit in ("s", "ms", "us", "ns") else "ns")
+        else:
+            typ = {"i": pa.int64(), "u": pa.int64(), "f": pa.float64(), "b": pa.bool_()}.get(dtype.kind, pa.string())
+        fields.append(pa.field(str(col), typ))
+    return pa.schema(fields)
 
 
 def _only_strings(s: pd.Series) -> bool:

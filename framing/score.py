@@ -41,7 +41,7 @@ from .cache import cached_matcher
 from ._frames import frame_of
 from ._jsontext import InvalidLiteral
 from .errors import CorpusError
-from .corpus import (_NO_SKIPS, CHUNK_ROWS, Corpus, _blocks_plan, _corpus_chunks, _DateNotes, _Dedupe,
+from .corpus import (_NO_SKIPS, CHUNK_ROWS, Corpus, _no_documents, _blocks_plan, _corpus_chunks, _DateNotes, _Dedupe,
                      check_chunk_rows, check_metadata_source)
 from .lexicon import Lexicon, load_lexicon
 from .matcher import MATCH_POLICY, CompiledMatcher
@@ -593,10 +593,6 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
 
 
-def _no_documents() -> pd.DataFrame:
-    """A documents table of no rows, with the dtypes the readers give (``date`` in nanoseconds)."""
-    return frame_of({"doc_id": [], "outlet": [], "date": pd.Series([], dtype="datetime64[ns]"), "title": [],
-                     "text": []}, 0)
 
 
 #: Documents per chunk for :func:`count`: it keeps no mentions, only a row of counts per document, so

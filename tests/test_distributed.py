@@ -54,6 +54,24 @@ def _local(path, out, *extra):
     return {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
 
 
+def _local_chunked(path, out, chunk_rows):
+    """The tables ``framing score --output-format parquet`` writes, read in chunks of ``chunk_rows``
+    (the command line's loop: ``iter_score`` without texts, each table through a ChunkWriter)."""
+    from framing.outputs import ChunkWriter
+    from framing.score import iter_score
+
+    out.mkdir(parents=True)
+    writers = {name: ChunkWriter(out / name, "parquet") for name in TABLES}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", framing.FramingWarning)
+        for d, m, s, desc in iter_score(path, "libya", chunk_rows=chunk_rows, text=False):
+            for name, table in zip(TABLES, (m, d, s, desc)):
+                writers[name].write(table)
+    for w in writers.values():
+        w.close()
+    return {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
+
+
 def _dask(path, out, client, **kw):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", framing.FramingWarning)
@@ -369,3 +387,30 @@ def test_framing_warnings_of_the_workers_reach_the_client(tmp_path, client):
     path = _jsonl(tmp_path / "late.jsonl", recs)
     with pytest.warns(framing.FramingWarning, match=r"late\.jsonl: .*column\(s\) late first appear after"):
         score_dask(path, "libya", out=tmp_path / "o", client=client, chunk_rows=10)
+
+
+def test_pieces_keep_the_columns_and_dtypes_the_files_first_chunk_fixes(tmp_path, client):
+    """helper-53: a piece whose first chunk held no record (blank or bad lines) wrote its dates as
+    text (an untyped empty table fixed the part's schema; the local engine did the same for a file
+    whose first block holds no record), and keys that first appear in a later piece were kept there
+    as columns, where the local engine's writer leaves them out with a warning. Each piece now
+    continues the schema of the file's first chunk."""
+    recs = [{"id": f"d{i}", "outlet": "o", "date": "2020-01-02", "text": f"{T} {i}"} for i in range(60)]
+    recs[30:30] = ["\n"] * 12  # (blank lines: a chunk of no record at the start of a piece)
+    recs += [{**r, "id": f"late{i}", "extra": i} for i, r in enumerate(recs[:10])]
+    path = _jsonl(tmp_path / "c.jsonl", recs)
+    blank_first = _jsonl(tmp_path / "b.jsonl", ["\n"] * 30 + recs[:20])
+    for p, piece_bytes in ((path, 1500), (path, 700), (blank_first, 10 ** 9)):
+        local = _local_chunked(p, tmp_path / "local" / f"{p.stem}{piece_bytes}", 6)
+        assert str(local["documents"]["date"].dtype) == "datetime64[ns]"
+        assert "extra" not in local["documents"]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            counts, got = _dask(p, tmp_path / "dask" / f"{p.stem}{piece_bytes}", client, piece_bytes=piece_bytes,
+                                chunk_rows=6)
+        _same(got, local)
+        assert counts["pieces"] > (3 if p is path else 0)
+    late = [str(w.message) for w in caught if "first appear after" in str(w.message)]
+    assert late == [] and "extra" not in got["documents"]
+    with pytest.warns(framing.FramingWarning, match=r"c\.jsonl: column\(s\) extra first appear after"):
+        score_dask(path, "libya", out=tmp_path / "dask" / "late2", client=client, piece_bytes=1500, chunk_rows=6)
