@@ -539,7 +539,9 @@ def _jsonl_blocks(path: Path, encoding: str, chunk_rows: int, small_rows: int | 
         base, n, i, eof = pos, 0, 0, False
         while True:
             want = chunk_rows
-            if small_rows is not None:
+            if small_rows is not None and line > 1:  # (the first block whole, as one process reads it: a
+                # writer keeps the documents columns of the first chunk, so with blocks of 250 lines a key
+                # first met in lines 251-500 was left out with --jobs 2 and kept with one; helper-54)
                 per_line = (pos - first) / max(line - 1, 1)  # bytes per line so far
                 if line <= _ROLE_SAMPLE or st.st_size - pos < 4 * chunk_rows * per_line:
                     want = min(small_rows, chunk_rows)
@@ -1444,6 +1446,13 @@ def _raw_folder(root: Path, encoding: str, chunk_rows: int, metadata: Path | Non
 
 
 # ---------------------------------------------------------------------------------------- standardise
+def score_output(path: Path) -> bool:
+    """Whether a folder holds the tables ``framing score`` writes (CSV or Parquet files, or the dask
+    engine's folders of parts), not a corpus."""
+    return any((path / f"mentions.{x}").is_file() for x in ("csv", "parquet")) or (
+        (path / "mentions").is_dir() and any((path / "mentions").glob("part-*.parquet")))
+
+
 def _no_documents() -> pd.DataFrame:
     """A documents table of no rows, with the dtypes the readers give a table with rows (``date`` in
     nanoseconds): an untyped one gave a chunk writer, which takes its schema from the first chunk,
@@ -1783,6 +1792,9 @@ def _corpus_chunks(source, notes: _DateNotes, *, text_col: str | None = None, ou
     std = _Standardiser(columns, max_chars, str(path))
     pending: list[tuple] = []  # skips found by readers (bad JSON lines, undecodable files)
     if path.is_dir():
+        if score_output(path):
+            raise CorpusError(f"{path} is a folder written by `framing score` (tables of mentions, no article "
+                              f"text); pass the corpus itself, or read its tables with `framing compare {path}`")
         raw_iter = _raw_folder(path, encoding, chunk_rows, Path(metadata) if metadata else None, pending)
     else:
         fmt = format or TABULAR.get(path.suffix.lower())

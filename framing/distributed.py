@@ -204,7 +204,7 @@ def _score_file(index: int, path: str, matcher, options: dict, sentences: bool, 
     from .outputs import ChunkWriter
 
     trace: list[tuple[list[str], list[bool]]] = []
-    # (``first``: the file's first chunk's documents columns and dtypes, for a piece after the first)
+    # (``first``: the documents columns and dtypes of the file's first chunk, for a piece of a file)
     writers = {name: ChunkWriter(Path(out) / name / f"part-{index:05d}.parquet", "parquet",
                                  first if name == "documents" else None) for name in TABLES}
     result = {"index": index, "read": 0, "scored": 0, "skipped": 0, "mentions": 0, "doc_ids": [], "locations": [],
@@ -342,7 +342,8 @@ def _score_dask(source, lexicons, notes: _DateNotes, *, out, scheduler, format, 
         first = _first_documents(p, options, chunk_rows, matcher, sentences, voice) if len(pieces) > 1 else None
         if first is None:  # (a file read whole, or whose first chunk does not read: its worker says why)
             pieces = [None]
-        units += [(str(p), p, piece, first if k else None) for k, piece in enumerate(pieces)]
+        # (the first piece too: its own first chunk is shorter than the file's when the piece is; helper-54)
+        units += [(str(p), p, piece, first) for piece in pieces]
     units.sort(key=lambda u: Path(u[0]).absolute().parts)  # (stable: a file's pieces stay in order)
     units[:0] = [(s[0], None, None, None) for s in walk]  # (first, as the local engine's folder reader puts them)
     other += walk
@@ -392,8 +393,8 @@ def _first_documents(path: Path, options: dict, chunk_rows: int, matcher, senten
                      ) -> pd.DataFrame | None:
     """The documents table of the file's first chunk, without rows: its columns and dtypes, which
     the local engine's writer keeps for the whole file (a column that first appears later is left
-    out, with a warning), and so the workers of the pieces after the first (helper-53). None where
-    that chunk cannot be read here."""
+    out, with a warning), and so the workers of its pieces (helper-53). None where that chunk cannot
+    be read here."""
     chunks = _corpus_chunks(str(path), _DateNotes(), chunk_rows=chunk_rows, **options)
     try:
         with warnings.catch_warnings():

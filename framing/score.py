@@ -404,9 +404,9 @@ def _chunks(source, work, drop, state: dict, jobs: int, chunk_rows: int, read_op
     # the workers check themselves, and of a DataFrame or Corpus, under fork, only their positions
     # travel (framing/_rows.py)
     plan = rows_plan(source, chunk_rows, read_options, small) if jobs > 1 or isinstance(source, Corpus) else None
-    if plan is None:
-        yield from ordered_map(_chunk_task, _corpus_chunks(source, notes, chunk_rows=small or chunk_rows,
-                                                           **read_options),
+    if plan is None:  # (JSON arrays and folders, read here: in chunks of chunk_rows with any jobs, since a
+        # writer keeps the documents columns of the first chunk, which chunks of 250 made depend on jobs)
+        yield from ordered_map(_chunk_task, _corpus_chunks(source, notes, chunk_rows=chunk_rows, **read_options),
                                state=state, jobs=jobs, warm=_warm)
         return
     rows, parse = plan
@@ -541,8 +541,11 @@ def score(corpus, lexicons, *, sentences: bool = True, voice: bool = True, progr
         rows as they were when the workers started.
     chunk_rows : int, default 500
         Documents (JSON Lines: lines) per chunk: memory is set by one chunk. With ``jobs`` > 1 the
-        chunks over the first 1,000 documents and the last four chunks hold at most 250, so that
-        every process gets work soon and all finish together; the tables do not depend on it.
+        chunks after the first, up to the 1,000th document, and the last four chunks of a JSON Lines,
+        CSV, TSV or Parquet file or a DataFrame hold at most 250, so that every process gets work
+        soon and all finish together; the tables do not depend on it. (A writer of chunks, as the
+        command line's, keeps the documents columns of the first chunk, which is the same with any
+        ``jobs``.)
     text : bool, default True
         Keep each document's text in ``documents``. False leaves the column out: less memory, and
         with ``jobs`` > 1 the texts are not sent back from the worker processes (on 20 MB of news

@@ -139,3 +139,35 @@ def test_a_worker_that_dies_is_one_line_and_exit_1(tmp_path, capsys, monkeypatch
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["framing: error: worker process 123 ended (exit code -9) before it returned its results: "
                    "killed, or out of memory? Try fewer --jobs or a smaller chunk"]
+
+
+def test_jobs_two_writes_the_documents_columns_of_one_process(tmp_path):
+    """helper-54: with --jobs 2 the first chunks held 250 lines (JSON Lines) or documents (a JSON
+    array), and the writer keeps the columns of the first chunk: a key first met after the 250th
+    record was left out with a warning where one process kept it."""
+    import json
+
+    recs = [{"id": f"g{i}", "outlet": "A", "text": f"The militia of Haftar moved, report {i}.",
+             **({"section": "world"} if i >= 300 else {})} for i in range(700)]
+    (tmp_path / "c.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    (tmp_path / "c.json").write_text(json.dumps(recs), encoding="utf-8")
+    for name in ("c.jsonl", "c.json"):
+        heads = []
+        for jobs in ("1", "2"):
+            out = tmp_path / f"{name}-{jobs}"
+            assert main(["score", str(tmp_path / name), "-l", "libya", "--out", str(out), "--jobs", jobs]) == 0
+            heads.append((out / "documents.csv").read_text(encoding="utf-8").splitlines()[0])
+            assert (out / "documents.csv").read_bytes() == (tmp_path / f"{name}-1" / "documents.csv").read_bytes()
+        assert heads[0] == heads[1] and "section" in heads[0], name
+
+
+def test_a_folder_of_score_tables_is_not_read_as_a_corpus(tmp_path, capsys):
+    """helper-54: `framing report` or `kwic` given a Parquet score folder read its manifest.json as a
+    corpus file ("no text column found (columns found: command, counts ...)")."""
+    out = tmp_path / "scored"
+    assert main(["score", "--demo", "--out", str(out), "--output-format", "parquet"]) == 0
+    capsys.readouterr()
+    assert main(["kwic", str(out), "-l", "libya", "--term", "militia"]) == 2
+    assert "is a folder written by `framing score`" in capsys.readouterr().err
+    assert main(["report", str(out), "-l", "libya", "--out", str(tmp_path / "r")]) == 2
+    assert "is a folder written by `framing score`" in capsys.readouterr().err

@@ -414,3 +414,17 @@ def test_pieces_keep_the_columns_and_dtypes_the_files_first_chunk_fixes(tmp_path
     assert late == [] and "extra" not in got["documents"]
     with pytest.warns(framing.FramingWarning, match=r"c\.jsonl: column\(s\) extra first appear after"):
         score_dask(path, "libya", out=tmp_path / "dask" / "late2", client=client, piece_bytes=1500, chunk_rows=6)
+
+
+def test_the_first_piece_keeps_the_columns_of_the_files_first_chunk(tmp_path, client):
+    """helper-54: the first piece of a file took its columns from its own first chunk, shorter than
+    the file's when the piece is: a key first met after it came last in the table, not in place."""
+    recs = [{"id": f"g{i}", "outlet": "A", "text": f"The militia of Haftar moved, report {i}.",
+             **({"section": "world"} if i >= 5 else {})} for i in range(100)]
+    path = _jsonl(tmp_path / "late.jsonl", recs)
+    local = _local(path, tmp_path / "local")
+    assert list(local["documents"].columns) == ["doc_id", "outlet", "date", "title", "section", "n_tokens",
+                                                "n_sentences", "n_mentions"]
+    counts, got = _dask(path, tmp_path / "dask", client, piece_bytes=300)
+    assert counts["pieces"] > 10
+    _same(got, local)

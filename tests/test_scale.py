@@ -876,23 +876,25 @@ def test_block_references_read_the_same_bytes_and_notice_a_changed_file(tmp_path
 
 
 def test_jsonl_blocks_for_several_processes_are_small_at_the_start_and_the_end(tmp_path, monkeypatch):
-    """With ``small_rows``, the blocks holding the first role-sample lines and those starting in the
-    last four big blocks' worth of bytes are small, the rest big; every table stays the same."""
+    """With ``small_rows``, the blocks after the first that hold the rest of the role-sample lines,
+    and those starting in the last four big blocks' worth of bytes, are small, the rest big (the
+    first is big, as one process reads it: a writer keeps the columns of the first chunk); every
+    table stays the same."""
     import framing.corpus as fc
 
-    monkeypatch.setattr(fc, "_ROLE_SAMPLE", 6)
+    monkeypatch.setattr(fc, "_ROLE_SAMPLE", 16)
     path = tmp_path / "c.jsonl"
     lines = [b'{"text": "the rebel militia %04d", "outlet": "o%d"}\n' % (i, i % 3) for i in range(100)]
     path.write_bytes(b"".join(lines))  # (every line the same length: 40 lines make four big blocks)
     blocks = list(fc._jsonl_blocks(path, "utf-8", 10, small_rows=3))
     # past the role sample, the main process sends a block's place, not its bytes (read by the
     # process that parses it)
-    assert [type(b).__name__ for b in blocks[:3]] == ["_Block", "_Block", "_BlockRef"]
+    assert [type(b).__name__ for b in blocks[:4]] == ["_Block", "_Block", "_Block", "_BlockRef"]
     blocks = [b.ref().load() for b in blocks]
     sizes = [len(b.data.splitlines()) for b in blocks]
-    # lines 1-6 in small blocks; from line 7 big ones while 40 lines or more remain (up to line 66);
-    # from line 67 (34 left) small ones again, the last holding the one line left
-    assert sizes == [3, 3] + [10] * 6 + [3] * 11 + [1]
+    # lines 1-10 in one block, 11-16 in small ones; from line 17 big ones while 40 lines or more
+    # remain (up to line 66); from line 67 (34 left) small ones again, the last holding the one left
+    assert sizes == [10, 3, 3] + [10] * 5 + [3] * 11 + [1]
     assert b"".join(b.data for b in blocks) == b"".join(lines)
     assert [b.first_line for b in blocks] == [1 + sum(sizes[:k]) for k in range(len(sizes))]
     assert [len(b.data.splitlines()) for b in fc._jsonl_blocks(path, "utf-8", 10)] == [10] * 10

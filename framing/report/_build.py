@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import plots, stats
 from ..comparison import referent_attention, voice_shares
+from ..corpus import score_output
 from ..errors import FramingError
 from ..lexicon.model import REFERENT_CATEGORY
 from ..manifest import Clock, display_path, hash_inputs, lexicon_records, write_manifest
@@ -506,7 +507,7 @@ def write(source, lexicons=None, *, out: str | Path, options: ReportOptions | No
     if isinstance(source, ScoreResult):
         result = source
     else:
-        if isinstance(source, (str, Path)) and (Path(source) / "mentions.csv").is_file():
+        if isinstance(source, (str, Path)) and score_output(Path(source)):
             raise FramingError(f"{source} is a folder written by `framing score` (no article text); a report "
                                "needs the text for its snippets: pass the corpus itself")
         if lexicons is None:
