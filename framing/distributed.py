@@ -49,6 +49,7 @@ from .corpus import (CHUNK_ROWS, SKIPPED_COLUMNS, TABULAR, FilePiece, _corpus_ch
                      _folder_files, _no_documents, _read_settings, _sample_roles, _splits_on_newline, _start_of_file,
                      check_chunk_rows)
 from .errors import CorpusError, FramingError, FramingWarning
+from .outputs import ChunkWriter
 from .score import _score_chunk, compile_lexicons
 
 __all__ = ["score_dask", "corpus_files"]
@@ -136,8 +137,6 @@ def file_pieces(path: Path, fmt: str | None, options: dict, piece_bytes: int = P
     ``piece_bytes`` each; ``[None]`` for a file read whole (a smaller one, another format, an
     encoding that cannot be cut at newlines, or a file whose first records cannot be read here: its
     worker then gives the local engine's error)."""
-    from .errors import CorpusError as _CorpusError
-
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
@@ -160,7 +159,7 @@ def file_pieces(path: Path, fmt: str | None, options: dict, piece_bytes: int = P
     columns, _ = _read_settings(options)
     try:
         roles = _sample_roles(path, encoding, columns)
-    except _CorpusError:
+    except CorpusError:
         return [None]  # (no text column, say: the worker raises it, as the local engine does)
     with open(path, "rb") as f:
         st, stamp, first = _start_of_file(f, encoding)
@@ -183,7 +182,7 @@ def file_pieces(path: Path, fmt: str | None, options: dict, piece_bytes: int = P
             line += buf.count(b"\n", done)
             base += len(buf)
         if _file_stamp(os.fstat(f.fileno())) != stamp or base != st.st_size:
-            raise _CorpusError(f"{path}: the file changed while it was read; read it again once it is complete")
+            raise CorpusError(f"{path}: the file changed while it was read; read it again once it is complete")
     if cuts[-1] < base:
         cuts.append(base)
     else:
@@ -201,8 +200,6 @@ def _score_file(index: int, path: str, matcher, options: dict, sentences: bool, 
     pieces), its unreadable dates and framing's warnings (which would otherwise stay in the worker's
     log). A file that cannot be read returns its error (``error``), which the client raises: raised
     here, distributed would log it with a traceback on the worker first."""
-    from .outputs import ChunkWriter
-
     trace: list[tuple[list[str], list[bool]]] = []
     # (``first``: the documents columns and dtypes of the file's first chunk, for a piece of a file)
     writers = {name: ChunkWriter(Path(out) / name / f"part-{index:05d}.parquet", "parquet",
@@ -415,8 +412,6 @@ def _remove_parts(out: Path) -> None:
 
 
 def _write_part(table: pd.DataFrame, path: Path) -> None:
-    from .outputs import ChunkWriter
-
     with ChunkWriter(path, "parquet") as w:
         w.write(table)
 
